@@ -1,0 +1,153 @@
+/**
+ * The data contracts of the statistical core. Everything here is plain data (JSON-serialisable),
+ * shared by the Lambda handlers, the SQL generator and the `driftwatch` CLI.
+ */
+
+/** A numeric column: NaN marks a missing value. */
+export interface NumericColumn {
+  readonly kind: 'numeric';
+  readonly name: string;
+  readonly values: Float64Array;
+}
+
+/** A categorical column, dictionary-encoded: `codes[i]` indexes `dictionary`, -1 marks a missing value. */
+export interface CategoricalColumn {
+  readonly kind: 'categorical';
+  readonly name: string;
+  readonly codes: Int32Array;
+  readonly dictionary: readonly string[];
+}
+
+export type Column = NumericColumn | CategoricalColumn;
+export type FeatureKind = Column['kind'];
+
+/** A dataset as named columns of equal length. */
+export interface Dataset {
+  readonly rowCount: number;
+  readonly columns: readonly Column[];
+}
+
+export type Status = 'ok' | 'warning' | 'critical';
+
+/** Thresholds for one feature; any field left out takes the default in `defaults.ts`. */
+export interface DriftThresholds {
+  /** PSI at or above which the feature is in warning. @default 0.2 */
+  readonly psiWarning?: number;
+  /** PSI at or above which the feature is critical. @default 0.25 */
+  readonly psiCritical?: number;
+  /** p-value below which KS / chi-squared count as significant. @default 0.05 (warning), 0.01 (critical) */
+  readonly pValueWarning?: number;
+  readonly pValueCritical?: number;
+  /**
+   * A significant p-value also needs this effect size before it raises a status, so large samples
+   * do not flag negligible shifts: KS statistic for numeric features, Jensen–Shannon distance for
+   * categorical ones. @default 0.1 (warning), 0.2 (critical)
+   */
+  readonly minEffectWarning?: number;
+  readonly minEffectCritical?: number;
+  /** Absolute change in missing rate that raises a warning / critical status. @default 0.05 / 0.2 */
+  readonly missingRateWarning?: number;
+  readonly missingRateCritical?: number;
+}
+
+/** What the user says about a feature (all optional; kind is inferred when left out). */
+export interface FeatureSpec {
+  readonly kind?: FeatureKind;
+  /** Relative importance (e.g. mean |SHAP|); normalised to shares over the compared features. */
+  readonly importance?: number;
+  readonly thresholds?: DriftThresholds;
+}
+
+export interface TestResult {
+  readonly statistic: number;
+  readonly pValue: number;
+}
+
+export interface ChiSquaredResult extends TestResult {
+  readonly dof: number;
+}
+
+/** One feature's drift, as printed by `driftwatch compare --format json`. */
+export interface FeatureDrift {
+  readonly name: string;
+  readonly kind: FeatureKind;
+  readonly status: Status;
+  readonly psi: number;
+  readonly jensenShannon: number;
+  readonly ks: TestResult | null;
+  readonly wasserstein: number | null;
+  readonly chiSquared: ChiSquaredResult | null;
+  readonly lInfinity: number;
+  readonly missingRate: { readonly reference: number; readonly current: number };
+  /** Importance share in [0, 1]; features with no given importance weigh equally. */
+  readonly importance: number;
+  /** importance × drift magnitude (PSI); features are ranked by it. */
+  readonly impact: number;
+  /** Why the status is what it is, one short sentence per signal that fired. */
+  readonly reasons: readonly string[];
+}
+
+export interface DriftSummary {
+  readonly status: Status;
+  /** Names of features whose status is not ok, in impact order. */
+  readonly drifted: readonly string[];
+  /** Importance share of drifted features (warning or critical). */
+  readonly driftedImportance: number;
+}
+
+export interface DriftReport {
+  readonly features: readonly FeatureDrift[];
+  readonly summary: DriftSummary;
+  readonly reference: { readonly rows: number };
+  readonly current: { readonly rows: number };
+}
+
+/* ------------------------------------------------------------------------------------------------
+ * Profiles: histograms against the reference's bins. A reference profile is fitted once from the
+ * reference data; a batch (an hour of production data) is observed against the reference's bins;
+ * batch profiles merge by adding counts, so a window never rescans raw data.
+ * ---------------------------------------------------------------------------------------------- */
+
+export const PROFILE_FORMAT = 'driftwatch.profile/v1' as const;
+
+export interface NumericFeatureProfile {
+  readonly kind: 'numeric';
+  readonly name: string;
+  /** Non-missing values counted. */
+  readonly count: number;
+  readonly missing: number;
+  /** Sum, sum of squares, min and max of the non-missing values (min/max null when count = 0). */
+  readonly sum: number;
+  readonly sumSquares: number;
+  readonly min: number | null;
+  readonly max: number | null;
+  /** PSI bins: interior edges (reference quantiles k/B, de-duplicated); a value falls in bin #(edges <= v). */
+  readonly edges: readonly number[];
+  /** edges.length + 1 counts. */
+  readonly counts: readonly number[];
+  /** Fine bins on reference quantiles, for KS / Wasserstein / L∞ on profiles with a bounded error. */
+  readonly fineEdges: readonly number[];
+  /** fineEdges.length + 1 counts. */
+  readonly fineCounts: readonly number[];
+}
+
+export interface CategoricalFeatureProfile {
+  readonly kind: 'categorical';
+  readonly name: string;
+  readonly count: number;
+  readonly missing: number;
+  /** The reference's categories (top-K by reference count when there are more than K). */
+  readonly categories: readonly string[];
+  /** One count per category. */
+  readonly counts: readonly number[];
+  /** Values that are none of `categories` (unseen in the reference, or beyond its top-K). */
+  readonly other: number;
+}
+
+export type FeatureProfile = NumericFeatureProfile | CategoricalFeatureProfile;
+
+export interface DatasetProfile {
+  readonly format: typeof PROFILE_FORMAT;
+  readonly rowCount: number;
+  readonly features: readonly FeatureProfile[];
+}
