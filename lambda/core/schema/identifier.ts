@@ -1,0 +1,25 @@
+/**
+ * Names that reach SQL (model ids, feature and column names) must be plain identifiers, so they can
+ * be quoted without escaping and match Glue's rules (lower case, letters, digits and underscores).
+ */
+export const IDENTIFIER_PATTERN = /^[a-z][a-z0-9_]{0,127}$/;
+
+export function isIdentifier(name: string): boolean {
+  return IDENTIFIER_PATTERN.test(name);
+}
+
+/** Explains why `name` is not an identifier, or returns undefined when it is one. */
+export function identifierProblem(name: string): string | undefined {
+  if (isIdentifier(name)) return undefined;
+  return (
+    `${JSON.stringify(name)} is not a valid identifier: use 1-128 characters, lower-case letters, ` +
+    'digits and underscores, starting with a letter (it becomes an Athena/Glue column or table name)'
+  );
+}
+
+/** Double-quotes a validated identifier for Athena/DuckDB SQL; throws on anything else. */
+export function quoteIdentifier(name: string): string {
+  const problem = identifierProblem(name);
+  if (problem) throw new Error(problem);
+  return `"${name}"`;
+}
