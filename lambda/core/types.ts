@@ -72,12 +72,13 @@ export interface FeatureDrift {
   readonly name: string;
   readonly kind: FeatureKind;
   readonly status: Status;
-  readonly psi: number;
-  readonly jensenShannon: number;
+  /** Distribution measures are null only when one side has no non-missing value (see missingRate). */
+  readonly psi: number | null;
+  readonly jensenShannon: number | null;
   readonly ks: TestResult | null;
   readonly wasserstein: number | null;
   readonly chiSquared: ChiSquaredResult | null;
-  readonly lInfinity: number;
+  readonly lInfinity: number | null;
   readonly missingRate: { readonly reference: number; readonly current: number };
   /** Importance share in [0, 1]; features with no given importance weigh equally. */
   readonly importance: number;

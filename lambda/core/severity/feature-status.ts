@@ -1,0 +1,98 @@
+import { DEFAULT_THRESHOLDS, MIN_CRITICAL_IMPORTANCE_SHARE } from '../defaults';
+import type { DriftThresholds, FeatureKind, Status, TestResult } from '../types';
+import { worst } from './status';
+
+/** The measured signals that decide a feature's status. */
+export interface DriftSignals {
+  readonly kind: FeatureKind;
+  readonly psi: number | null;
+  /** KS for numeric features, chi-squared for categorical ones. */
+  readonly test: TestResult | null;
+  /** Effect size that must accompany a significant p-value: KS statistic (numeric) or JS distance (categorical). */
+  readonly effect: number | null;
+  readonly missingRate: { readonly reference: number; readonly current: number };
+}
+
+export interface FeatureVerdict {
+  readonly status: Status;
+  readonly reasons: string[];
+}
+
+export type ResolvedThresholds = Required<DriftThresholds>;
+
+/** Fills the thresholds a feature leaves out with the defaults, and checks the ones it sets. */
+export function resolveThresholds(name: string, thresholds: DriftThresholds = {}): ResolvedThresholds {
+  const t = { ...DEFAULT_THRESHOLDS, ...thresholds };
+  for (const [key, value] of Object.entries(t)) {
+    if (!Number.isFinite(value) || value < 0) {
+      throw new Error(`features.${name}.thresholds.${key} must be a finite number >= 0, got ${value}`);
+    }
+  }
+  const pairs: [keyof ResolvedThresholds, keyof ResolvedThresholds, 'up' | 'down'][] = [
+    ['psiWarning', 'psiCritical', 'up'],
+    ['minEffectWarning', 'minEffectCritical', 'up'],
+    ['missingRateWarning', 'missingRateCritical', 'up'],
+    ['pValueWarning', 'pValueCritical', 'down'],
+  ];
+  for (const [warning, critical, direction] of pairs) {
+    const ok = direction === 'up' ? t[critical] >= t[warning] : t[critical] <= t[warning];
+    if (!ok) {
+      throw new Error(
+        `features.${name}.thresholds.${critical} (${t[critical]}) must be ${direction === 'up' ? '>=' : '<='} ` +
+          `${warning} (${t[warning]}): critical is the more severe level`,
+      );
+    }
+  }
+  return t;
+}
+
+const fmt = (x: number) => (Math.abs(x) >= 0.001 || x === 0 ? x.toFixed(3) : x.toExponential(2));
+
+/**
+ * Decides a feature's status from its signals. Three signals, the worst wins:
+ * - PSI against its warning/critical thresholds;
+ * - the p-value test (KS or chi-squared), which only counts when the effect size is also large
+ *   enough, because on large samples a negligible shift is still "significant";
+ * - the change in missing rate (a pipeline that starts sending nulls is drift too).
+ * A feature whose importance share is below 5% is capped at warning: on its own it never pages.
+ */
+export function featureStatus(
+  signals: DriftSignals,
+  thresholds: ResolvedThresholds,
+  importanceShare: number,
+): FeatureVerdict {
+  let status: Status = 'ok';
+  const reasons: string[] = [];
+  const raise = (level: Status, reason: string) => {
+    status = worst(status, level);
+    reasons.push(`${level}: ${reason}`);
+  };
+
+  const { psi, test, effect, missingRate } = signals;
+  if (psi !== null) {
+    if (psi >= thresholds.psiCritical) raise('critical', `PSI ${fmt(psi)} >= ${thresholds.psiCritical}`);
+    else if (psi >= thresholds.psiWarning) raise('warning', `PSI ${fmt(psi)} >= ${thresholds.psiWarning}`);
+  }
+  if (test !== null && effect !== null) {
+    const testName = signals.kind === 'numeric' ? 'KS' : 'chi-squared';
+    const effectName = signals.kind === 'numeric' ? 'KS statistic' : 'Jensen-Shannon distance';
+    const detail = `${testName} p-value ${fmt(test.pValue)} with ${effectName} ${fmt(effect)}`;
+    if (test.pValue < thresholds.pValueCritical && effect >= thresholds.minEffectCritical) {
+      raise('critical', `${detail} >= ${thresholds.minEffectCritical}`);
+    } else if (test.pValue < thresholds.pValueWarning && effect >= thresholds.minEffectWarning) {
+      raise('warning', `${detail} >= ${thresholds.minEffectWarning}`);
+    }
+  }
+  const missingChange = Math.abs(missingRate.current - missingRate.reference);
+  const missingDetail = `missing rate ${fmt(missingRate.reference)} -> ${fmt(missingRate.current)}`;
+  if (missingChange >= thresholds.missingRateCritical) raise('critical', missingDetail);
+  else if (missingChange >= thresholds.missingRateWarning) raise('warning', missingDetail);
+
+  if (status === 'critical' && importanceShare < MIN_CRITICAL_IMPORTANCE_SHARE) {
+    status = 'warning';
+    reasons.push(
+      `capped at warning: importance share ${fmt(importanceShare)} < ${MIN_CRITICAL_IMPORTANCE_SHARE}`,
+    );
+  }
+  return { status, reasons };
+}
