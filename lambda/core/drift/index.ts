@@ -1,0 +1,15 @@
+/** Drift measures on raw arrays and on histograms over shared bins (see ARCHITECTURE.md, "Statistical defaults"). */
+export { EmptyDistributionError } from './counts';
+export { sortedNonMissing, quantileSorted, quantileEdges } from './quantile';
+export { binIndex, histogram, histogramSorted } from './histogram';
+export { psi } from './psi';
+export { jensenShannon } from './jensen-shannon';
+export { lInfinity, lInfinityCdf, lInfinityRobust } from './l-infinity';
+export {
+  wasserstein,
+  wassersteinSorted,
+  normalizedWasserstein,
+  normalizedWassersteinSorted,
+  populationStd,
+} from './wasserstein';
+export { countMissing, columnLength, missingRate, missingRateChange, type MissingRateChange } from './missing';
