@@ -18,15 +18,15 @@ export function sortedNonMissing(values: Float64Array): Float64Array {
 }
 
 /**
- * The q-quantile of an ascending array without NaN, computed exactly as numpy does: virtual index
- * `n*q + (1 + q*(1 - 1 - 1)) - 1`, then numpy's `_lerp` (which interpolates from the upper
- * neighbour when the weight is at least 0.5, so that results match to the last bit).
+ * The q-quantile of an ascending array without NaN, computed exactly as numpy's 'linear' method
+ * does: virtual index `(n − 1)·q`, then numpy's `_lerp`, which interpolates from the upper
+ * neighbour when the weight is at least 0.5 (so results match numpy to the last bit).
  */
 export function quantileSorted(sorted: Float64Array, q: number): number {
   const n = sorted.length;
   if (n === 0) throw new Error('quantileSorted: empty array has no quantiles');
   if (!(q >= 0 && q <= 1)) throw new Error(`quantileSorted: q is ${q}; it must be in [0, 1]`);
-  const virtual = n * q + (1 + q * (1 - 1 - 1)) - 1;
+  const virtual = (n - 1) * q;
   let previous = Math.floor(virtual);
   let next = previous + 1;
   if (virtual < 0) {
