@@ -1,0 +1,388 @@
+/**
+ * A one-pass CSV reader over a whole file buffer, straight into per-column arrays.
+ *
+ * Format: a header row; fields separated by one ASCII delimiter; fields may be double-quoted, with
+ * `""` for a quote inside and delimiters or newlines allowed inside quotes; lines end with LF, CRLF
+ * or CR; a UTF-8 byte-order mark is skipped; blank lines are skipped (as pandas does).
+ * Missing cells: empty, `NA`, `NaN`, `null`.
+ *
+ * Types: a column is numeric when every non-missing cell is a finite decimal number, otherwise
+ * categorical; `kinds` forces either. Numeric cells are parsed from the bytes without building a
+ * string (see number.ts); a column starts as numeric and, at its first non-number, switches to
+ * categorical, and the rows before it are re-read once at the end.
+ */
+import type { CategoricalColumn, Column, Dataset, FeatureKind, NumericColumn } from '../../core/types';
+import { InputError, quoteValue } from './errors';
+import { parseNumberBytes } from './number';
+
+export interface CsvOptions {
+  /** One ASCII character. @default ',' */
+  readonly delimiter?: string;
+  /** Forced kinds per column name; other columns are inferred. */
+  readonly kinds?: Readonly<Record<string, FeatureKind>>;
+  /** Name used in error messages. @default '<csv>' */
+  readonly fileName?: string;
+}
+
+const QUOTE = 0x22;
+const LF = 0x0a;
+const CR = 0x0d;
+
+/** Flags of one field in `Tokenizer.flags`. */
+const QUOTED = 1;
+const ESCAPED = 2; // quoted and contains `""`
+
+/** Splits records into fields; positions of the current record's fields are kept in typed arrays. */
+class Tokenizer {
+  pos: number;
+  /** 1-based line number of the next byte to read, counting newlines inside quotes too. */
+  line = 1;
+  /** Line on which the current record starts. */
+  recordLine = 1;
+  starts: Uint32Array;
+  ends: Uint32Array;
+  flags: Uint8Array;
+
+  constructor(
+    private readonly bytes: Buffer,
+    private readonly delimiter: number,
+    private readonly fileName: string,
+    start: number,
+    capacity: number,
+  ) {
+    this.pos = start;
+    this.starts = new Uint32Array(capacity);
+    this.ends = new Uint32Array(capacity);
+    this.flags = new Uint8Array(capacity);
+  }
+
+  /**
+   * Reads the next non-blank record. Returns its field count (which may exceed the capacity: extra
+   * fields are counted, not stored, unless `grow` is set), or -1 at the end of the input.
+   */
+  next(grow = false): number {
+    const bytes = this.bytes;
+    const n = bytes.length;
+    const delimiter = this.delimiter;
+    // Skip blank lines.
+    while (this.pos < n && (bytes[this.pos] === LF || bytes[this.pos] === CR)) {
+      if (bytes[this.pos] === LF || bytes[this.pos + 1] !== LF) this.line++;
+      this.pos++;
+    }
+    if (this.pos >= n) return -1;
+    this.recordLine = this.line;
+    let p = this.pos;
+    let field = 0;
+    for (;;) {
+      if (field >= this.starts.length && grow) this.growFields();
+      let start: number;
+      let end: number;
+      let flag = 0;
+      if (bytes[p] === QUOTE) {
+        flag = QUOTED;
+        start = p + 1;
+        const openLine = this.line;
+        let q = start;
+        for (;;) {
+          const at = bytes.indexOf(QUOTE, q);
+          if (at < 0) {
+            throw new InputError(
+              `${this.fileName}: line ${openLine}: unterminated quoted field (a '"' opens a field that never closes)`,
+              { file: this.fileName, line: openLine },
+            );
+          }
+          // Count newlines inside the quoted part for later line numbers.
+          for (let k = q; k < at; k++) if (bytes[k] === LF) this.line++;
+          if (bytes[at + 1] === QUOTE) {
+            flag |= ESCAPED;
+            q = at + 2;
+            continue;
+          }
+          end = at;
+          p = at + 1;
+          break;
+        }
+        if (p < n && bytes[p] !== delimiter && bytes[p] !== LF && bytes[p] !== CR) {
+          throw new InputError(
+            `${this.fileName}: line ${this.line}: unexpected character ${quoteValue(String.fromCharCode(bytes[p]))} ` +
+              `after a closing quote (expected the delimiter or the end of the line)`,
+            { file: this.fileName, line: this.line },
+          );
+        }
+      } else {
+        start = p;
+        while (p < n) {
+          const c = bytes[p];
+          if (c === delimiter || c === LF || c === CR) break;
+          p++;
+        }
+        end = p;
+      }
+      if (field < this.starts.length) {
+        this.starts[field] = start;
+        this.ends[field] = end;
+        this.flags[field] = flag;
+      }
+      field++;
+      if (p < n && bytes[p] === delimiter) {
+        p++;
+        continue;
+      }
+      // End of record: consume the line ending.
+      if (p < n) {
+        if (bytes[p] === CR && bytes[p + 1] === LF) p += 2;
+        else p++;
+        this.line++;
+      }
+      this.pos = p;
+      return field;
+    }
+  }
+
+  private growFields(): void {
+    const size = this.starts.length * 2;
+    const grow = <T extends Uint32Array | Uint8Array>(a: T, b: T): T => (b.set(a), b);
+    this.starts = grow(this.starts, new Uint32Array(size));
+    this.ends = grow(this.ends, new Uint32Array(size));
+    this.flags = grow(this.flags, new Uint8Array(size));
+  }
+}
+
+/** The text of a field, quotes removed and `""` unescaped. */
+function fieldText(bytes: Buffer, start: number, end: number, flag: number): string {
+  const text = bytes.toString('utf8', start, end);
+  return flag & ESCAPED ? text.replace(/""/g, '"') : text;
+}
+
+/** Empty, `NA`, `NaN`, `null`: compared on bytes, no string built. */
+function isMissing(bytes: Buffer, start: number, end: number): boolean {
+  const length = end - start;
+  if (length === 0) return true;
+  const a = bytes[start];
+  if (length === 2) return a === 0x4e && bytes[start + 1] === 0x41; // NA
+  if (length === 3) return a === 0x4e && bytes[start + 1] === 0x61 && bytes[start + 2] === 0x4e; // NaN
+  if (length === 4) {
+    return a === 0x6e && bytes[start + 1] === 0x75 && bytes[start + 2] === 0x6c && bytes[start + 3] === 0x6c; // null
+  }
+  return false;
+}
+
+/** Validates the delimiter option and returns its byte. */
+export function delimiterByte(delimiter: string): number {
+  const d = delimiter === '\\t' || delimiter.toLowerCase() === 'tab' ? '\t' : delimiter;
+  if (d.length !== 1 || d.charCodeAt(0) > 0x7f || d === '"' || d === '\n' || d === '\r') {
+    throw new InputError(
+      `--delimiter ${quoteValue(delimiter)} is not usable: give one ASCII character other than a quote or newline ` +
+        `(e.g. ',', ';', '|', or 'tab')`,
+    );
+  }
+  return d.charCodeAt(0);
+}
+
+/** Per-column parse state while reading. */
+interface ColumnState {
+  readonly name: string;
+  readonly forced: FeatureKind | undefined;
+  numeric: boolean;
+  values: Float64Array | null;
+  codes: Int32Array | null;
+  dictionary: Map<string, number> | null;
+  labels: string[] | null;
+  /** Rows before this one were read as numbers and must be re-read as text. */
+  switchedAtRow: number;
+}
+
+/**
+ * Parses a whole CSV buffer into a Dataset (columns in header order).
+ *
+ * @throws InputError for an empty file, duplicate header names, ragged rows, an unterminated quote,
+ *   or a non-number in a column forced numeric; the message names file, line, column and value.
+ * @example parseCsv(Buffer.from('a,b\n1,x\n2,y\n')).columns.map((c) => c.kind) // ['numeric', 'categorical']
+ */
+export function parseCsv(bytes: Buffer, options: CsvOptions = {}): Dataset {
+  const fileName = options.fileName ?? '<csv>';
+  const delimiter = delimiterByte(options.delimiter ?? ',');
+  const kinds = options.kinds ?? {};
+  let begin = 0;
+  if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) begin = 3;
+
+  const tokenizer = new Tokenizer(bytes, delimiter, fileName, begin, 64);
+  const headerFields = tokenizer.next(true);
+  if (headerFields < 0) {
+    throw new InputError(`${fileName}: the file is empty (expected a header row)`, { file: fileName });
+  }
+  const names: string[] = [];
+  const seen = new Map<string, number>();
+  for (let f = 0; f < headerFields; f++) {
+    let name = fieldText(bytes, tokenizer.starts[f], tokenizer.ends[f], tokenizer.flags[f]);
+    if (name === '') name = `Unnamed: ${f}`; // pandas' name for a blank header (e.g. a saved index)
+    const previous = seen.get(name);
+    if (previous !== undefined) {
+      throw new InputError(
+        `${fileName}: line ${tokenizer.recordLine}: duplicate column name ${quoteValue(name)} ` +
+          `(header fields ${previous + 1} and ${f + 1}); column names must be unique`,
+        { file: fileName, line: tokenizer.recordLine, column: name },
+      );
+    }
+    seen.set(name, f);
+    names.push(name);
+  }
+  const width = names.length;
+  const dataStart = tokenizer.pos;
+  const dataLine = tokenizer.line;
+
+  // Row capacity from the average length of the first lines; arrays grow if it was too small.
+  let capacity = estimateRows(bytes, dataStart);
+  const columns: ColumnState[] = names.map((name) => {
+    const forced = kinds[name];
+    const numeric = forced !== 'categorical';
+    return {
+      name,
+      forced,
+      numeric,
+      values: numeric ? new Float64Array(capacity) : null,
+      codes: numeric ? null : new Int32Array(capacity),
+      dictionary: numeric ? null : new Map(),
+      labels: numeric ? null : [],
+      switchedAtRow: 0,
+    };
+  });
+
+  const data = new Tokenizer(bytes, delimiter, fileName, dataStart, width);
+  data.line = dataLine;
+  let row = 0;
+  for (;;) {
+    const found = data.next();
+    if (found < 0) break;
+    if (found !== width) {
+      throw new InputError(
+        `${fileName}: line ${data.recordLine}: expected ${width} fields (as in the header), found ${found}`,
+        { file: fileName, line: data.recordLine },
+      );
+    }
+    if (row === capacity) {
+      capacity = Math.ceil(capacity * 1.5) + 16;
+      for (const column of columns) growColumn(column, capacity);
+    }
+    const starts = data.starts;
+    const ends = data.ends;
+    const flags = data.flags;
+    for (let c = 0; c < width; c++) {
+      const column = columns[c];
+      const start = starts[c];
+      const end = ends[c];
+      if (column.numeric) {
+        const values = column.values!;
+        if (isMissing(bytes, start, end)) {
+          values[row] = NaN;
+          continue;
+        }
+        const value = flags[c] & ESCAPED ? undefined : parseNumberBytes(bytes, start, end);
+        if (value !== undefined) {
+          values[row] = value;
+          continue;
+        }
+        if (column.forced === 'numeric') {
+          const text = fieldText(bytes, start, end, flags[c]);
+          throw new InputError(
+            `${fileName}: row ${row + 1} (line ${data.recordLine}), column ${quoteValue(column.name)}: ` +
+              `value ${quoteValue(text)} is not a finite number, but the column is declared numeric`,
+            { file: fileName, line: data.recordLine, row: row + 1, column: column.name, value: text },
+          );
+        }
+        switchToCategorical(column, row, capacity);
+      }
+      encode(column, isMissing(bytes, start, end) ? null : fieldText(bytes, start, end, flags[c]), row);
+    }
+    row++;
+  }
+
+  // Re-read, as text, the rows of switched columns that were first read as numbers.
+  const switched = columns.filter((c) => c.codes !== null && c.switchedAtRow > 0);
+  if (switched.length > 0) {
+    const until = Math.max(...switched.map((c) => c.switchedAtRow));
+    const again = new Tokenizer(bytes, delimiter, fileName, dataStart, width);
+    const indices = switched.map((c) => names.indexOf(c.name));
+    for (let r = 0; r < until; r++) {
+      again.next();
+      for (let k = 0; k < switched.length; k++) {
+        const column = switched[k];
+        if (r >= column.switchedAtRow) continue;
+        const f = indices[k];
+        const start = again.starts[f];
+        const end = again.ends[f];
+        encode(column, isMissing(bytes, start, end) ? null : fieldText(bytes, start, end, again.flags[f]), r);
+      }
+    }
+  }
+
+  return { rowCount: row, columns: columns.map((c) => finish(c, row)) };
+}
+
+function encode(column: ColumnState, text: string | null, row: number): void {
+  if (text === null) {
+    column.codes![row] = -1;
+    return;
+  }
+  let code = column.dictionary!.get(text);
+  if (code === undefined) {
+    code = column.labels!.length;
+    column.labels!.push(text);
+    column.dictionary!.set(text, code);
+  }
+  column.codes![row] = code;
+}
+
+function switchToCategorical(column: ColumnState, row: number, capacity: number): void {
+  column.numeric = false;
+  column.values = null;
+  column.codes = new Int32Array(capacity);
+  column.dictionary = new Map();
+  column.labels = [];
+  column.switchedAtRow = row;
+}
+
+function growColumn(column: ColumnState, capacity: number): void {
+  if (column.values) {
+    const next = new Float64Array(capacity);
+    next.set(column.values);
+    column.values = next;
+  }
+  if (column.codes) {
+    const next = new Int32Array(capacity);
+    next.set(column.codes);
+    column.codes = next;
+  }
+}
+
+function finish(column: ColumnState, rows: number): Column {
+  // Copy only when the over-allocation is large; otherwise a view of the right length is enough.
+  const fit = <T extends Float64Array | Int32Array>(a: T): T =>
+    (a.length - rows > rows / 4 ? a.slice(0, rows) : a.subarray(0, rows)) as T;
+  if (column.numeric) {
+    const numeric: NumericColumn = { kind: 'numeric', name: column.name, values: fit(column.values!) };
+    return numeric;
+  }
+  const categorical: CategoricalColumn = {
+    kind: 'categorical',
+    name: column.name,
+    codes: fit(column.codes!),
+    dictionary: column.labels!,
+  };
+  return categorical;
+}
+
+/** Rows expected after `start`, from the mean length of up to the first 1,000 lines (+10%). */
+function estimateRows(bytes: Buffer, start: number): number {
+  let pos = start;
+  let lines = 0;
+  while (lines < 1000) {
+    const at = bytes.indexOf(LF, pos);
+    if (at < 0) break;
+    pos = at + 1;
+    lines++;
+  }
+  if (lines === 0) return 16;
+  const mean = (pos - start) / lines;
+  return Math.ceil(((bytes.length - start) / mean) * 1.1) + 16;
+}

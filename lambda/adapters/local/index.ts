@@ -1,0 +1,6 @@
+/** Local file readers for the `driftwatch` CLI: CSV (own parser) and Parquet (DuckDB). */
+export { readDataset, type ReadOptions } from './read-dataset';
+export { parseCsv, delimiterByte, type CsvOptions } from './csv';
+export { readParquet, type ParquetOptions } from './parquet';
+export { parseNumberBytes } from './number';
+export { InputError, quoteValue } from './errors';
