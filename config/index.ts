@@ -1,0 +1,7 @@
+/** The config package: schema, validation, issue formatting and the registered environments. */
+export * from './schema';
+export * from './format-issues';
+export * from './rules';
+export * from './validate';
+export * from './define';
+export * from './environments';
