@@ -1,0 +1,116 @@
+/**
+ * Starts a real `moto_server` (the AWS API stand-in installed on every machine here) for one test file.
+ * The SDK v3 clients talk HTTP to it exactly as they would to AWS.
+ *
+ * @example
+ *   let moto: MotoServer;
+ *   beforeAll(async () => { moto = await startMoto(); });
+ *   afterAll(() => moto.stop());
+ *   const s3 = new S3Client(motoClientConfig(moto.endpoint, { forcePathStyle: true }));
+ */
+import { spawn } from 'node:child_process';
+import * as http from 'node:http';
+import * as net from 'node:net';
+
+export interface MotoServer {
+  /** e.g. http://127.0.0.1:41234 */
+  readonly endpoint: string;
+  readonly pid: number;
+  /** Kills this server (by pid) and waits for it to exit. */
+  stop(): Promise<void>;
+}
+
+/** Asks the OS for a free TCP port on 127.0.0.1 (closed again before moto binds it). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      if (address === null || typeof address === 'string') {
+        server.close();
+        reject(new Error(`unexpected server address ${JSON.stringify(address)}`));
+        return;
+      }
+      const { port } = address;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function answers(endpoint: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = http.get(`${endpoint}/moto-api/`, (res) => {
+      res.resume();
+      resolve(true);
+    });
+    req.on('error', () => resolve(false));
+    req.setTimeout(1000, () => {
+      req.destroy();
+      resolve(false);
+    });
+  });
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Spawns `moto_server -H 127.0.0.1 -p <free port>` and resolves once it answers HTTP. */
+export async function startMoto(options: { readonly startupTimeoutMs?: number } = {}): Promise<MotoServer> {
+  const timeout = options.startupTimeoutMs ?? 30_000;
+  const port = await freePort();
+  const endpoint = `http://127.0.0.1:${port}`;
+  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-4000);
+  });
+  let exited: number | null | undefined;
+  const exitPromise = new Promise<void>((resolve) => {
+    child.on('exit', (code) => {
+      exited = code;
+      resolve();
+    });
+  });
+  const spawnError = new Promise<Error>((resolve) => child.on('error', resolve));
+  let failure: Error | undefined;
+  void spawnError.then((e) => (failure = e));
+
+  const stop = async (): Promise<void> => {
+    if (exited !== undefined) return;
+    if (child.pid !== undefined) {
+      try {
+        process.kill(child.pid, 'SIGTERM');
+      } catch {
+        return; // already gone
+      }
+    }
+    const killed = await Promise.race([exitPromise.then(() => true), sleep(5000).then(() => false)]);
+    if (!killed && child.pid !== undefined && exited === undefined) {
+      process.kill(child.pid, 'SIGKILL');
+      await exitPromise;
+    }
+  };
+
+  const deadline = Date.now() + timeout;
+  while (Date.now() < deadline) {
+    if (failure) throw new Error(`could not start moto_server: ${failure.message}`);
+    if (exited !== undefined) throw new Error(`moto_server exited with code ${exited} before answering: ${stderr}`);
+    if (await answers(endpoint)) {
+      return { endpoint, pid: child.pid as number, stop };
+    }
+    await sleep(100);
+  }
+  await stop();
+  throw new Error(`moto_server did not answer on ${endpoint} within ${timeout} ms: ${stderr}`);
+}
+
+/** Client config for SDK v3 clients pointed at moto: fixed test credentials, us-east-1. */
+export function motoClientConfig<T extends object = object>(endpoint: string, extra?: T) {
+  return {
+    endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    ...(extra ?? ({} as T)),
+  };
+}
