@@ -1,0 +1,49 @@
+/**
+ * The `driftwatch` command line: dispatches to a command and turns errors into exit code 2 with a
+ * message on stderr. `bin/driftwatch.ts` calls `runCli(process.argv.slice(2), process)`.
+ */
+import { InputError } from '../adapters/local/errors';
+import { compareCommand } from './commands/compare';
+import { COMPARE_HELP, MAIN_HELP } from './help';
+import { CliIo, EXIT_ERROR, EXIT_OK, UsageError } from './io';
+
+export { type CliIo, UsageError, EXIT_OK, EXIT_CRITICAL, EXIT_ERROR } from './io';
+
+const COMMANDS: Record<string, { run: (argv: readonly string[], io: CliIo) => Promise<number>; help: string }> = {
+  compare: { run: compareCommand, help: COMPARE_HELP },
+};
+
+/**
+ * Runs the CLI and returns the exit code: 0 nothing critical, 1 a critical feature, 2 usage/input error.
+ *
+ * @example process.exitCode = await runCli(['compare', '--reference', 'a.csv', '--current', 'b.csv'], process);
+ */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined) {
+    io.stderr.write(MAIN_HELP);
+    return EXIT_ERROR;
+  }
+  if (name === '--help' || name === '-h' || name === 'help') {
+    const topic = name === 'help' && rest[0] ? COMMANDS[rest[0]]?.help : undefined;
+    io.stdout.write(topic ?? MAIN_HELP);
+    return EXIT_OK;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    io.stderr.write(`driftwatch: unknown command ${JSON.stringify(name)}\n\n${MAIN_HELP}`);
+    return EXIT_ERROR;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr.write(`driftwatch ${name}: ${error.message}\nRun 'driftwatch ${name} --help' for usage.\n`);
+    } else if (error instanceof InputError) {
+      io.stderr.write(`driftwatch ${name}: error: ${error.message}\n`);
+    } else {
+      io.stderr.write(`driftwatch ${name}: unexpected error: ${(error as Error)?.stack ?? String(error)}\n`);
+    }
+    return EXIT_ERROR;
+  }
+}

@@ -1,0 +1,48 @@
+/** Number and cell formatting shared by the text and HTML reports (one place, so both read alike). */
+import type { FeatureDrift } from '../core/types';
+
+/** A statistic with 4 decimals, or '-' when it does not apply. */
+export function fixed(value: number | null | undefined, digits = 4): string {
+  if (value === null || value === undefined || Number.isNaN(value)) return '-';
+  if (!Number.isFinite(value)) return value > 0 ? 'inf' : '-inf';
+  return value.toFixed(digits);
+}
+
+/** A p-value: 4 decimals down to 0.001, then scientific (`3.2e-12`), so tiny values stay readable. */
+export function pValue(value: number): string {
+  if (Number.isNaN(value)) return '-';
+  if (value === 0) return '0';
+  return value >= 0.001 ? value.toFixed(4) : value.toExponential(1);
+}
+
+/** The test behind the p-value column: KS for numeric features, chi-squared for categorical ones. */
+export function testCell(feature: FeatureDrift, chi = 'chi2'): string {
+  if (feature.ks) return `KS ${pValue(feature.ks.pValue)}`;
+  if (feature.chiSquared) return `${chi} ${pValue(feature.chiSquared.pValue)}`;
+  return '-';
+}
+
+/** A share as a percentage with one decimal. */
+export function percent(value: number): string {
+  return Number.isFinite(value) ? `${(value * 100).toFixed(1)}%` : '-';
+}
+
+/** Missing rate reference → current. */
+export function missingCell(feature: FeatureDrift, arrow = '->'): string {
+  return `${percent(feature.missingRate.reference)}${arrow}${percent(feature.missingRate.current)}`;
+}
+
+/** Features in impact order (highest first); ties keep the report's order. */
+export function byImpact(features: readonly FeatureDrift[]): FeatureDrift[] {
+  return features
+    .map((feature, index) => ({ feature, index }))
+    .sort((a, b) => (b.feature.impact || 0) - (a.feature.impact || 0) || a.index - b.index)
+    .map(({ feature }) => feature);
+}
+
+/** Counts of features per status. */
+export function statusCounts(features: readonly FeatureDrift[]): { critical: number; warning: number; ok: number } {
+  const counts = { critical: 0, warning: 0, ok: 0 };
+  for (const feature of features) counts[feature.status]++;
+  return counts;
+}

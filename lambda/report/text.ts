@@ -1,0 +1,59 @@
+import type { DriftReport, FeatureDrift } from '../core/types';
+import { byImpact, fixed, missingCell, statusCounts, testCell } from './format';
+
+export interface TextReportOptions {
+  /** How the two inputs are named in the summary (usually their paths). */
+  readonly referenceName?: string;
+  readonly currentName?: string;
+}
+
+const MAX_NAME = 40;
+
+/**
+ * The one-line summary: overall status, how many features drifted and which (in impact order).
+ *
+ * @example "Status: critical. 2 of 20 features drifted (1 critical, 1 warning): euribor3m, month."
+ */
+export function summaryLine(report: DriftReport): string {
+  const counts = statusCounts(report.features);
+  const drifted = report.summary.drifted;
+  const total = report.features.length;
+  const list = drifted.length > 0 ? `: ${drifted.join(', ')}` : '';
+  return (
+    `Status: ${report.summary.status}. ${drifted.length} of ${total} feature${total === 1 ? '' : 's'} drifted ` +
+    `(${counts.critical} critical, ${counts.warning} warning)${list}.`
+  );
+}
+
+/**
+ * A plain-text table of the features sorted by impact, then the summary line.
+ *
+ * @example process.stdout.write(renderText(report, { referenceName: 'ref.csv', currentName: 'cur.csv' }));
+ */
+export function renderText(report: DriftReport, options: TextReportOptions = {}): string {
+  const header = ['feature', 'kind', 'status', 'PSI', 'p-value', 'Wasserstein', 'missing ref->cur', 'importance', 'impact'];
+  const rows = byImpact(report.features).map((f: FeatureDrift) => [
+    f.name.length > MAX_NAME ? `${f.name.slice(0, MAX_NAME - 1)}~` : f.name,
+    f.kind,
+    f.status,
+    fixed(f.psi),
+    testCell(f),
+    fixed(f.wasserstein),
+    missingCell(f),
+    fixed(f.importance, 3),
+    fixed(f.impact),
+  ]);
+  const numericColumns = new Set([3, 5, 7, 8]);
+  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, c) => (numericColumns.has(c) ? cell.padStart(widths[c]) : cell.padEnd(widths[c])))
+      .join('  ')
+      .trimEnd();
+  const lines = [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line), ''];
+  const from = options.referenceName ? `${options.referenceName} (${report.reference.rows} rows)` : `${report.reference.rows} reference rows`;
+  const to = options.currentName ? `${options.currentName} (${report.current.rows} rows)` : `${report.current.rows} current rows`;
+  lines.push(`Compared ${from} with ${to}.`);
+  lines.push(summaryLine(report));
+  return `${lines.join('\n')}\n`;
+}
