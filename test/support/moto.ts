@@ -41,7 +41,7 @@ export async function freePort(): Promise<number> {
 
 function answers(endpoint: string): Promise<boolean> {
   return new Promise((resolve) => {
-    const req = http.get(`${endpoint}/moto-api/`, (res) => {
+    const req = http.get(`${endpoint}/moto-api/`, { agent: false }, (res) => {
       res.resume();
       resolve(true);
     });
@@ -85,7 +85,12 @@ export async function startMoto(options: { readonly startupTimeoutMs?: number } 
         return; // already gone
       }
     }
-    const killed = await Promise.race([exitPromise.then(() => true), sleep(5000).then(() => false)]);
+    let timer: NodeJS.Timeout | undefined;
+    const killed = await Promise.race([
+      exitPromise.then(() => true),
+      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), 5000))),
+    ]);
+    clearTimeout(timer);
     if (!killed && child.pid !== undefined && exited === undefined) {
       process.kill(child.pid, 'SIGKILL');
       await exitPromise;
