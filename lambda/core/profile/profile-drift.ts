@@ -1,0 +1,121 @@
+import { WASSERSTEIN_MIN_SCALE } from '../defaults';
+import { EmptyDistributionError, jensenShannon, lInfinity, missingRateChange, psi, type MissingRateChange } from '../drift';
+import { chiSquaredHomogeneity, ksPValue } from '../stats';
+import type { CategoricalFeatureProfile, ChiSquaredResult, FeatureKind, FeatureProfile, NumericFeatureProfile } from '../types';
+import { ksFromBins, wassersteinFromBins, type BoundedEstimate } from './fine-bins';
+import { firstDifference } from './merge';
+import { profileStd } from './numeric';
+
+/** KS read from the fine bins: the statistic is a lower bound of the exact one (see `ksFromBins`). */
+export interface ProfileKs extends BoundedEstimate {
+  /** Same as `value`, the approximate statistic. */
+  readonly statistic: number;
+  /** p-value of `statistic` with the counts of both sides (`ksPValue`, as scipy's ks_2samp 'auto'). */
+  readonly pValue: number;
+}
+
+/** One feature's drift measured on profiles (no raw data). */
+export interface ProfileDrift {
+  readonly name: string;
+  readonly kind: FeatureKind;
+  /** On the 10 PSI bins (numeric) or the categories + other (categorical). */
+  readonly psi: number;
+  readonly jensenShannon: number;
+  /**
+   * SageMaker Model Monitor's L∞: numeric, the CDF gap on the fine bins (`linf_simple`, equal to
+   * the approximate KS statistic); categorical, max |p_ref − p_cur| over categories + other.
+   */
+  readonly lInfinity: number;
+  readonly missingRate: MissingRateChange;
+  /** Numeric only. */
+  readonly ks: ProfileKs | null;
+  /** Numeric only: Wasserstein-1 / max(reference std, 0.001), from the fine bins, with its bounds. */
+  readonly wasserstein: BoundedEstimate | null;
+  /** Categorical only: homogeneity over categories + other (as chi2_contingency, correction=False). */
+  readonly chiSquared: ChiSquaredResult | null;
+}
+
+/**
+ * Drift of a current profile (observed, or merged from batches, on the reference's bins) against
+ * the reference profile of the same feature.
+ *
+ * Throws, naming the feature, when the profiles are of different features or kinds or were not
+ * counted on the same bins, and `EmptyDistributionError` when either side holds no value (every
+ * entry missing): the missing rate is then the signal, and callers check `count` before calling.
+ *
+ * @example
+ * const drift = profileDrift(referenceProfile.features[0], windowProfile.features[0]);
+ * drift.ks?.statistic; // within [drift.ks.lowerBound, drift.ks.upperBound] of the exact KS
+ */
+export function profileDrift(reference: FeatureProfile, current: FeatureProfile): ProfileDrift {
+  const feature = JSON.stringify(reference.name);
+  if (reference.name !== current.name) {
+    throw new Error(`profileDrift: reference feature ${feature} compared with current feature ${JSON.stringify(current.name)}`);
+  }
+  if (reference.kind !== current.kind) {
+    throw new Error(`profileDrift: feature ${feature} is ${reference.kind} in the reference but ${current.kind} in the current profile`);
+  }
+  if (reference.count === 0) throw new EmptyDistributionError('reference', `profileDrift(feature ${feature})`);
+  if (current.count === 0) throw new EmptyDistributionError('current', `profileDrift(feature ${feature})`);
+  const missingRate = missingRateChange(
+    reference.missing,
+    reference.count + reference.missing,
+    current.missing,
+    current.count + current.missing,
+  );
+  return reference.kind === 'numeric'
+    ? numericDrift(reference, current as NumericFeatureProfile, missingRate)
+    : categoricalDrift(reference, current as CategoricalFeatureProfile, missingRate);
+}
+
+function numericDrift(ref: NumericFeatureProfile, cur: NumericFeatureProfile, missingRate: MissingRateChange): ProfileDrift {
+  sameBins(ref.name, 'edges', ref.edges, cur.edges);
+  sameBins(ref.name, 'fineEdges', ref.fineEdges, cur.fineEdges);
+  // count > 0 on both sides (checked above), so min and max are numbers.
+  const refRange = { min: ref.min as number, max: ref.max as number };
+  const curRange = { min: cur.min as number, max: cur.max as number };
+  const ks = ksFromBins(ref.fineEdges, ref.fineCounts, cur.fineCounts, refRange, curRange);
+  const w = wassersteinFromBins(ref.fineEdges, ref.fineCounts, cur.fineCounts, refRange, curRange);
+  const scale = Math.max(profileStd(ref), WASSERSTEIN_MIN_SCALE);
+  return {
+    name: ref.name,
+    kind: 'numeric',
+    psi: psi(ref.counts, cur.counts),
+    jensenShannon: jensenShannon(ref.counts, cur.counts),
+    lInfinity: ks.value,
+    missingRate,
+    ks: { ...ks, statistic: ks.value, pValue: ksPValue(ks.value, ref.count, cur.count) },
+    wasserstein: { value: w.value / scale, lowerBound: w.lowerBound / scale, upperBound: w.upperBound / scale },
+    chiSquared: null,
+  };
+}
+
+function categoricalDrift(
+  ref: CategoricalFeatureProfile,
+  cur: CategoricalFeatureProfile,
+  missingRate: MissingRateChange,
+): ProfileDrift {
+  sameBins(ref.name, 'categories', ref.categories, cur.categories);
+  const refCounts = [...ref.counts, ref.other];
+  const curCounts = [...cur.counts, cur.other];
+  return {
+    name: ref.name,
+    kind: 'categorical',
+    psi: psi(refCounts, curCounts),
+    jensenShannon: jensenShannon(refCounts, curCounts),
+    lInfinity: lInfinity(refCounts, curCounts),
+    missingRate,
+    ks: null,
+    wasserstein: null,
+    chiSquared: chiSquaredHomogeneity(refCounts, curCounts),
+  };
+}
+
+function sameBins<T>(feature: string, field: string, a: readonly T[], b: readonly T[]): void {
+  const i = firstDifference(a, b);
+  if (i >= 0) {
+    throw new Error(
+      `profileDrift: feature ${JSON.stringify(feature)} was not profiled on the reference's ${field} (first difference at index ${i}: ${JSON.stringify(a[i])} vs ${JSON.stringify(b[i])}); observe the current data against the reference profile`,
+    );
+  }
+}
