@@ -20,10 +20,10 @@ export interface Bar {
 /** Categories shown before the rest is pooled as "other". */
 export const TOP_CATEGORIES = 10;
 
-/** A compact number for bin labels: 4 significant digits, no trailing zeros. */
+/** A compact number for bin labels: 5 significant digits (close quantiles stay apart), no trailing zeros. */
 export function shortNumber(value: number): string {
   if (Number.isInteger(value) && Math.abs(value) < 1e6) return String(value);
-  const text = Math.abs(value) >= 1e6 || (value !== 0 && Math.abs(value) < 1e-3) ? value.toExponential(2) : value.toPrecision(4);
+  const text = Math.abs(value) >= 1e6 || (value !== 0 && Math.abs(value) < 1e-3) ? value.toExponential(2) : value.toPrecision(5);
   return text.replace(/(\.\d*?)0+(e|$)/, '$1$2').replace(/\.(e|$)/, '$1');
 }
 
@@ -45,7 +45,8 @@ export function numericBars(reference: NumericColumn, current: NumericColumn): B
   return ref.map((share, i) => {
     const low = i === 0 ? null : shortNumber(edges[i - 1]);
     const high = i === edges.length ? null : shortNumber(edges[i]);
-    const label = low === null ? `<${high}` : high === null ? `≥${low}` : `${low}–${high}`;
+    // Under each bar pair: where the bin starts (the first bin: where it ends); the tooltip has the range.
+    const label = low === null ? `<${high}` : low;
     const title = low === null ? `below ${high}` : high === null ? `${low} and above` : `from ${low} to below ${high}`;
     return { label, title, reference: share, current: cur[i] };
   });

@@ -85,7 +85,7 @@ export function barChart(bars: readonly Bar[], caption: string): string {
           `<title>${escapeHtml(`${bar.title}: ${side} ${percentLabel(share)}`)}</title></rect>`,
       );
     }
-    const label = bar.label.length > 9 ? `${bar.label.slice(0, 8)}…` : bar.label;
+    const label = bar.label.length > 10 ? `${bar.label.slice(0, 9)}…` : bar.label;
     parts.push(
       `<text x="${(x + group / 2 - 6).toFixed(1)}" y="${top + plotHeight + 14}" text-anchor="middle">${escapeHtml(label)}<title>${escapeHtml(bar.title)}</title></text>`,
     );

@@ -88,7 +88,8 @@ describe('distributions for the HTML charts', () => {
     expect(bars[0].current).toBe(0);
     expect(bars[9].current).toBeCloseTo(0.6, 12);
     expect(bars[0].label).toBe('<9.9');
-    expect(bars[9].label).toBe('≥89.1');
+    expect(bars[9].label).toBe('89.1');
+    expect(bars[9].title).toBe('89.1 and above');
     expect(numericBars(numeric('x', [NaN, NaN]), numeric('x', [1]))).toBeNull();
   });
 

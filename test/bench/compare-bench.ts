@@ -1,0 +1,232 @@
+/**
+ * `npm run bench [-- --rows N]`: times `driftwatch compare` against a pandas + scipy peer that
+ * computes the same per-column statistics (test/bench/compare_peer.py), on the same two CSV files.
+ *
+ * The files (reference and current, N rows x 12 columns: 10 numeric, some shifted in current, and
+ * 2 categorical with 20 and 1,000 levels) are generated deterministically once and cached under
+ * .bench/ (git-ignored). Peak memory comes from /usr/bin/time -v when present.
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+
+const ROOT = path.join(__dirname, '../..');
+const BENCH_DIR = path.join(ROOT, '.bench');
+const BIN = path.join(ROOT, 'bin/driftwatch.js');
+const PEER = path.join(__dirname, 'compare_peer.py');
+const TIME = '/usr/bin/time';
+
+/* ----------------------------------------------------------------------------------------------
+ * Deterministic data
+ * -------------------------------------------------------------------------------------------- */
+
+/** mulberry32: a small seeded PRNG, so the cached files are the same on every machine. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function normal(random: () => number): number {
+  const u = 1 - random();
+  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
+}
+
+/** Inverse-CDF sampling table for weights ∝ 1 / (rank + 1)^s. */
+function zipfTable(levels: number, s: number): Float64Array {
+  const cdf = new Float64Array(levels);
+  let total = 0;
+  for (let k = 0; k < levels; k++) cdf[k] = total += 1 / (k + 1) ** s;
+  for (let k = 0; k < levels; k++) cdf[k] /= total;
+  return cdf;
+}
+
+function pick(cdf: Float64Array, u: number): number {
+  let lo = 0;
+  let hi = cdf.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (cdf[mid] < u) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+const HEADER = ['num_0', 'num_1', 'num_2', 'num_3', 'num_4', 'num_5', 'num_6', 'num_7', 'num_8', 'num_9', 'cat_20', 'cat_1000'];
+const CAT20 = Array.from({ length: 20 }, (_, i) => `level_${String(i).padStart(2, '0')}`);
+const CAT1000 = Array.from({ length: 1000 }, (_, i) => `item_${String(i).padStart(4, '0')}`);
+
+/**
+ * Writes one file. Current drifts on purpose: num_0 +0.5 sd, num_2 longer tail, num_4 wider,
+ * num_6 a negligible +0.05 sd (significant p-value, small effect), num_8 +10, num_9 more missing,
+ * cat_20 and cat_1000 reweighted; num_1, num_3, num_5, num_7 are unchanged.
+ */
+function writeDataset(file: string, rows: number, current: boolean): void {
+  const random = prng(current ? 2 : 1);
+  const cat20 = zipfTable(20, current ? 0.6 : 1);
+  const cat1000 = zipfTable(1000, current ? 1.2 : 1.1);
+  const fd = fs.openSync(`${file}.partial`, 'w');
+  fs.writeSync(fd, `${HEADER.join(',')}\n`);
+  let chunk: string[] = [];
+  for (let i = 0; i < rows; i++) {
+    const cells = [
+      (normal(random) + (current ? 0.5 : 0)).toFixed(4),
+      (10 + 2 * normal(random)).toFixed(4),
+      (-Math.log(1 - random()) * (current ? 1.3 : 1)).toFixed(5),
+      (random() * 100).toFixed(3),
+      (normal(random) * (current ? 1.5 : 1)).toFixed(4),
+      Math.exp(normal(random)).toFixed(4),
+      (normal(random) + (current ? 0.05 : 0)).toFixed(4),
+      String(Math.floor(random() * 10)),
+      (100 + 15 * normal(random) + (current ? 10 : 0)).toFixed(2),
+      random() < (current ? 0.1 : 0.02) ? '' : normal(random).toFixed(4),
+      CAT20[pick(cat20, random())],
+      CAT1000[pick(cat1000, random())],
+    ];
+    chunk.push(cells.join(','));
+    if (chunk.length === 20_000) {
+      fs.writeSync(fd, `${chunk.join('\n')}\n`);
+      chunk = [];
+    }
+  }
+  if (chunk.length > 0) fs.writeSync(fd, `${chunk.join('\n')}\n`);
+  fs.closeSync(fd);
+  fs.renameSync(`${file}.partial`, file);
+}
+
+function ensureDatasets(rows: number): { reference: string; current: string } {
+  fs.mkdirSync(BENCH_DIR, { recursive: true });
+  const reference = path.join(BENCH_DIR, `reference-${rows}.csv`);
+  const current = path.join(BENCH_DIR, `current-${rows}.csv`);
+  for (const [file, isCurrent] of [
+    [reference, false],
+    [current, true],
+  ] as const) {
+    if (fs.existsSync(file)) continue;
+    const started = Date.now();
+    process.stdout.write(`generating ${path.relative(ROOT, file)} ... `);
+    writeDataset(file, rows, isCurrent);
+    process.stdout.write(`${((Date.now() - started) / 1000).toFixed(1)} s, ${(fs.statSync(file).size / 1e6).toFixed(0)} MB\n`);
+  }
+  return { reference, current };
+}
+
+/* ----------------------------------------------------------------------------------------------
+ * Running and measuring
+ * -------------------------------------------------------------------------------------------- */
+
+interface Measured {
+  readonly tool: string;
+  readonly seconds: number;
+  readonly peakMb: number | null;
+  readonly status: number | null;
+  readonly stderr: string;
+}
+
+function measure(tool: string, command: string, args: string[]): Measured {
+  const timed = fs.existsSync(TIME);
+  const started = process.hrtime.bigint();
+  const result = spawnSync(timed ? TIME : command, timed ? ['-v', command, ...args] : args, {
+    cwd: ROOT,
+    encoding: 'utf8',
+    maxBuffer: 1 << 30,
+  });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(result.stderr ?? '');
+  const stderr = (result.stderr ?? '').split(/\n\s*Command being timed:/)[0].trim();
+  return { tool, seconds, peakMb: rss ? Number(rss[1]) / 1024 : null, status: result.status, stderr };
+}
+
+/** The first python that can import pandas and scipy (pyenv's python3 usually cannot; Debian's can). */
+function findPython(): string | null {
+  for (const candidate of ['python3', '/usr/bin/python3']) {
+    const probe = spawnSync(candidate, ['-c', 'import pandas, scipy'], { encoding: 'utf8' });
+    if (probe.status === 0) return candidate;
+  }
+  return null;
+}
+
+interface PeerFeature {
+  name: string;
+  psi: number;
+  jensenShannon: number;
+  ks?: { statistic: number; pValue: number };
+  wasserstein?: number;
+  chiSquared?: { statistic: number; pValue: number };
+}
+
+/** Largest absolute difference per statistic between our JSON report and the peer's. */
+function agreement(oursFile: string, peerFile: string): string[] {
+  const ours = JSON.parse(fs.readFileSync(oursFile, 'utf8')).features as Array<PeerFeature & { kind: string }>;
+  const peer = JSON.parse(fs.readFileSync(peerFile, 'utf8')).features as PeerFeature[];
+  const byName = new Map(ours.map((f) => [f.name, f]));
+  const worst: Record<string, { diff: number; name: string }> = {};
+  const note = (stat: string, name: string, a: number | undefined | null, b: number | undefined | null) => {
+    if (a === undefined || b === undefined || a === null || b === null) return;
+    const diff = Math.abs(a - b);
+    if (!worst[stat] || diff > worst[stat].diff) worst[stat] = { diff, name };
+  };
+  for (const p of peer) {
+    const o = byName.get(p.name);
+    if (!o) continue;
+    note('PSI', p.name, o.psi, p.psi);
+    note('Jensen-Shannon', p.name, o.jensenShannon, p.jensenShannon);
+    note('KS statistic', p.name, o.ks?.statistic, p.ks?.statistic);
+    note('KS p-value', p.name, o.ks?.pValue, p.ks?.pValue);
+    note('Wasserstein', p.name, o.wasserstein, p.wasserstein);
+    note('chi2 statistic (relative)', p.name, 1, o.chiSquared && p.chiSquared ? o.chiSquared.statistic / p.chiSquared.statistic : undefined);
+    note('chi2 p-value', p.name, o.chiSquared?.pValue, p.chiSquared?.pValue);
+  }
+  return Object.entries(worst).map(([stat, { diff, name }]) => `  ${stat.padEnd(26)} max |difference| ${diff.toExponential(2)} (${name})`);
+}
+
+function table(rows: Measured[]): string {
+  const base = rows[0].seconds;
+  const cells = [
+    ['tool', 'wall s', 'peak MB', 'driftwatch speed-up'],
+    ...rows.map((r) => [r.tool, r.seconds.toFixed(2), r.peakMb === null ? '-' : r.peakMb.toFixed(0), `${(r.seconds / base).toFixed(1)}x`]),
+  ];
+  const widths = cells[0].map((_, c) => Math.max(...cells.map((row) => row[c].length)));
+  return cells.map((row) => row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ')).join('\n');
+}
+
+function main(): void {
+  const args = process.argv.slice(2);
+  const rowsFlag = args.indexOf('--rows');
+  const rows = rowsFlag >= 0 ? Number(args[rowsFlag + 1]) : 1_000_000;
+  if (!Number.isInteger(rows) || rows < 10) throw new Error(`--rows must be an integer >= 10, got ${args[rowsFlag + 1]}`);
+  const { reference, current } = ensureDatasets(rows);
+  const oursOut = path.join(BENCH_DIR, `driftwatch-${rows}.json`);
+  const peerOut = path.join(BENCH_DIR, `peer-${rows}.json`);
+  console.log(`\nComparing ${rows.toLocaleString('en-US')} rows x 12 columns (reference vs current) on ${path.relative(ROOT, BENCH_DIR)}/`);
+
+  const results: Measured[] = [];
+  const ours = measure('driftwatch compare (node)', process.execPath, [
+    BIN, 'compare', '--reference', reference, '--current', current, '--format', 'json', '--out', oursOut,
+  ]);
+  if (ours.status !== 0 && ours.status !== 1) throw new Error(`driftwatch failed (exit ${ours.status}): ${ours.stderr}`);
+  results.push(ours);
+
+  const python = findPython();
+  if (python) {
+    const peer = measure(`pandas + scipy (${python})`, python, [PEER, reference, current, peerOut]);
+    if (peer.status !== 0) throw new Error(`the peer failed (exit ${peer.status}): ${peer.stderr}`);
+    results.push(peer);
+  }
+  console.log(`\n${table(results)}`);
+  if (!fs.existsSync(TIME)) console.log('(no /usr/bin/time: peak memory not measured)');
+  if (python) {
+    console.log('\nAgreement with the peer (same binning, same tests):');
+    console.log(agreement(oursOut, peerOut).join('\n'));
+  } else {
+    console.log('\nNo python with pandas found (tried python3, /usr/bin/python3). To run the peer:');
+    console.log('  sudo apt-get install -y python3-pandas python3-scipy');
+  }
+}
+
+main();
