@@ -1,0 +1,9 @@
+/**
+ * Performance thresholds calibrated from a baseline period of production, and the ratio-to-
+ * baseline metric that lets CloudWatch alarms stay static at 0.9 (warning) and 0.8 (critical).
+ */
+export { calibrate, CALIBRATION_DEFAULTS } from './calibrate';
+export type { CalibrationOptions, CalibrationRefusal, CalibrationResult, MetricWindow } from './calibrate';
+export { ratioToBaseline, statusFor } from './ratio';
+export { CALIBRATION_FORMAT } from './types';
+export type { Calibration } from './types';
