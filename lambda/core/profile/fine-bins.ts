@@ -35,7 +35,7 @@ export interface BoundedEstimate {
  * The error is thus at most the largest bin mass: about 0.001 with 1000 reference-quantile bins
  * for a continuous feature; more where one value holds much mass inside a bin (ties).
  *
- * @example ksFromBins([], [50, 50], [100, 0]) // { value: 0.5, lowerBound: 0.5, upperBound: 1 }
+ * @example ksFromBins([0], [50, 50], [100, 0]) // { value: 0.5, lowerBound: 0.5, upperBound: 1 }
  */
 export function ksFromBins(
   edges: readonly number[],

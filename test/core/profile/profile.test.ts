@@ -165,7 +165,7 @@ const withMissing = fc
     for (const h of holes) if (h < copy.length - 1) copy[h] = NaN; // keep the last value present
     return copy;
   });
-const PARAMS = { numRuns: 150, seed: 20260101 };
+const PARAMS = { numRuns: 100, seed: 20260101 };
 
 describe('properties of profile drift', () => {
   it('identical data: PSI 0, Jensen–Shannon 0, KS 0, Wasserstein 0, nothing NaN', () => {

@@ -20,9 +20,12 @@ const ELEC_NUMERIC = ['nswprice', 'nswdemand', 'vicprice', 'vicdemand', 'transfe
 
 let bank: Dataset;
 let elec: Dataset;
+/** The 2008 reference profile of bank-additional, fitted once for the tests that need it. */
+let bankReference: DatasetProfile;
 beforeAll(() => {
   bank = readCsv('bank-additional-full.csv', ';', BANK_NUMERIC, BANK_CATEGORICAL);
   elec = readCsv('elec2_electricity.csv', ',', ELEC_NUMERIC, ['class']);
+  bankReference = fitDatasetProfile(sliceRows(bank, 0, 27690));
 });
 
 /** Slack for rounding when comparing an exact value with a bound computed another way. */
@@ -123,14 +126,14 @@ describe('a window merged from batch profiles equals the window profiled at once
   });
 
   it('bank-additional: 2009–2010 in uneven batches, numeric and categorical features', () => {
-    const reference = fitDatasetProfile(sliceRows(bank, 0, 27690));
+    const reference = bankReference;
     const cuts = [27690, 27691, 28000, 31234, 35000, 35001, 41188];
     const batches = cuts.slice(1).map((end, k) => observeDatasetProfile(sliceRows(bank, cuts[k], end), reference));
     expectSameProfile(batches.reduce(mergeDatasetProfiles), observeDatasetProfile(sliceRows(bank, 27690, 41188), reference));
   });
 
   it('profiles survive a JSON round trip through parseDatasetProfile (as read back from S3)', () => {
-    const reference = fitDatasetProfile(sliceRows(bank, 0, 27690));
+    const reference = bankReference;
     const batch = observeDatasetProfile(sliceRows(bank, 27690, 30000), reference);
     expect(parseDatasetProfile(JSON.parse(JSON.stringify(reference)))).toEqual(reference);
     expect(parseDatasetProfile(JSON.parse(JSON.stringify(batch)))).toEqual(batch);
@@ -139,7 +142,7 @@ describe('a window merged from batch profiles equals the window profiled at once
 
 describe('categorical drift on profiles (bank-additional)', () => {
   it('contact switches from telephone to cellular: chi-squared matches the raw category counts', () => {
-    const reference = fitDatasetProfile(sliceRows(bank, 0, 27690));
+    const reference = bankReference;
     const current = observeDatasetProfile(sliceRows(bank, 27690, 41188), reference);
     const i = reference.features.findIndex((f) => f.name === 'contact');
     const ref = reference.features[i] as CategoricalFeatureProfile;
@@ -154,7 +157,7 @@ describe('categorical drift on profiles (bank-additional)', () => {
   });
 
   it('month: categories unseen in the 2008 reference land in `other`, not in an error', () => {
-    const reference = fitDatasetProfile(sliceRows(bank, 0, 27690));
+    const reference = bankReference;
     const current = observeDatasetProfile(sliceRows(bank, 27690, 41188), reference);
     const i = reference.features.findIndex((f) => f.name === 'month');
     const ref = reference.features[i] as CategoricalFeatureProfile;
