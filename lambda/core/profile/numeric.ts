@@ -15,7 +15,7 @@ import type { NumericFeatureProfile } from '../types';
  * A column with no usable value gives a profile with count 0 and no edges (a single bin);
  * comparing against it throws `EmptyDistributionError`.
  *
- * @example fitNumericProfile('age', Float64Array.of(31, 45, NaN, 27)).counts // 4 bins, one per value
+ * @example fitNumericProfile('age', Float64Array.of(31, 45, NaN, 27)) // { count: 3, missing: 1, min: 27, max: 45, ... }
  */
 export function fitNumericProfile(name: string, values: Float64Array): NumericFeatureProfile {
   const present = new Float64Array(values.length);
