@@ -1,0 +1,237 @@
+/**
+ * ONE query per hour of predictions that profiles every feature at once against the reference's bins.
+ *
+ * Scan once: the hour's rows are read once (only the needed columns), then unpivoted in memory by a
+ * CROSS JOIN with a small VALUES list of feature keys into a long (feature, number, category) relation.
+ * Everything else works on that relation, so the cost in bytes scanned does not grow with the number
+ * of features' bins.
+ *
+ * Binning without range joins or giant CASE expressions: the reference edges are UNIONed with the
+ * values of the same feature and sorted; a running SUM over "is an edge" (edges ordered before equal
+ * values) is then exactly #(edges <= v), the core's bin rule. This is one sort per feature partition —
+ * O(n log n), portable to Trino and DuckDB — where a range join would compare every value with every
+ * one of up to 1000 fine bins.
+ *
+ * Categorical values join the reference categories by equality (a hash join); no match = `other`.
+ *
+ * The reference bins come either inline (a VALUES list; fine for local runs and small references) or
+ * from a table of reference bins (`referenceBinRows`), which keeps the SQL small for any number of
+ * edges: Athena rejects query strings above 262,144 bytes, and 50 features × 1000 fine edges inline
+ * would be megabytes.
+ */
+import { quoteIdentifier } from '../core/schema/identifier';
+import { isClassification, ModelRecordSpec } from '../core/schema/record-schema';
+import type { DatasetProfile } from '../core/types';
+import { sqlDouble, sqlInteger, sqlString } from './literal';
+import { HourPartition, hourFilter } from './partition';
+import { qualifiedTable, TableRef } from './table';
+
+/** Athena's limit on the query string. */
+export const ATHENA_MAX_QUERY_BYTES = 262_144;
+
+/** The largest finite double: values outside ±this (±Infinity, NaN) count as missing, as in the core. */
+const MAX_DOUBLE = sqlDouble(Number.MAX_VALUE);
+
+/** One row of the reference-bins table: an edge of a numeric feature or a category of a categorical one. */
+export interface ReferenceBinRow {
+  readonly feature: string;
+  /** 'psi' and 'fine' rows carry `edge`; 'category' rows carry `category`. */
+  readonly bin_set: 'psi' | 'fine' | 'category';
+  /** Index of the edge in edges/fineEdges, or of the category in categories. */
+  readonly position: number;
+  readonly edge: number | null;
+  readonly category: string | null;
+}
+
+export type ReferenceBinsSource =
+  | { readonly kind: 'inline' }
+  /** A table with the columns of `ReferenceBinRow` plus `reference_id` (string), e.g. JSON lines in S3. */
+  | { readonly kind: 'table'; readonly table: TableRef; readonly referenceId: string };
+
+export interface ProfileQueryInput {
+  readonly spec: ModelRecordSpec;
+  readonly reference: DatasetProfile;
+  /** The model's prediction table (Glue table / DuckDB view over the Firehose layout). */
+  readonly table: TableRef;
+  readonly partition: HourPartition;
+  /** @default { kind: 'inline' } */
+  readonly bins?: ReferenceBinsSource;
+  /** Refuse to generate a longer query. @default ATHENA_MAX_QUERY_BYTES */
+  readonly maxQueryBytes?: number;
+}
+
+/** The columns every profile query returns, in order (see `parseProfileRows`). */
+export const PROFILE_RESULT_COLUMNS = [
+  'part', 'feature', 'bin', 'fine_bin', 'category', 'n', 'missing', 'total', 'total_squares', 'low', 'high',
+] as const;
+
+/** Rows of the reference-bins table for one reference profile (write them once when the reference is fitted). */
+export function referenceBinRows(reference: DatasetProfile): ReferenceBinRow[] {
+  const rows: ReferenceBinRow[] = [];
+  for (const f of reference.features) {
+    quoteIdentifier(f.name);
+    if (f.kind === 'numeric') {
+      f.edges.forEach((edge, position) => rows.push({ feature: f.name, bin_set: 'psi', position, edge, category: null }));
+      f.fineEdges.forEach((edge, position) => rows.push({ feature: f.name, bin_set: 'fine', position, edge, category: null }));
+    } else {
+      f.categories.forEach((category, position) =>
+        rows.push({ feature: f.name, bin_set: 'category', position, edge: null, category }),
+      );
+    }
+  }
+  return rows;
+}
+
+/** The reference bins as a typed inline relation `(feature, bin_set, position, edge, category)`. */
+export function referenceBinsValues(reference: DatasetProfile): string {
+  const rows = referenceBinRows(reference).map(
+    (r) =>
+      `(${sqlString(r.feature)}, ${sqlString(r.bin_set)}, ${sqlInteger(r.position)}, ` +
+      `${r.edge === null ? 'NULL' : sqlDouble(r.edge)}, ${r.category === null ? 'NULL' : sqlString(r.category)})`,
+  );
+  const empty = rows.length === 0;
+  const values = empty ? `('', '', 0, 0E0, '')` : rows.join(',\n      ');
+  return (
+    'SELECT CAST(feature AS VARCHAR) AS feature, CAST(bin_set AS VARCHAR) AS bin_set, ' +
+    'CAST(position AS BIGINT) AS position, CAST(edge AS DOUBLE) AS edge, CAST(category AS VARCHAR) AS category\n' +
+    `    FROM (VALUES\n      ${values}) AS b(feature, bin_set, position, edge, category)` +
+    (empty ? '\n    WHERE 1 = 0' : '')
+  );
+}
+
+type Key = { readonly part: 'numeric' | 'categorical' | 'prediction' | 'predicted_label'; readonly name: string };
+
+function featureKeys(spec: ModelRecordSpec, reference: DatasetProfile): Key[] {
+  const specKinds = new Map(spec.features.map((f) => [f.name, f.kind]));
+  const keys: Key[] = reference.features.map((f) => {
+    const kind = specKinds.get(f.name);
+    if (kind === undefined) {
+      throw new Error(`profileQuery: reference feature ${JSON.stringify(f.name)} is not a feature of model ${spec.modelId}`);
+    }
+    if (kind !== f.kind) {
+      throw new Error(`profileQuery: feature ${JSON.stringify(f.name)} is ${kind} in model ${spec.modelId} but ${f.kind} in the reference`);
+    }
+    return { part: f.kind, name: f.name };
+  });
+  keys.push({ part: 'prediction', name: 'prediction' });
+  if (isClassification(spec.task)) keys.push({ part: 'predicted_label', name: 'predicted_label' });
+  return keys;
+}
+
+function caseOver(keys: readonly Key[], parts: readonly Key['part'][], cast: (column: string) => string, type: string): string {
+  const arms = keys.filter((k) => parts.includes(k.part)).map((k) => `WHEN ${sqlString(k.name)} THEN ${cast(quoteIdentifier(k.name))}`);
+  return arms.length === 0 ? `CAST(NULL AS ${type})` : `CASE k.feature ${arms.join(' ')} END`;
+}
+
+const NULLS = {
+  bigint: 'CAST(NULL AS BIGINT)',
+  varchar: 'CAST(NULL AS VARCHAR)',
+  double: 'CAST(NULL AS DOUBLE)',
+};
+
+/**
+ * The hourly profile query for one model. Returns rows with `PROFILE_RESULT_COLUMNS`:
+ * - part 'rows': n = rows in the hour;
+ * - part 'numeric' / 'prediction' with bin NULL: n (non-missing), missing, total (Σv), total_squares
+ *   (Σv²), low (min), high (max); part 'categorical' / 'predicted_label' with category NULL: n, missing;
+ * - part 'numeric' with bin set: n values in PSI bin `bin` and fine bin `fine_bin`;
+ * - part 'categorical' with bin set: n values of reference category #bin (bin -1 = other);
+ * - part 'predicted_label' with category set: n predictions of that label.
+ *
+ * @example
+ *   const sql = profileQuery({ spec, reference, table: { database: 'driftwatch', table: 'fraud_v2_predictions' },
+ *                              partition: { dt: '2026-11-24', hour: '13' } });
+ */
+export function profileQuery(input: ProfileQueryInput): string {
+  const { spec, reference } = input;
+  const keys = featureKeys(spec, reference);
+  const columns = keys.map((k) => quoteIdentifier(k.name)).join(', ');
+  const bins = input.bins ?? { kind: 'inline' };
+  const binsSql =
+    bins.kind === 'inline'
+      ? referenceBinsValues(reference)
+      : `SELECT feature, bin_set, position, edge, category FROM ${qualifiedTable(bins.table)}\n` +
+        `    WHERE reference_id = ${sqlString(bins.referenceId)}`;
+  const numberCase = caseOver(keys, ['numeric', 'prediction'], (c) => `CAST(${c} AS DOUBLE)`, 'DOUBLE');
+  const categoryCase = caseOver(keys, ['categorical', 'predicted_label'], (c) => `CAST(${c} AS VARCHAR)`, 'VARCHAR');
+  const keyValues = keys.map((k) => `(${sqlString(k.part)}, ${sqlString(k.name)})`).join(', ');
+  const orderWindow = 'PARTITION BY feature ORDER BY x, is_value ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW';
+
+  const sql = `-- driftwatch hourly profile: model ${spec.modelId}, dt=${input.partition.dt} hour=${input.partition.hour}
+WITH hour_rows AS (
+  SELECT ${columns}
+  FROM ${qualifiedTable(input.table)}
+  WHERE ${hourFilter(input.partition)}
+),
+long_values AS (
+  SELECT k.part, k.feature,
+    ${numberCase} AS raw_number,
+    ${categoryCase} AS category
+  FROM hour_rows
+  CROSS JOIN (VALUES ${keyValues}) AS k(part, feature)
+),
+clean_values AS (
+  SELECT part, feature, category,
+    CASE WHEN raw_number >= -${MAX_DOUBLE} AND raw_number <= ${MAX_DOUBLE} THEN raw_number END AS x
+  FROM long_values
+),
+reference_bins AS (
+  ${binsSql}
+),
+numeric_points AS (
+  SELECT feature, x, 1 AS is_value, 0 AS psi_edge, 0 AS fine_edge
+  FROM clean_values
+  WHERE part = 'numeric' AND x IS NOT NULL
+  UNION ALL
+  SELECT feature, edge AS x, 0 AS is_value,
+    CASE WHEN bin_set = 'psi' THEN 1 ELSE 0 END AS psi_edge,
+    CASE WHEN bin_set = 'fine' THEN 1 ELSE 0 END AS fine_edge
+  FROM reference_bins
+  WHERE bin_set IN ('psi', 'fine')
+),
+binned AS (
+  SELECT feature, is_value,
+    CAST(SUM(psi_edge) OVER (${orderWindow}) AS BIGINT) AS bin,
+    CAST(SUM(fine_edge) OVER (${orderWindow}) AS BIGINT) AS fine_bin
+  FROM numeric_points
+)
+SELECT 'rows' AS part, ${NULLS.varchar} AS feature, ${NULLS.bigint} AS bin, ${NULLS.bigint} AS fine_bin,
+  ${NULLS.varchar} AS category, COUNT(*) AS n, ${NULLS.bigint} AS missing, ${NULLS.double} AS total,
+  ${NULLS.double} AS total_squares, ${NULLS.double} AS low, ${NULLS.double} AS high
+FROM hour_rows
+UNION ALL
+SELECT part, feature, ${NULLS.bigint}, ${NULLS.bigint}, ${NULLS.varchar},
+  COUNT(x) + COUNT(category), COUNT(*) - COUNT(x) - COUNT(category), SUM(x), SUM(x * x), MIN(x), MAX(x)
+FROM clean_values
+GROUP BY part, feature
+UNION ALL
+SELECT 'numeric', feature, bin, fine_bin, ${NULLS.varchar}, COUNT(*), ${NULLS.bigint},
+  ${NULLS.double}, ${NULLS.double}, ${NULLS.double}, ${NULLS.double}
+FROM binned
+WHERE is_value = 1
+GROUP BY feature, bin, fine_bin
+UNION ALL
+SELECT 'categorical', v.feature, COALESCE(c.position, -1), ${NULLS.bigint}, ${NULLS.varchar}, COUNT(*), ${NULLS.bigint},
+  ${NULLS.double}, ${NULLS.double}, ${NULLS.double}, ${NULLS.double}
+FROM clean_values v
+LEFT JOIN reference_bins c ON c.bin_set = 'category' AND c.feature = v.feature AND c.category = v.category
+WHERE v.part = 'categorical' AND v.category IS NOT NULL
+GROUP BY v.feature, COALESCE(c.position, -1)
+UNION ALL
+SELECT 'predicted_label', feature, ${NULLS.bigint}, ${NULLS.bigint}, category, COUNT(*), ${NULLS.bigint},
+  ${NULLS.double}, ${NULLS.double}, ${NULLS.double}, ${NULLS.double}
+FROM clean_values
+WHERE part = 'predicted_label' AND category IS NOT NULL
+GROUP BY feature, category
+`;
+  const bytes = Buffer.byteLength(sql);
+  const max = input.maxQueryBytes ?? ATHENA_MAX_QUERY_BYTES;
+  if (bytes > max) {
+    throw new Error(
+      `profileQuery: the query for model ${spec.modelId} is ${bytes} bytes, above the limit of ${max} ` +
+        `(Athena rejects longer query strings); with ${referenceBinRows(reference).length} reference bins inline, ` +
+        `write referenceBinRows(reference) to a table and pass bins: { kind: 'table', ... }`,
+    );
+  }
+  return sql;
+}
