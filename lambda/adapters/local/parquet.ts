@@ -53,7 +53,11 @@ export async function readParquet(path: string, options: ParquetOptions = {}): P
     const raw = plan.length > 0 ? reader.getColumnsJS() : [];
     const columns: Column[] = plan.map(({ name, stored, kind }, index) => {
       const cells = raw[index] as Array<number | string | null>;
-      if (kind === 'numeric') return { kind, name, values: toNumbers(cells, stored, fileName, name) };
+      // A float column holding ±Infinity is not plain numeric (as in CSV): categorical unless forced.
+      const infinite = stored === 'numeric' && cells.some((v) => v === Infinity || v === -Infinity);
+      if (kind === 'numeric' && !(infinite && kinds[name] === undefined)) {
+        return { kind, name, values: toNumbers(cells, stored, fileName, name) };
+      }
       return toCategorical(name, cells);
     });
     return { rowCount, columns };

@@ -167,3 +167,26 @@ describe('readDataset', () => {
     await expect(readDataset(file)).rejects.toThrow(`${file}: not a readable Parquet file`);
   });
 });
+
+describe('readDataset on Parquet with infinities', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'driftwatch-pq-'));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('reads a float column holding Infinity as categorical, and names row, column and value when forced numeric', async () => {
+    const { DuckDBInstance } = await import('@duckdb/node-api');
+    const file = path.join(dir, 'inf.parquet');
+    const instance = await DuckDBInstance.create(':memory:');
+    const connection = await instance.connect();
+    await connection.run(
+      `COPY (SELECT * FROM (VALUES (1.5::DOUBLE, 1), ('inf'::DOUBLE, 2), (NULL, 3)) t(x, n)) TO '${file.replace(/'/g, "''")}' (FORMAT parquet)`,
+    );
+    connection.closeSync();
+    instance.closeSync();
+    const d = await readDataset(file);
+    expect(labels(d, 'x')).toEqual(['1.5', 'Infinity', null]);
+    expect(numbers(d, 'n')).toEqual([1, 2, 3]);
+    await expect(readDataset(file, { kinds: { x: 'numeric' } })).rejects.toThrow(
+      `${file}: row 2, column "x": value "Infinity" is not a finite number, but the column is declared numeric`,
+    );
+  });
+});
