@@ -2,9 +2,8 @@
  * The registry of environments: `cdk synth -c env=<name>` and the CLI's `--env` pick one of these.
  * Add an environment by writing `config/<name>.ts` and listing it here.
  */
-import type { DriftwatchConfig, DriftwatchConfigInput, ModelConfig } from './schema';
+import type { DriftwatchConfig, DriftwatchConfigInput } from './schema';
 import { validateConfig } from './validate';
-import type { ModelRecordSpec } from '../lambda/core/schema/record-schema';
 import dev from './dev';
 import example from './example';
 import prod from './prod';
@@ -43,14 +42,4 @@ export function loadEnvironment(name: string | undefined): DriftwatchConfig {
     throw new Error(`config/${name}.ts declares env ${JSON.stringify(config.env)}; it must be ${JSON.stringify(name)}`);
   }
   return config;
-}
-
-/** The record-layout slice of a model's config, for predictionColumns / groundTruthColumns. */
-export function modelRecordSpec(model: ModelConfig): ModelRecordSpec {
-  return {
-    modelId: model.id,
-    task: model.task,
-    features: model.features.map((f) => ({ name: f.name, kind: f.kind })),
-    businessColumns: model.businessColumns,
-  };
 }

@@ -5,3 +5,4 @@ export * from './rules';
 export * from './validate';
 export * from './define';
 export * from './environments';
+export * from './record-spec';

@@ -1,0 +1,3 @@
+export * from './analytics';
+export * from './view-sql';
+export * from './labelled-predictions-view';

@@ -1,0 +1,38 @@
+/**
+ * cdk-nag v3 acknowledgements. v3 removed `NagSuppressions`; a rule is acknowledged on a construct
+ * (and everything under it) with `Validations.of(scope).acknowledge({ id, reason })`, and a single
+ * finding of a rule (one action or resource of an IAM5 finding, say) with the id `Rule[finding]`.
+ * This helper keeps the v2 shape (`appliesTo`) so each call names the resource, the rule, the
+ * findings and a specific reason.
+ */
+import { Validations } from 'aws-cdk-lib';
+import type { IConstruct } from 'constructs';
+
+export interface NagAcknowledgement {
+  /** Rule id, e.g. `AwsSolutions-IAM5`. */
+  readonly id: string;
+  /** Why this finding is acceptable here: specific to the resource, never generic. */
+  readonly reason: string;
+  /** Acknowledge only these findings of the rule (e.g. `Resource::<Bucket.Arn>/predictions/x/*`). */
+  readonly appliesTo?: readonly string[];
+}
+
+/**
+ * Acknowledges cdk-nag findings on one resource (a construct and its children).
+ *
+ * @example
+ * acknowledgeNag(accessLogs, [{ id: 'AwsSolutions-S1', reason: 'This bucket receives the access logs; logging it to itself would loop' }]);
+ */
+export function acknowledgeNag(resource: IConstruct, acknowledgements: readonly NagAcknowledgement[]): void {
+  const validations = Validations.of(resource);
+  for (const ack of acknowledgements) {
+    if (ack.reason.trim().length < 20) {
+      throw new Error(`cdk-nag acknowledgement ${ack.id} on ${resource.node.path} needs a specific reason, got ${JSON.stringify(ack.reason)}`);
+    }
+    if (ack.appliesTo && ack.appliesTo.length > 0) {
+      for (const finding of ack.appliesTo) validations.acknowledge({ id: `${ack.id}[${finding}]`, reason: ack.reason });
+    } else {
+      validations.acknowledge({ id: ack.id, reason: ack.reason });
+    }
+  }
+}

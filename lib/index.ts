@@ -1,0 +1,7 @@
+/** Driftwatch CDK constructs. */
+export * from './common/nag';
+export * from './common/naming';
+export * from './data-lake/data-lake';
+export * from './prediction-log';
+export * from './analytics';
+export * from './platform';

@@ -1,0 +1,56 @@
+/**
+ * The environment's shared data stack: the data lake (bucket, key, access logs), the Glue database,
+ * the Athena workgroup and every model's retention rules.
+ */
+import { Aws, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import type { DriftwatchConfig } from '../../config/schema';
+import { modelRetention } from '../../config/record-spec';
+import { S3_LAYOUT } from '../../lambda/core/schema/record-schema';
+import { glueDatabaseName, workGroupName } from '../common/naming';
+import { Analytics } from '../analytics/analytics';
+import { DataLake } from '../data-lake/data-lake';
+import { errorRoot, tableLayout } from '../prediction-log/layout';
+
+export interface DataStackProps extends StackProps {
+  readonly config: DriftwatchConfig;
+}
+
+/** The deterministic data bucket name of an environment (unique per account and region). */
+export function dataBucketName(env: string): string {
+  return `driftwatch-${env}-data-${Aws.ACCOUNT_ID}-${Aws.REGION}`;
+}
+
+export class DataStack extends Stack {
+  readonly lake: DataLake;
+  readonly analytics: Analytics;
+  readonly bucketName: string;
+
+  constructor(scope: Construct, id: string, props: DataStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    this.bucketName = dataBucketName(config.env);
+    this.lake = new DataLake(this, 'DataLake', { bucketName: this.bucketName });
+    this.analytics = new Analytics(this, 'Analytics', {
+      databaseName: glueDatabaseName(config.env),
+      workGroupName: workGroupName(config.env),
+      resultsBucket: this.lake.bucket,
+      key: this.lake.key,
+      bytesScannedCutoffPerQuery: config.analytics.bytesScannedCutoffPerQuery,
+      resultRetentionDays: config.analytics.resultRetentionDays,
+    });
+
+    // Retention lives with the bucket: one expiration rule per model and record kind.
+    for (const model of config.models) {
+      const r = modelRetention(model, config.retention);
+      this.lake.addRetention(`predictions-${model.id}`, tableLayout(S3_LAYOUT.predictions(model.id)).root, r.predictionDays);
+      this.lake.addRetention(`labels-${model.id}`, tableLayout(S3_LAYOUT.labels(model.id)).root, r.labelDays);
+      this.lake.addRetention(`prediction-errors-${model.id}`, errorRoot(S3_LAYOUT.predictionErrors(model.id)), r.errorDays);
+      this.lake.addRetention(`label-errors-${model.id}`, errorRoot(S3_LAYOUT.labelErrors(model.id)), r.errorDays);
+    }
+
+    new CfnOutput(this, 'DataBucketName', { value: this.lake.bucket.bucketName, description: 'Bucket holding predictions, labels and error records' });
+    new CfnOutput(this, 'GlueDatabase', { value: this.analytics.databaseName });
+    new CfnOutput(this, 'AthenaWorkGroup', { value: this.analytics.workGroupName });
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * A stack holding the data planes of a group of models. It imports the shared bucket by its
+ * deterministic name (so IAM resources resolve inside this template) and the key by ARN.
+ */
+import { Stack, type StackProps } from 'aws-cdk-lib';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import type { DriftwatchConfig, ModelConfig } from '../../config/schema';
+import { ModelDataPlane } from './model-data-plane';
+
+export interface ModelGroupStackProps extends StackProps {
+  readonly config: DriftwatchConfig;
+  readonly models: readonly ModelConfig[];
+  readonly bucketName: string;
+  readonly key: kms.IKey;
+  readonly databaseName: string;
+  readonly workGroupName: string;
+}
+
+export class ModelGroupStack extends Stack {
+  readonly models: ReadonlyMap<string, ModelDataPlane>;
+
+  constructor(scope: Construct, id: string, props: ModelGroupStackProps) {
+    super(scope, id, props);
+    const bucket = s3.Bucket.fromBucketAttributes(this, 'DataBucket', { bucketName: props.bucketName, encryptionKey: props.key });
+    const planes = new Map<string, ModelDataPlane>();
+    for (const model of props.models) {
+      planes.set(
+        model.id,
+        new ModelDataPlane(this, model.id, {
+          env: props.config.env,
+          model,
+          retention: props.config.retention,
+          databaseName: props.databaseName,
+          workGroupName: props.workGroupName,
+          lookbackDays: props.config.analytics.lookbackDays,
+          bucket,
+          key: props.key,
+        }),
+      );
+    }
+    this.models = planes;
+  }
+}

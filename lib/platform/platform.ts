@@ -1,0 +1,68 @@
+/**
+ * Platform: the whole data plane of one environment, built from a validated config. One shared
+ * data stack plus one stack per group of `modelsPerStack` models.
+ */
+import { Tags } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import type { DriftwatchConfig } from '../../config/schema';
+import { dataStackName, modelGroupStackName } from '../common/naming';
+import { DataStack } from './data-stack';
+import { groupModels } from './grouping';
+import { ModelDataPlane } from './model-data-plane';
+import { ModelGroupStack } from './model-group-stack';
+
+export interface PlatformProps {
+  /** A config that went through `validateConfig` / `loadEnvironment` (defaults filled in). */
+  readonly config: DriftwatchConfig;
+}
+
+/**
+ * @example
+ * const app = new App();
+ * new Platform(app, 'Driftwatch', { config: loadEnvironment('dev') });
+ */
+export class Platform extends Construct {
+  readonly dataStack: DataStack;
+  readonly modelStacks: readonly ModelGroupStack[];
+  /** Each model's data plane by model id. */
+  readonly models: ReadonlyMap<string, ModelDataPlane>;
+
+  constructor(scope: Construct, id: string, props: PlatformProps) {
+    super(scope, id);
+    const { config } = props;
+    const env = config.account || config.region ? { account: config.account, region: config.region } : undefined;
+
+    this.dataStack = new DataStack(scope, `${id}-${config.env}-Data`, {
+      stackName: dataStackName(config.env),
+      description: `Driftwatch ${config.env}: data bucket, key, Glue database and Athena workgroup`,
+      env,
+      config,
+    });
+
+    const groups = groupModels(config.models, config.modelsPerStack);
+    const models = new Map<string, ModelDataPlane>();
+    this.modelStacks = groups.map((group, i) => {
+      const stack = new ModelGroupStack(scope, `${id}-${config.env}-Models-${i + 1}`, {
+        stackName: modelGroupStackName(config.env, i),
+        description: `Driftwatch ${config.env}: data plane of models ${group.map((m) => m.id).join(', ')}`.slice(0, 1024),
+        env,
+        config,
+        models: group,
+        bucketName: this.dataStack.bucketName,
+        key: this.dataStack.lake.key,
+        databaseName: this.dataStack.analytics.databaseName,
+        workGroupName: this.dataStack.analytics.workGroupName,
+      });
+      // Tables need the database and the saved queries the workgroup, referenced by name.
+      stack.addStackDependency(this.dataStack);
+      for (const [modelId, plane] of stack.models) models.set(modelId, plane);
+      return stack;
+    });
+    this.models = models;
+
+    for (const stack of [this.dataStack, ...this.modelStacks]) {
+      Tags.of(stack).add('driftwatch:env', config.env);
+      for (const [key, value] of Object.entries(config.tags)) Tags.of(stack).add(key, value);
+    }
+  }
+}
