@@ -15,7 +15,7 @@ import {
  * every value as a string; all are accepted.
  */
 export type ResultValue = string | number | bigint | null | undefined;
-export type ResultRow = Readonly<Record<string, ResultValue>>;
+export type ResultRow = Readonly<Record<string, ResultValue | unknown>>;
 
 function num(row: ResultRow, column: string): number | null {
   const v = row[column];

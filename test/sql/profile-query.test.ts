@@ -4,7 +4,7 @@
  */
 import { observeDatasetProfile } from '../../lambda/core/profile';
 import { ModelRecordSpec, predictionColumns } from '../../lambda/core/schema/record-schema';
-import type { DatasetProfile } from '../../lambda/core/types';
+import type { DatasetProfile, NumericFeatureProfile } from '../../lambda/core/types';
 import { parsePredictionAggregates, parseProfileRows } from '../../lambda/sql/parse-profile';
 import { profileQuery, referenceBinRows } from '../../lambda/sql/profile-query';
 import { LocalEngine, openDuckDb, registerFirehoseTable, tempDir, writeFirehoseParquet } from '../support/duckdb';
@@ -58,7 +58,7 @@ const reference = Array.from({ length: 400 }, (_, i) =>
   }),
 );
 const referenceProfile = fitReference(spec, reference);
-const tenureEdges = (referenceProfile.features[0] as { edges: number[] }).edges;
+const tenureEdges = (referenceProfile.features[0] as NumericFeatureProfile).edges;
 
 // Hour 13: missing values, values exactly on PSI edges, below/above every edge, unseen categories.
 const hour13 = Array.from({ length: 300 }, (_, i) =>
@@ -169,7 +169,7 @@ describe('profileQuery on DuckDB', () => {
     const r = lcg(99);
     const continuous: ModelRecordSpec = { modelId: 'churn_v1', task: 'binary_classification', features: [{ name: 'monthly_fee', kind: 'numeric' }] };
     const ref = fitReference(continuous, Array.from({ length: 3000 }, (_, i) => record(i, '00', { monthly_fee: r() * 100 })));
-    expect((ref.features[0] as { fineEdges: number[] }).fineEdges).toHaveLength(999);
+    expect((ref.features[0] as NumericFeatureProfile).fineEdges).toHaveLength(999);
     const sql = profileQuery({ spec: continuous, reference: ref, table, partition: { dt: '2026-11-24', hour: '13' } });
     const profile = parseProfileRows(await engine.query(sql), ref);
     expectSameProfile(profile, observeDatasetProfile(recordsToDataset(continuous, hour13), ref));
