@@ -1,0 +1,6 @@
+export * from './literal';
+export * from './table';
+export * from './partition';
+export * from './profile-query';
+export * from './parse-profile';
+export * from './performance-query';
