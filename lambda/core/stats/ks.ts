@@ -11,7 +11,7 @@
  *   en = n1·n2/(n1 + n2). As in scipy, 'exact' falls back to 'asymp' when lcm(n1, n2) does not fit
  *   in an int32 or when the exact computation does not give a probability.
  *
- * Inputs must not contain NaN (drop missing values first). Sorting copies costs
+ * Inputs must not contain NaN (drop missing values first; `ks2samp` throws if they do). Sorting copies costs
  * O(n log n); two samples of 1,000,000 values take well under a second.
  *
  * Two scipy behaviours are kept on purpose: an explicit 'asymp' with n1 = n2 = 1 gives a NaN
@@ -158,6 +158,9 @@ export function ks2samp(a: Float64Array, b: Float64Array, method: KsMethod = 'au
   checkMethod(method);
   const sortedA = Float64Array.from(a).sort();
   const sortedB = Float64Array.from(b).sort();
+  // Typed-array sort puts NaN last, so one look per sample finds any missing value.
+  if (Number.isNaN(sortedA[sortedA.length - 1])) throw new RangeError('ks2samp: a contains NaN; drop missing values first');
+  if (Number.isNaN(sortedB[sortedB.length - 1])) throw new RangeError('ks2samp: b contains NaN; drop missing values first');
   const d = ksStatisticSorted(sortedA, sortedB);
   return ksTestFromStatistic(d, a.length, b.length, method);
 }

@@ -90,6 +90,11 @@ describe('errors name the problem', () => {
     expect(() => ks2samp(Float64Array.from([1]), new Float64Array(0))).toThrow(/b is empty/);
   });
 
+  it('rejects missing values instead of returning a wrong answer', () => {
+    expect(() => ks2samp(Float64Array.from([1, Number.NaN, 2]), Float64Array.from([1]))).toThrow(/a contains NaN/);
+    expect(() => ks2samp(Float64Array.from([1]), Float64Array.from([Number.NaN]))).toThrow(/b contains NaN/);
+  });
+
   it('rejects an unknown method, a statistic outside [0, 1] and non-integer sizes', () => {
     const one = Float64Array.from([1]);
     expect(() => ks2samp(one, one, 'approx' as never)).toThrow(/method must be .* got 'approx'/);
