@@ -44,11 +44,34 @@ export function countsOnBins(counts: Map<string, number>, bins: readonly string[
 }
 
 /**
+ * Counts for the chi-squared union bins: one per kept category, then the remaining categories
+ * split into those the reference has and those it never saw, so that pooling rare levels does not
+ * hide a flood of new ones (100k user ids where half are new must still show).
+ */
+export function countsOnUnionBins(
+  counts: Map<string, number>,
+  bins: readonly string[],
+  reference: Map<string, number>,
+): number[] {
+  const kept = new Set(bins);
+  const result = bins.map((category) => counts.get(category) ?? 0);
+  let otherSeen = 0;
+  let otherUnseen = 0;
+  for (const [category, n] of counts) {
+    if (kept.has(category)) continue;
+    if (reference.has(category)) otherSeen += n;
+    else otherUnseen += n;
+  }
+  result.push(otherSeen, otherUnseen);
+  return result;
+}
+
+/**
  * Bins for comparing two categorical columns.
  * - `psiBins`: one bin per reference category (top-K when there are more), then "other", which holds
  *   categories unseen in the reference (the PSI/JS/L∞ contract).
- * - `unionBins`: the union of categories for chi-squared; beyond `limit` the rarest are pooled into
- *   "other" so a 100k-level column stays cheap and the test stays well defined.
+ * - `unionBins`: the union of categories for chi-squared; beyond `limit` the rarest are pooled
+ *   (see `countsOnUnionBins`) so a 100k-level column stays cheap and the test stays well defined.
  */
 export function categoricalBins(
   reference: Map<string, number>,

@@ -1,9 +1,10 @@
 import { PSI_BINS } from '../defaults';
-import { histogram, jensenShannon, lInfinity, lInfinityCdf, normalizedWassersteinSorted, psi, quantileEdges } from '../drift';
-import { importanceShares, featureStatus, resolveThresholds } from '../severity';
-import { chiSquaredHomogeneity, ksStatisticSorted, ksPValue } from '../stats';
-import type { CategoricalColumn, Column, Dataset, DriftReport, FeatureDrift, FeatureSpec, NumericColumn } from '../types';
-import { categoricalBins, countCategories, countsOnBins } from './categories';
+import { histogramSorted, jensenShannon, lInfinity, normalizedWassersteinSorted, psi, quantileEdges, sortedNonMissing } from '../drift';
+import { importanceShares } from '../severity';
+import { chiSquaredHomogeneity, ksPValue, ksStatisticSorted } from '../stats';
+import type { CategoricalColumn, Column, Dataset, DriftReport, FeatureSpec, NumericColumn } from '../types';
+import { assembleFeature, type FeatureMeasures } from './assemble';
+import { categoricalBins, countCategories, countsOnBins, countsOnUnionBins } from './categories';
 import { buildReport } from './report';
 
 export interface CompareOptions {
@@ -36,108 +37,69 @@ export function compareDatasets(reference: Dataset, current: Dataset, options: C
   const shares = importanceShares(reference.columns.map((c) => c.name), specs);
   const features = reference.columns.map((column) => {
     const other = currentByName.get(column.name) as Column;
-    const importance = shares.get(column.name) as number;
-    return column.kind === 'numeric'
-      ? compareNumeric(column, other as NumericColumn, specs[column.name], importance)
-      : compareCategorical(column, other as CategoricalColumn, specs[column.name], importance);
+    const measures =
+      column.kind === 'numeric'
+        ? measureNumeric(column, other as NumericColumn)
+        : measureCategorical(column, other as CategoricalColumn);
+    return assembleFeature(measures, specs[column.name], shares.get(column.name) as number, shares.configured);
   });
   return buildReport(features, reference.rowCount, current.rowCount);
 }
 
-/** Non-missing values, sorted ascending, and how many were missing. */
-function sortedPresent(values: Float64Array): { sorted: Float64Array; missing: number } {
-  const present = new Float64Array(values.length);
-  let n = 0;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (v === v) present[n++] = v; // v === v is false only for NaN
-  }
-  const sorted = present.subarray(0, n).sort();
-  return { sorted, missing: values.length - n };
-}
-
 const rate = (missing: number, total: number) => (total === 0 ? 0 : missing / total);
+const NO_DISTRIBUTION = { psi: null, jensenShannon: null, lInfinity: null } as const;
 
-function compareNumeric(ref: NumericColumn, cur: NumericColumn, spec: FeatureSpec | undefined, importance: number): FeatureDrift {
-  const r = sortedPresent(ref.values);
-  const c = sortedPresent(cur.values);
-  const missingRate = { reference: rate(r.missing, ref.values.length), current: rate(c.missing, cur.values.length) };
-  const thresholds = resolveThresholds(ref.name, spec?.thresholds);
-  let measures = { psi: null as number | null, jensenShannon: null as number | null, lInfinity: null as number | null };
-  let ks = null;
-  let wasserstein = null;
-  if (r.sorted.length > 0 && c.sorted.length > 0) {
-    const edges = quantileEdges(r.sorted, PSI_BINS);
-    const refCounts = histogram(r.sorted, edges);
-    const curCounts = histogram(c.sorted, edges);
-    measures = {
-      psi: psi(refCounts, curCounts),
-      jensenShannon: jensenShannon(refCounts, curCounts),
-      lInfinity: lInfinityCdf(refCounts, curCounts),
-    };
-    const statistic = ksStatisticSorted(r.sorted, c.sorted);
-    ks = { statistic, pValue: ksPValue(statistic, r.sorted.length, c.sorted.length) };
-    wasserstein = normalizedWassersteinSorted(r.sorted, c.sorted);
-  }
-  const verdict = featureStatus(
-    { kind: 'numeric', psi: measures.psi, test: ks, effect: ks?.statistic ?? null, missingRate },
-    thresholds,
-    importance,
-  );
-  return {
+function measureNumeric(ref: NumericColumn, cur: NumericColumn): FeatureMeasures {
+  const r = sortedNonMissing(ref.values);
+  const c = sortedNonMissing(cur.values);
+  const base = {
     name: ref.name,
-    kind: 'numeric',
-    status: verdict.status,
-    ...measures,
-    ks,
-    wasserstein,
+    kind: 'numeric' as const,
     chiSquared: null,
-    missingRate,
-    importance,
-    impact: importance * (measures.psi ?? 0),
-    reasons: verdict.reasons,
+    missingRate: {
+      reference: rate(ref.values.length - r.length, ref.values.length),
+      current: rate(cur.values.length - c.length, cur.values.length),
+    },
+  };
+  // With no value on one side there is no distribution to test; the missing rate carries the signal.
+  if (r.length === 0 || c.length === 0) return { ...base, ...NO_DISTRIBUTION, ks: null, wasserstein: null };
+  const edges = quantileEdges(r, PSI_BINS);
+  const refCounts = histogramSorted(r, edges);
+  const curCounts = histogramSorted(c, edges);
+  const statistic = ksStatisticSorted(r, c);
+  return {
+    ...base,
+    psi: psi(refCounts, curCounts),
+    jensenShannon: jensenShannon(refCounts, curCounts),
+    // On raw data the L∞ distance between the two CDFs (SageMaker's numeric measure) is the KS statistic.
+    lInfinity: statistic,
+    ks: { statistic, pValue: ksPValue(statistic, r.length, c.length) },
+    wasserstein: normalizedWassersteinSorted(r, c),
   };
 }
 
-function compareCategorical(
-  ref: CategoricalColumn,
-  cur: CategoricalColumn,
-  spec: FeatureSpec | undefined,
-  importance: number,
-): FeatureDrift {
+function measureCategorical(ref: CategoricalColumn, cur: CategoricalColumn): FeatureMeasures {
   const r = countCategories(ref);
   const c = countCategories(cur);
-  const missingRate = { reference: rate(r.missing, r.total), current: rate(c.missing, c.total) };
-  const thresholds = resolveThresholds(ref.name, spec?.thresholds);
-  let measures = { psi: null as number | null, jensenShannon: null as number | null, lInfinity: null as number | null };
-  let chiSquared = null;
-  if (r.total - r.missing > 0 && c.total - c.missing > 0) {
-    const { psiBins, unionBins } = categoricalBins(r.counts, c.counts);
-    const refCounts = countsOnBins(r.counts, psiBins);
-    const curCounts = countsOnBins(c.counts, psiBins);
-    measures = {
-      psi: psi(refCounts, curCounts),
-      jensenShannon: jensenShannon(refCounts, curCounts),
-      lInfinity: lInfinity(refCounts, curCounts),
-    };
-    chiSquared = chiSquaredHomogeneity(countsOnBins(r.counts, unionBins), countsOnBins(c.counts, unionBins));
-  }
-  const verdict = featureStatus(
-    { kind: 'categorical', psi: measures.psi, test: chiSquared, effect: measures.jensenShannon, missingRate },
-    thresholds,
-    importance,
-  );
-  return {
+  const base = {
     name: ref.name,
-    kind: 'categorical',
-    status: verdict.status,
-    ...measures,
+    kind: 'categorical' as const,
     ks: null,
     wasserstein: null,
-    chiSquared,
-    missingRate,
-    importance,
-    impact: importance * (measures.psi ?? 0),
-    reasons: verdict.reasons,
+    missingRate: { reference: rate(r.missing, r.total), current: rate(c.missing, c.total) },
+  };
+  if (r.total === r.missing || c.total === c.missing) return { ...base, ...NO_DISTRIBUTION, chiSquared: null };
+  const { psiBins, unionBins } = categoricalBins(r.counts, c.counts);
+  const refCounts = countsOnBins(r.counts, psiBins);
+  const curCounts = countsOnBins(c.counts, psiBins);
+  return {
+    ...base,
+    psi: psi(refCounts, curCounts),
+    jensenShannon: jensenShannon(refCounts, curCounts),
+    lInfinity: lInfinity(refCounts, curCounts),
+    chiSquared: chiSquaredHomogeneity(
+      countsOnUnionBins(r.counts, unionBins, r.counts),
+      countsOnUnionBins(c.counts, unionBins, r.counts),
+    ),
   };
 }

@@ -55,13 +55,16 @@ const fmt = (x: number) => (Math.abs(x) >= 0.001 || x === 0 ? x.toFixed(3) : x.t
  *   enough, because on large samples a negligible shift is still "significant";
  * - the change in missing rate (a pipeline that starts sending nulls is drift too).
  * A feature whose importance share is below 5% is capped at warning: on its own it never pages.
+ * The cap needs a real importance: pass `importanceConfigured = false` when all features weigh
+ * equally by default.
  */
 export function featureStatus(
   signals: DriftSignals,
   thresholds: ResolvedThresholds,
   importanceShare: number,
+  importanceConfigured = true,
 ): FeatureVerdict {
-  let status: Status = 'ok';
+  let status = 'ok' as Status;
   const reasons: string[] = [];
   const raise = (level: Status, reason: string) => {
     status = worst(status, level);
@@ -88,7 +91,7 @@ export function featureStatus(
   if (missingChange >= thresholds.missingRateCritical) raise('critical', missingDetail);
   else if (missingChange >= thresholds.missingRateWarning) raise('warning', missingDetail);
 
-  if (status === 'critical' && importanceShare < MIN_CRITICAL_IMPORTANCE_SHARE) {
+  if (status === 'critical' && importanceConfigured && importanceShare < MIN_CRITICAL_IMPORTANCE_SHARE) {
     status = 'warning';
     reasons.push(
       `capped at warning: importance share ${fmt(importanceShare)} < ${MIN_CRITICAL_IMPORTANCE_SHARE}`,

@@ -1,4 +1,5 @@
 export { importanceShares } from './importance';
+export type { ImportanceShares } from './importance';
 export { featureStatus, resolveThresholds } from './feature-status';
 export type { DriftSignals, FeatureVerdict, ResolvedThresholds } from './feature-status';
 export { datasetStatus, byImpact, DRIFTED_IMPORTANCE_CRITICAL } from './dataset-status';

@@ -112,3 +112,19 @@ describe('datasetStatus', () => {
     expect(sorted.map((x) => x.name)).toEqual(['c', 'a', 'b']);
   });
 });
+
+describe('the low-importance cap needs configured importances', () => {
+  it('does not cap when every feature weighs equally by default (e.g. 21 unweighted columns)', () => {
+    const names = Array.from({ length: 21 }, (_, i) => `f${i}`);
+    const shares = importanceShares(names);
+    expect(shares.configured).toBe(false);
+    const v = featureStatus({ ...quiet, psi: 3 }, defaults, shares.get('f0') as number, shares.configured);
+    expect(v.status).toBe('critical');
+  });
+
+  it('caps once importances are configured', () => {
+    const shares = importanceShares(['a', 'b'], { a: { importance: 99 }, b: { importance: 1 } });
+    expect(shares.configured).toBe(true);
+    expect(featureStatus({ ...quiet, psi: 3 }, defaults, shares.get('b') as number, shares.configured).status).toBe('warning');
+  });
+});
