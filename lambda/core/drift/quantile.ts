@@ -2,6 +2,7 @@
  * Reference quantiles and the bin edges built from them, bit-for-bit with numpy's default
  * `np.quantile(x, q)` (method 'linear', Hyndman & Fan type 7).
  */
+import { sortFloat64 } from './sort';
 
 /**
  * Copies `values`, drops the missing ones (NaN) and sorts ascending. Sort once, then pass the
@@ -10,11 +11,13 @@
  * @example sortedNonMissing(Float64Array.of(3, NaN, 1)) // Float64Array [1, 3]
  */
 export function sortedNonMissing(values: Float64Array): Float64Array {
-  // Float64Array#sort is numeric and puts NaN last, so the non-missing prefix is already sorted.
-  const sorted = Float64Array.from(values).sort();
-  let end = sorted.length;
-  while (end > 0 && Number.isNaN(sorted[end - 1])) end--;
-  return end === sorted.length ? sorted : sorted.subarray(0, end);
+  const present = new Float64Array(values.length);
+  let n = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v === v) present[n++] = v; // false only for NaN
+  }
+  return sortFloat64(n === present.length ? present : present.subarray(0, n));
 }
 
 /**
