@@ -39,7 +39,7 @@ export class Platform extends Construct {
       config,
     });
 
-    const groups = groupModels(config.models, config.modelsPerStack);
+    const groups = groupModels(config.models, { maxModels: config.modelsPerStack });
     const models = new Map<string, ModelDataPlane>();
     this.modelStacks = groups.map((group, i) => {
       const stack = new ModelGroupStack(scope, `${id}-${config.env}-Models-${i + 1}`, {

@@ -11,7 +11,7 @@ import { CfnResource, type App } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { loadEnvironment, modelRecordSpec, type DriftwatchConfig } from '../../config';
 import { predictionColumns } from '../../lambda/core/schema/record-schema';
-import { createDriftwatchApp, type Platform } from '../../lib/platform';
+import { DEFAULT_MAX_TEMPLATE_BYTES, createDriftwatchApp, estimateModelTemplateBytes, groupModels, type Platform } from '../../lib/platform';
 import { asArray, iamStatements, nagFindings, syntheticConfig, templatesOf } from './helpers';
 
 interface Synth {
@@ -162,6 +162,23 @@ describe('scale', () => {
     const fifty = resourcesPerModel(50);
     expect(fifty).toEqual(five);
     expect(five[0]).toBeLessThanOrEqual(12);
+  });
+
+  it.each([5, 200])('the stack-splitting size estimate covers a model with %i features', (features) => {
+    const config = syntheticConfig(1, features);
+    const { app } = createDriftwatchApp(config, { nag: false, outdir: path.join(tmp, `size-${features}`) });
+    const stack = app.synth().getStackByName('Driftwatch-bench-Models-1');
+    const bytes = fs.statSync(stack.templateFullPath).size;
+    expect(bytes).toBeLessThanOrEqual(estimateModelTemplateBytes(config.models[0]));
+    expect(bytes).toBeGreaterThan(estimateModelTemplateBytes(config.models[0]) / 2);
+  });
+
+  it('splits by estimated template size as well as by model count', () => {
+    const wide = syntheticConfig(6, 400);
+    const groups = groupModels(wide.models, { maxModels: 20 });
+    expect(groups.length).toBeGreaterThan(1);
+    for (const g of groups) expect(g.reduce((n, m) => n + estimateModelTemplateBytes(m), 0)).toBeLessThanOrEqual(DEFAULT_MAX_TEMPLATE_BYTES);
+    expect(groups.flat().map((m) => m.id)).toEqual(wide.models.map((m) => m.id));
   });
 });
 
