@@ -204,6 +204,7 @@ describe('the CDK app entry point', () => {
     });
     expect(run.status).toBe(1);
     expect(run.stderr).toContain('Unknown environment "staging": available environments are dev, example, prod');
-    expect(fs.existsSync(path.join(tmp, 'never'))).toBe(false);
+    const never = path.join(tmp, 'never');
+    expect(fs.existsSync(never) ? fs.readdirSync(never).filter((f) => f.endsWith('.template.json')) : []).toEqual([]);
   });
 });
