@@ -13,10 +13,33 @@ export interface CompareArgs {
   readonly format: ReportFormat;
   readonly out?: string;
   readonly delimiter?: string;
+  /** Columns to leave out (ids, timestamps, targets). */
+  readonly exclude: readonly string[];
+  /** Python-style row slices `START:END` of each file (e.g. `:20000`, `-10000:`). */
+  readonly referenceRows?: string;
+  readonly currentRows?: string;
 }
 
 /** Where `--format html` writes when `--out` is not given. */
 export const DEFAULT_HTML_OUT = 'driftwatch-report.html';
+
+/**
+ * `--current-rows -10000:` would read as an option to util.parseArgs: bind a value that starts with
+ * a minus and a digit to its range option (`--current-rows=-10000:`).
+ */
+function joinNegativeRanges(argv: readonly string[]): string[] {
+  const result: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const next = argv[i + 1];
+    if ((argv[i] === '--reference-rows' || argv[i] === '--current-rows') && next !== undefined && /^-\d/.test(next)) {
+      result.push(`${argv[i]}=${next}`);
+      i++;
+    } else {
+      result.push(argv[i]);
+    }
+  }
+  return result;
+}
 
 /**
  * Parses `compare`'s arguments (`--name value` or `--name=value`).
@@ -28,7 +51,7 @@ export function parseCompareArgs(argv: readonly string[]): CompareArgs {
   let parsed;
   try {
     parsed = parseArgs({
-      args: [...argv],
+      args: joinNegativeRanges(argv),
       strict: true,
       allowPositionals: false,
       options: {
@@ -38,6 +61,9 @@ export function parseCompareArgs(argv: readonly string[]): CompareArgs {
         format: { type: 'string' },
         out: { type: 'string' },
         delimiter: { type: 'string' },
+        exclude: { type: 'string', multiple: true },
+        'reference-rows': { type: 'string' },
+        'current-rows': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -45,7 +71,7 @@ export function parseCompareArgs(argv: readonly string[]): CompareArgs {
     throw new UsageError((error as Error).message.split('\n')[0]);
   }
   const values = parsed.values;
-  if (values.help) return { help: true, reference: '', current: '', format: 'text' };
+  if (values.help) return { help: true, reference: '', current: '', format: 'text', exclude: [] };
   const missing = (['reference', 'current'] as const).filter((name) => !values[name]);
   if (missing.length > 0) throw new UsageError(`missing ${missing.map((m) => `--${m} FILE`).join(' and ')}`);
   const format = (values.format ?? 'text') as ReportFormat;
@@ -61,5 +87,8 @@ export function parseCompareArgs(argv: readonly string[]): CompareArgs {
     format,
     out: values.out ?? (format === 'html' ? DEFAULT_HTML_OUT : undefined),
     delimiter: values.delimiter,
+    exclude: (values.exclude ?? []).flatMap((list) => list.split(',')).map((name) => name.trim()).filter(Boolean),
+    referenceRows: values['reference-rows'],
+    currentRows: values['current-rows'],
   };
 }

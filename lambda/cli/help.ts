@@ -23,6 +23,11 @@ Options:
   --out FILE          Write the report to FILE instead of stdout
                       (html defaults to driftwatch-report.html)
   --delimiter CHAR    CSV field delimiter: one character, or 'tab' (default ',')
+  --exclude COLS      Columns to leave out, comma-separated (ids, timestamps, targets);
+                      may be repeated
+  --reference-rows R  Use only rows R of the reference file, R = START:END (0-based, end
+                      exclusive, negative counts from the end): e.g. :20000
+  --current-rows R    The same for the current file: e.g. -10000: (the last 10,000 rows)
   -h, --help          Show this help
 
 Input:
@@ -56,4 +61,6 @@ Examples:
   driftwatch compare --reference train.csv --current today.csv
   driftwatch compare --reference ref.parquet --current cur.csv --config features.json --format json --out drift.json
   driftwatch compare --reference ref.csv --current cur.csv --delimiter ';' --format html
+  driftwatch compare --reference bank.csv --reference-rows :20000 \\
+                     --current bank.csv --current-rows -10000: --delimiter ';' --exclude y,duration
 `;

@@ -2,6 +2,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { compareDatasets } from '../../core/compare';
+import { resolveRowSlice, sliceRows } from '../../core/dataset';
 import type { Dataset, FeatureKind, FeatureSpec } from '../../core/types';
 import { InputError } from '../../adapters/local/errors';
 import { readDataset } from '../../adapters/local/read-dataset';
@@ -72,14 +73,38 @@ async function readBoth(
   ] as const) {
     if (dataset.rowCount === 0) throw new InputError(`${file}: the file has a header but no data rows`, { file });
   }
+  const excluded = new Set(args.exclude);
+  for (const name of excluded) {
+    if (features[name]) throw new InputError(`column ${JSON.stringify(name)} is both excluded (--exclude) and configured in ${args.config}`, { file: args.config, column: name });
+  }
+  const names = (dataset: Dataset) => dataset.columns.map((c) => c.name).filter((name) => !excluded.has(name));
   const { common, warnings } = matchColumns(
-    { file: args.reference, names: reference.columns.map((c) => c.name) },
-    { file: args.current, names: current.columns.map((c) => c.name) },
+    { file: args.reference, names: names(reference) },
+    { file: args.current, names: names(current) },
     { file: args.config, names: Object.keys(features) },
   );
+  for (const name of excluded) {
+    if (!reference.columns.some((c) => c.name === name) && !current.columns.some((c) => c.name === name)) {
+      warnings.push(`--exclude names column ${JSON.stringify(name)}, which neither file has`);
+    }
+  }
   const mixed = mixedKinds(reference, current, common);
   const asCategorical = (names: string[]) => Object.fromEntries(names.map((n) => [n, 'categorical' as const]));
   if (mixed.reference.length > 0) reference = await read(args.reference, asCategorical(mixed.reference));
   if (mixed.current.length > 0) current = await read(args.current, asCategorical(mixed.current));
-  return { reference: selectColumns(reference, common), current: selectColumns(current, common), warnings };
+  const slice = (dataset: Dataset, rows: string | undefined, flag: string, file: string) => {
+    if (rows === undefined) return dataset;
+    let range;
+    try {
+      range = resolveRowSlice(rows, dataset.rowCount);
+    } catch (error) {
+      throw new InputError(`--${flag}: ${(error as Error).message} in ${file}`, { file });
+    }
+    return sliceRows(dataset, range);
+  };
+  return {
+    reference: slice(selectColumns(reference, common), args.referenceRows, 'reference-rows', args.reference),
+    current: slice(selectColumns(current, common), args.currentRows, 'current-rows', args.current),
+    warnings,
+  };
 }

@@ -1,0 +1,2 @@
+export { resolveRowSlice, sliceRows } from './slice-rows';
+export type { RowRange } from './slice-rows';
