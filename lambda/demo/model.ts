@@ -106,7 +106,7 @@ export function trainDemoModel(data: Dataset, options: TrainOptions): DemoModel 
     };
   });
   const partial = { format: DEMO_MODEL_FORMAT, label: options.label, positive: options.positive, intercept: fit.intercept, terms };
-  const scores = scoreDataset({ ...partial, threshold: 0.5 } as DemoModel, data);
+  const scores = scoreDataset(partial, data);
   const best = maxF1Threshold(scores, y);
   return {
     ...partial,
@@ -126,7 +126,7 @@ export function trainDemoModel(data: Dataset, options: TrainOptions): DemoModel 
  * P(label = positive) for every row of `data`, which must hold the model's feature columns (of any
  * kind: a numeric column is read as numbers, a categorical one by its category strings).
  */
-export function scoreDataset(model: DemoModel, data: Dataset): Float64Array {
+export function scoreDataset(model: Pick<DemoModel, 'intercept' | 'terms'>, data: Dataset): Float64Array {
   const byName = new Map(data.columns.map((c) => [c.name, c]));
   const logits = new Float64Array(data.rowCount).fill(model.intercept);
   for (const term of model.terms) {
