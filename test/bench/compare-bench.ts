@@ -6,56 +6,31 @@
  * 2 categorical with 20 and 1,000 levels) are generated deterministically once and cached under
  * .bench/ (git-ignored). Peak memory comes from /usr/bin/time -v when present.
  */
-import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import {
+  BENCH_DIR,
+  BIN,
+  canMeasureMemory,
+  cached,
+  findPython,
+  Measured,
+  measure,
+  normal,
+  pick,
+  prng,
+  ROOT,
+  rowsFlag,
+  timingTable,
+  writeLines,
+  zipfTable,
+} from './support';
 
-const ROOT = path.join(__dirname, '../..');
-const BENCH_DIR = path.join(ROOT, '.bench');
-const BIN = path.join(ROOT, 'bin/driftwatch.js');
 const PEER = path.join(__dirname, 'compare_peer.py');
-const TIME = '/usr/bin/time';
 
 /* ----------------------------------------------------------------------------------------------
  * Deterministic data
  * -------------------------------------------------------------------------------------------- */
-
-/** mulberry32: a small seeded PRNG, so the cached files are the same on every machine. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function normal(random: () => number): number {
-  const u = 1 - random();
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
-}
-
-/** Inverse-CDF sampling table for weights ∝ 1 / (rank + 1)^s. */
-function zipfTable(levels: number, s: number): Float64Array {
-  const cdf = new Float64Array(levels);
-  let total = 0;
-  for (let k = 0; k < levels; k++) cdf[k] = total += 1 / (k + 1) ** s;
-  for (let k = 0; k < levels; k++) cdf[k] /= total;
-  return cdf;
-}
-
-function pick(cdf: Float64Array, u: number): number {
-  let lo = 0;
-  let hi = cdf.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (cdf[mid] < u) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
 
 const HEADER = ['num_0', 'num_1', 'num_2', 'num_3', 'num_4', 'num_5', 'num_6', 'num_7', 'num_8', 'num_9', 'cat_20', 'cat_1000'];
 const CAT20 = Array.from({ length: 20 }, (_, i) => `level_${String(i).padStart(2, '0')}`);
@@ -70,11 +45,8 @@ function writeDataset(file: string, rows: number, current: boolean): void {
   const random = prng(current ? 2 : 1);
   const cat20 = zipfTable(20, current ? 0.6 : 1);
   const cat1000 = zipfTable(1000, current ? 1.2 : 1.1);
-  const fd = fs.openSync(`${file}.partial`, 'w');
-  fs.writeSync(fd, `${HEADER.join(',')}\n`);
-  let chunk: string[] = [];
-  for (let i = 0; i < rows; i++) {
-    const cells = [
+  writeLines(file, HEADER.join(','), rows, () =>
+    [
       (normal(random) + (current ? 0.5 : 0)).toFixed(4),
       (10 + 2 * normal(random)).toFixed(4),
       (-Math.log(1 - random()) * (current ? 1.3 : 1)).toFixed(5),
@@ -87,69 +59,20 @@ function writeDataset(file: string, rows: number, current: boolean): void {
       random() < (current ? 0.1 : 0.02) ? '' : normal(random).toFixed(4),
       CAT20[pick(cat20, random())],
       CAT1000[pick(cat1000, random())],
-    ];
-    chunk.push(cells.join(','));
-    if (chunk.length === 20_000) {
-      fs.writeSync(fd, `${chunk.join('\n')}\n`);
-      chunk = [];
-    }
-  }
-  if (chunk.length > 0) fs.writeSync(fd, `${chunk.join('\n')}\n`);
-  fs.closeSync(fd);
-  fs.renameSync(`${file}.partial`, file);
+    ].join(','),
+  );
 }
 
 function ensureDatasets(rows: number): { reference: string; current: string } {
-  fs.mkdirSync(BENCH_DIR, { recursive: true });
-  const reference = path.join(BENCH_DIR, `reference-${rows}.csv`);
-  const current = path.join(BENCH_DIR, `current-${rows}.csv`);
-  for (const [file, isCurrent] of [
-    [reference, false],
-    [current, true],
-  ] as const) {
-    if (fs.existsSync(file)) continue;
-    const started = Date.now();
-    process.stdout.write(`generating ${path.relative(ROOT, file)} ... `);
-    writeDataset(file, rows, isCurrent);
-    process.stdout.write(`${((Date.now() - started) / 1000).toFixed(1)} s, ${(fs.statSync(file).size / 1e6).toFixed(0)} MB\n`);
-  }
-  return { reference, current };
+  return {
+    reference: cached(path.join(BENCH_DIR, `reference-${rows}.csv`), (file) => writeDataset(file, rows, false)),
+    current: cached(path.join(BENCH_DIR, `current-${rows}.csv`), (file) => writeDataset(file, rows, true)),
+  };
 }
 
 /* ----------------------------------------------------------------------------------------------
  * Running and measuring
  * -------------------------------------------------------------------------------------------- */
-
-interface Measured {
-  readonly tool: string;
-  readonly seconds: number;
-  readonly peakMb: number | null;
-  readonly status: number | null;
-  readonly stderr: string;
-}
-
-function measure(tool: string, command: string, args: string[]): Measured {
-  const timed = fs.existsSync(TIME);
-  const started = process.hrtime.bigint();
-  const result = spawnSync(timed ? TIME : command, timed ? ['-v', command, ...args] : args, {
-    cwd: ROOT,
-    encoding: 'utf8',
-    maxBuffer: 1 << 30,
-  });
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(result.stderr ?? '');
-  const stderr = (result.stderr ?? '').split(/\n\s*Command being timed:/)[0].trim();
-  return { tool, seconds, peakMb: rss ? Number(rss[1]) / 1024 : null, status: result.status, stderr };
-}
-
-/** The first python that can import pandas and scipy (pyenv's python3 usually cannot; Debian's can). */
-function findPython(): string | null {
-  for (const candidate of ['python3', '/usr/bin/python3']) {
-    const probe = spawnSync(candidate, ['-c', 'import pandas, scipy'], { encoding: 'utf8' });
-    if (probe.status === 0) return candidate;
-  }
-  return null;
-}
 
 interface PeerFeature {
   name: string;
@@ -185,21 +108,9 @@ function agreement(oursFile: string, peerFile: string): string[] {
   return Object.entries(worst).map(([stat, { diff, name }]) => `  ${stat.padEnd(26)} max |difference| ${diff.toExponential(2)} (${name})`);
 }
 
-function table(rows: Measured[]): string {
-  const base = rows[0].seconds;
-  const cells = [
-    ['tool', 'wall s', 'peak MB', 'driftwatch speed-up'],
-    ...rows.map((r) => [r.tool, r.seconds.toFixed(2), r.peakMb === null ? '-' : r.peakMb.toFixed(0), `${(r.seconds / base).toFixed(1)}x`]),
-  ];
-  const widths = cells[0].map((_, c) => Math.max(...cells.map((row) => row[c].length)));
-  return cells.map((row) => row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ')).join('\n');
-}
-
 function main(): void {
   const args = process.argv.slice(2);
-  const rowsFlag = args.indexOf('--rows');
-  const rows = rowsFlag >= 0 ? Number(args[rowsFlag + 1]) : 1_000_000;
-  if (!Number.isInteger(rows) || rows < 10) throw new Error(`--rows must be an integer >= 10, got ${args[rowsFlag + 1]}`);
+  const rows = rowsFlag(args, 1_000_000);
   const { reference, current } = ensureDatasets(rows);
   const oursOut = path.join(BENCH_DIR, `driftwatch-${rows}.json`);
   const peerOut = path.join(BENCH_DIR, `peer-${rows}.json`);
@@ -218,8 +129,8 @@ function main(): void {
     if (peer.status !== 0) throw new Error(`the peer failed (exit ${peer.status}): ${peer.stderr}`);
     results.push(peer);
   }
-  console.log(`\n${table(results)}`);
-  if (!fs.existsSync(TIME)) console.log('(no /usr/bin/time: peak memory not measured)');
+  console.log(`\n${timingTable(results)}`);
+  if (!canMeasureMemory()) console.log('(no /usr/bin/time: peak memory not measured)');
   if (python) {
     console.log('\nAgreement with the peer (same binning, same tests):');
     console.log(agreement(oursOut, peerOut).join('\n'));

@@ -1,0 +1,135 @@
+/**
+ * Helpers shared by the benchmarks (`npm run bench`, `npm run bench:backtest`): a seeded PRNG and
+ * samplers for deterministic data, a timed child-process runner with peak memory, a finder for a
+ * python that has pandas, and a table printer.
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+
+export const ROOT = path.join(__dirname, '../..');
+export const BENCH_DIR = path.join(ROOT, '.bench');
+export const BIN = path.join(ROOT, 'bin/driftwatch.js');
+const TIME = '/usr/bin/time';
+
+/** mulberry32: a small seeded PRNG, so the cached files are the same on every machine. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A standard normal draw (Box–Muller, one of the pair). */
+export function normal(random: () => number): number {
+  const u = 1 - random();
+  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
+}
+
+/** Inverse-CDF sampling table for weights ∝ 1 / (rank + 1)^s. */
+export function zipfTable(levels: number, s: number): Float64Array {
+  const cdf = new Float64Array(levels);
+  let total = 0;
+  for (let k = 0; k < levels; k++) cdf[k] = total += 1 / (k + 1) ** s;
+  for (let k = 0; k < levels; k++) cdf[k] /= total;
+  return cdf;
+}
+
+/** The index whose cumulative weight first reaches u (binary search on a `zipfTable`). */
+export function pick(cdf: Float64Array, u: number): number {
+  let lo = 0;
+  let hi = cdf.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (cdf[mid] < u) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Writes a file line by line through `rows`, atomically (a `.partial` file renamed at the end). */
+export function writeLines(file: string, header: string, rows: number, line: (i: number) => string): void {
+  const fd = fs.openSync(`${file}.partial`, 'w');
+  fs.writeSync(fd, `${header}\n`);
+  let chunk: string[] = [];
+  for (let i = 0; i < rows; i++) {
+    chunk.push(line(i));
+    if (chunk.length === 20_000) {
+      fs.writeSync(fd, `${chunk.join('\n')}\n`);
+      chunk = [];
+    }
+  }
+  if (chunk.length > 0) fs.writeSync(fd, `${chunk.join('\n')}\n`);
+  fs.closeSync(fd);
+  fs.renameSync(`${file}.partial`, file);
+}
+
+/** Generates `file` with `write` unless it is already cached, printing the time and size. */
+export function cached(file: string, write: (file: string) => void): string {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  if (fs.existsSync(file)) return file;
+  const started = Date.now();
+  process.stdout.write(`generating ${path.relative(ROOT, file)} ... `);
+  write(file);
+  process.stdout.write(`${((Date.now() - started) / 1000).toFixed(1)} s, ${(fs.statSync(file).size / 1e6).toFixed(0)} MB\n`);
+  return file;
+}
+
+export interface Measured {
+  readonly tool: string;
+  readonly seconds: number;
+  readonly peakMb: number | null;
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs a command to completion, timing its wall clock and (with /usr/bin/time) its peak RSS. */
+export function measure(tool: string, command: string, args: string[]): Measured {
+  const timed = fs.existsSync(TIME);
+  const started = process.hrtime.bigint();
+  const result = spawnSync(timed ? TIME : command, timed ? ['-v', command, ...args] : args, {
+    cwd: ROOT,
+    encoding: 'utf8',
+    maxBuffer: 1 << 30,
+  });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(result.stderr ?? '');
+  const stderr = (result.stderr ?? '').split(/\n\s*Command being timed:/)[0].trim();
+  return { tool, seconds, peakMb: rss ? Number(rss[1]) / 1024 : null, status: result.status, stdout: result.stdout ?? '', stderr };
+}
+
+/** True when peak memory can be measured here. */
+export const canMeasureMemory = (): boolean => fs.existsSync(TIME);
+
+/** The first python that can import pandas and scipy (pyenv's python3 usually cannot; Debian's can). */
+export function findPython(): string | null {
+  for (const candidate of ['python3', '/usr/bin/python3']) {
+    const probe = spawnSync(candidate, ['-c', 'import pandas, scipy'], { encoding: 'utf8' });
+    if (probe.status === 0) return candidate;
+  }
+  return null;
+}
+
+/** Wall seconds, peak MB and each tool's time relative to the first row's. */
+export function timingTable(rows: readonly Measured[]): string {
+  const base = rows[0].seconds;
+  const cells = [
+    ['tool', 'wall s', 'peak MB', 'driftwatch speed-up'],
+    ...rows.map((r) => [r.tool, r.seconds.toFixed(2), r.peakMb === null ? '-' : r.peakMb.toFixed(0), `${(r.seconds / base).toFixed(1)}x`]),
+  ];
+  const widths = cells[0].map((_, c) => Math.max(...cells.map((row) => row[c].length)));
+  return cells.map((row) => row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ')).join('\n');
+}
+
+/** Parses `--rows N` (default `fallback`), requiring an integer of at least `min`. */
+export function rowsFlag(args: readonly string[], fallback: number, min = 10): number {
+  const at = args.indexOf('--rows');
+  const rows = at >= 0 ? Number(args[at + 1]) : fallback;
+  if (!Number.isInteger(rows) || rows < min) throw new Error(`--rows must be an integer >= ${min}, got ${args[at + 1]}`);
+  return rows;
+}
