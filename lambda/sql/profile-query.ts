@@ -23,7 +23,7 @@ import { quoteIdentifier } from '../core/schema/identifier';
 import { isClassification, ModelRecordSpec } from '../core/schema/record-schema';
 import type { DatasetProfile } from '../core/types';
 import { sqlDouble, sqlInteger, sqlString } from './literal';
-import { HourPartition, hourFilter } from './partition';
+import { HourPartition, hourFilter, hourRangeFilter } from './partition';
 import { qualifiedTable, TableRef } from './table';
 
 /** Athena's limit on the query string. */
@@ -53,7 +53,17 @@ export interface ProfileQueryInput {
   readonly reference: DatasetProfile;
   /** The model's prediction table (Glue table / DuckDB view over the Firehose layout). */
   readonly table: TableRef;
-  readonly partition: HourPartition;
+  /** The hour to profile (the hourly Lambda). Give either this or `hours`. */
+  readonly partition?: HourPartition;
+  /** Every hour in [start, end) (UTC, truncated to the hour), e.g. a backtest's whole history. */
+  readonly hours?: { readonly start: Date; readonly end: Date };
+  /**
+   * Profile each (dt, hour) partition separately in the same scan: every result row starts with the
+   * columns dt and hour (see `PARTITIONED_PROFILE_RESULT_COLUMNS`; parse with
+   * `parsePartitionedProfileRows`). The reference edges are still unioned once per feature, not per
+   * hour, so one sort per feature bins every hour at once. @default false
+   */
+  readonly groupByPartition?: boolean;
   /** @default { kind: 'inline' } */
   readonly bins?: ReferenceBinsSource;
   /** Refuse to generate a longer query. @default ATHENA_MAX_QUERY_BYTES */
@@ -64,6 +74,9 @@ export interface ProfileQueryInput {
 export const PROFILE_RESULT_COLUMNS = [
   'part', 'feature', 'bin', 'fine_bin', 'category', 'n', 'missing', 'total', 'total_squares', 'low', 'high',
 ] as const;
+
+/** The columns of the grouped variant (`groupByPartition: true`): the partition, then the profile columns. */
+export const PARTITIONED_PROFILE_RESULT_COLUMNS = ['dt', 'hour', ...PROFILE_RESULT_COLUMNS] as const;
 
 /** Rows of the reference-bins table for one reference profile (write them once when the reference is fitted). */
 export function referenceBinRows(reference: DatasetProfile): ReferenceBinRow[] {
@@ -97,6 +110,18 @@ export function referenceBinsValues(reference: DatasetProfile): string {
     `    FROM (VALUES\n      ${values}) AS b(feature, bin_set, position, edge, category)` +
     (empty ? '\n    WHERE 1 = 0' : '')
   );
+}
+
+/** The WHERE clause on the partition columns and how the header comment names the scope. */
+function queryScope(input: ProfileQueryInput): { filter: string; comment: string } {
+  if ((input.partition === undefined) === (input.hours === undefined)) {
+    throw new Error('profileQuery: give exactly one of partition (one hour) and hours (a range of hours)');
+  }
+  if (input.partition) {
+    return { filter: hourFilter(input.partition), comment: `dt=${input.partition.dt} hour=${input.partition.hour}` };
+  }
+  const { start, end } = input.hours as { start: Date; end: Date };
+  return { filter: hourRangeFilter(start, end), comment: `hours [${start.toISOString()}, ${end.toISOString()})` };
 }
 
 type Key = { readonly part: 'numeric' | 'categorical' | 'prediction' | 'predicted_label'; readonly name: string };
@@ -138,6 +163,9 @@ const NULLS = {
  * - part 'categorical' with bin set: n values of reference category #bin (bin -1 = other);
  * - part 'predicted_label' with category set: n predictions of that label.
  *
+ * With `hours` and `groupByPartition: true` the same rows come once per (dt, hour) partition in the
+ * range, prefixed by dt and hour: a backtest profiles all of history in one scan.
+ *
  * @example
  *   const sql = profileQuery({ spec, reference, table: { database: 'driftwatch', table: 'fraud_v2_predictions' },
  *                              partition: { dt: '2026-11-24', hour: '13' } });
@@ -156,22 +184,29 @@ export function profileQuery(input: ProfileQueryInput): string {
   const categoryCase = caseOver(keys, ['categorical', 'predicted_label'], (c) => `CAST(${c} AS VARCHAR)`, 'VARCHAR');
   const keyValues = keys.map((k) => `(${sqlString(k.part)}, ${sqlString(k.name)})`).join(', ');
   const orderWindow = 'PARTITION BY feature ORDER BY x, is_value ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW';
+  const scope = queryScope(input);
+  // The grouped variant carries the partition columns through every step; the hourly one is unchanged.
+  const g = input.groupByPartition === true;
+  const part = g ? '"dt", "hour", ' : '';
+  const partOf = (alias: string) => (g ? `${alias}."dt", ${alias}."hour", ` : '');
+  const partNull = g ? `${NULLS.varchar} AS "dt", ${NULLS.varchar} AS "hour", ` : '';
+  const by = g ? '"dt", "hour", ' : '';
 
-  const sql = `-- driftwatch hourly profile: model ${spec.modelId}, dt=${input.partition.dt} hour=${input.partition.hour}
+  const sql = `-- driftwatch ${g ? 'profile per hour' : 'hourly profile'}: model ${spec.modelId}, ${scope.comment}
 WITH hour_rows AS (
-  SELECT ${columns}
+  SELECT ${part}${columns}
   FROM ${qualifiedTable(input.table)}
-  WHERE ${hourFilter(input.partition)}
+  WHERE ${scope.filter}
 ),
 long_values AS (
-  SELECT k.part, k.feature,
+  SELECT ${part}k.part, k.feature,
     ${numberCase} AS raw_number,
     ${categoryCase} AS category
   FROM hour_rows
   CROSS JOIN (VALUES ${keyValues}) AS k(part, feature)
 ),
 clean_values AS (
-  SELECT part, feature, category,
+  SELECT ${part}part, feature, category,
     CASE WHEN raw_number >= -${MAX_DOUBLE} AND raw_number <= ${MAX_DOUBLE} THEN raw_number END AS x
   FROM long_values
 ),
@@ -179,50 +214,50 @@ reference_bins AS (
   ${binsSql}
 ),
 numeric_points AS (
-  SELECT feature, x, 1 AS is_value, 0 AS psi_edge, 0 AS fine_edge
+  SELECT ${part}feature, x, 1 AS is_value, 0 AS psi_edge, 0 AS fine_edge
   FROM clean_values
   WHERE part = 'numeric' AND x IS NOT NULL
   UNION ALL
-  SELECT feature, edge AS x, 0 AS is_value,
+  SELECT ${partNull}feature, edge AS x, 0 AS is_value,
     CASE WHEN bin_set = 'psi' THEN 1 ELSE 0 END AS psi_edge,
     CASE WHEN bin_set = 'fine' THEN 1 ELSE 0 END AS fine_edge
   FROM reference_bins
   WHERE bin_set IN ('psi', 'fine')
 ),
 binned AS (
-  SELECT feature, is_value,
+  SELECT ${part}feature, is_value,
     CAST(SUM(psi_edge) OVER (${orderWindow}) AS BIGINT) AS bin,
     CAST(SUM(fine_edge) OVER (${orderWindow}) AS BIGINT) AS fine_bin
   FROM numeric_points
 )
-SELECT 'rows' AS part, ${NULLS.varchar} AS feature, ${NULLS.bigint} AS bin, ${NULLS.bigint} AS fine_bin,
+SELECT ${part}'rows' AS part, ${NULLS.varchar} AS feature, ${NULLS.bigint} AS bin, ${NULLS.bigint} AS fine_bin,
   ${NULLS.varchar} AS category, COUNT(*) AS n, ${NULLS.bigint} AS missing, ${NULLS.double} AS total,
   ${NULLS.double} AS total_squares, ${NULLS.double} AS low, ${NULLS.double} AS high
-FROM hour_rows
+FROM hour_rows${g ? '\nGROUP BY "dt", "hour"' : ''}
 UNION ALL
-SELECT part, feature, ${NULLS.bigint}, ${NULLS.bigint}, ${NULLS.varchar},
+SELECT ${part}part, feature, ${NULLS.bigint}, ${NULLS.bigint}, ${NULLS.varchar},
   COUNT(x) + COUNT(category), COUNT(*) - COUNT(x) - COUNT(category), SUM(x), SUM(x * x), MIN(x), MAX(x)
 FROM clean_values
-GROUP BY part, feature
+GROUP BY ${by}part, feature
 UNION ALL
-SELECT 'numeric', feature, bin, fine_bin, ${NULLS.varchar}, COUNT(*), ${NULLS.bigint},
+SELECT ${part}'numeric', feature, bin, fine_bin, ${NULLS.varchar}, COUNT(*), ${NULLS.bigint},
   ${NULLS.double}, ${NULLS.double}, ${NULLS.double}, ${NULLS.double}
 FROM binned
 WHERE is_value = 1
-GROUP BY feature, bin, fine_bin
+GROUP BY ${by}feature, bin, fine_bin
 UNION ALL
-SELECT 'categorical', v.feature, COALESCE(c.position, -1), ${NULLS.bigint}, ${NULLS.varchar}, COUNT(*), ${NULLS.bigint},
+SELECT ${partOf('v')}'categorical', v.feature, COALESCE(c.position, -1), ${NULLS.bigint}, ${NULLS.varchar}, COUNT(*), ${NULLS.bigint},
   ${NULLS.double}, ${NULLS.double}, ${NULLS.double}, ${NULLS.double}
 FROM clean_values v
 LEFT JOIN reference_bins c ON c.bin_set = 'category' AND c.feature = v.feature AND c.category = v.category
 WHERE v.part = 'categorical' AND v.category IS NOT NULL
-GROUP BY v.feature, COALESCE(c.position, -1)
+GROUP BY ${partOf('v')}v.feature, COALESCE(c.position, -1)
 UNION ALL
-SELECT 'predicted_label', feature, ${NULLS.bigint}, ${NULLS.bigint}, category, COUNT(*), ${NULLS.bigint},
+SELECT ${part}'predicted_label', feature, ${NULLS.bigint}, ${NULLS.bigint}, category, COUNT(*), ${NULLS.bigint},
   ${NULLS.double}, ${NULLS.double}, ${NULLS.double}, ${NULLS.double}
 FROM clean_values
 WHERE part = 'predicted_label' AND category IS NOT NULL
-GROUP BY feature, category
+GROUP BY ${by}feature, category
 `;
   const bytes = Buffer.byteLength(sql);
   const max = input.maxQueryBytes ?? ATHENA_MAX_QUERY_BYTES;

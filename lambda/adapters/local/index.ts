@@ -4,3 +4,4 @@ export { parseCsv, delimiterByte, type CsvOptions } from './csv';
 export { readParquet, type ParquetOptions } from './parquet';
 export { parseNumberBytes } from './number';
 export { InputError, quoteValue } from './errors';
+export { openDuckDbEngine, type DuckDbEngine, type LoadColumn } from './duckdb-engine';

@@ -1,0 +1,21 @@
+/**
+ * `driftwatch backtest`: replay history through the monitor (the same SQL, core and alert decisions as
+ * the Lambdas) and report, per window, drift, performance against calibrated thresholds, concept
+ * drift and the alerts that would have fired.
+ */
+export {
+  parseBacktestConfig,
+  loadBacktestConfig,
+  BacktestConfigError,
+  inferTask,
+  parseEvery,
+  DEFAULT_BASELINE_WINDOWS,
+  DEFAULT_MODEL_ID,
+  type BacktestConfig,
+  type BacktestFeature,
+  type BacktestTask,
+} from './config';
+export { runBacktest, runBacktestFile, kindsOf, type RunBacktestInput, type RunBacktestFileInput } from './run';
+export { backtestConfigFromPlatform, loadPlatformBacktestConfig, isPlatformConfig, type PlatformBacktestOptions } from './platform';
+export { sqlName } from './columns';
+export * from './types';

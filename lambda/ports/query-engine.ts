@@ -1,0 +1,32 @@
+/**
+ * The query engine the monitor sends its SQL to: Athena in the cloud, DuckDB in-process locally
+ * (`lambda/adapters/local/duckdb-engine.ts`). The SQL is the portable dialect of `lambda/sql`.
+ */
+
+/**
+ * Runs one SQL statement and returns its rows as objects keyed by column name. Values are what the
+ * engine gives (DuckDB: BIGINT as bigint, DOUBLE as number; Athena: strings); the parsers in
+ * `lambda/sql` accept all of them.
+ */
+export interface QueryEngine {
+  query(sql: string): Promise<Record<string, unknown>[]>;
+  /** Releases the engine's resources; further queries fail. */
+  close(): void | Promise<void>;
+}
+
+/** A column to load: numbers (NaN = NULL), integers, or strings as dictionary codes (−1 = NULL). */
+export type LoadColumn =
+  | { readonly name: string; readonly type: 'double'; readonly values: ArrayLike<number> }
+  | { readonly name: string; readonly type: 'integer' | 'bigint'; readonly values: ArrayLike<number> }
+  | { readonly name: string; readonly type: 'varchar'; readonly codes: ArrayLike<number>; readonly dictionary: readonly string[] };
+
+/**
+ * An engine that can also hold local tables (DuckDB): the backtest loads history into it and then
+ * runs the production SQL over it.
+ */
+export interface TableEngine extends QueryEngine {
+  /** Runs a statement that returns no rows (DDL, CREATE TABLE AS). */
+  run(sql: string): Promise<void>;
+  /** Creates `table` with these columns (names must be identifiers) and appends `rowCount` rows. */
+  loadTable(table: string, columns: readonly LoadColumn[], rowCount: number): Promise<void>;
+}
