@@ -4,6 +4,7 @@ export const MAIN_HELP = `Usage: driftwatch <command> [options]
 
 Commands:
   compare    Compare a current dataset with a reference and report drift per feature
+  backtest   Replay history window by window: drift, performance and the alerts that would have fired
 
 Run 'driftwatch <command> --help' for the options of a command.
 `;
@@ -63,4 +64,74 @@ Examples:
   driftwatch compare --reference ref.csv --current cur.csv --delimiter ';' --format html
   driftwatch compare --reference bank.csv --reference-rows :20000 \\
                      --current bank.csv --current-rows -10000: --delimiter ';' --exclude y,duration
+`;
+
+export const BACKTEST_HELP = `Usage: driftwatch backtest --data FILE --config FILE [options]
+
+Replays a data file through the monitor as production would have run it: the reference profile is
+fitted on the reference rows, every later row is assigned to an hourly batch, all batches are
+profiled with the same SQL the hourly Lambda runs (one DuckDB query), windows merge their batches
+and are scored against the reference (PSI, KS, chi-squared, ...; importance-weighted status).
+With a label, realised metrics come from the same label-join SQL, thresholds are calibrated on the
+first baseline windows, and ADWIN watches the mean score / positive rate across windows. Alerts are
+raised when a signal enters warning or critical (never repeated while it stays there).
+
+Options:
+  --data FILE           History: CSV or Parquet, rows in time order (required)
+  --config FILE         backtest.json (or .ts exporting it), or a platform config (config/<env>.ts)
+                        with --model (required)
+  --model ID            With a platform config: the model to backtest (its features, task,
+                        importance, thresholds; columns prediction, predicted_label, label if present)
+  --reference-rows N    With a platform config: reference = first N rows (default: a quarter)
+  --window-rows N       With a platform config: windows of N rows (default: 20 windows)
+  --window-column COL   With a platform config: time windows over COL instead ...
+  --every SPAN          ... of SPAN (1h, 6h, 1d, 7d, 2w; default 1d)
+  --delimiter CHAR      CSV field delimiter (overrides the config's; default ',')
+  --format FORMAT       text (default) | json | html
+  --out FILE            Write the report to FILE (html defaults to driftwatch-backtest.html)
+  --fail-on LEVEL       none (default) | warning | critical: exit 1 when an alert of that
+                        severity or worse would have fired (use as a CI gate)
+  -q, --quiet           No progress lines on stderr
+  -h, --help            Show this help
+
+backtest.json:
+  {
+    "features": [ { "name": "euribor3m", "kind": "numeric", "importance": 0.3,
+                    "thresholds": { "psiWarning": 0.2, "psiCritical": 0.25 } },
+                  { "name": "job", "kind": "categorical" } ],
+    "reference": { "rows": 10000 },            or { "file": "reference.csv" } (relative to the config)
+    "window": { "rows": 2000 },                or { "column": "timestamp", "every": "1d" }
+    "prediction": "score",                     score / predicted value column (optional)
+    "predictedLabel": "predicted",             predicted class column (classification)
+    "label": "y", "positiveLabel": "yes",      ground truth and the positive class (optional)
+    "task": "binary_classification",           | multiclass_classification | regression (inferred)
+    "metrics": [ { "name": "yes_rate", "kind": "rate", "numerator": { "label": "yes" },
+                   "direction": "higher_is_better" } ],   business metrics (optional)
+    "keyMetric": "recall",                     metric shown in the timeline (default f1 / macro_f1 / mae)
+    "baseline": { "windows": 7, "minSamples": 1000 },     calibration period and guard
+    "delimiter": ";", "modelId": "bank_marketing"
+  }
+  Row windows: window start/end are 0-based row offsets in the file (end exclusive), starting after
+  the reference rows; each window is cut into 24 hourly batches (a synthetic day). Time windows: the
+  batch is the UTC hour of the timestamp (ISO date/date-time, no offset = UTC, or epoch seconds);
+  windows are aligned to UTC midnight of the first day; windows without rows are left out.
+
+Output:
+  text   one line per window: range, rows, status, top drifted features with PSI, key metric and
+         its status, alerts raised; then the alerts and a summary
+  json   {"windows": [{"index", "start", "end", "rows", "status", "features": [{"name", "status",
+         "psi", "impact", ...}], "metrics": {...}, ...}], "alerts": [{"window", "severity", "kind",
+         "feature"?, "metric"?, "message"}], "calibration": {...}, "summary": {...}}
+  html   one self-contained file: drift and performance charts with alerts marked, the timeline,
+         the alerts and a PSI heat map per feature and window
+
+Exit codes:
+  0  the backtest ran (whatever it found; it is a report)
+  1  with --fail-on: an alert of that severity or worse would have fired
+  2  usage, config or input error (the message names the file and the config path)
+
+Examples:
+  driftwatch backtest --data bank.csv --config backtest.json --format html --out bank.html
+  driftwatch backtest --data history.parquet --config config/example.ts --model fraud_detector \\
+    --reference-rows 50000 --window-rows 10000 --fail-on critical
 `;

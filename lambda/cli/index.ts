@@ -3,14 +3,16 @@
  * message on stderr. `bin/driftwatch.ts` calls `runCli(process.argv.slice(2), process)`.
  */
 import { InputError } from '../adapters/local/errors';
+import { backtestCommand } from './commands/backtest';
 import { compareCommand } from './commands/compare';
-import { COMPARE_HELP, MAIN_HELP } from './help';
+import { BACKTEST_HELP, COMPARE_HELP, MAIN_HELP } from './help';
 import { CliIo, EXIT_ERROR, EXIT_OK, UsageError } from './io';
 
 export { type CliIo, UsageError, EXIT_OK, EXIT_CRITICAL, EXIT_ERROR } from './io';
 
 const COMMANDS: Record<string, { run: (argv: readonly string[], io: CliIo) => Promise<number>; help: string }> = {
   compare: { run: compareCommand, help: COMPARE_HELP },
+  backtest: { run: backtestCommand, help: BACKTEST_HELP },
 };
 
 /**

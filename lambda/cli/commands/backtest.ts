@@ -1,0 +1,218 @@
+/**
+ * `driftwatch backtest`: replay a data file through the monitor window by window and report drift,
+ * performance and the alerts that would have fired. A report, not a gate: exit 0 unless
+ * `--fail-on critical|warning` asks for one.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { parseArgs } from 'util';
+import { InputError } from '../../adapters/local/errors';
+import { readDataset } from '../../adapters/local/read-dataset';
+import {
+  BacktestConfigError,
+  isPlatformConfig,
+  kindsOf,
+  parseBacktestConfig,
+  backtestConfigFromPlatform,
+  runBacktest,
+  type BacktestConfig,
+  type BacktestResult,
+} from '../../backtest';
+import { readConfigModule } from '../../backtest/config';
+import { validateConfig, ConfigValidationError } from '../../../config/validate';
+import { renderBacktestHtml } from '../../report/backtest-html';
+import { renderBacktestJson } from '../../report/backtest-json';
+import { renderBacktestText, summaryText } from '../../report/backtest-text';
+import { REPORT_FORMATS, type ReportFormat } from '../args';
+import { BACKTEST_HELP } from '../help';
+import { CliIo, EXIT_CRITICAL, EXIT_OK, UsageError } from '../io';
+
+/** Where `--format html` writes when `--out` is not given. */
+export const DEFAULT_BACKTEST_HTML_OUT = 'driftwatch-backtest.html';
+
+export interface BacktestArgs {
+  readonly help: boolean;
+  readonly data: string;
+  readonly config: string;
+  readonly model?: string;
+  readonly delimiter?: string;
+  readonly format: ReportFormat;
+  readonly out?: string;
+  readonly referenceRows?: number;
+  readonly windowRows?: number;
+  readonly windowColumn?: string;
+  readonly every?: string;
+  readonly failOn: 'none' | 'warning' | 'critical';
+  readonly quiet: boolean;
+}
+
+function positive(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`--${name}: expected a positive integer, got ${JSON.stringify(value)}`);
+  return n;
+}
+
+/** Parses `backtest`'s arguments. @throws UsageError naming the bad option. */
+export function parseBacktestArgs(argv: readonly string[]): BacktestArgs {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        data: { type: 'string' },
+        config: { type: 'string' },
+        model: { type: 'string' },
+        delimiter: { type: 'string' },
+        format: { type: 'string' },
+        out: { type: 'string' },
+        'reference-rows': { type: 'string' },
+        'window-rows': { type: 'string' },
+        'window-column': { type: 'string' },
+        every: { type: 'string' },
+        'fail-on': { type: 'string' },
+        quiet: { type: 'boolean', short: 'q' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message.split('\n')[0]);
+  }
+  const v = parsed.values;
+  if (v.help) return { help: true, data: '', config: '', format: 'text', failOn: 'none', quiet: false };
+  const missing = (['data', 'config'] as const).filter((name) => !v[name]);
+  if (missing.length > 0) throw new UsageError(`missing ${missing.map((m) => `--${m} FILE`).join(' and ')}`);
+  const format = (v.format ?? 'text') as ReportFormat;
+  if (!REPORT_FORMATS.includes(format)) throw new UsageError(`--format ${JSON.stringify(v.format)} is not one of ${REPORT_FORMATS.join(', ')}`);
+  const failOn = (v['fail-on'] ?? 'none') as BacktestArgs['failOn'];
+  if (!['none', 'warning', 'critical'].includes(failOn)) throw new UsageError(`--fail-on ${JSON.stringify(v['fail-on'])} is not one of none, warning, critical`);
+  if (v.out === '') throw new UsageError('--out needs a file name');
+  return {
+    help: false,
+    data: v.data as string,
+    config: v.config as string,
+    model: v.model,
+    delimiter: v.delimiter,
+    format,
+    out: v.out ?? (format === 'html' ? DEFAULT_BACKTEST_HTML_OUT : undefined),
+    referenceRows: positive('reference-rows', v['reference-rows']),
+    windowRows: positive('window-rows', v['window-rows']),
+    windowColumn: v['window-column'],
+    every: v.every,
+    failOn,
+    quiet: v.quiet === true,
+  };
+}
+
+/** A config problem as an input error (exit 2), naming the file and each path. */
+function asInputError(error: unknown, file: string): never {
+  if (error instanceof BacktestConfigError) throw new InputError(error.message, { file });
+  if (error instanceof ConfigValidationError) throw new InputError(error.message, { file });
+  throw error;
+}
+
+/** Runs the command; returns the exit code (usage and input errors are thrown, see cli/index.ts). */
+export async function backtestCommand(argv: readonly string[], io: CliIo): Promise<number> {
+  const args = parseBacktestArgs(argv);
+  if (args.help) {
+    io.stdout.write(BACKTEST_HELP);
+    return EXIT_OK;
+  }
+  const cwd = io.cwd ?? process.cwd();
+  const resolve = (file: string) => path.resolve(cwd, file);
+  const progress = args.quiet ? undefined : (message: string) => io.stderr.write(`driftwatch backtest: ${message}\n`);
+  const nameFile = (error: unknown, file: string) => {
+    if (error instanceof InputError) return new InputError(error.message.split(resolve(file)).join(file), error.details);
+    return error;
+  };
+
+  let raw: unknown;
+  try {
+    raw = await readConfigModule(resolve(args.config));
+  } catch (error) {
+    asInputError(error instanceof BacktestConfigError ? new BacktestConfigError(args.config, error.problems) : error, args.config);
+  }
+  const platform = isPlatformConfig(raw);
+  if (platform && !args.model) {
+    throw new UsageError(`${args.config} is a platform config (it lists models): choose one with --model ID`);
+  }
+  if (!platform && (args.model || args.referenceRows || args.windowRows || args.windowColumn || args.every)) {
+    throw new UsageError('--model, --reference-rows, --window-rows, --window-column and --every apply to a platform config (config/<env>.ts); a backtest config sets reference and window itself');
+  }
+
+  let config: BacktestConfig | undefined;
+  if (!platform) {
+    try {
+      config = parseBacktestConfig(raw, args.config);
+    } catch (error) {
+      asInputError(error, args.config);
+    }
+  }
+  const delimiter = args.delimiter ?? config?.delimiter;
+  progress?.(`reading ${args.data}…`);
+  // Read with the kinds the config forces; a platform config's kinds are known only after mapping,
+  // so its data is read with inferred kinds and coerced by the engine.
+  const data = await readDataset(resolve(args.data), { delimiter, kinds: config ? kindsOf(config) : {} }).catch((error: unknown) => {
+    throw nameFile(error, args.data);
+  });
+  if (data.rowCount === 0) throw new InputError(`${args.data}: the file has a header but no data rows`, { file: args.data });
+  if (platform) {
+    try {
+      const validated = validateConfig(raw, args.config);
+      config = backtestConfigFromPlatform(
+        validated,
+        {
+          modelId: args.model as string,
+          referenceRows: args.referenceRows,
+          windowRows: args.windowRows,
+          windowColumn: args.windowColumn,
+          every: args.every,
+          dataRows: data.rowCount,
+          columns: data.columns.map((c) => c.name),
+          delimiter,
+        },
+        args.config,
+      );
+    } catch (error) {
+      asInputError(error, args.config);
+    }
+  }
+
+  let result: BacktestResult;
+  try {
+    result = await runBacktest({
+      data,
+      config: config as BacktestConfig,
+      onProgress: progress,
+      dataName: args.data,
+      baseDir: path.dirname(resolve(args.config)),
+    });
+  } catch (error) {
+    if (error instanceof BacktestConfigError) asInputError(new BacktestConfigError(args.config, error.problems), args.config);
+    throw nameFile(error, args.data);
+  }
+  result = { ...result, data: { ...result.data, file: args.data } };
+
+  const output =
+    args.format === 'json' ? renderBacktestJson(result) : args.format === 'html' ? renderBacktestHtml(result) : renderBacktestText(result);
+  if (args.out) {
+    try {
+      fs.writeFileSync(resolve(args.out), output);
+    } catch (error) {
+      throw new InputError(`${args.out}: cannot write the report (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, { file: args.out });
+    }
+    io.stdout.write(`Wrote the ${args.format} report to ${args.out}. ${summaryText(result)}\n`);
+  } else {
+    io.stdout.write(output);
+  }
+  return exitCode(result, args.failOn);
+}
+
+/** 0, or 1 when `--fail-on` is set and an alert of that severity (or worse) was raised. */
+export function exitCode(result: BacktestResult, failOn: BacktestArgs['failOn']): number {
+  if (failOn === 'none') return EXIT_OK;
+  const hit = result.alerts.some((a) => a.severity === 'critical' || (failOn === 'warning' && a.severity === 'warning'));
+  return hit ? EXIT_CRITICAL : EXIT_OK;
+}
