@@ -1,0 +1,95 @@
+/**
+ * The backtest HTML report opens in headless Chromium (Debian's /usr/bin/chromium, driven by
+ * playwright-core, which downloads no browser) with no console error and no page error, and shows
+ * the drift and performance charts with the alerts marked. A screenshot is written to a temp PNG
+ * (path printed) for a person to look at.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { chromium } from 'playwright-core';
+import { parseBacktestConfig, runBacktest, type BacktestResult } from '../../lambda/backtest';
+import { renderBacktestHtml } from '../../lambda/report/backtest-html';
+import { syntheticConfig, syntheticHistory } from '../backtest/synthetic';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+let result: BacktestResult;
+let dir: string;
+
+beforeAll(async () => {
+  result = await runBacktest({ data: syntheticHistory(), config: parseBacktestConfig(syntheticConfig) });
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'driftwatch-backtest-html-'));
+}, 60_000);
+
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+describe('renderBacktestHtml', () => {
+  it('is one self-contained file: CSP, inline SVG, no script, no external reference', () => {
+    const html = renderBacktestHtml(result);
+    expect(html).toContain(`<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">`);
+    expect(html).not.toMatch(/<script|<link|@import|url\(|src="http|href="http/i);
+    expect((html.match(/<svg /g) ?? []).length).toBe(2);
+    expect(html).toContain('id="heat-map"');
+  });
+
+  it('escapes user strings (model id, feature names, messages)', () => {
+    const nasty = '<img src=x onerror=alert(1)>';
+    const html = renderBacktestHtml({
+      ...result,
+      modelId: nasty,
+      windows: result.windows.map((w) => ({ ...w, features: w.features.map((f) => ({ ...f, name: `${f.name}${nasty}` })) })),
+      alerts: result.alerts.map((a) => ({ ...a, message: `${a.message}${nasty}` })),
+    });
+    expect(html).not.toContain('<img');
+    expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
+  });
+
+  it('opens in headless Chromium without console or page errors, with both charts and the alerts marked', async () => {
+    if (!fs.existsSync(CHROMIUM)) {
+      throw new Error(`${CHROMIUM} not found: install Debian's Chromium (apt-get install chromium) to run the HTML report check`);
+    }
+    const file = path.join(dir, 'backtest.html');
+    fs.writeFileSync(file, renderBacktestHtml(result));
+    const browser = await chromium.launchPersistentContext(path.join(dir, 'profile'), {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ARGS,
+      viewport: { width: 1240, height: 900 },
+    });
+    try {
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      page.on('console', (message) => {
+        if (message.type() === 'error') errors.push(`console: ${message.text()}`);
+      });
+      page.on('pageerror', (error) => errors.push(`page: ${error.message}`));
+      await page.goto(`file://${file}`, { waitUntil: 'load' });
+      expect(await page.title()).toBe('Backtest: model synthetic');
+      expect(await page.locator('#drift-chart svg polyline').count()).toBeGreaterThanOrEqual(3);
+      expect(await page.locator('#performance-chart svg line.threshold').count()).toBe(3);
+      // Alerts at window 6 (drift, performance) and 7 (concept) are marked on the charts.
+      expect(await page.locator('#drift-chart svg path.alert-mark').count()).toBe(1);
+      expect(await page.locator('#performance-chart svg path.alert-mark').count()).toBe(2);
+      const box = await page.locator('#drift-chart svg').boundingBox();
+      expect(box?.width ?? 0).toBeGreaterThan(600);
+      expect(await page.locator('#heat-map tbody tr').count()).toBe(3);
+      const png = path.join(os.tmpdir(), 'driftwatch-backtest-report.png');
+      await page.screenshot({ path: png, fullPage: true });
+      expect(fs.statSync(png).size).toBeGreaterThan(10_000);
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
+});
