@@ -8,6 +8,7 @@ import { parseArgs } from 'util';
 import { InputError } from '../../adapters/local/errors';
 import { DEFAULT_DEMO_DATA, DEFAULT_DEMO_HTML, describeModel, describeStory, runDemo } from '../../demo/run-demo';
 import { renderBacktestHtml } from '../../report/backtest-html';
+import { renderBacktestJson } from '../../report/backtest-json';
 import { renderBacktestText } from '../../report/backtest-text';
 import { CliIo, EXIT_OK, UsageError } from '../io';
 
@@ -23,6 +24,7 @@ business metrics subscribers_found and calls_per_subscriber). No AWS, no network
 Options:
   --data FILE    bank-additional-full.csv (default: ../shared/datasets/ beside the repository)
   --out FILE     HTML report (default: ${DEFAULT_DEMO_HTML})
+  --json FILE    Also write the backtest result as JSON (the format of backtest --format json)
   -q, --quiet    No progress lines on stderr
   -h, --help     Show this help
 `;
@@ -38,6 +40,7 @@ export async function demoCommand(argv: readonly string[], io: CliIo): Promise<n
       options: {
         data: { type: 'string' },
         out: { type: 'string' },
+        json: { type: 'string' },
         quiet: { type: 'boolean', short: 'q' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -51,6 +54,7 @@ export async function demoCommand(argv: readonly string[], io: CliIo): Promise<n
   }
   if (values.out === '') throw new UsageError('--out needs a file name');
   if (values.data === '') throw new UsageError('--data needs a file name');
+  if (values.json === '') throw new UsageError('--json needs a file name');
   const cwd = io.cwd ?? process.cwd();
   const dataFile = values.data ? path.resolve(cwd, values.data) : DEFAULT_DEMO_DATA;
   const out = values.out ?? DEFAULT_DEMO_HTML;
@@ -60,11 +64,19 @@ export async function demoCommand(argv: readonly string[], io: CliIo): Promise<n
     onProgress: values.quiet ? undefined : (message) => io.stderr.write(`driftwatch demo: ${message}\n`),
   });
   io.stdout.write(`${describeModel(model)}\n\n${renderBacktestText(result)}\n${describeStory(result)}\n`);
-  try {
-    fs.writeFileSync(path.resolve(cwd, out), renderBacktestHtml(result));
-  } catch (error) {
-    throw new InputError(`${out}: cannot write the report (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, { file: out });
-  }
+  write(path.resolve(cwd, out), out, renderBacktestHtml(result));
   io.stdout.write(`\nWrote the HTML report to ${out}\n`);
+  if (values.json) {
+    write(path.resolve(cwd, values.json), values.json, renderBacktestJson(result));
+    io.stdout.write(`Wrote the backtest result to ${values.json}\n`);
+  }
   return EXIT_OK;
+}
+
+function write(file: string, name: string, text: string): void {
+  try {
+    fs.writeFileSync(file, text);
+  } catch (error) {
+    throw new InputError(`${name}: cannot write the report (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, { file: name });
+  }
 }
