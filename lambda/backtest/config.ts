@@ -257,7 +257,10 @@ function issueMessage(issue: IssueLike): string {
 export function parseBacktestConfig(json: unknown, source = 'config'): BacktestConfig {
   const result = backtestConfigSchema.safeParse(json, { reportInput: true });
   if (result.success) return result.data as BacktestConfig;
-  const problems = (result.error.issues as unknown as IssueLike[]).map((issue) => `${formatConfigPath(issue.path)}: ${issueMessage(issue)}`);
+  // Ordered by path, so the problems of one feature sit together whichever rule found them.
+  const key = (p: readonly PropertyKey[]) => p.map((k) => (typeof k === 'number' ? String(k).padStart(6, '0') : String(k))).join('\u0000');
+  const issues = [...(result.error.issues as unknown as IssueLike[])].sort((a, b) => (key(a.path) < key(b.path) ? -1 : key(a.path) > key(b.path) ? 1 : 0));
+  const problems = issues.map((issue) => `${formatConfigPath(issue.path)}: ${issueMessage(issue)}`);
   throw new BacktestConfigError(source, [...new Set(problems)]);
 }
 
