@@ -3,7 +3,8 @@
  * (`<prefix>/<model_id>/dt=YYYY-MM-DD/hour=HH/part-N.parquet`) and views over them, registered under the
  * names the Glue tables have, with the partition columns typed as strings like the Glue partition keys.
  */
-import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { openDuckDbEngine } from '../../lambda/adapters/local/duckdb-engine';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -17,23 +18,9 @@ export interface LocalEngine {
   close(): void;
 }
 
+/** An in-memory DuckDB: the production adapter (lambda/adapters/local/duckdb-engine.ts). */
 export async function openDuckDb(): Promise<LocalEngine> {
-  const instance = await DuckDBInstance.create(':memory:');
-  const connection = await instance.connect();
-  return {
-    connection,
-    async query(sql) {
-      const reader = await connection.runAndReadAll(sql);
-      return reader.getRowObjectsJS() as Record<string, unknown>[];
-    },
-    async run(sql) {
-      await connection.run(sql);
-    },
-    close() {
-      connection.closeSync();
-      instance.closeSync();
-    },
-  };
+  return openDuckDbEngine();
 }
 
 /** A fresh temporary directory, removed by the returned function. */

@@ -1,0 +1,26 @@
+import { renderBacktestText, stat, windowRange } from '../../lambda/report/backtest-text';
+import { parseBacktestConfig, runBacktest } from '../../lambda/backtest';
+import { syntheticHistory } from '../backtest/synthetic';
+
+describe('backtest text report', () => {
+  it('formats row and time ranges and statistics for reading at a glance', () => {
+    expect(windowRange({ start: 10_000, end: 12_000 })).toBe('10,000–12,000');
+    expect(windowRange({ start: '2024-03-24T00:00:00.000Z', end: '2024-03-31T00:00:00.000Z' })).toBe('2024-03-24 – 2024-03-31');
+    expect(windowRange({ start: '2024-03-24T06:00:00.000Z', end: '2024-03-24T12:00:00.000Z' })).toBe('2024-03-24 06h – 2024-03-24 12h');
+    expect([stat(8.1523), stat(0.23612), stat(15.64), stat(0.00004), stat(null)]).toEqual(['8.15', '0.236', '15.6', '4.0e-5', '-']);
+  });
+
+  it('prints a drift-only timeline without a metric column, and says when nothing fired', async () => {
+    const data = syntheticHistory({ rows: 3000, changeRow: 10_000 });
+    const result = await runBacktest({
+      data,
+      config: parseBacktestConfig({ features: [{ name: 'x2', kind: 'numeric' }], reference: { rows: 2000 }, window: { column: 'ts', every: '1d' } }),
+    });
+    const text = renderBacktestText(result);
+    expect(text).toContain('42 1d windows on "ts"');
+    expect(text).toMatch(/ #  range +rows  status +top drift \(PSI, ! = critical\)  alerts\n/);
+    // 24 rows a day against 10 PSI bins is noisy: the timeline shows it plainly.
+    expect(text).toMatch(/\n 1  2024-03-25 – 2024-03-26 +24  ✖ critical  x2 0\.912! +✖x2\n/);
+    expect(renderBacktestText({ ...result, alerts: [] })).toContain('Alerts (0):\n  none');
+  });
+});
