@@ -8,4 +8,4 @@ export { mergeProfiles } from './merge';
 export { fitDatasetProfile, observeDatasetProfile, mergeDatasetProfiles, type FitProfileOptions } from './dataset';
 export { parseDatasetProfile } from './parse';
 export { ksFromBins, wassersteinFromBins, type BoundedEstimate, type Range } from './fine-bins';
-export { profileDrift, type ProfileDrift, type ProfileKs } from './profile-drift';
+export { profileDrift, EXACT_KS_MAX_WORK, type ProfileDrift, type ProfileKs } from './profile-drift';
