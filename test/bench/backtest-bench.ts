@@ -146,7 +146,8 @@ function agreement(oursFile: string, peerFile: string): string[] {
       const where = `${p.start.slice(0, 10)} ${pf.name}`;
       note('PSI', where, of.psi, pf.psi);
       note('Jensen-Shannon', where, of.jensenShannon, pf.jensenShannon);
-      if (pf.chiSquared) note('chi-squared p-value', where, of.pValue, pf.chiSquared.pValue);
+      // Ours is on the profile's bins (reference categories + one bin for unseen ones), scipy's on the raw union.
+      if (pf.chiSquared) note('chi-squared p-value (profile)', where, of.pValue, pf.chiSquared.pValue);
       // Ours is KS on the profile's 1,000 fine reference-quantile bins (bounded error), scipy's on raw values.
       if (pf.ks) note('KS p-value (fine bins vs raw)', where, of.pValue, pf.ks.pValue);
     }
