@@ -3,6 +3,8 @@ import { severityRank } from './status';
 
 /** Share of total importance that, once drifted (warning or critical), makes the dataset critical. */
 export const DRIFTED_IMPORTANCE_CRITICAL = 0.5;
+/** Share of total importance that, once critical, makes the dataset critical. */
+export const CRITICAL_IMPORTANCE_CRITICAL = 0.25;
 
 export interface RankedFeature {
   readonly name: string;
@@ -13,18 +15,26 @@ export interface RankedFeature {
 
 /**
  * The dataset-level status, importance-weighted:
- * - critical when any feature is critical (low-importance features were already capped at
- *   warning), or when drifted features carry at least half of the total importance;
- * - warning when any feature is in warning;
+ * - critical when critical features carry at least a quarter of the total importance, or drifted
+ *   (warning or critical) features carry at least half of it;
+ * - warning when any feature is in warning or critical;
  * - ok otherwise.
+ * Why not "any critical feature": with many features a single drifting one is routine (a calendar
+ * column, a low-signal field) and is already reported at feature level, where it pages when its
+ * importance share is at least 5%; the dataset status answers a different question — has enough of
+ * the model's signal moved to doubt the model as a whole. With no importances configured every
+ * feature weighs the same, so the rule counts features.
  * Features are expected in impact order; `drifted` keeps that order.
  */
 export function datasetStatus(features: readonly RankedFeature[]): DriftSummary {
   const drifted = features.filter((f) => f.status !== 'ok');
   const driftedImportance = drifted.reduce((sum, f) => sum + f.importance, 0);
+  const criticalImportance = features.filter((f) => f.status === 'critical').reduce((sum, f) => sum + f.importance, 0);
   let status: Status = 'ok';
   if (drifted.length > 0) status = 'warning';
-  if (features.some((f) => f.status === 'critical') || driftedImportance >= DRIFTED_IMPORTANCE_CRITICAL) {
+  // A tolerance so 5 equal shares of 1/20 count as a quarter despite rounding.
+  const atLeast = (share: number, bound: number) => share >= bound - 1e-12;
+  if (atLeast(criticalImportance, CRITICAL_IMPORTANCE_CRITICAL) || atLeast(driftedImportance, DRIFTED_IMPORTANCE_CRITICAL)) {
     status = 'critical';
   }
   return { status, drifted: drifted.map((f) => f.name), driftedImportance };

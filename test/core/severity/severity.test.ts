@@ -92,8 +92,17 @@ describe('datasetStatus', () => {
     impact,
   });
 
-  it('is critical when any feature is critical', () => {
-    expect(datasetStatus([f('a', 'critical', 0.1), f('b', 'ok', 0.9)]).status).toBe('critical');
+  it('is critical when critical features carry a quarter of the importance', () => {
+    expect(datasetStatus([f('a', 'critical', 0.25), f('b', 'ok', 0.75)]).status).toBe('critical');
+    const fifths = [0, 1, 2, 3, 4].map((i) => f(`q${i}`, 'critical', 1 / 20));
+    const rest = Array.from({ length: 15 }, (_, i) => f(`r${i}`, 'ok', 1 / 20));
+    expect(datasetStatus([...fifths, ...rest]).status).toBe('critical'); // 5 of 20 equal features, despite rounding
+  });
+
+  it('is only a warning when one minor feature is critical (it still alerts at feature level)', () => {
+    const s = datasetStatus([f('a', 'critical', 0.1), f('b', 'ok', 0.9)]);
+    expect(s.status).toBe('warning');
+    expect(s.drifted).toEqual(['a']);
   });
 
   it('is critical when drifted features carry half of the importance, even if each is only a warning', () => {
