@@ -67,7 +67,7 @@ const DATASETS: readonly EvalDataset[] = [
     changeNote: 'vicprice, vicdemand, transfer start varying',
     load: (file) => readDataset(file),
     label: { column: 'class', positive: 'UP' },
-    sizing: 'reference 4,032 rows (12 weeks of half-hours), windows of 336 rows (1 week)',
+    sizing: 'reference 4,032 rows (12 weeks of half-hours), windows of 336 rows (1 week); `date` (the normalised time axis, which only grows) is not a feature for any method',
   },
   {
     name: 'Bank marketing',
