@@ -5,4 +5,5 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.(t|j)s$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
   testTimeout: 60000,
+  globalSetup: '<rootDir>/test/support/prerequisites.ts',
 };
