@@ -1,6 +1,6 @@
 /** The config package: schema, validation, issue formatting and the registered environments. */
 export * from './schema';
-export * from './format-issues';
+export * from '../lambda/core/schema/format-issues';
 export * from './rules';
 export * from './validate';
 export * from './define';

@@ -4,10 +4,9 @@
  * order, task-specific fields. They read the raw input defensively, so they run (and report) even
  * when the shape check found problems elsewhere.
  */
-import { DEFAULT_THRESHOLDS } from '../lambda/core/defaults';
 import { PREDICTION_ENVELOPE } from '../lambda/core/schema/record-schema';
-import type { ConfigProblem } from './format-issues';
-import { formatPath } from './format-issues';
+import type { ConfigProblem } from '../lambda/core/schema/format-issues';
+import { formatPath } from '../lambda/core/schema/format-issues';
 
 /** Partition columns of every prediction/label table (Hive-style `dt=YYYY-MM-DD/hour=HH`). */
 export const PARTITION_COLUMNS = ['dt', 'hour'] as const;
@@ -63,31 +62,6 @@ function duplicates(items: readonly unknown[], key: string, base: Path, what: st
   });
 }
 
-const THRESHOLD_PAIRS: readonly { warning: keyof typeof DEFAULT_THRESHOLDS; critical: keyof typeof DEFAULT_THRESHOLDS; higherIsWorse: boolean }[] = [
-  { warning: 'psiWarning', critical: 'psiCritical', higherIsWorse: true },
-  { warning: 'minEffectWarning', critical: 'minEffectCritical', higherIsWorse: true },
-  { warning: 'missingRateWarning', critical: 'missingRateCritical', higherIsWorse: true },
-  { warning: 'pValueWarning', critical: 'pValueCritical', higherIsWorse: false },
-];
-
-function thresholdOrder(thresholds: unknown, base: Path, out: ConfigProblem[]): void {
-  if (!isRecord(thresholds)) return;
-  for (const pair of THRESHOLD_PAIRS) {
-    const given = { w: numberAt(thresholds, pair.warning), c: numberAt(thresholds, pair.critical) };
-    if (given.w === undefined && given.c === undefined) continue;
-    const w = given.w ?? DEFAULT_THRESHOLDS[pair.warning];
-    const c = given.c ?? DEFAULT_THRESHOLDS[pair.critical];
-    const ok = pair.higherIsWorse ? w < c : w > c;
-    if (!ok) {
-      const field = given.c !== undefined ? pair.critical : pair.warning;
-      out.push({
-        path: [...base, field],
-        message: `${pair.warning} (${w}) must be ${pair.higherIsWorse ? 'below' : 'above'} ${pair.critical} (${c})`,
-      });
-    }
-  }
-}
-
 const NUMERIC_ONLY_TESTS = new Set(['ks', 'wasserstein']);
 const CATEGORICAL_ONLY_TESTS = new Set(['chi_squared']);
 
@@ -121,7 +95,6 @@ function modelRules(model: unknown, base: Path, out: ConfigProblem[]): void {
     if (test && kind === 'numeric' && CATEGORICAL_ONLY_TESTS.has(test)) {
       out.push({ path: [...base, 'features', i, 'test'], message: `${JSON.stringify(test)} applies to categorical features only, got a numeric feature` });
     }
-    if (isRecord(f)) thresholdOrder(f.thresholds, [...base, 'features', i, 'thresholds'], out);
   });
   business.forEach((b, i) => {
     const name = stringAt(b, 'name');

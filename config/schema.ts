@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { identifierProblem } from '../lambda/core/schema/identifier';
+import { thresholdsSchema } from '../lambda/core/schema/thresholds';
 
 /** Longest model id: keeps Firehose stream names (`dw-<env>-<model>-predictions`) within 64 characters. */
 export const MAX_MODEL_ID_LENGTH = 32;
@@ -44,17 +45,8 @@ const scheduleExpression = z
 
 const unitInterval = z.number().gt(0).lt(1);
 
-/** Per-feature drift thresholds; fields left out take the defaults in lambda/core/defaults.ts. */
-export const thresholdsSchema = z.strictObject({
-  psiWarning: z.number().positive().optional(),
-  psiCritical: z.number().positive().optional(),
-  pValueWarning: unitInterval.optional(),
-  pValueCritical: unitInterval.optional(),
-  minEffectWarning: z.number().min(0).max(1).optional(),
-  minEffectCritical: z.number().min(0).max(1).optional(),
-  missingRateWarning: z.number().min(0).max(1).optional(),
-  missingRateCritical: z.number().min(0).max(1).optional(),
-});
+/** Per-feature drift thresholds (shared with features.json and backtest configs). */
+export { thresholdsSchema };
 
 export const FEATURE_KINDS = ['numeric', 'categorical'] as const;
 /** Drift tests a feature may pin as its primary signal (ks and wasserstein: numeric; chi_squared: categorical). */

@@ -3,7 +3,7 @@
  * cross-field rules run together, so a single run lists every problem, each with its path.
  */
 import { configSchema, type DriftwatchConfig } from './schema';
-import { formatProblem, formatPath, problemsFromZod, type ConfigProblem, type ZodIssueLike } from './format-issues';
+import { formatProblem, formatPath, problemsFromZod, type ConfigProblem, type ZodIssueLike } from '../lambda/core/schema/format-issues';
 import { crossFieldProblems } from './rules';
 
 /** Thrown when a config is invalid; `problems` has one `path: message` line per problem. */

@@ -5,7 +5,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { z } from 'zod';
-import { DEFAULT_THRESHOLDS } from '../core/defaults';
+import { describeValue, formatZodIssues } from '../core/schema/format-issues';
+import { thresholdsSchema } from '../core/schema/thresholds';
 import { validateBusinessMetricSpec, BusinessMetricError, type BusinessMetricSpec } from '../core/metrics/business';
 import type { DriftThresholds, FeatureKind } from '../core/types';
 
@@ -69,52 +70,15 @@ export function parseEvery(every: string): number | null {
   return Number(m[1]) * { h: 1, d: 24, w: 168 }[m[2] as 'h' | 'd' | 'w'];
 }
 
-function describe(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}
 
 const positiveInteger = z.unknown().check((ctx) => {
   if (!(typeof ctx.value === 'number' && Number.isInteger(ctx.value) && ctx.value > 0)) {
-    ctx.issues.push({ code: 'custom', message: `expected a positive integer, got ${describe(ctx.value)}`, input: ctx.value });
+    ctx.issues.push({ code: 'custom', message: `expected a positive integer, got ${describeValue(ctx.value)}`, input: ctx.value });
   }
 }) as unknown as z.ZodNumber;
 
 const columnName = z.string().min(1, { message: 'expected a column name' });
 const nonNegative = z.number().nonnegative();
-const share = z.number().min(0).max(1);
-const probability = z.number().gt(0).max(1);
-
-const thresholdsSchema = z
-  .strictObject({
-    psiWarning: nonNegative.optional(),
-    psiCritical: nonNegative.optional(),
-    pValueWarning: probability.optional(),
-    pValueCritical: probability.optional(),
-    minEffectWarning: share.optional(),
-    minEffectCritical: share.optional(),
-    missingRateWarning: share.optional(),
-    missingRateCritical: share.optional(),
-  })
-  .superRefine((given, ctx) => {
-    const t = { ...DEFAULT_THRESHOLDS, ...given };
-    const pairs = [
-      ['psiWarning', 'psiCritical', 'up'],
-      ['minEffectWarning', 'minEffectCritical', 'up'],
-      ['missingRateWarning', 'missingRateCritical', 'up'],
-      ['pValueWarning', 'pValueCritical', 'down'],
-    ] as const;
-    for (const [warning, critical, direction] of pairs) {
-      if (direction === 'up' ? t[critical] < t[warning] : t[critical] > t[warning]) {
-        ctx.addIssue({
-          code: 'custom',
-          path: [given[critical] !== undefined ? critical : warning],
-          message: `${critical} (${t[critical]}) must be ${direction === 'up' ? '>=' : '<='} ${warning} (${t[warning]}); critical is the more severe level`,
-        });
-      }
-    }
-  });
 
 const featureSchema = z.strictObject({
   name: columnName,
@@ -125,7 +89,7 @@ const featureSchema = z.strictObject({
 
 const everySchema = z.string().check((ctx) => {
   if (parseEvery(ctx.value) === null) {
-    ctx.issues.push({ code: 'custom', message: `expected a span such as "1h", "6h", "1d", "7d" or "2w", got ${describe(ctx.value)}`, input: ctx.value });
+    ctx.issues.push({ code: 'custom', message: `expected a span such as "1h", "6h", "1d", "7d" or "2w", got ${describeValue(ctx.value)}`, input: ctx.value });
   }
 });
 
@@ -221,33 +185,6 @@ export function inferTask(c: Pick<BacktestConfig, 'task' | 'positiveLabel' | 'pr
   return 'regression';
 }
 
-/** `features[2].thresholds.psiWarning` */
-export function formatConfigPath(p: readonly PropertyKey[]): string {
-  let text = '';
-  for (const key of p) {
-    if (typeof key === 'number') text += `[${key}]`;
-    else if (typeof key === 'string' && /^[A-Za-z_$][\w$]*$/.test(key)) text += text ? `.${key}` : key;
-    else text += `[${JSON.stringify(String(key))}]`;
-  }
-  return text || '(top level)';
-}
-
-interface IssueLike {
-  readonly code: string;
-  readonly path: readonly PropertyKey[];
-  readonly message: string;
-  readonly input?: unknown;
-  readonly errors?: readonly (readonly IssueLike[])[];
-}
-
-function issueMessage(issue: IssueLike): string {
-  const message = issue.message.replace(/^Invalid (input|option): /, '');
-  if (issue.code === 'invalid_type' || issue.code === 'too_small' || issue.code === 'too_big' || issue.code === 'invalid_value') {
-    return `${message}, got ${describe(issue.input)}`;
-  }
-  return message;
-}
-
 /**
  * Validates parsed JSON (or a `.ts` module's default export) as a backtest config.
  *
@@ -259,8 +196,8 @@ export function parseBacktestConfig(json: unknown, source = 'config'): BacktestC
   if (result.success) return result.data as BacktestConfig;
   // Ordered by path, so the problems of one feature sit together whichever rule found them.
   const key = (p: readonly PropertyKey[]) => p.map((k) => (typeof k === 'number' ? String(k).padStart(6, '0') : String(k))).join('\u0000');
-  const issues = [...(result.error.issues as unknown as IssueLike[])].sort((a, b) => (key(a.path) < key(b.path) ? -1 : key(a.path) > key(b.path) ? 1 : 0));
-  const problems = issues.map((issue) => `${formatConfigPath(issue.path)}: ${issueMessage(issue)}`);
+  const issues = [...result.error.issues].sort((a, b) => (key(a.path) < key(b.path) ? -1 : key(a.path) > key(b.path) ? 1 : 0));
+  const problems = formatZodIssues(issues);
   throw new BacktestConfigError(source, [...new Set(problems)]);
 }
 

@@ -26,8 +26,8 @@ describe('parseBacktestConfig', () => {
   it('names the path and the value of each problem', () => {
     expect(problems({ ...valid, window: { rows: -5 } })).toEqual(['window.rows: expected a positive integer, got -5']);
     expect(problems({ ...valid, reference: { rows: 1.5 }, features: [{ name: 'age', kind: 'numerc' }], extra: true })).toEqual([
-      '(top level): Unrecognized key: "extra"',
-      'features[0].kind: expected one of "numeric"|"categorical", got "numerc"',
+      'extra: unknown key (check the spelling)',
+      'features[0].kind: expected "numeric" | "categorical", got "numerc"',
       'reference.rows: expected a positive integer, got 1.5',
     ]);
     expect(problems({ ...valid, window: { column: 'ts', every: '1x' } })).toEqual([

@@ -186,9 +186,9 @@ describe('driftwatch compare: bad input exits 2 with a message naming file, line
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(`${config} is not a valid feature config:`);
     expect(result.stderr).toContain(`${config}: features["nr.employed"].importance:`);
-    expect(result.stderr).toContain(`${config}: features["nr.employed"].thresholds:`); // the unknown key psiCritcal
+    expect(result.stderr).toContain(`${config}: features["nr.employed"].thresholds.psiCritcal: unknown key (check the spelling)`);
     expect(result.stderr).toContain(`${config}: features.x.kind:`);
-    expect(result.stderr).toContain(`${config}: (top level):`); // the unknown key "extra"
+    expect(result.stderr).toContain(`${config}: extra: unknown key (check the spelling)`);
     const notJson = tmp.write('not.json', '{features: ');
     const parsed = await compare('--reference', same, '--current', same2, '--config', notJson);
     expect(parsed.code).toBe(2);

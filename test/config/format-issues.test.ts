@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { describeValue, formatPath, formatZodIssues } from '../../config/format-issues';
+import { describeValue, formatPath, formatZodIssues } from '../../lambda/core/schema/format-issues';
 
 function issuesOf(schema: z.ZodType, value: unknown) {
   const r = schema.safeParse(value, { reportInput: true });

@@ -143,7 +143,7 @@ describe('invalid configs', () => {
     };
     expect(problems(input)).toEqual([
       'models[0].features[0].test: "ks" applies to numeric features only, got a categorical feature',
-      'models[0].features[1].thresholds.psiCritical: psiWarning (0.3) must be below psiCritical (0.25)',
+      'models[0].features[1].thresholds.psiCritical: psiCritical (0.25) must be >= psiWarning (0.3); critical is the more severe level',
       'models[0].label.positiveClass: expected one of "no" | "yes", got "maybe"',
       'models[0].prediction.type: expected "score" for task "binary_classification", got "value"',
     ]);

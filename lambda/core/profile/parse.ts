@@ -1,3 +1,4 @@
+import { formatZodIssues } from '../schema/format-issues';
 import { z } from 'zod';
 import { PROFILE_FORMAT, type DatasetProfile } from '../types';
 
@@ -126,15 +127,9 @@ function checkBins(
  * @param source where the JSON came from, named in the error message
  */
 export function parseDatasetProfile(json: unknown, source?: string): DatasetProfile {
-  const result = datasetProfile.safeParse(json);
+  const result = datasetProfile.safeParse(json, { reportInput: true });
   if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => `${formatPath(issue.path)}: ${issue.message}`);
+  const problems = formatZodIssues(result.error.issues);
   throw new Error(`invalid profile${source ? ` (${source})` : ''}: ${problems.join('; ')}`);
 }
 
-function formatPath(path: readonly PropertyKey[]): string {
-  if (path.length === 0) return '(root)';
-  return path
-    .map((key, i) => (typeof key === 'number' ? `[${key}]` : `${i === 0 ? '' : '.'}${String(key)}`))
-    .join('');
-}

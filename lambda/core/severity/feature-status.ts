@@ -1,5 +1,6 @@
 import { DEFAULT_THRESHOLDS, MIN_CRITICAL_IMPORTANCE_SHARE } from '../defaults';
 import type { DriftThresholds, FeatureKind, Status, TestResult } from '../types';
+import { thresholdOrderProblems } from '../schema/thresholds';
 import { worst } from './status';
 
 /** The measured signals that decide a feature's status. */
@@ -28,21 +29,8 @@ export function resolveThresholds(name: string, thresholds: DriftThresholds = {}
       throw new Error(`features.${name}.thresholds.${key} must be a finite number >= 0, got ${value}`);
     }
   }
-  const pairs: [keyof ResolvedThresholds, keyof ResolvedThresholds, 'up' | 'down'][] = [
-    ['psiWarning', 'psiCritical', 'up'],
-    ['minEffectWarning', 'minEffectCritical', 'up'],
-    ['missingRateWarning', 'missingRateCritical', 'up'],
-    ['pValueWarning', 'pValueCritical', 'down'],
-  ];
-  for (const [warning, critical, direction] of pairs) {
-    const ok = direction === 'up' ? t[critical] >= t[warning] : t[critical] <= t[warning];
-    if (!ok) {
-      throw new Error(
-        `features.${name}.thresholds.${critical} (${t[critical]}) must be ${direction === 'up' ? '>=' : '<='} ` +
-          `${warning} (${t[warning]}): critical is the more severe level`,
-      );
-    }
-  }
+  const [problem] = thresholdOrderProblems(thresholds);
+  if (problem) throw new Error(`features.${name}.thresholds.${problem.field}: ${problem.message}`);
   return t;
 }
 

@@ -45,7 +45,7 @@ describe('resolveThresholds', () => {
 
   it('rejects a critical level milder than the warning level, naming both', () => {
     expect(() => resolveThresholds('income', { psiWarning: 0.3, psiCritical: 0.2 })).toThrow(
-      'features.income.thresholds.psiCritical (0.2) must be >= psiWarning (0.3)',
+      'features.income.thresholds.psiCritical: psiCritical (0.2) must be >= psiWarning (0.3); critical is the more severe level',
     );
   });
 });
