@@ -6,18 +6,19 @@
  */
 import * as path from 'path';
 import { InputError } from '../adapters/local/errors';
-import { openDuckDbEngine } from '../adapters/local/duckdb-engine';
+import { openDuckDbEngine, type DuckDbEngine } from '../adapters/local/duckdb-engine';
 import { readDataset } from '../adapters/local/read-dataset';
 import { Adwin, type AdwinState } from '../core/adwin';
 import { decideAlerts, type Alert, type AlertState, type Resolution, type Signal } from '../core/alerts';
 import { calibrate, ratioToBaseline, statusFor, type Calibration } from '../core/calibration';
 import { compareProfiles } from '../core/compare';
-import { fitDatasetProfile, mergeDatasetProfiles } from '../core/profile';
+import { fitDatasetProfile } from '../core/profile';
 import type { ModelRecordSpec } from '../core/schema/record-schema';
 import { resolveThresholds, worst } from '../core/severity';
-import type { Column, Dataset, DatasetProfile, DriftReport, FeatureKind, FeatureSpec, Status } from '../core/types';
+import { PROFILE_FORMAT, type Column, type Dataset, type DatasetProfile, type DriftReport, type FeatureKind, type FeatureSpec, type Status } from '../core/types';
 import type { TableEngine } from '../ports/query-engine';
-import { parsePartitionedProfileRows, type PartitionProfile, type PredictionAggregates } from '../sql/parse-profile';
+import { groupedProfileAccumulator, psiEdgesAreFineEdges, rowsToColumns, type ResultColumns } from '../sql/grouped-profile';
+import type { PredictionAggregates } from '../sql/parse-profile';
 import { parsePerformanceRows, performanceQuery } from '../sql/performance-query';
 import { profileQuery } from '../sql/profile-query';
 import { HOUR_MS, hoursOf, rowBatching, timeBatching, type Batching, type WindowSpan } from './batches';
@@ -260,26 +261,48 @@ export async function runBacktest(input: RunBacktestInput): Promise<BacktestResu
     }
     const distinctHours = new Set(batching.hourOfRow).size;
     progress(`profiling ${windows.length} windows (${distinctHours.toLocaleString('en-US')} hourly batches) in one query…`);
-    const sql = profileQuery({
-      spec: { ...spec, task: classification ? spec.task : 'regression' },
-      reference: p.reference,
-      table: { table: tables.predictions },
-      hours: { start: new Date(minHour * HOUR_MS), end: new Date((maxHour + 1) * HOUR_MS) },
-      groupByPartition: true,
-      bins: { kind: 'table', table: { table: tables.referenceBins }, referenceId: tables.referenceId },
-    });
-    const partitions = parsePartitionedProfileRows(await engine.query(sql), p.reference, { positiveLabel: config.positiveLabel });
-
-    // Batches by window, in time order.
-    const windowOfHour = new Map<number, number>();
-    for (let r = 0; r < monitored; r++) windowOfHour.set(batching.hourOfRow[r], batching.windowOfRow[r]);
-    const batchesOf: PartitionProfile[][] = windows.map(() => []);
-    for (const part of partitions) {
-      const hour = Date.parse(`${part.dt}T${part.hour}:00:00Z`) / HOUR_MS;
-      const w = windowOfHour.get(hour);
-      if (w === undefined) throw new Error(`backtest: the profile query returned hour ${part.dt} ${part.hour}, which holds no loaded row`);
-      batchesOf[w].push(part);
+    // Profile at the coarsest grain that tiles the windows: whole UTC days (row windows are
+    // synthetic days) give up to 24× fewer result rows than hours. Rows are added straight into
+    // their window's profile as they stream in: no per-hour profile is ever held.
+    const groupBy = 'rows' in config.window || (parseEvery(config.window.every) as number) % 24 === 0 ? 'day' : 'hour';
+    const hours = { start: new Date(minHour * HOUR_MS), end: new Date((maxHour + 1) * HOUR_MS) };
+    const targetOf = (dt: string, hour: string | null) => windowAt(windows, Date.parse(`${dt}T${hour ?? '00'}:00:00Z`) / HOUR_MS);
+    const positiveLabel = config.positiveLabel;
+    // PSI edges are fine edges when the core fitted the reference (k/10 = 100k/1000, the same
+    // doubles): group by fine bin only and derive the PSI bin; otherwise group by both.
+    const fineBinsOnly = psiEdgesAreFineEdges(p.reference);
+    const profiled = groupedProfileAccumulator(p.reference, { targets: windows.length, targetOf, positiveLabel, fineBinsOnly });
+    const profileSpec = { ...spec, task: classification ? spec.task : 'regression' } as const;
+    await queryChunks(
+      engine,
+      profileQuery({
+        spec: profileSpec,
+        reference: p.reference,
+        table: { table: tables.predictions },
+        hours,
+        groupBy,
+        fineBinsOnly,
+        bins: { kind: 'table', table: { table: tables.referenceBins }, referenceId: tables.referenceId },
+      }),
+      profiled.add,
+    );
+    const grouped = profiled.result();
+    const profiles = grouped.profiles;
+    let partitions = grouped.partitions;
+    if (groupBy === 'day' && (p.prediction || (classification && p.predictedLabel))) {
+      // ADWIN stays hourly: the same profile SQL with no features gives, per hour, the rows and
+      // the prediction aggregates only (a narrow scan of two columns).
+      const hourly = groupedProfileAccumulator(NO_FEATURES, { targets: windows.length, targetOf, positiveLabel });
+      await queryChunks(
+        engine,
+        profileQuery({ spec: { ...profileSpec, features: [] }, reference: NO_FEATURES, table: { table: tables.predictions }, hours, groupBy: 'hour' }),
+        hourly.add,
+      );
+      partitions = hourly.result().partitions;
     }
+    // Each window's hourly prediction aggregates, in time order.
+    const batchesOf: PredictionAggregates[][] = windows.map(() => []);
+    for (const part of partitions) batchesOf[part.target].push(part.predictions);
 
     // Rows per window (for business metrics, which read rows).
     const rowsOf: Int32Array[] | null = config.metrics && config.metrics.length > 0 ? groupRows(batching) : null;
@@ -296,8 +319,7 @@ export async function runBacktest(input: RunBacktestInput): Promise<BacktestResu
     for (const span of windows) {
       if ((span.index + 1) % every === 0 || span.index === windows.length - 1) progress(`window ${span.index + 1}/${windows.length}`);
       const batches = batchesOf[span.index];
-      const merged = batches.map((b) => b.profile).reduce(mergeDatasetProfiles);
-      const report = compareProfiles(p.reference, merged, { features: p.specsById });
+      const report = compareProfiles(p.reference, profiles[span.index], { features: p.specsById });
 
       // Concept drift: ADWIN per proxy, one update per hourly batch, state resumed from JSON as the
       // scheduled Lambda would between runs.
@@ -307,7 +329,7 @@ export async function runBacktest(input: RunBacktestInput): Promise<BacktestResu
         const state = adwinState[proxy];
         const adwin = state ? Adwin.fromJSON(state) : new Adwin();
         for (const b of batches) {
-          const x = pick(b.predictions);
+          const x = pick(b);
           if (x === null) continue;
           const before = adwin.estimation;
           if (adwin.update(x)) concept.push({ proxy, before, after: adwin.estimation });
@@ -335,7 +357,7 @@ export async function runBacktest(input: RunBacktestInput): Promise<BacktestResu
         const rows = rowsOf[span.index].map((r) => r + p.firstRow);
         metrics = { ...metrics, ...businessMetrics(config.metrics ?? [], business, rows) };
       }
-      work.push({ span, report, metrics, labelled, proxies: pooledProxies(batches.map((b) => b.predictions)), concept });
+      work.push({ span, report, metrics, labelled, proxies: pooledProxies(batches), concept });
     }
     return assemble(p, config, work);
   } finally {
@@ -345,6 +367,33 @@ export async function runBacktest(input: RunBacktestInput): Promise<BacktestResu
       await engine.close();
     }
   }
+}
+
+/** A profile with no features: the profile query then aggregates only rows and predictions. */
+const NO_FEATURES: DatasetProfile = { format: PROFILE_FORMAT, rowCount: 0, features: [] };
+
+/** The index of the window holding `hour` (windows are in time order and do not overlap). */
+function windowAt(windows: readonly WindowSpan[], hour: number): number {
+  let lo = 0;
+  let hi = windows.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (windows[mid].startHour <= hour) lo = mid;
+    else hi = mid - 1;
+  }
+  const w = windows[lo];
+  if (!w || !(hour >= w.startHour && hour < w.endHour)) {
+    throw new Error(`backtest: the profile query returned hour ${new Date(hour * HOUR_MS).toISOString()}, which is in no window`);
+  }
+  return lo;
+}
+
+/** Streams a query's result as column chunks: natively on DuckDB, from row objects on any other engine. */
+async function queryChunks(engine: TableEngine, sql: string, onChunk: (columns: ResultColumns, rowCount: number) => void): Promise<void> {
+  const chunked = engine as Partial<Pick<DuckDbEngine, 'queryChunks'>>;
+  if (chunked.queryChunks) return chunked.queryChunks(sql, onChunk);
+  const rows = await engine.query(sql);
+  onChunk(rowsToColumns(rows), rows.length);
 }
 
 /** Row numbers (relative to the first monitored row) of each window. */

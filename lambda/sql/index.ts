@@ -3,4 +3,5 @@ export * from './table';
 export * from './partition';
 export * from './profile-query';
 export * from './parse-profile';
+export * from './grouped-profile';
 export * from './performance-query';

@@ -193,38 +193,3 @@ export function parsePredictionAggregates(rows: readonly ResultRow[], options: {
     positiveRate: options.positiveLabel !== undefined && labelled > 0 ? (labelCounts[options.positiveLabel] ?? 0) / labelled : null,
   };
 }
-
-/** One partition's share of a grouped profile result (`profileQuery({ ..., groupByPartition: true })`). */
-export interface PartitionProfile {
-  readonly dt: string;
-  readonly hour: string;
-  readonly profile: DatasetProfile;
-  readonly predictions: PredictionAggregates;
-}
-
-/**
- * Splits the rows of the grouped profile query by (dt, hour) and parses each partition exactly as
- * the hourly rows (`parseProfileRows`, `parsePredictionAggregates`). Partitions come back in time
- * order; hours without rows are absent (the query cannot see them).
- */
-export function parsePartitionedProfileRows(
-  rows: readonly ResultRow[],
-  reference: DatasetProfile,
-  options: { readonly positiveLabel?: string } = {},
-): PartitionProfile[] {
-  const groups = new Map<string, ResultRow[]>();
-  for (const row of rows) {
-    if (row.dt === null || row.dt === undefined || row.hour === null || row.hour === undefined) {
-      throw new Error(`profile row ${JSON.stringify(row, replacer)}: dt and hour are required in a grouped profile result`);
-    }
-    const key = `${String(row.dt)} ${String(row.hour)}`;
-    const list = groups.get(key);
-    if (list) list.push(row);
-    else groups.set(key, [row]);
-  }
-  return [...groups.keys()].sort().map((key) => {
-    const [dt, hour] = key.split(' ');
-    const partRows = groups.get(key) as ResultRow[];
-    return { dt, hour, profile: parseProfileRows(partRows, reference), predictions: parsePredictionAggregates(partRows, options) };
-  });
-}

@@ -10,8 +10,16 @@ import { quoteIdentifier } from '../../core/schema/identifier';
 
 export type { LoadColumn } from '../../ports/query-engine';
 
+/** Result columns of one chunk: column name → its values (BIGINT as bigint, DOUBLE as number, VARCHAR as string). */
+export type ChunkColumns = Readonly<Record<string, readonly unknown[]>>;
+
 export interface DuckDbEngine extends TableEngine {
   readonly connection: DuckDBConnection;
+  /**
+   * Runs a query and hands its result to `onChunk` a chunk (up to 2,048 rows) at a time, column by
+   * column: no row objects, and memory bounded by one chunk, for results of millions of rows.
+   */
+  queryChunks(sql: string, onChunk: (columns: ChunkColumns, rowCount: number) => void): Promise<void>;
   close(): void;
 }
 
@@ -53,6 +61,14 @@ export async function openDuckDbEngine(options: { readonly threads?: number } = 
     async query(sql) {
       const reader = await connection.runAndReadAll(sql);
       return reader.getRowObjectsJS() as Record<string, unknown>[];
+    },
+    async queryChunks(sql, onChunk) {
+      const result = await connection.run(sql);
+      const names = result.columnNames();
+      for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
+        const values = chunk.getColumns();
+        onChunk(Object.fromEntries(names.map((name, i) => [name, values[i]])), chunk.rowCount);
+      }
     },
     async run(sql) {
       await connection.run(sql);
