@@ -145,11 +145,12 @@ export function groupedProfileAccumulator(reference: DatasetProfile, options: Gr
       if (c === undefined) throw new Error(`grouped profile result: no column ${JSON.stringify(name)}`);
       return c;
     };
-    const dt = col('dt');
-    const hour = columns.hour;
-    const [part, feature, bin, fineBin, category, n, missing, total, totalSquares, low, high] = [
-      'part', 'feature', 'bin', 'fine_bin', 'category', 'n', 'missing', 'total', 'total_squares', 'low', 'high',
-    ].map(col);
+    // Columns are read when first needed: an engine may convert them lazily (most rows are bins).
+    const read: Record<string, readonly unknown[]> = {};
+    const lazy = (name: string) => () => (read[name] ??= col(name));
+    const [bin, category, total, totalSquares, low, high] = ['bin', 'category', 'total', 'total_squares', 'low', 'high'].map(lazy);
+    const [dt, part, feature, fineBin, n, missing] = ['dt', 'part', 'feature', 'fine_bin', 'n', 'missing'].map(col);
+    const hour = 'hour' in columns ? col('hour') : undefined;
     const rowAt = (i: number) => Object.fromEntries(Object.entries(columns).map(([k, v]) => [k, v[i]]));
     const fail = (i: number, why: string): never => {
       throw new Error(`profile row ${JSON.stringify(rowAt(i), replacer)}: ${why}`);
@@ -202,10 +203,10 @@ export function groupedProfileAccumulator(reference: DatasetProfile, options: Gr
         const stats = {
           n: count,
           missing: intAt(missing, i, 'missing'),
-          total: numAt(total, i, 'total'),
-          totalSquares: numAt(totalSquares, i, 'total_squares'),
-          low: numAt(low, i, 'low'),
-          high: numAt(high, i, 'high'),
+          total: numAt(total(), i, 'total'),
+          totalSquares: numAt(totalSquares(), i, 'total_squares'),
+          low: numAt(low(), i, 'low'),
+          high: numAt(high(), i, 'high'),
         };
         if (kind === 'prediction') {
           p.score = stats;
@@ -224,7 +225,7 @@ export function groupedProfileAccumulator(reference: DatasetProfile, options: Gr
           if (stats.high !== null) s.max = s.max === null ? stats.high : Math.max(s.max, stats.high);
         }
       } else if (kind === 'predicted_label') {
-        const label = String(category[i]);
+        const label = String(category()[i]);
         p.labels.set(label, (p.labels.get(label) ?? 0) + count);
       } else if (kind === 'numeric' || kind === 'categorical') {
         const index = featureIndex.get(`${kind}:${name}`);
@@ -234,7 +235,7 @@ export function groupedProfileAccumulator(reference: DatasetProfile, options: Gr
           const s = f as NumericSum;
           const fb = intAt(fineBin, i, 'fine_bin');
           const map = psiOfFine[index as number];
-          const b = map ? (fb >= 0 && fb < map.length ? map[fb] : -1) : intAt(bin, i, 'bin');
+          const b = map ? (fb >= 0 && fb < map.length ? map[fb] : -1) : intAt(bin(), i, 'bin');
           if (b < 0 || b >= s.counts.length || fb < 0 || fb >= s.fineCounts.length) {
             fail(i, `bin ${b} / fine bin ${fb} is outside the reference's bins of feature ${JSON.stringify(name)}`);
           }
@@ -242,7 +243,7 @@ export function groupedProfileAccumulator(reference: DatasetProfile, options: Gr
           s.fineCounts[fb] += count;
         } else {
           const s = f as CategoricalSum;
-          const b = intAt(bin, i, 'bin');
+          const b = intAt(bin(), i, 'bin');
           if (b === -1) s.other += count;
           else if (b >= 0 && b < s.counts.length) s.counts[b] += count;
           else fail(i, `category #${b} is not a reference category of feature ${JSON.stringify(name)}`);

@@ -256,8 +256,8 @@ reference_bins AS (
   ${binsSql}
 ),
 ${g ? groupedNumericValues(part) : ''}numeric_points AS (
-  SELECT ${g ? 'DISTINCT ' : part}feature, x, 1 AS is_value, 0 AS psi_edge, 0 AS fine_edge
-  FROM ${g ? 'numeric_values' : `clean_values
+  SELECT ${g ? '' : part}feature, x, 1 AS is_value, 0 AS psi_edge, 0 AS fine_edge
+  FROM ${g ? '(SELECT DISTINCT feature, x FROM numeric_values) AS d' : `clean_values
   WHERE part = 'numeric' AND x IS NOT NULL`}
   UNION ALL
   SELECT ${g ? '' : partNull}feature, edge AS x, 0 AS is_value,
