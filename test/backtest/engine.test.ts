@@ -90,6 +90,18 @@ describe('runBacktest on a known change', () => {
     expect(got.features.map((f) => f.name)).toEqual(expected.features.map((f) => f.name));
   });
 
+  it('pools each window\'s hourly prediction aggregates: the mean score and positive rate of its rows', () => {
+    const score = data.columns.find((c) => c.name === 'score') as NumericColumn;
+    const predicted = data.columns.find((c) => c.name === 'predicted');
+    if (predicted?.kind !== 'categorical') throw new Error('synthetic data: predicted is categorical');
+    const yes = predicted.dictionary.indexOf('yes');
+    for (const w of result.windows) {
+      const rows = Array.from({ length: w.rows }, (_, i) => (w.start as number) + i);
+      expect(w.proxies.meanScore).toBeCloseTo(rows.reduce((a, r) => a + score.values[r], 0) / w.rows, 12);
+      expect(w.proxies.positiveRate).toBeCloseTo(rows.filter((r) => predicted.codes[r] === yes).length / w.rows, 12);
+    }
+  });
+
   it('prints the JSON contract: windows and alerts with exactly these keys, features by impact', () => {
     const json = JSON.parse(renderBacktestJson(result));
     const w = json.windows[CHANGE_WINDOW];
@@ -158,6 +170,29 @@ describe('time windows', () => {
     expect(holding?.index).toBe(17);
     expect(r.alerts.filter((a) => a.key === 'drift:x1').map((a) => a.window)).toEqual([18]);
     for (const w of r.windows.slice(18)) expect(w.features[0].status).toBe('critical');
+  });
+
+  it('profiles windows shorter than a day hour by hour, exactly as the core does, with their predictions', async () => {
+    const features = syntheticConfig.features;
+    const config = parseBacktestConfig({
+      features, reference: { rows: 2000 }, window: { column: 'ts', every: '6h' }, prediction: 'score', predictedLabel: 'predicted', positiveLabel: 'yes',
+    });
+    const head = sliceRows(data, 0, 2000 + 24 * 10);
+    const r = await runBacktest({ data: head, config });
+    // Row 2000 is 2024-03-24T08:00Z: window 0 holds 08:00–11:00, then 6 rows a window.
+    expect(r.windows.slice(0, 2).map((w) => [w.start, w.rows])).toEqual([['2024-03-24T06:00:00.000Z', 4], ['2024-03-24T12:00:00.000Z', 6]]);
+    const columns = head.columns.filter((c) => features.some((f) => f.name === c.name));
+    const reference = fitDatasetProfile({ rowCount: 2000, columns: columns.map((c) => slice(c, 0, 2000)) });
+    const score = head.columns.find((c) => c.name === 'score') as NumericColumn;
+    for (const w of r.windows.slice(1, 6)) {
+      const start = 2004 + (w.index - 1) * 6;
+      const expected = compareProfiles(reference, observeDatasetProfile(sliceRows({ rowCount: head.rowCount, columns }, start, start + 6), reference), {
+        features: Object.fromEntries(features.map((f) => [f.name, { kind: f.kind, importance: f.importance }])),
+      });
+      for (const f of expected.features) expect(w.features.find((g) => g.name === f.name)?.psi).toBeCloseTo(f.psi as number, 12);
+      const mean = score.values.slice(start, start + 6).reduce((a, b) => a + b, 0) / 6;
+      expect(w.proxies.meanScore).toBeCloseTo(mean, 12);
+    }
   });
 
   it('reads epoch seconds as well, and names the row of a bad timestamp', async () => {
