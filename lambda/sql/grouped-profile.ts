@@ -102,6 +102,8 @@ interface PartitionSum {
   readonly labels: Map<string, number>;
 }
 
+const isNull = (v: unknown) => v === null || v === undefined;
+
 const replacer = (_: string, v: unknown) => (typeof v === 'bigint' ? v.toString() : v);
 
 /**
@@ -115,7 +117,9 @@ const replacer = (_: string, v: unknown) => (typeof v === 'bigint' ? v.toString(
  *   const { profiles, partitions } = acc.result();
  */
 export function groupedProfileAccumulator(reference: DatasetProfile, options: GroupedProfileOptions) {
-  const featureIndex = new Map<string, number>(reference.features.map((f, i) => [`${f.kind}:${f.name}`, i]));
+  const indexOf = (kind: string) => new Map(reference.features.flatMap((f, i) => (f.kind === kind ? [[f.name, i] as const] : [])));
+  const numericIndex = indexOf('numeric');
+  const categoricalIndex = indexOf('categorical');
   const psiOfFine = reference.features.map((f) => (options.fineBinsOnly && f.kind === 'numeric' ? psiBinOfFineBin(f) : null));
   const targets = Array.from({ length: options.targets }, () => ({
     rowCount: 0,
@@ -148,8 +152,10 @@ export function groupedProfileAccumulator(reference: DatasetProfile, options: Gr
     // Columns are read when first needed: an engine may convert them lazily (most rows are bins).
     const read: Record<string, readonly unknown[]> = {};
     const lazy = (name: string) => () => (read[name] ??= col(name));
-    const [bin, category, total, totalSquares, low, high] = ['bin', 'category', 'total', 'total_squares', 'low', 'high'].map(lazy);
-    const [dt, part, feature, fineBin, n, missing] = ['dt', 'part', 'feature', 'fine_bin', 'n', 'missing'].map(col);
+    const [bin, fineBin, category, missing, total, totalSquares, low, high] = [
+      'bin', 'fine_bin', 'category', 'missing', 'total', 'total_squares', 'low', 'high',
+    ].map(lazy);
+    const [dt, part, feature, n] = ['dt', 'part', 'feature', 'n'].map(col);
     const hour = 'hour' in columns ? col('hour') : undefined;
     const rowAt = (i: number) => Object.fromEntries(Object.entries(columns).map(([k, v]) => [k, v[i]]));
     const fail = (i: number, why: string): never => {
@@ -198,43 +204,18 @@ export function groupedProfileAccumulator(reference: DatasetProfile, options: Gr
         continue;
       }
       const name = String(feature[i]);
-      if (missing[i] !== null && missing[i] !== undefined) {
-        // Statistics row: n, missing, total, total_squares, low, high.
-        const stats = {
-          n: count,
-          missing: intAt(missing, i, 'missing'),
-          total: numAt(total(), i, 'total'),
-          totalSquares: numAt(totalSquares(), i, 'total_squares'),
-          low: numAt(low(), i, 'low'),
-          high: numAt(high(), i, 'high'),
-        };
-        if (kind === 'prediction') {
-          p.score = stats;
-          continue;
-        }
-        const index = featureIndex.get(`${kind}:${name}`);
-        if (index === undefined) continue; // e.g. the predicted label's missing count
+      // A bin row carries its bin (fine bin for numeric features), a label row its category;
+      // anything else is a statistics row. Checked in this order, a chunk of bins never reads the
+      // statistics columns.
+      const numeric = kind === 'numeric' && !isNull(fineBin()[i]);
+      if (numeric || (kind === 'categorical' && !isNull(bin()[i]))) {
+        const index = (numeric ? numericIndex : categoricalIndex).get(name);
+        if (index === undefined) return fail(i, `feature ${JSON.stringify(name)} is not a ${kind} feature of the reference`);
         const f = t.features[index];
-        f.count += stats.n;
-        f.missing += stats.missing;
-        if (f.ref.kind === 'numeric' && stats.n > 0) {
-          const s = f as NumericSum;
-          s.sum += stats.total ?? 0;
-          s.sumSquares += stats.totalSquares ?? 0;
-          if (stats.low !== null) s.min = s.min === null ? stats.low : Math.min(s.min, stats.low);
-          if (stats.high !== null) s.max = s.max === null ? stats.high : Math.max(s.max, stats.high);
-        }
-      } else if (kind === 'predicted_label') {
-        const label = String(category()[i]);
-        p.labels.set(label, (p.labels.get(label) ?? 0) + count);
-      } else if (kind === 'numeric' || kind === 'categorical') {
-        const index = featureIndex.get(`${kind}:${name}`);
-        if (index === undefined) fail(i, `feature ${JSON.stringify(name)} is not a ${kind} feature of the reference`);
-        const f = t.features[index as number];
         if (f.ref.kind === 'numeric') {
           const s = f as NumericSum;
-          const fb = intAt(fineBin, i, 'fine_bin');
-          const map = psiOfFine[index as number];
+          const fb = intAt(fineBin(), i, 'fine_bin');
+          const map = psiOfFine[index];
           const b = map ? (fb >= 0 && fb < map.length ? map[fb] : -1) : intAt(bin(), i, 'bin');
           if (b < 0 || b >= s.counts.length || fb < 0 || fb >= s.fineCounts.length) {
             fail(i, `bin ${b} / fine bin ${fb} is outside the reference's bins of feature ${JSON.stringify(name)}`);
@@ -248,8 +229,40 @@ export function groupedProfileAccumulator(reference: DatasetProfile, options: Gr
           else if (b >= 0 && b < s.counts.length) s.counts[b] += count;
           else fail(i, `category #${b} is not a reference category of feature ${JSON.stringify(name)}`);
         }
+      } else if (kind === 'predicted_label' && !isNull(category()[i])) {
+        const label = String(category()[i]);
+        p.labels.set(label, (p.labels.get(label) ?? 0) + count);
+      } else if (!isNull(missing()[i])) {
+        // Statistics row: n, missing, total, total_squares, low, high.
+        const stats = {
+          n: count,
+          missing: intAt(missing(), i, 'missing'),
+          total: numAt(total(), i, 'total'),
+          totalSquares: numAt(totalSquares(), i, 'total_squares'),
+          low: numAt(low(), i, 'low'),
+          high: numAt(high(), i, 'high'),
+        };
+        if (kind === 'prediction') {
+          p.score = stats;
+          continue;
+        }
+        const index = kind === 'numeric' ? numericIndex.get(name) : kind === 'categorical' ? categoricalIndex.get(name) : undefined;
+        if (index === undefined) {
+          if (kind === 'predicted_label') continue; // the predicted label's missing count
+          fail(i, `unknown part ${JSON.stringify(kind)} or feature ${JSON.stringify(name)}`);
+        }
+        const f = t.features[index as number];
+        f.count += stats.n;
+        f.missing += stats.missing;
+        if (f.ref.kind === 'numeric' && stats.n > 0) {
+          const s = f as NumericSum;
+          s.sum += stats.total ?? 0;
+          s.sumSquares += stats.totalSquares ?? 0;
+          if (stats.low !== null) s.min = s.min === null ? stats.low : Math.min(s.min, stats.low);
+          if (stats.high !== null) s.max = s.max === null ? stats.high : Math.max(s.max, stats.high);
+        }
       } else {
-        fail(i, `unknown part ${JSON.stringify(kind)}`);
+        fail(i, `part ${JSON.stringify(kind)}: neither a bin, a label nor statistics`);
       }
     }
   }
