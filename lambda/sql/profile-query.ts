@@ -174,20 +174,12 @@ const NULLS = {
  * (20 million values sorted took 20 s on 2 cores; their distinct values and a hash join back, 4 s).
  * The bin rule is the same, so the counts are exactly those of the hourly query per partition.
  */
-function groupedNumericValues(part: string): string {
-  return `numeric_values AS (
-  SELECT ${part}feature, x
-  FROM clean_values
-  WHERE part = 'numeric' AND x IS NOT NULL
-),
-`;
-}
-
 function groupedNumericBins(partOfValue: string, fineOnly: boolean): string {
   return `SELECT ${partOfValue}'numeric', v.feature, ${fineOnly ? NULLS.bigint : 'b.bin'}, b.fine_bin, ${NULLS.varchar}, COUNT(*), ${NULLS.bigint},
   ${NULLS.double}, ${NULLS.double}, ${NULLS.double}, ${NULLS.double}
-FROM numeric_values v
+FROM clean_values v
 JOIN binned b ON b.is_value = 1 AND b.feature = v.feature AND b.x = v.x
+WHERE v.part = 'numeric'
 GROUP BY ${partOfValue}v.feature, ${fineOnly ? '' : 'b.bin, '}b.fine_bin`;
 }
 
@@ -255,9 +247,9 @@ clean_values AS (
 reference_bins AS (
   ${binsSql}
 ),
-${g ? groupedNumericValues(part) : ''}numeric_points AS (
+numeric_points AS (
   SELECT ${g ? '' : part}feature, x, 1 AS is_value, 0 AS psi_edge, 0 AS fine_edge
-  FROM ${g ? '(SELECT DISTINCT feature, x FROM numeric_values) AS d' : `clean_values
+  FROM ${g ? "(SELECT DISTINCT feature, x FROM clean_values WHERE part = 'numeric' AND x IS NOT NULL) AS d" : `clean_values
   WHERE part = 'numeric' AND x IS NOT NULL`}
   UNION ALL
   SELECT ${g ? '' : partNull}feature, edge AS x, 0 AS is_value,
