@@ -93,19 +93,21 @@ export async function loadHistory(engine: TableEngine, input: HistoryInput): Pro
   );
 
   const featureList = input.features.map((c) => `s.${q(c.name)}`).join(', ');
-  const eventTime = `CAST(h."dt" || ' ' || h."hour" || ':00:00' AS TIMESTAMP)`;
+  // The hour's start, computed once per hour (not per row) before the join.
+  const hoursWithTime = `(SELECT *, CAST("dt" || ' ' || "hour" || ':00:00' AS TIMESTAMP) AS "event_time" FROM ${q(hoursTable)})`;
+  const eventTime = 'h."event_time"';
   await engine.run(
     `CREATE TABLE ${q(tables.predictions)} AS SELECT CAST(s."row_id" AS VARCHAR) AS "prediction_id", ` +
       `${sqlString(input.modelId)} AS "model_id", 'backtest' AS "model_version", 'champion' AS "variant", ${eventTime} AS "event_time", ` +
       `${featureList}, ${input.prediction ? 's."prediction"' : 'CAST(NULL AS DOUBLE)'} AS "prediction", ` +
       `${input.predictedLabel ? 's."predicted_label"' : 'CAST(NULL AS VARCHAR)'} AS "predicted_label", h."dt", h."hour" ` +
-      `FROM ${q(staging)} s JOIN ${q(hoursTable)} h ON h."hour_key" = s."hour_key"`,
+      `FROM ${q(staging)} s JOIN ${hoursWithTime} h ON h."hour_key" = s."hour_key"`,
   );
   if (tables.labels) {
     await engine.run(
       `CREATE TABLE ${q(tables.labels)} AS SELECT CAST(s."row_id" AS VARCHAR) AS "prediction_id", s."label", ` +
         `${eventTime} AS "label_time", h."dt", h."hour" ` +
-        `FROM ${q(staging)} s JOIN ${q(hoursTable)} h ON h."hour_key" = s."hour_key" WHERE s."label" IS NOT NULL`,
+        `FROM ${q(staging)} s JOIN ${hoursWithTime} h ON h."hour_key" = s."hour_key" WHERE s."label" IS NOT NULL`,
     );
   }
   await engine.run(`DROP TABLE ${q(staging)}`);
