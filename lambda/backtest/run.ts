@@ -14,7 +14,7 @@ import { calibrate, ratioToBaseline, statusFor, type Calibration } from '../core
 import { compareProfiles } from '../core/compare';
 import { fitDatasetProfile } from '../core/profile';
 import type { ModelRecordSpec } from '../core/schema/record-schema';
-import { resolveThresholds, worst } from '../core/severity';
+import { CRITICAL_IMPORTANCE_CRITICAL, DRIFTED_IMPORTANCE_CRITICAL, resolveThresholds, worst } from '../core/severity';
 import { PROFILE_FORMAT, type Column, type Dataset, type DatasetProfile, type DriftReport, type FeatureKind, type FeatureSpec, type Status } from '../core/types';
 import type { TableEngine } from '../ports/query-engine';
 import { groupedProfileAccumulator, psiEdgesAreFineEdges, rowsToColumns, type ResultColumns } from '../sql/grouped-profile';
@@ -478,7 +478,7 @@ function assemble(p: Prepared, config: BacktestConfig, work: readonly WindowWork
       message:
         `${model}: dataset drift ${summary.status} in ${where}: ${drifted.length} of ${features.length} features drifted` +
         `${drifted.length ? ` (${drifted.slice(0, 5).join(', ')}${drifted.length > 5 ? ', ...' : ''})` : ''}, ` +
-        `${(summary.driftedImportance * 100).toFixed(0)}% of the importance (critical at 50%, or when a feature is critical); baseline: reference of ${p.referenceRows.toLocaleString('en-US')} rows`,
+        `${(summary.driftedImportance * 100).toFixed(0)}% of the importance drifted (critical at ${DRIFTED_IMPORTANCE_CRITICAL * 100}% drifted or ${CRITICAL_IMPORTANCE_CRITICAL * 100}% critical); baseline: reference of ${p.referenceRows.toLocaleString('en-US')} rows`,
     });
     for (const f of features) {
       const t = resolveThresholds(f.name, config.features.find((c) => c.name === f.name)?.thresholds);
