@@ -315,7 +315,7 @@ export async function runBacktest(input: RunBacktestInput): Promise<BacktestResu
 
     const adwinState: Partial<Record<string, AdwinState>> = {};
     const work: WindowWork[] = [];
-    const every = windows.length <= 50 ? 1 : Math.ceil(windows.length / 20);
+    const every = Math.max(1, Math.ceil(windows.length / 10)); // about ten progress lines per run
     for (const span of windows) {
       if ((span.index + 1) % every === 0 || span.index === windows.length - 1) progress(`window ${span.index + 1}/${windows.length}`);
       const batches = batchesOf[span.index];
