@@ -7,6 +7,7 @@
  *   aligned to UTC midnight of the first day with data. Windows without rows are left out.
  */
 import { InputError, quoteValue } from '../adapters/local/errors';
+import { isEpochMs, parseTimestampText } from '../adapters/local/timestamp';
 import type { Column } from '../core/types';
 
 export const HOUR_MS = 3_600_000;
@@ -66,58 +67,16 @@ export function rowBatching(firstRow: number, rowCount: number, windowRows: numb
   return { hourOfRow, windowOfRow, windows };
 }
 
-/**
- * Milliseconds since 1970 of a timestamp text: ISO dates and date-times (`2010-03-01`,
- * `2010-03-01T13:45:00`, `2010-03-01 13:45`, with or without `Z`/offset; no offset means UTC).
- * NaN when it is not one.
- */
-export function parseTimestampText(text: string): number {
-  const t = text.trim();
-  const m = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(Z|[+-]\d{2}:?\d{2})?)?$/.exec(t);
-  if (!m) return Number.NaN;
-  const iso = m[2] === undefined ? `${m[1]}T00:00:00Z` : `${m[1]}T${m[2]}${m[3] ?? 'Z'}`;
-  return Date.parse(iso);
-}
-
-/**
- * `parseTimestampText` for many texts: the common `YYYY-MM-DDTHH:MM:SS[Z]` form (also with a space)
- * is read digit by digit on top of its date parsed once per day; a log's times rarely repeat but
- * its dates do. Anything else goes through `parseTimestampText`.
- */
-function timestampParser(): (text: string) => number {
-  const days = new Map<string, number>();
-  const digit = (t: string, i: number) => t.charCodeAt(i) - 48;
-  const two = (t: string, i: number) => {
-    const a = digit(t, i);
-    const b = digit(t, i + 1);
-    return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : NaN;
-  };
-  return (text) => {
-    const t = text;
-    const n = t.length;
-    if ((n !== 19 && !(n === 20 && t[19] === 'Z')) || (t[10] !== 'T' && t[10] !== ' ') || t[13] !== ':' || t[16] !== ':') {
-      return parseTimestampText(text);
-    }
-    const date = t.slice(0, 10);
-    let day = days.get(date);
-    if (day === undefined) {
-      day = parseTimestampText(date);
-      days.set(date, day);
-    }
-    const h = two(t, 11);
-    const m = two(t, 14);
-    const sec = two(t, 17);
-    if (!(h < 24 && m < 60 && sec < 60) || Number.isNaN(day)) return parseTimestampText(text);
-    return day + ((h * 60 + m) * 60 + sec) * 1000;
-  };
-}
-
 /** Epoch seconds, or milliseconds when the magnitude says so (above 10^11, i.e. after 1973 in ms). */
 function epochMs(value: number): number {
   return Math.abs(value) >= 1e11 ? value : value * 1000;
 }
 
-/** The hour (since 1970, UTC) of every row of a timestamp column in [firstRow, rowCount). */
+/**
+ * The hour (since 1970, UTC) of every row of a timestamp column in [firstRow, rowCount): a column
+ * read as timestamps (epoch milliseconds, see `readDataset`'s `timestamps`), numbers (epoch seconds
+ * or milliseconds, told apart by magnitude), or ISO texts.
+ */
 export function hoursOf(column: Column, firstRow: number, rowCount: number, file: string): Float64Array {
   const n = rowCount - firstRow;
   const hours = new Float64Array(n);
@@ -129,14 +88,15 @@ export function hoursOf(column: Column, firstRow: number, rowCount: number, file
     );
   };
   if (column.kind === 'numeric') {
+    const toMs = isEpochMs(column) ? (v: number) => v : epochMs;
     for (let r = 0; r < n; r++) {
       const v = column.values[firstRow + r];
       if (!Number.isFinite(v)) fail(firstRow + r, Number.isNaN(v) ? 'a missing value' : String(v));
-      hours[r] = Math.floor(epochMs(v) / HOUR_MS);
+      hours[r] = Math.floor(toMs(v) / HOUR_MS);
     }
     return hours;
   }
-  const parsed = column.dictionary.map(timestampParser());
+  const parsed = column.dictionary.map(parseTimestampText);
   for (let r = 0; r < n; r++) {
     const code = column.codes[firstRow + r];
     if (code < 0) fail(firstRow + r, 'a missing value');

@@ -187,6 +187,15 @@ export function kindsOf(config: BacktestConfig): Record<string, FeatureKind> {
   return kinds;
 }
 
+/**
+ * The columns `readDataset` should read as timestamps: a time window's column, unless it is also a
+ * configured column with a kind of its own (then it is read as that kind and parsed by `hoursOf`).
+ */
+export function timestampsOf(config: BacktestConfig): string[] {
+  if (!('column' in config.window)) return [];
+  return config.window.column in kindsOf(config) ? [] : [config.window.column];
+}
+
 interface WindowWork {
   readonly span: WindowSpan;
   readonly report: DriftReport;
@@ -608,7 +617,7 @@ export async function runBacktestFile(input: RunBacktestFileInput): Promise<Back
   const progress = input.onProgress ?? (() => undefined);
   const delimiter = input.delimiter ?? input.config.delimiter;
   progress(`reading ${input.dataPath}…`);
-  const data = await readDataset(input.dataPath, { delimiter, kinds: kindsOf(input.config) });
+  const data = await readDataset(input.dataPath, { delimiter, kinds: kindsOf(input.config), timestamps: timestampsOf(input.config) });
   const result = await runBacktest({
     data,
     config: { ...input.config, delimiter },

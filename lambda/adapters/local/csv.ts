@@ -14,6 +14,7 @@
 import type { CategoricalColumn, Column, Dataset, FeatureKind, NumericColumn } from '../../core/types';
 import { InputError, quoteValue } from './errors';
 import { parseNumberBytes } from './number';
+import { markEpochMs, parseTimestampBytes } from './timestamp';
 
 export interface CsvOptions {
   /** One ASCII character. @default ',' */
@@ -22,6 +23,12 @@ export interface CsvOptions {
   readonly kinds?: Readonly<Record<string, FeatureKind>>;
   /** Name used in error messages. @default '<csv>' */
   readonly fileName?: string;
+  /**
+   * Columns to read as timestamps (see timestamp.ts): numeric columns of epoch milliseconds (NaN =
+   * missing), parsed from the bytes; they take precedence over `kinds`. Unknown names are ignored.
+   * A column whose first value is a plain number (epoch seconds, say) is read as without the option.
+   */
+  readonly timestamps?: readonly string[];
 }
 
 const QUOTE = 0x22;
@@ -182,7 +189,11 @@ export function delimiterByte(delimiter: string): number {
 /** Per-column parse state while reading. */
 interface ColumnState {
   readonly name: string;
-  readonly forced: FeatureKind | undefined;
+  forced: FeatureKind | undefined;
+  /** Read as a timestamp (epoch ms in `values`); cleared when the first value is a plain number. */
+  timestamp: boolean;
+  /** Timestamps parsed so far. */
+  parsedTimestamps: number;
   numeric: boolean;
   values: Float64Array | null;
   codes: Int32Array | null;
@@ -203,6 +214,7 @@ export function parseCsv(bytes: Buffer, options: CsvOptions = {}): Dataset {
   const fileName = options.fileName ?? '<csv>';
   const delimiter = delimiterByte(options.delimiter ?? ',');
   const kinds = options.kinds ?? {};
+  const timestamps = new Set(options.timestamps ?? []);
   let begin = 0;
   if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) begin = 3;
 
@@ -234,11 +246,14 @@ export function parseCsv(bytes: Buffer, options: CsvOptions = {}): Dataset {
   // Row capacity from the average length of the first lines; arrays grow if it was too small.
   let capacity = estimateRows(bytes, dataStart);
   const columns: ColumnState[] = names.map((name) => {
-    const forced = kinds[name];
+    const timestamp = timestamps.has(name);
+    const forced = timestamp ? 'numeric' : kinds[name];
     const numeric = forced !== 'categorical';
     return {
       name,
       forced,
+      timestamp,
+      parsedTimestamps: 0,
       numeric,
       values: numeric ? new Float64Array(capacity) : null,
       codes: numeric ? null : new Int32Array(capacity),
@@ -276,6 +291,20 @@ export function parseCsv(bytes: Buffer, options: CsvOptions = {}): Dataset {
         if (isMissing(bytes, start, end)) {
           values[row] = NaN;
           continue;
+        }
+        if (column.timestamp) {
+          const ms = flags[c] & ESCAPED ? NaN : parseTimestampBytes(bytes, start, end);
+          if (!Number.isNaN(ms)) {
+            values[row] = ms;
+            column.parsedTimestamps++;
+            continue;
+          }
+          // Epoch numbers stay numbers, as without the option (their unit is the caller's to judge).
+          if (column.parsedTimestamps > 0 || flags[c] & ESCAPED || parseNumberBytes(bytes, start, end) === undefined) {
+            badTimestamp(fileName, row, data.recordLine, column.name, fieldText(bytes, start, end, flags[c]));
+          }
+          column.timestamp = false;
+          column.forced = kinds[column.name];
         }
         const value = flags[c] & ESCAPED ? undefined : parseNumberBytes(bytes, start, end);
         if (value !== undefined) {
@@ -317,6 +346,14 @@ export function parseCsv(bytes: Buffer, options: CsvOptions = {}): Dataset {
   }
 
   return { rowCount: row, columns: columns.map((c) => finish(c, row)) };
+}
+
+function badTimestamp(fileName: string, row: number, line: number, column: string, text: string): never {
+  throw new InputError(
+    `${fileName}: row ${row + 1} (line ${line}), column ${quoteValue(column)}: value ${quoteValue(text)} is not a timestamp ` +
+      '(expected an ISO date or date-time such as 2024-01-23, 2024-01-23T14:05:00Z or 2024-01-23 14:05:00+01:00)',
+    { file: fileName, line, row: row + 1, column, value: text },
+  );
 }
 
 function encode(column: ColumnState, text: string | null, row: number): void {
@@ -361,7 +398,7 @@ function finish(column: ColumnState, rows: number): Column {
     (a.length - rows > rows / 4 ? a.slice(0, rows) : a.subarray(0, rows)) as T;
   if (column.numeric) {
     const numeric: NumericColumn = { kind: 'numeric', name: column.name, values: fit(column.values!) };
-    return numeric;
+    return column.timestamp ? markEpochMs(numeric) : numeric;
   }
   const categorical: CategoricalColumn = {
     kind: 'categorical',

@@ -6,13 +6,23 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import type { Column, Dataset, FeatureKind } from '../../core/types';
 import { InputError, quoteValue } from './errors';
 import { parseNumberBytes } from './number';
+import { markEpochMs, parseTimestampText } from './timestamp';
 
 export interface ParquetOptions {
   readonly kinds?: Readonly<Record<string, FeatureKind>>;
   /** Name used in error messages. @default path */
   readonly fileName?: string;
+  /**
+   * Columns to read as epoch milliseconds (NaN = missing): DATE and TIMESTAMP columns through DuckDB's
+   * `epoch_ms`, text columns parsed as ISO timestamps (timestamp.ts). Numeric columns are left as they
+   * are (their unit is not known). Unknown names are ignored.
+   */
+  readonly timestamps?: readonly string[];
 }
 
+const TIME_TYPE = /^(DATE|TIMESTAMP)/;
+/** An instant: `epoch_ms` of it directly, since a cast to TIMESTAMP would apply the local time zone. */
+const TZ_TYPE = /^TIMESTAMP WITH TIME ZONE/;
 const NUMERIC_TYPE = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|DECIMAL)/;
 
 /** Double-quotes a column name for DuckDB (names come from the file, so escape embedded quotes). */
@@ -28,6 +38,7 @@ function sqlName(name: string): string {
 export async function readParquet(path: string, options: ParquetOptions = {}): Promise<Dataset> {
   const fileName = options.fileName ?? path;
   const kinds = options.kinds ?? {};
+  const timestamps = new Set(options.timestamps ?? []);
   const instance = await DuckDBInstance.create(':memory:');
   const connection = await instance.connect();
   try {
@@ -42,17 +53,25 @@ export async function readParquet(path: string, options: ParquetOptions = {}): P
     const schema = described.getRowObjectsJS() as Array<{ column_name: string; column_type: string }>;
     const plan = schema.map(({ column_name: name, column_type: type }) => {
       const stored: FeatureKind = NUMERIC_TYPE.test(type) ? 'numeric' : 'categorical';
-      return { name, stored, kind: kinds[name] ?? stored };
+      const time = !timestamps.has(name) || stored === 'numeric' ? null : TZ_TYPE.test(type) ? 'zoned' : TIME_TYPE.test(type) ? 'native' : 'text';
+      return { name, stored, time, kind: kinds[name] ?? stored };
     });
     // Numbers arrive as DOUBLE; text as VARCHAR (so dates, booleans and lists become categories).
     const select = plan
-      .map(({ name, stored }) => `CAST(${sqlName(name)} AS ${stored === 'numeric' ? 'DOUBLE' : 'VARCHAR'}) AS ${sqlName(name)}`)
+      .map(({ name, stored, time }) =>
+        time === 'zoned'
+          ? `CAST(epoch_ms(${sqlName(name)}) AS DOUBLE) AS ${sqlName(name)}`
+          : time === 'native'
+            ? `CAST(epoch_ms(CAST(${sqlName(name)} AS TIMESTAMP)) AS DOUBLE) AS ${sqlName(name)}`
+            : `CAST(${sqlName(name)} AS ${stored === 'numeric' ? 'DOUBLE' : 'VARCHAR'}) AS ${sqlName(name)}`,
+      )
       .join(', ');
     const reader = await connection.runAndReadAll(`SELECT ${select || '1'} FROM read_parquet(?)`, [path]);
     const rowCount = reader.currentRowCount;
     const raw = plan.length > 0 ? reader.getColumnsJS() : [];
-    const columns: Column[] = plan.map(({ name, stored, kind }, index) => {
+    const columns: Column[] = plan.map(({ name, stored, time, kind }, index) => {
       const cells = raw[index] as Array<number | string | null>;
+      if (time !== null) return markEpochMs({ kind: 'numeric', name, values: toEpochMs(cells, fileName, name) });
       // A float column holding ±Infinity is not plain numeric (as in CSV): categorical unless forced.
       const infinite = stored === 'numeric' && cells.some((v) => v === Infinity || v === -Infinity);
       if (kind === 'numeric' && !(infinite && kinds[name] === undefined)) {
@@ -90,6 +109,28 @@ function toNumbers(
       const bytes = Buffer.from(text, 'utf8');
       const value = parseNumberBytes(bytes, 0, bytes.length);
       values[i] = value === undefined ? badNumber(fileName, i, name, text) : value;
+    }
+  }
+  return values;
+}
+
+/** Epoch-ms cells (from `epoch_ms`) or ISO texts into epoch milliseconds; null → NaN. */
+function toEpochMs(cells: Array<number | string | bigint | null>, fileName: string, name: string): Float64Array {
+  const values = new Float64Array(cells.length);
+  for (let i = 0; i < cells.length; i++) {
+    const cell = cells[i];
+    if (cell === null) values[i] = NaN;
+    else if (typeof cell !== 'string') values[i] = Number(cell);
+    else if (cell === '' || cell === 'NA' || cell === 'NaN' || cell === 'null') values[i] = NaN;
+    else {
+      values[i] = parseTimestampText(cell);
+      if (Number.isNaN(values[i])) {
+        throw new InputError(
+          `${fileName}: row ${i + 1}, column ${quoteValue(name)}: value ${quoteValue(cell)} is not a timestamp ` +
+            '(expected an ISO date or date-time such as 2024-01-23, 2024-01-23T14:05:00Z or 2024-01-23 14:05:00+01:00)',
+          { file: fileName, row: i + 1, column: name, value: cell },
+        );
+      }
     }
   }
   return values;

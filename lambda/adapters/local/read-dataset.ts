@@ -9,6 +9,12 @@ export interface ReadOptions {
   readonly delimiter?: string;
   /** Forced kinds per column name; other columns are inferred. */
   readonly kinds?: Readonly<Record<string, FeatureKind>>;
+  /**
+   * Columns to read as timestamps: numeric columns of epoch milliseconds (NaN = missing), parsed
+   * from ISO dates and date-times (see timestamp.ts); an unparseable value is an InputError.
+   * @example readDataset('log.csv', { timestamps: ['event_time'] })
+   */
+  readonly timestamps?: readonly string[];
 }
 
 const PARQUET_MAGIC = 'PAR1';
@@ -29,8 +35,9 @@ export async function readDataset(path: string, options: ReadOptions = {}): Prom
   }
   if (stat.isDirectory()) throw new InputError(`${path}: is a directory, not a file`, { file: path });
   if (stat.size === 0) throw new InputError(`${path}: the file is empty (expected a header row)`, { file: path });
-  if (startsWithMagic(path)) return readParquet(path, { kinds: options.kinds, fileName: path });
-  return parseCsv(fs.readFileSync(path), { delimiter: options.delimiter, kinds: options.kinds, fileName: path });
+  const { kinds, timestamps } = options;
+  if (startsWithMagic(path)) return readParquet(path, { kinds, timestamps, fileName: path });
+  return parseCsv(fs.readFileSync(path), { delimiter: options.delimiter, kinds, timestamps, fileName: path });
 }
 
 /** Reads only the first four bytes, so a Parquet file is not loaded twice. */

@@ -12,6 +12,7 @@ import {
   BacktestConfigError,
   isPlatformConfig,
   kindsOf,
+  timestampsOf,
   parseBacktestConfig,
   backtestConfigFromPlatform,
   runBacktest,
@@ -154,7 +155,8 @@ export async function backtestCommand(argv: readonly string[], io: CliIo): Promi
   progress?.(`reading ${args.data}…`);
   // Read with the kinds the config forces; a platform config's kinds are known only after mapping,
   // so its data is read with inferred kinds and coerced by the engine.
-  const data = await readDataset(resolve(args.data), { delimiter, kinds: config ? kindsOf(config) : {} }).catch((error: unknown) => {
+  const options = config ? { kinds: kindsOf(config), timestamps: timestampsOf(config) } : {};
+  const data = await readDataset(resolve(args.data), { delimiter, ...options }).catch((error: unknown) => {
     throw nameFile(error, args.data);
   });
   if (data.rowCount === 0) throw new InputError(`${args.data}: the file has a header but no data rows`, { file: args.data });
