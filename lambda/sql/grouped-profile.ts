@@ -157,6 +157,8 @@ export function groupedProfileAccumulator(reference: DatasetProfile, options: Gr
     ].map(lazy);
     const [dt, part, feature, n] = ['dt', 'part', 'feature', 'n'].map(col);
     const hour = 'hour' in columns ? col('hour') : undefined;
+    // Numeric bins as one row of arrays per (partition, feature) (GROUPED_LIST_COLUMNS), when present.
+    const [fineBins, psiBins, binCounts] = ['fine_bins', 'bins', 'bin_counts'].map((name) => (name in columns ? lazy(name) : undefined));
     const rowAt = (i: number) => Object.fromEntries(Object.entries(columns).map(([k, v]) => [k, v[i]]));
     const fail = (i: number, why: string): never => {
       throw new Error(`profile row ${JSON.stringify(rowAt(i), replacer)}: ${why}`);
@@ -197,6 +199,28 @@ export function groupedProfileAccumulator(reference: DatasetProfile, options: Gr
       }
       const t = targets[p.target];
       const kind = String(part[i]);
+      if (kind === 'numeric' && fineBins && binCounts && !isNull(fineBins()[i])) {
+        const name = String(feature[i]);
+        const index = numericIndex.get(name);
+        if (index === undefined) return fail(i, `feature ${JSON.stringify(name)} is not a numeric feature of the reference`);
+        const s = t.features[index] as NumericSum;
+        const fbs = listAt(fineBins(), i, 'fine_bins', fail);
+        const counts = listAt(binCounts(), i, 'bin_counts', fail);
+        const map = psiOfFine[index];
+        const bs = map ? null : listAt((psiBins ?? fail(i, 'no column "bins"'))(), i, 'bins', fail);
+        if (counts.length !== fbs.length || (bs !== null && bs.length !== fbs.length)) fail(i, 'the bin arrays differ in length');
+        for (let j = 0; j < fbs.length; j++) {
+          const fb = fbs[j];
+          const b = map ? (fb >= 0 && fb < map.length ? map[fb] : -1) : (bs as number[])[j];
+          const c = counts[j];
+          if (!Number.isSafeInteger(c) || !Number.isInteger(fb) || !Number.isInteger(b) || b < 0 || b >= s.counts.length || fb < 0 || fb >= s.fineCounts.length) {
+            fail(i, `bin ${b} / fine bin ${fb} (count ${c}) is outside the reference's bins of feature ${JSON.stringify(name)}`);
+          }
+          s.counts[b] += c;
+          s.fineCounts[fb] += c;
+        }
+        continue;
+      }
       const count = intAt(n, i, 'n');
       if (kind === 'rows') {
         p.rows += count;
@@ -308,6 +332,29 @@ export function groupedProfileAccumulator(reference: DatasetProfile, options: Gr
   }
 
   return { add, result };
+}
+
+/**
+ * An array cell as numbers: a DuckDB list (`DuckDBListValue`, its `items`), a JS array (row objects)
+ * or Athena's text form `[1, 2, 3]`; elements may be bigints or numeric strings.
+ */
+function listAt(column: readonly unknown[], i: number, name: string, fail: (i: number, why: string) => never): number[] {
+  const v = column[i];
+  const items: readonly unknown[] | null = Array.isArray(v)
+    ? v
+    : typeof v === 'string'
+      ? v.replace(/^\s*\[|\]\s*$/g, '').split(',').filter((x) => x.trim() !== '')
+      : v !== null && typeof v === 'object' && Array.isArray((v as { items?: unknown }).items)
+        ? (v as { items: unknown[] }).items
+        : null;
+  if (items === null) return fail(i, `column ${name} is not an array`);
+  const out = new Array<number>(items.length);
+  for (let j = 0; j < items.length; j++) {
+    const x = Number(items[j]);
+    if (!Number.isFinite(x)) fail(i, `column ${name} holds ${String(items[j])}, not a number`);
+    out[j] = x;
+  }
+  return out;
 }
 
 function compareText(a: string, b: string): number {

@@ -92,6 +92,14 @@ export const PARTITIONED_PROFILE_RESULT_COLUMNS = ['dt', 'hour', ...PROFILE_RESU
 /** The columns of the daily variant (`groupBy: 'day'`): the day, then the profile columns. */
 export const DAILY_PROFILE_RESULT_COLUMNS = ['dt', ...PROFILE_RESULT_COLUMNS] as const;
 
+/**
+ * The grouped variants end with three array columns: a numeric feature's bins come as ONE row per
+ * (partition, feature) with bin, fine_bin and n NULL/total and, in fine-bin order, its non-empty
+ * fine bins (`fine_bins`), their PSI bins (`bins`; NULL with `fineBinsOnly`) and their counts
+ * (`bin_counts`). Every other row has them NULL.
+ */
+export const GROUPED_LIST_COLUMNS = ['fine_bins', 'bins', 'bin_counts'] as const;
+
 /** Rows of the reference-bins table for one reference profile (write them once when the reference is fitted). */
 export function referenceBinRows(reference: DatasetProfile): ReferenceBinRow[] {
   const rows: ReferenceBinRow[] = [];
@@ -178,8 +186,12 @@ function groupedNumericBins(partOfValue: string, partOfCounts: string, fineOnly:
   // Joined and grouped on the feature's number, not its name: hashing and comparing an integer
   // instead of a string for every value (~10% of the query's CPU at 15 million values); the names
   // come back by a join of the (few) groups with the feature keys.
-  return `SELECT ${partOfCounts}'numeric', k.feature, ${fineOnly ? NULLS.bigint : 'c.bin'}, c.fine_bin, ${NULLS.varchar}, c.n, ${NULLS.bigint},
-  ${NULLS.double}, ${NULLS.double}, ${NULLS.double}, ${NULLS.double}
+  // Each (partition, feature)'s bins come back as one row of arrays (GROUPED_LIST_COLUMNS), not a
+  // row per bin: ~1,500 rows instead of 1.3 million for a backtest of 100 days of 15 features.
+  const order = `ORDER BY c.fine_bin${fineOnly ? '' : ', c.bin'}`;
+  return `SELECT ${partOfCounts}'numeric', k.feature, ${NULLS.bigint}, ${NULLS.bigint}, ${NULLS.varchar}, SUM(c.n), ${NULLS.bigint},
+  ${NULLS.double}, ${NULLS.double}, ${NULLS.double}, ${NULLS.double},
+  array_agg(c.fine_bin ${order}), ${fineOnly ? 'NULL' : `array_agg(c.bin ${order})`}, array_agg(c.n ${order})
 FROM (
   SELECT ${partOfValue}v.fid, ${fineOnly ? '' : 'b.bin, '}b.fine_bin, COUNT(*) AS n
   FROM clean_values v
@@ -187,7 +199,8 @@ FROM (
   WHERE v.part = 'numeric'
   GROUP BY ${partOfValue}v.fid, ${fineOnly ? '' : 'b.bin, '}b.fine_bin
 ) AS c
-JOIN feature_keys k ON k.fid = c.fid`;
+JOIN feature_keys k ON k.fid = c.fid
+GROUP BY ${partOfCounts}k.feature`;
 }
 
 /**
@@ -235,6 +248,8 @@ export function profileQuery(input: ProfileQueryInput): string {
   const by = part;
   // Fine bins only: the PSI bin is derived from the fine bin by the parser (PSI edges ⊂ fine edges).
   const fineOnly = input.fineBinsOnly === true;
+  // The grouped variants' list columns, NULL outside their numeric bin rows.
+  const noLists = g ? ', NULL, NULL, NULL' : '';
 
   const sql = `-- driftwatch ${g ? `profile per ${input.groupBy}` : 'hourly profile'}: model ${spec.modelId}, ${scope.comment}
 WITH ${g ? `feature_keys AS (
@@ -279,11 +294,11 @@ binned AS (
 )
 SELECT ${part}'rows' AS part, ${NULLS.varchar} AS feature, ${NULLS.bigint} AS bin, ${NULLS.bigint} AS fine_bin,
   ${NULLS.varchar} AS category, COUNT(*) AS n, ${NULLS.bigint} AS missing, ${NULLS.double} AS total,
-  ${NULLS.double} AS total_squares, ${NULLS.double} AS low, ${NULLS.double} AS high
+  ${NULLS.double} AS total_squares, ${NULLS.double} AS low, ${NULLS.double} AS high${g ? ',\n  NULL AS fine_bins, NULL AS bins, NULL AS bin_counts' : ''}
 FROM hour_rows${g ? `\nGROUP BY ${groups.map((c) => `"${c}"`).join(', ')}` : ''}
 UNION ALL
 SELECT ${part}part, feature, ${NULLS.bigint}, ${NULLS.bigint}, ${NULLS.varchar},
-  COUNT(x) + COUNT(category), COUNT(*) - COUNT(x) - COUNT(category), SUM(x), SUM(x * x), MIN(x), MAX(x)
+  COUNT(x) + COUNT(category), COUNT(*) - COUNT(x) - COUNT(category), SUM(x), SUM(x * x), MIN(x), MAX(x)${noLists}
 FROM clean_values
 GROUP BY ${by}part, feature
 UNION ALL
@@ -294,14 +309,14 @@ WHERE is_value = 1
 GROUP BY feature, bin, fine_bin`}
 UNION ALL
 SELECT ${partOf('v')}'categorical', v.feature, COALESCE(c.position, -1), ${NULLS.bigint}, ${NULLS.varchar}, COUNT(*), ${NULLS.bigint},
-  ${NULLS.double}, ${NULLS.double}, ${NULLS.double}, ${NULLS.double}
+  ${NULLS.double}, ${NULLS.double}, ${NULLS.double}, ${NULLS.double}${noLists}
 FROM clean_values v
 LEFT JOIN reference_bins c ON c.bin_set = 'category' AND c.feature = v.feature AND c.category = v.category
 WHERE v.part = 'categorical' AND v.category IS NOT NULL
 GROUP BY ${partOf('v')}v.feature, COALESCE(c.position, -1)
 UNION ALL
 SELECT ${part}'predicted_label', feature, ${NULLS.bigint}, ${NULLS.bigint}, category, COUNT(*), ${NULLS.bigint},
-  ${NULLS.double}, ${NULLS.double}, ${NULLS.double}, ${NULLS.double}
+  ${NULLS.double}, ${NULLS.double}, ${NULLS.double}, ${NULLS.double}${noLists}
 FROM clean_values
 WHERE part = 'predicted_label' AND category IS NOT NULL
 GROUP BY ${by}feature, category

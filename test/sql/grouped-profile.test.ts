@@ -106,6 +106,16 @@ describe('profileQuery grouped by hour and by day on DuckDB', () => {
     expect(euribor.counts[0]).toBe(HOURS.length * PER_HOUR);
   });
 
+  it('reads the bin arrays as Athena returns them too (text like [0, 3, 7])', async () => {
+    const rows = await engine.query(grouped({ groupBy: 'day' }));
+    const athena = rows.map((r) =>
+      Object.fromEntries(Object.entries(r).map(([k, v]) => [k, Array.isArray(v) ? `[${v.map(String).join(', ')}]` : v === null || v === undefined ? v : String(v)])),
+    );
+    expect(athena.some((r) => typeof r.fine_bins === 'string')).toBe(true);
+    const fromText = parsePartitionedProfileRows(athena, reference);
+    parsePartitionedProfileRows(rows, reference).forEach((p, i) => expectSameProfile(fromText[i].profile, p.profile));
+  });
+
   it('adds partitions straight into their window\'s profile, keeping each hour\'s prediction aggregates', async () => {
     const acc = groupedProfileAccumulator(reference, { targets: 1, targetOf: () => 0, positiveLabel: 'yes', fineBinsOnly: true });
     await engine.queryChunks(grouped({ groupBy: 'hour', fineBinsOnly: true }), acc.add);
