@@ -221,6 +221,24 @@ export function groupedProfileAccumulator(reference: DatasetProfile, options: Gr
         }
         continue;
       }
+      if (kind === 'categorical' && psiBins && binCounts && !isNull(psiBins()[i])) {
+        const name = String(feature[i]);
+        const index = categoricalIndex.get(name);
+        if (index === undefined) return fail(i, `feature ${JSON.stringify(name)} is not a categorical feature of the reference`);
+        const s = t.features[index] as CategoricalSum;
+        const positions = listAt(psiBins(), i, 'bins', fail);
+        const counts = listAt(binCounts(), i, 'bin_counts', fail);
+        if (counts.length !== positions.length) fail(i, 'the bin arrays differ in length');
+        for (let j = 0; j < positions.length; j++) {
+          const b = positions[j];
+          const c = counts[j];
+          if (!Number.isSafeInteger(c)) fail(i, `count ${c} of category #${b} is not an integer`);
+          if (b === -1) s.other += c;
+          else if (Number.isInteger(b) && b >= 0 && b < s.counts.length) s.counts[b] += c;
+          else fail(i, `category #${b} is not a reference category of feature ${JSON.stringify(name)}`);
+        }
+        continue;
+      }
       const count = intAt(n, i, 'n');
       if (kind === 'rows') {
         p.rows += count;

@@ -94,9 +94,12 @@ export const DAILY_PROFILE_RESULT_COLUMNS = ['dt', ...PROFILE_RESULT_COLUMNS] as
 
 /**
  * The grouped variants end with three array columns: a numeric feature's bins come as ONE row per
- * (partition, feature) with bin, fine_bin and n NULL/total and, in fine-bin order, its non-empty
+ * (partition, feature) with bin and fine_bin NULL, n the total and, in fine-bin order, its non-empty
  * fine bins (`fine_bins`), their PSI bins (`bins`; NULL with `fineBinsOnly`) and their counts
- * (`bin_counts`). Every other row has them NULL.
+ * (`bin_counts`). A categorical feature's counts likewise, with its category positions (-1 = other)
+ * in `bins` and `fine_bins` NULL. Every other row has them NULL. Positions are INTEGER and counts
+ * DOUBLE (exact below 2^53): DuckDB hands both to JavaScript as plain numbers, where BIGINT
+ * elements would each become a BigInt.
  */
 export const GROUPED_LIST_COLUMNS = ['fine_bins', 'bins', 'bin_counts'] as const;
 
@@ -191,7 +194,7 @@ function groupedNumericBins(partOfValue: string, partOfCounts: string, fineOnly:
   const order = `ORDER BY c.fine_bin${fineOnly ? '' : ', c.bin'}`;
   return `SELECT ${partOfCounts}'numeric', k.feature, ${NULLS.bigint}, ${NULLS.bigint}, ${NULLS.varchar}, SUM(c.n), ${NULLS.bigint},
   ${NULLS.double}, ${NULLS.double}, ${NULLS.double}, ${NULLS.double},
-  array_agg(c.fine_bin ${order}), ${fineOnly ? 'NULL' : `array_agg(c.bin ${order})`}, array_agg(c.n ${order})
+  array_agg(CAST(c.fine_bin AS INTEGER) ${order}), ${fineOnly ? 'NULL' : `array_agg(CAST(c.bin AS INTEGER) ${order})`}, array_agg(CAST(c.n AS DOUBLE) ${order})
 FROM (
   SELECT ${partOfValue}v.fid, ${fineOnly ? '' : 'b.bin, '}b.fine_bin, COUNT(*) AS n
   FROM clean_values v
@@ -201,6 +204,21 @@ FROM (
 ) AS c
 JOIN feature_keys k ON k.fid = c.fid
 GROUP BY ${partOfCounts}k.feature`;
+}
+
+/** As the hourly query's category counts, as one row of arrays per (partition, feature): `bins` holds the category positions (-1 = other). */
+function groupedCategoryBins(partOfValue: string, partOfCounts: string): string {
+  return `SELECT ${partOfCounts}'categorical', c.feature, ${NULLS.bigint}, ${NULLS.bigint}, ${NULLS.varchar}, SUM(c.n), ${NULLS.bigint},
+  ${NULLS.double}, ${NULLS.double}, ${NULLS.double}, ${NULLS.double},
+  NULL, array_agg(CAST(c.position AS INTEGER) ORDER BY c.position), array_agg(CAST(c.n AS DOUBLE) ORDER BY c.position)
+FROM (
+  SELECT ${partOfValue}v.feature, COALESCE(r.position, -1) AS position, COUNT(*) AS n
+  FROM clean_values v
+  LEFT JOIN reference_bins r ON r.bin_set = 'category' AND r.feature = v.feature AND r.category = v.category
+  WHERE v.part = 'categorical' AND v.category IS NOT NULL
+  GROUP BY ${partOfValue}v.feature, COALESCE(r.position, -1)
+) AS c
+GROUP BY ${partOfCounts}c.feature`;
 }
 
 /**
@@ -308,12 +326,12 @@ FROM binned
 WHERE is_value = 1
 GROUP BY feature, bin, fine_bin`}
 UNION ALL
-SELECT ${partOf('v')}'categorical', v.feature, COALESCE(c.position, -1), ${NULLS.bigint}, ${NULLS.varchar}, COUNT(*), ${NULLS.bigint},
-  ${NULLS.double}, ${NULLS.double}, ${NULLS.double}, ${NULLS.double}${noLists}
+${g ? groupedCategoryBins(partOf('v'), partOf('c')) : `SELECT 'categorical', v.feature, COALESCE(c.position, -1), ${NULLS.bigint}, ${NULLS.varchar}, COUNT(*), ${NULLS.bigint},
+  ${NULLS.double}, ${NULLS.double}, ${NULLS.double}, ${NULLS.double}
 FROM clean_values v
 LEFT JOIN reference_bins c ON c.bin_set = 'category' AND c.feature = v.feature AND c.category = v.category
 WHERE v.part = 'categorical' AND v.category IS NOT NULL
-GROUP BY ${partOf('v')}v.feature, COALESCE(c.position, -1)
+GROUP BY v.feature, COALESCE(c.position, -1)`}
 UNION ALL
 SELECT ${part}'predicted_label', feature, ${NULLS.bigint}, ${NULLS.bigint}, category, COUNT(*), ${NULLS.bigint},
   ${NULLS.double}, ${NULLS.double}, ${NULLS.double}, ${NULLS.double}${noLists}
