@@ -12,17 +12,7 @@ export const BENCH_DIR = path.join(ROOT, '.bench');
 export const BIN = path.join(ROOT, 'bin/driftwatch.js');
 const TIME = '/usr/bin/time';
 
-/** mulberry32: a small seeded PRNG, so the cached files are the same on every machine. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { prng } from '../support/random';
 
 /** A standard normal draw (Box–Muller, one of the pair). */
 export function normal(random: () => number): number {

@@ -13,19 +13,10 @@ import {
 import { sliceRows } from '../../lambda/core/dataset';
 import { BANK_FEATURES } from '../../lambda/demo';
 
+import { prng } from '../support/random';
+
 const BANK = path.join(__dirname, '../../../shared/datasets/bank-additional-full.csv');
 
-/** mulberry32, so the synthetic data are the same on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const numeric = (name: string, values: number[]): NumericColumn => ({ kind: 'numeric', name, values: Float64Array.from(values) });
 const categorical = (name: string, values: (string | null)[]): CategoricalColumn => {

@@ -2,6 +2,7 @@
  * The hourly profile SQL, run on DuckDB over Parquet files in the Firehose layout, must give exactly the
  * profile the core computes in memory from the same rows (`observeDatasetProfile`).
  */
+import { lcg } from '../support/random';
 import { observeDatasetProfile } from '../../lambda/core/profile';
 import { ModelRecordSpec, predictionColumns } from '../../lambda/core/schema/record-schema';
 import type { DatasetProfile, NumericFeatureProfile } from '../../lambda/core/types';
@@ -39,12 +40,6 @@ function record(i: number, hour: string, values: Partial<Record<string, unknown>
     revenue: 10,
     ...values,
   };
-}
-
-// Deterministic pseudo-random numbers (no Math.random in tests).
-function lcg(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
 }
 
 const rand = lcg(7);

@@ -1,15 +1,8 @@
 import { compareDatasets, compareProfiles } from '../../../lambda/core/compare';
 import { fitDatasetProfile, observeDatasetProfile } from '../../../lambda/core/profile';
+import { lcg } from '../../support/random';
 import type { CategoricalColumn, Dataset, NumericColumn } from '../../../lambda/core/types';
 
-/** Deterministic pseudo-random numbers (LCG) so the tests need no fixtures. */
-function lcg(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return state / 2 ** 32;
-  };
-}
 const numeric = (name: string, values: number[]): NumericColumn => ({ kind: 'numeric', name, values: Float64Array.from(values) });
 function categorical(name: string, values: (string | null)[]): CategoricalColumn {
   const dictionary: string[] = [];
