@@ -5,6 +5,7 @@
 export { fitNumericProfile, observeNumericProfile, profileStd } from './numeric';
 export { fitCategoricalProfile, observeCategoricalProfile } from './categorical';
 export { mergeProfiles } from './merge';
+export { subtractProfiles, subtractDatasetProfiles } from './subtract';
 export { fitDatasetProfile, observeDatasetProfile, mergeDatasetProfiles, type FitProfileOptions } from './dataset';
 export { parseDatasetProfile } from './parse';
 export { ksFromBins, wassersteinFromBins, type BoundedEstimate, type Range } from './fine-bins';
