@@ -92,8 +92,13 @@ export interface DriftSummary {
   readonly status: Status;
   /** Names of features whose status is not ok, in impact order. */
   readonly drifted: readonly string[];
-  /** Importance share of drifted features (warning or critical). */
+  /**
+   * Share of drifted features (warning or critical): of the configured importance, or, without
+   * importances, of the evidence weights (each group in `redundant` counting once).
+   */
   readonly driftedImportance: number;
+  /** Groups of features that re-encode one fact in the reference and counted once (only when they changed the weights). */
+  readonly redundant?: readonly (readonly string[])[];
 }
 
 export interface DriftReport {
@@ -151,4 +156,6 @@ export interface DatasetProfile {
   readonly format: typeof PROFILE_FORMAT;
   readonly rowCount: number;
   readonly features: readonly FeatureProfile[];
+  /** Reference profiles only: groups of features that re-encode one fact (`redundantGroups`), left out when none. */
+  readonly redundant?: readonly (readonly string[])[];
 }

@@ -1,6 +1,6 @@
 import { PSI_BINS } from '../defaults';
 import { histogramSorted, jensenShannon, lInfinity, normalizedWassersteinSorted, psi, quantileEdges, sortedNonMissing } from '../drift';
-import { importanceShares } from '../severity';
+import { importanceShares, redundantGroups } from '../severity';
 import { chiSquaredHomogeneity, ksPValue, ksStatisticSorted } from '../stats';
 import type { CategoricalColumn, Column, Dataset, DriftReport, FeatureSpec, NumericColumn } from '../types';
 import { assembleFeature, type FeatureMeasures } from './assemble';
@@ -10,6 +10,11 @@ import { buildReport } from './report';
 export interface CompareOptions {
   /** Per-feature kind, importance and thresholds, keyed by column name. */
   readonly features?: Readonly<Record<string, FeatureSpec>>;
+  /**
+   * Groups of features that re-encode one fact, counted once by the dataset status when no
+   * importances are configured. @default found on the reference (`redundantGroups`); `[]` turns it off
+   */
+  readonly redundant?: readonly (readonly string[])[];
 }
 
 /**
@@ -43,7 +48,8 @@ export function compareDatasets(reference: Dataset, current: Dataset, options: C
         : measureCategorical(column, other as CategoricalColumn);
     return assembleFeature(measures, specs[column.name], shares.get(column.name) as number, shares.configured);
   });
-  return buildReport(features, reference.rowCount, current.rowCount);
+  const redundant = options.redundant ?? redundantGroups(reference);
+  return buildReport(features, reference.rowCount, current.rowCount, { importanceConfigured: shares.configured, redundant });
 }
 
 const rate = (missing: number, total: number) => (total === 0 ? 0 : missing / total);

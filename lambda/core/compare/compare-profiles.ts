@@ -20,7 +20,8 @@ export function compareProfiles(reference: DatasetProfile, current: DatasetProfi
     if (!cur) throw new Error(`feature ${JSON.stringify(ref.name)} is in the reference profile but not in the current one`);
     return assembleFeature(measureProfiles(ref, cur), specs[ref.name], shares.get(ref.name) as number, shares.configured);
   });
-  return buildReport(features, reference.rowCount, current.rowCount);
+  const redundant = options.redundant ?? reference.redundant ?? [];
+  return buildReport(features, reference.rowCount, current.rowCount, { importanceConfigured: shares.configured, redundant });
 }
 
 function measureProfiles(ref: FeatureProfile, cur: FeatureProfile): FeatureMeasures {

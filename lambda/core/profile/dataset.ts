@@ -1,6 +1,7 @@
 import { MAX_CATEGORIES } from '../defaults';
 import { PROFILE_FORMAT, type Column, type Dataset, type DatasetProfile, type FeatureProfile } from '../types';
 import { fitCategoricalProfile, observeCategoricalProfile } from './categorical';
+import { redundantGroups } from '../severity/redundancy';
 import { mergeProfiles } from './merge';
 import { fitNumericProfile, observeNumericProfile } from './numeric';
 
@@ -9,7 +10,7 @@ export interface FitProfileOptions {
   readonly maxCategories?: number;
 }
 
-/** Fits the reference profile of every column of a dataset (in column order). */
+/** Fits the reference profile of every column of a dataset (in column order), with its groups of re-encoded features. */
 export function fitDatasetProfile(dataset: Dataset, options: FitProfileOptions = {}): DatasetProfile {
   const maxCategories = options.maxCategories ?? MAX_CATEGORIES;
   const features = dataset.columns.map((column): FeatureProfile => {
@@ -18,7 +19,8 @@ export function fitDatasetProfile(dataset: Dataset, options: FitProfileOptions =
       ? fitNumericProfile(column.name, column.values)
       : fitCategoricalProfile(column.name, column, maxCategories);
   });
-  return { format: PROFILE_FORMAT, rowCount: dataset.rowCount, features };
+  const redundant = redundantGroups(dataset);
+  return { format: PROFILE_FORMAT, rowCount: dataset.rowCount, features, ...(redundant.length > 0 ? { redundant } : {}) };
 }
 
 /**

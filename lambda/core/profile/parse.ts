@@ -71,8 +71,15 @@ const datasetProfile = z
     format: z.literal(PROFILE_FORMAT),
     rowCount: count,
     features: z.array(z.discriminatedUnion('kind', [numericProfile, categoricalProfile])),
+    redundant: z.array(z.array(z.string()).min(2)).optional(),
   })
   .superRefine((d, ctx) => {
+    const names = new Set(d.features.map((f) => f.name));
+    d.redundant?.forEach((group, g) =>
+      group.forEach((name, i) => {
+        if (!names.has(name)) ctx.addIssue({ code: 'custom', path: ['redundant', g, i], message: `${JSON.stringify(name)} is not a feature of the profile` });
+      }),
+    );
     const seen = new Set<string>();
     d.features.forEach((f, i) => {
       if (seen.has(f.name)) ctx.addIssue({ code: 'custom', path: ['features', i, 'name'], message: `feature ${JSON.stringify(f.name)} is repeated` });

@@ -3,5 +3,7 @@ export type { ImportanceShares } from './importance';
 export { featureStatus, resolveThresholds } from './feature-status';
 export type { DriftSignals, FeatureVerdict, ResolvedThresholds } from './feature-status';
 export { datasetStatus, byImpact, CRITICAL_IMPORTANCE_CRITICAL, DRIFTED_IMPORTANCE_CRITICAL } from './dataset-status';
-export type { RankedFeature } from './dataset-status';
+export type { DatasetStatusOptions, RankedFeature } from './dataset-status';
+export { evidenceWeights, redundantGroups, REDUNDANCY_MAX_ROWS, REDUNDANCY_MIN_SYMMETRIC_UNCERTAINTY } from './redundancy';
+export type { RedundancyOptions } from './redundancy';
 export { worst, severityRank } from './status';

@@ -1,0 +1,146 @@
+import { PSI_BINS } from '../defaults';
+import { binIndex, quantileEdges, sortedNonMissing } from '../drift';
+import type { Column, Dataset } from '../types';
+
+/** Symmetric uncertainty at or above which two features count as re-encodings of each other. */
+export const REDUNDANCY_MIN_SYMMETRIC_UNCERTAINTY = 0.95;
+/** Rows the redundancy check reads at most (an even stride over the reference): enough to see a one-to-one mapping. */
+export const REDUNDANCY_MAX_ROWS = 10_000;
+
+export interface RedundancyOptions {
+  /** @default REDUNDANCY_MIN_SYMMETRIC_UNCERTAINTY */
+  readonly minSymmetricUncertainty?: number;
+  /** @default REDUNDANCY_MAX_ROWS */
+  readonly maxRows?: number;
+}
+
+/**
+ * Groups of features that are (near) one-to-one re-encodings of each other in the reference: the
+ * same fact stored in several columns, such as a month and the monthly indicators looked up from
+ * it, or `x` and `log(x)`. Drift in one of them is drift in all of them by construction, so when no
+ * importances are configured the dataset-level status counts each group once (see `datasetStatus`),
+ * instead of letting the number of encodings of one fact decide whether the model is in doubt.
+ *
+ * Two features are linked when their symmetric uncertainty, 2·I(X;Y) / (H(X) + H(Y)) — the measure
+ * the FCBF feature-selection method uses for redundancy — is at least 0.95 on the reference. Numeric
+ * values are read as their decile bin (PSI's bins, on the sampled rows), categories as themselves, missing as a value
+ * of its own. A feature constant in the reference carries no information there and is never grouped.
+ * Groups are the connected components of the links; only groups of two or more are returned, in
+ * feature order.
+ *
+ * @example
+ * redundantGroups(bankReference) // [['month', 'emp.var.rate', 'cons.price.idx', 'cons.conf.idx', 'nr.employed']]
+ */
+export function redundantGroups(reference: Dataset, options: RedundancyOptions = {}): string[][] {
+  const minSu = options.minSymmetricUncertainty ?? REDUNDANCY_MIN_SYMMETRIC_UNCERTAINTY;
+  const maxRows = options.maxRows ?? REDUNDANCY_MAX_ROWS;
+  if (!(minSu > 0 && minSu <= 1)) throw new Error(`minSymmetricUncertainty must be in (0, 1], got ${minSu}`);
+  if (!Number.isInteger(maxRows) || maxRows < 2) throw new Error(`maxRows must be an integer >= 2, got ${maxRows}`);
+  const rows = sampleRows(reference.rowCount, maxRows);
+  const codes = reference.columns.map((c) => codesOf(c, rows));
+  const entropies = codes.map((c) => entropy(c.values, c.levels));
+
+  const parent = reference.columns.map((_, i) => i);
+  const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i])));
+  // SU ≤ 2·min(H)/(H(X)+H(Y)), so pairs whose entropies differ too much cannot reach the bound:
+  // compare only neighbours in entropy order while that ratio allows it.
+  const order = entropies.map((_, i) => i).filter((i) => entropies[i] > 0).sort((a, b) => entropies[a] - entropies[b]);
+  const minRatio = minSu / (2 - minSu);
+  for (let a = 0; a < order.length; a++) {
+    for (let b = a + 1; b < order.length; b++) {
+      const i = order[a];
+      const j = order[b];
+      if (entropies[i] < minRatio * entropies[j]) break;
+      const hx = entropies[i];
+      const hy = entropies[j];
+      const mutual = hx + hy - jointEntropy(codes[i], codes[j]);
+      if ((2 * mutual) / (hx + hy) >= minSu - 1e-12) parent[find(j)] = find(i);
+    }
+  }
+  const groups = new Map<number, string[]>();
+  reference.columns.forEach((c, i) => {
+    if (entropies[i] === 0) return;
+    const root = find(i);
+    groups.set(root, [...(groups.get(root) ?? []), c.name]);
+  });
+  return [...groups.values()].filter((g) => g.length > 1);
+}
+
+/** Row numbers to read: all of them, or an even stride over the reference. */
+function sampleRows(rowCount: number, maxRows: number): Int32Array {
+  const n = Math.min(rowCount, maxRows);
+  const rows = new Int32Array(n);
+  for (let k = 0; k < n; k++) rows[k] = Math.floor((k * rowCount) / n);
+  return rows;
+}
+
+interface Codes {
+  /** 0..levels-1 per sampled row. */
+  readonly values: Int32Array;
+  readonly levels: number;
+}
+
+function codesOf(column: Column, rows: Int32Array): Codes {
+  const values = new Int32Array(rows.length);
+  if (column.kind === 'categorical') {
+    // Missing (-1) becomes level 0, category k level k + 1.
+    for (let r = 0; r < rows.length; r++) values[r] = column.codes[rows[r]] + 1;
+    return { values, levels: column.dictionary.length + 1 };
+  }
+  // Deciles of the sampled rows (not of the whole column: no second full sort of a large reference).
+  const sampled = new Float64Array(rows.length);
+  for (let r = 0; r < rows.length; r++) sampled[r] = column.values[rows[r]];
+  const present = sortedNonMissing(sampled);
+  const edges = present.length > 0 ? quantileEdges(present, PSI_BINS) : [];
+  for (let r = 0; r < rows.length; r++) {
+    const v = column.values[rows[r]];
+    values[r] = v !== v ? 0 : binIndex(v, edges) + 1;
+  }
+  return { values, levels: edges.length + 2 };
+}
+
+function entropyOfCounts(counts: Iterable<number>, total: number): number {
+  let h = 0;
+  for (const n of counts) {
+    if (n > 0) h -= (n / total) * Math.log(n / total);
+  }
+  return h;
+}
+
+function entropy(values: Int32Array, levels: number): number {
+  const counts = new Float64Array(levels);
+  for (const v of values) counts[v]++;
+  return entropyOfCounts(counts, values.length);
+}
+
+function jointEntropy(x: Codes, y: Codes): number {
+  const n = x.values.length;
+  if (x.levels * y.levels <= 1 << 20) {
+    const counts = new Float64Array(x.levels * y.levels);
+    for (let r = 0; r < n; r++) counts[x.values[r] * y.levels + y.values[r]]++;
+    return entropyOfCounts(counts, n);
+  }
+  const counts = new Map<number, number>();
+  for (let r = 0; r < n; r++) {
+    const key = x.values[r] * y.levels + y.values[r];
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return entropyOfCounts(counts.values(), n);
+}
+
+/**
+ * Dataset-level evidence weights when no importances are configured: every group of re-encodings
+ * (and every other feature) weighs the same, split equally among a group's members. Sums to 1.
+ *
+ * @example evidenceWeights(['a', 'b', 'c'], [['b', 'c']]) // Map { a => 0.5, b => 0.25, c => 0.25 }
+ */
+export function evidenceWeights(names: readonly string[], groups: readonly (readonly string[])[]): Map<string, number> {
+  const groupOf = new Map<string, readonly string[]>();
+  for (const g of groups) for (const name of g) if (names.includes(name)) groupOf.set(name, g);
+  const sizeOf = (name: string) => {
+    const g = groupOf.get(name);
+    return g ? g.filter((n) => names.includes(n)).length : 1;
+  };
+  const units = names.reduce((sum, name) => sum + 1 / sizeOf(name), 0);
+  return new Map(names.map((name) => [name, 1 / sizeOf(name) / units]));
+}
