@@ -7,3 +7,5 @@ export type { CalibrationOptions, CalibrationRefusal, CalibrationResult, MetricW
 export { ratioToBaseline, statusFor } from './ratio';
 export { CALIBRATION_FORMAT } from './types';
 export type { Calibration } from './types';
+export { driftBands, bandThresholds, referenceWindowReports, DRIFT_BAND_DEFAULTS } from './drift-bands';
+export type { BandStats, DriftBandOptions, DriftBands, FeatureBand } from './drift-bands';

@@ -1,0 +1,197 @@
+/**
+ * Drift thresholds calibrated on the reference itself ("drift bands").
+ *
+ * Why: fixed thresholds (PSI 0.2 / 0.25, effect size 0.1 / 0.2) assume a feature is stationary.
+ * A feature that naturally moves from one window to the next (a weekly electricity price, a
+ * seasonal demand) then alarms every window, and an alert that always fires is ignored. The
+ * reference already shows how much such a feature moves between windows of the monitoring size, so
+ * its thresholds can be set from that.
+ *
+ * How, following NannyML's documented default (`StandardDeviationThreshold`: thresholds from the
+ * drift metric computed on chunks of the reference, mean ± 3 × np.std, population std with ddof 0;
+ * NannyML calls 6 chunks the "absolute minimum"):
+ * - the reference is cut into contiguous windows of the monitoring window's size (the caller
+ *   observes each one against the reference profile);
+ * - each window is measured against the rest of the reference (leave-one-out,
+ *   `subtractDatasetProfiles`): a production window is out of sample, so a window compared with a
+ *   reference that contains it would look closer than it is and the band would be too narrow;
+ * - per feature, the mean and population std of the PSI and of the effect size (KS statistic for
+ *   numeric features, Jensen–Shannon distance for categorical ones) over those windows;
+ * - warning at mean + 2σ and critical at mean + 3σ: the classic control-chart warning and action
+ *   limits (3σ is NannyML's default);
+ * - raise-only: a feature never gets thresholds below the default / configured ones, so a quiet
+ *   reference (σ ≈ 0) cannot make a stationary feature more sensitive than it is today.
+ *
+ * @example
+ * const windows = weeks.map((w) => observeDatasetProfile(w, reference));   // weeks of the reference
+ * const bands = driftBands(referenceWindowReports(reference, windows));
+ * if (bands.ok) {
+ *   const price = bands.features.find((f) => f.name === 'price')!;
+ *   const thresholds = bandThresholds(price, resolveThresholds('price'), bands);
+ *   compareProfiles(reference, thisWeek, { features: { price: { thresholds } } });
+ * } else console.warn(bands.reason);
+ */
+import { compareProfiles, type CompareOptions } from '../compare';
+import { subtractDatasetProfiles } from '../profile';
+import type { ResolvedThresholds } from '../severity';
+import type { DatasetProfile, DriftReport, FeatureDrift } from '../types';
+
+export const DRIFT_BAND_DEFAULTS = { multiplier: 3, warningMultiplier: 2, minWindows: 6 } as const;
+
+export interface DriftBandOptions {
+  /** Standard deviations above the mean for the critical thresholds. @default 3 (NannyML's default) */
+  readonly multiplier?: number;
+  /** Standard deviations above the mean for the warning thresholds. @default 2 */
+  readonly warningMultiplier?: number;
+  /** Reference windows needed to calibrate; fewer keep the default thresholds. @default 6 (NannyML's minimum) */
+  readonly minWindows?: number;
+}
+
+/** Mean and population standard deviation (ddof 0) of a drift measure over the reference's windows. */
+export interface BandStats {
+  readonly mean: number;
+  readonly std: number;
+}
+
+/** One feature's band: what the reference's own windows show. */
+export interface FeatureBand {
+  readonly name: string;
+  /** PSI over the windows; null when no window had a PSI. */
+  readonly psi: BandStats | null;
+  /** KS statistic (numeric) or Jensen–Shannon distance (categorical) over the windows; null when none had one. */
+  readonly effect: BandStats | null;
+}
+
+export type DriftBands =
+  | {
+      readonly ok: true;
+      readonly windows: number;
+      readonly multiplier: number;
+      readonly warningMultiplier: number;
+      readonly features: readonly FeatureBand[];
+    }
+  | { readonly ok: false; readonly windows: number; readonly reason: string };
+
+/**
+ * Measures each reference window against the rest of the reference (leave-one-out:
+ * `compareProfiles(subtractDatasetProfiles(reference, w), w)`), as a production window of the same
+ * size is measured against the reference. Each window must have been observed against `reference`
+ * and be part of it (else `subtractDatasetProfiles` throws naming the feature and bin).
+ *
+ * @example referenceWindowReports(reference, weeks.map((w) => observeDatasetProfile(w, reference)))
+ */
+export function referenceWindowReports(
+  reference: DatasetProfile,
+  windows: readonly DatasetProfile[],
+  options: CompareOptions = {},
+): DriftReport[] {
+  return windows.map((window) => compareProfiles(subtractDatasetProfiles(reference, window), window, options));
+}
+
+/**
+ * Per-feature bands (mean and population std of PSI and effect size) from the reports of the
+ * reference's windows (`referenceWindowReports`). Refuses, as a typed result rather than an
+ * exception, with fewer than `minWindows` reports: a std from 2 or 3 windows says little, and the
+ * default thresholds are the safe fallback. Throws on invalid options, naming the option and value.
+ *
+ * @example
+ * driftBands(reports)                  // { ok: true, windows: 12, multiplier: 3, warningMultiplier: 2, features: [...] }
+ * driftBands(reports.slice(0, 2))      // { ok: false, windows: 2, reason: 'the reference holds 2 windows ...' }
+ */
+export function driftBands(reports: readonly DriftReport[], options: DriftBandOptions = {}): DriftBands {
+  const { multiplier, warningMultiplier, minWindows } = resolveOptions(options);
+  const windows = reports.length;
+  if (windows < minWindows) {
+    const minimum = minWindows === DRIFT_BAND_DEFAULTS.minWindows ? " (NannyML's minimum)" : '';
+    return {
+      ok: false,
+      windows,
+      reason:
+        `the reference holds ${windows} window${windows === 1 ? '' : 's'} of the monitoring size; ` +
+        `calibrating drift thresholds needs at least ${minWindows}${minimum}: using the default thresholds`,
+    };
+  }
+  // Features in order of first appearance; a feature absent from a report simply has fewer values.
+  const values = new Map<string, { psi: number[]; effect: number[] }>();
+  for (const report of reports) {
+    for (const f of report.features) {
+      let v = values.get(f.name);
+      if (!v) values.set(f.name, (v = { psi: [], effect: [] }));
+      if (f.psi !== null) v.psi.push(f.psi);
+      const effect = effectOf(f);
+      if (effect !== null) v.effect.push(effect);
+    }
+  }
+  const features = [...values].map(([name, v]): FeatureBand => ({ name, psi: stats(v.psi), effect: stats(v.effect) }));
+  return { ok: true, windows, multiplier, warningMultiplier, features };
+}
+
+/**
+ * The thresholds a feature gets from its band: for PSI and for the effect size, warning =
+ * max(base, mean + warningMultiplier·σ) and critical = max(base, mean + multiplier·σ) (raise-only),
+ * effect thresholds capped at 1 (the KS statistic and the JS distance are ≤ 1); every other field
+ * of `base` unchanged. warning ≤ critical holds because base does and warningMultiplier ≤
+ * multiplier. `base` is the feature's resolved thresholds (`resolveThresholds`); pass the ok bands
+ * (or options) as `multipliers` so the thresholds use the multipliers the bands were built with.
+ *
+ * @example
+ * // PSI over the windows: mean 0.30, σ 0.05 → psiWarning 0.40, psiCritical 0.45
+ * bandThresholds({ name: 'price', psi: { mean: 0.3, std: 0.05 }, effect: null }, resolveThresholds('price'))
+ */
+export function bandThresholds(
+  band: FeatureBand,
+  base: ResolvedThresholds,
+  multipliers: Pick<DriftBandOptions, 'multiplier' | 'warningMultiplier'> = {},
+): ResolvedThresholds {
+  const { multiplier, warningMultiplier } = resolveOptions({
+    multiplier: multipliers.multiplier,
+    warningMultiplier: multipliers.warningMultiplier,
+  });
+  const raise = (current: number, s: BandStats | null, k: number, cap: number) =>
+    s === null ? current : Math.max(current, Math.min(cap, s.mean + k * s.std));
+  return {
+    ...base,
+    psiWarning: raise(base.psiWarning, band.psi, warningMultiplier, Infinity),
+    psiCritical: raise(base.psiCritical, band.psi, multiplier, Infinity),
+    minEffectWarning: raise(base.minEffectWarning, band.effect, warningMultiplier, 1),
+    minEffectCritical: raise(base.minEffectCritical, band.effect, multiplier, 1),
+  };
+}
+
+/** The effect size that accompanies the p-value test in a feature's status (see `assembleFeature`). */
+function effectOf(f: FeatureDrift): number | null {
+  return f.kind === 'numeric' ? (f.ks?.statistic ?? null) : f.jensenShannon;
+}
+
+/** Mean and population std (ddof 0, numpy's np.std default), two-pass as numpy computes it. */
+function stats(xs: readonly number[]): BandStats | null {
+  if (xs.length === 0) return null;
+  const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+  const variance = xs.reduce((a, x) => a + (x - mean) ** 2, 0) / xs.length;
+  return { mean, std: Math.sqrt(variance) };
+}
+
+function resolveOptions(options: DriftBandOptions): Required<DriftBandOptions> {
+  const o: Required<DriftBandOptions> = {
+    multiplier: options.multiplier ?? DRIFT_BAND_DEFAULTS.multiplier,
+    warningMultiplier: options.warningMultiplier ?? DRIFT_BAND_DEFAULTS.warningMultiplier,
+    minWindows: options.minWindows ?? DRIFT_BAND_DEFAULTS.minWindows,
+  };
+  for (const [key, value] of Object.entries(o)) {
+    if (typeof value !== 'number' || !Number.isFinite(value)) {
+      throw new Error(`drift bands: ${key} must be a finite number, got ${value}`);
+    }
+  }
+  if (o.warningMultiplier < 0) {
+    throw new Error(`drift bands: warningMultiplier must be >= 0, got ${o.warningMultiplier}`);
+  }
+  if (o.multiplier < o.warningMultiplier) {
+    throw new Error(
+      `drift bands: multiplier must be >= warningMultiplier (${o.warningMultiplier}), got ${o.multiplier}; critical is the more severe level`,
+    );
+  }
+  if (!Number.isInteger(o.minWindows) || o.minWindows < 2) {
+    throw new Error(`drift bands: minWindows must be an integer >= 2 (a std needs two windows), got ${o.minWindows}`);
+  }
+  return o;
+}
