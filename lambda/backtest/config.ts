@@ -43,6 +43,20 @@ export interface BacktestConfig {
   readonly keyMetric?: string;
   /** Threshold calibration: the first `windows` windows after the reference are the baseline. */
   readonly baseline?: { readonly windows?: number; readonly minSamples?: number };
+  /**
+   * Drift thresholds calibrated on the reference: it is cut into windows of the monitoring size,
+   * each measured against the rest, and a feature's PSI and effect-size thresholds rise to
+   * mean + warningMultiplier·σ (warning) and mean + multiplier·σ (critical) of what those windows
+   * show, never below the defaults; configured thresholds are kept as given. Needs `minWindows`
+   * reference windows, else the defaults apply (the result says why).
+   * @default { enabled: true, multiplier: 3, warningMultiplier: 2, minWindows: 6 }
+   */
+  readonly driftBands?: {
+    readonly enabled?: boolean;
+    readonly multiplier?: number;
+    readonly warningMultiplier?: number;
+    readonly minWindows?: number;
+  };
   /** CSV delimiter of the data (and reference) file. @default ',' */
   readonly delimiter?: string;
   /** Names the model in alert messages. @default 'backtest' */
@@ -145,6 +159,24 @@ export const backtestConfigSchema = z
     metrics: z.array(metricSchema).optional(),
     keyMetric: z.string().min(1).optional(),
     baseline: z.strictObject({ windows: positiveInteger.optional(), minSamples: positiveInteger.optional() }).optional(),
+    driftBands: z
+      .strictObject({
+        enabled: z.boolean().optional(),
+        multiplier: nonNegative.optional(),
+        warningMultiplier: nonNegative.optional(),
+        minWindows: positiveInteger.optional(),
+      })
+      .superRefine((b, ctx) => {
+        if (b.minWindows !== undefined && b.minWindows < 2) {
+          ctx.addIssue({ code: 'custom', path: ['minWindows'], message: `expected at least 2 (a standard deviation needs two windows), got ${b.minWindows}` });
+        }
+        const multiplier = b.multiplier ?? 3;
+        const warning = b.warningMultiplier ?? 2;
+        if (warning > multiplier) {
+          ctx.addIssue({ code: 'custom', path: ['warningMultiplier'], message: `must not exceed multiplier (${multiplier}): critical is the more severe level, got ${warning}` });
+        }
+      })
+      .optional(),
     delimiter: z.string().min(1).optional(),
     modelId: z.string().min(1).max(128).optional(),
   })

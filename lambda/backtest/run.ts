@@ -14,7 +14,7 @@ import { calibrate, ratioToBaseline, statusFor, type Calibration } from '../core
 import { compareProfiles } from '../core/compare';
 import { fitDatasetProfile } from '../core/profile';
 import type { ModelRecordSpec } from '../core/schema/record-schema';
-import { CRITICAL_IMPORTANCE_CRITICAL, DRIFTED_IMPORTANCE_CRITICAL, resolveThresholds, worst } from '../core/severity';
+import { CRITICAL_IMPORTANCE_CRITICAL, DRIFTED_IMPORTANCE_CRITICAL, resolveThresholds, worst, type ResolvedThresholds } from '../core/severity';
 import { PROFILE_FORMAT, type Column, type Dataset, type DatasetProfile, type DriftReport, type FeatureKind, type FeatureSpec, type Status } from '../core/types';
 import type { TableEngine } from '../ports/query-engine';
 import { groupedProfileAccumulator, psiEdgesAreFineEdges, rowsToColumns, type ResultColumns } from '../sql/grouped-profile';
@@ -24,6 +24,7 @@ import { profileQuery } from '../sql/profile-query';
 import { HOUR_MS, hoursOf, rowBatching, timeBatching, type Batching, type WindowSpan } from './batches';
 import { featureIdentifiers, findColumn, sliceColumn, sqlName, toCategorical, toNumeric, withKind } from './columns';
 import { BacktestConfigError, DEFAULT_BASELINE_WINDOWS, DEFAULT_MODEL_ID, inferTask, parseEvery, type BacktestConfig, type BacktestTask } from './config';
+import { calibrateDrift, driftBandSettings, referenceWindows, reportDriftBands, type CalibratedDrift } from './drift-bands';
 import { dropHistory, loadHistory } from './load';
 import { builtInMetrics, businessMetrics, defaultKeyMetric, windowMetrics, type MetricValue } from './performance';
 import {
@@ -63,6 +64,19 @@ function num(x: number | null | undefined): string {
   return a !== 0 && (a < 0.001 || a >= 1e6) ? x.toExponential(2) : String(Number(x.toPrecision(4)));
 }
 
+/** ", calibrated on N reference windows" for a feature whose thresholds the drift band raised. */
+function bandNote(p: Prepared, id: string): string {
+  const bands = p.drift.bands;
+  return bands?.ok && p.drift.raised.has(id) ? `, raised to the reference's variation over ${bands.windows} windows` : '';
+}
+
+/** "; month, emp.var.rate count as one (the same fact in the reference)" for each group of re-encodings. */
+function redundantNote(groups: readonly (readonly string[])[] | undefined, p: Prepared): string {
+  if (!groups || groups.length === 0) return '';
+  const named = groups.map((g) => g.map((id) => p.originalName.get(id) ?? id).join(', '));
+  return `; ${named.map((g) => `${g} count as one`).join('; ')} (the same fact in the reference)`;
+}
+
 function spanLabel(w: WindowSpan): string {
   if (w.startRow !== null) return `rows ${w.startRow.toLocaleString('en-US')}–${(w.endRow as number).toLocaleString('en-US')}`;
   const iso = (h: number) => new Date(h * HOUR_MS).toISOString().replace(':00:00.000Z', 'h').replace('T00h', '');
@@ -81,6 +95,8 @@ interface Prepared {
   readonly label: Column | null;
   readonly reference: DatasetProfile;
   readonly referenceRows: number;
+  /** The thresholds each feature is judged by (by id), and the drift bands behind them. */
+  readonly drift: CalibratedDrift;
   readonly firstRow: number;
   readonly batching: Batching;
   readonly dataRows: number;
@@ -107,6 +123,7 @@ async function prepare(input: RunBacktestInput): Promise<Prepared> {
 
   let referenceData: Dataset;
   let firstRow: number;
+  let referenceHours: Float64Array | null = null;
   if ('rows' in config.reference) {
     const rows = config.reference.rows;
     if (rows >= data.rowCount) {
@@ -117,6 +134,7 @@ async function prepare(input: RunBacktestInput): Promise<Prepared> {
     }
     referenceData = { rowCount: rows, columns: features.map((c) => sliceColumn(c, 0, rows)) };
     firstRow = rows;
+    if ('column' in config.window) referenceHours = hoursOf(findColumn(data, config.window.column, 'window', file), 0, rows, file);
   } else {
     const refName = (config.reference as { file: string }).file;
     const refFile = path.resolve(input.baseDir ?? process.cwd(), refName);
@@ -129,6 +147,8 @@ async function prepare(input: RunBacktestInput): Promise<Prepared> {
       ),
     };
     firstRow = 0;
+    const timeColumn = 'column' in config.window ? raw.columns.find((c) => c.name === (config.window as { column: string }).column) : undefined;
+    if (timeColumn) referenceHours = hoursOf(timeColumn, 0, raw.rowCount, refName);
   }
   if (data.rowCount - firstRow <= 0) throw new InputError(`${file}: the data has no rows to backtest`, { file });
   const reference = fitDatasetProfile(referenceData);
@@ -150,8 +170,17 @@ async function prepare(input: RunBacktestInput): Promise<Prepared> {
     } catch (error) {
       throw new BacktestConfigError('config', [`features[${i}].thresholds: ${(error as Error).message}`]);
     }
-    specsById[featureIds[i]] = { kind: f.kind, importance: f.importance, thresholds: f.thresholds };
     originalName.set(featureIds[i], f.name);
+  });
+  const settings = driftBandSettings(config);
+  const drift = calibrateDrift(
+    settings,
+    reference,
+    settings.enabled ? referenceWindows(config, referenceData, referenceHours) : { ok: false, reason: 'disabled' },
+    new Map(config.features.map((f, i) => [featureIds[i], f.thresholds])),
+  );
+  config.features.forEach((f, i) => {
+    specsById[featureIds[i]] = { kind: f.kind, importance: f.importance, thresholds: drift.thresholdsById.get(featureIds[i]) };
   });
   return {
     task,
@@ -165,6 +194,7 @@ async function prepare(input: RunBacktestInput): Promise<Prepared> {
     label,
     reference,
     referenceRows: referenceData.rowCount,
+    drift,
     firstRow,
     batching,
     dataRows: data.rowCount,
@@ -487,10 +517,11 @@ function assemble(p: Prepared, config: BacktestConfig, work: readonly WindowWork
       message:
         `${model}: dataset drift ${summary.status} in ${where}: ${drifted.length} of ${features.length} features drifted` +
         `${drifted.length ? ` (${drifted.slice(0, 5).join(', ')}${drifted.length > 5 ? ', ...' : ''})` : ''}, ` +
-        `${(summary.driftedImportance * 100).toFixed(0)}% of the importance drifted (critical at ${DRIFTED_IMPORTANCE_CRITICAL * 100}% drifted or ${CRITICAL_IMPORTANCE_CRITICAL * 100}% critical); baseline: reference of ${p.referenceRows.toLocaleString('en-US')} rows`,
+        `${(summary.driftedImportance * 100).toFixed(0)}% of the importance drifted (critical at ${DRIFTED_IMPORTANCE_CRITICAL * 100}% drifted or ${CRITICAL_IMPORTANCE_CRITICAL * 100}% critical)` +
+        `${redundantNote(summary.redundant, p)}; baseline: reference of ${p.referenceRows.toLocaleString('en-US')} rows`,
     });
-    for (const f of features) {
-      const t = resolveThresholds(f.name, config.features.find((c) => c.name === f.name)?.thresholds);
+    for (const [i, f] of features.entries()) {
+      const t = p.drift.thresholdsById.get(w.report.features[i].name) as ResolvedThresholds;
       signals.push({
         kind: 'drift',
         feature: f.name,
@@ -500,7 +531,7 @@ function assemble(p: Prepared, config: BacktestConfig, work: readonly WindowWork
         threshold: t.psiCritical,
         message:
           `${model}: feature ${JSON.stringify(f.name)} drift critical in ${where}: PSI ${num(f.psi)} ` +
-          `(warning ${t.psiWarning}, critical ${t.psiCritical}; importance ${(f.importance * 100).toFixed(0)}%)` +
+          `(warning ${num(t.psiWarning)}, critical ${num(t.psiCritical)}${bandNote(p, w.report.features[i].name)}; importance ${(f.importance * 100).toFixed(0)}%)` +
           `${f.reasons.length ? `: ${f.reasons.join('; ')}` : ''}; baseline: reference of ${p.referenceRows.toLocaleString('en-US')} rows`,
       });
     }
@@ -582,6 +613,7 @@ function assemble(p: Prepared, config: BacktestConfig, work: readonly WindowWork
     window: config.window,
     baseline: { windows: baselineWindows },
     keyMetric,
+    driftBands: reportDriftBands(p.drift, (id) => p.originalName.get(id) ?? id),
     calibration,
     windows,
     alerts,

@@ -67,6 +67,31 @@ export type BacktestCalibration =
   | ({ readonly ok: true } & Calibration)
   | { readonly ok: false; readonly metric: string; readonly reason: string; readonly message: string };
 
+/** Drift thresholds calibrated on the reference's own windows (see `config.driftBands`). */
+export type BacktestDriftBands =
+  | {
+      readonly ok: true;
+      /** Reference windows measured (each against the rest of the reference). */
+      readonly windows: number;
+      readonly multiplier: number;
+      readonly warningMultiplier: number;
+      readonly features: readonly {
+        readonly name: string;
+        /** Whether the band raised any of the feature's thresholds above the default/configured ones. */
+        readonly raised: boolean;
+        /** Mean and population std over the reference windows (null when none had a value). */
+        readonly psi: { readonly mean: number; readonly std: number } | null;
+        /** KS statistic (numeric) or Jensen–Shannon distance (categorical). */
+        readonly effect: { readonly mean: number; readonly std: number } | null;
+        /** The thresholds the feature is judged by. */
+        readonly psiWarning: number;
+        readonly psiCritical: number;
+        readonly minEffectWarning: number;
+        readonly minEffectCritical: number;
+      }[];
+    }
+  | { readonly ok: false; readonly windows: number; readonly reason: string };
+
 export interface BacktestResult {
   readonly format: typeof BACKTEST_FORMAT;
   readonly modelId: string;
@@ -76,6 +101,8 @@ export interface BacktestResult {
   readonly window: { readonly rows: number } | { readonly column: string; readonly every: string };
   readonly baseline: { readonly windows: number };
   readonly keyMetric: string | null;
+  /** Drift thresholds calibrated on the reference's windows, or why not; null when disabled. */
+  readonly driftBands: BacktestDriftBands | null;
   /** Threshold calibration per metric from the baseline windows (or why it was refused). */
   readonly calibration: Readonly<Record<string, BacktestCalibration>>;
   readonly windows: readonly BacktestWindow[];

@@ -73,7 +73,7 @@ export function renderBacktestText(result: BacktestResult): string {
   if (result.keyMetric) {
     lines.push(`Key metric ${result.keyMetric}; thresholds calibrated on windows 0–${result.baseline.windows - 1}.`);
   }
-  lines.push('');
+  lines.push(driftBandsText(result), '');
   const header = ['#', 'range', 'rows', 'status', 'top drift (PSI, ! = critical)', ...(result.keyMetric ? [result.keyMetric] : []), 'alerts'];
   const rows = result.windows.map((w) => [
     String(w.index),
@@ -106,6 +106,24 @@ export function renderBacktestText(result: BacktestResult): string {
   }
   lines.push('', summaryText(result));
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * One sentence on the drift thresholds: which features the reference's own variation raised
+ * (with their PSI critical threshold), or why the defaults apply.
+ */
+export function driftBandsText(result: BacktestResult): string {
+  const b = result.driftBands;
+  if (!b) return 'Drift thresholds: the defaults (calibration on the reference is disabled).';
+  if (!b.ok) return `Drift thresholds: the defaults (${b.reason.replace(/: using the default thresholds$/, '')}).`;
+  const raised = b.features.filter((f) => f.raised);
+  if (raised.length === 0) return `Drift thresholds: the defaults; no feature varies more than that across the reference's ${b.windows} windows.`;
+  const listed = raised.slice(0, 6).map((f) => `${f.name} (PSI critical ${stat(f.psiCritical)})`);
+  const more = raised.length > listed.length ? ` and ${raised.length - listed.length} more` : '';
+  return (
+    `Drift thresholds: raised to the reference's own variation across ${b.windows} windows (mean + ${b.multiplier}σ) ` +
+    `for ${listed.join(', ')}${more}; the other features keep the defaults.`
+  );
 }
 
 /** One sentence: overall status, alert counts, first critical drift window. */

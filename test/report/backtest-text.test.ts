@@ -12,15 +12,19 @@ describe('backtest text report', () => {
 
   it('prints a drift-only timeline without a metric column, and says when nothing fired', async () => {
     const data = syntheticHistory({ rows: 3000, changeRow: 10_000 });
-    const result = await runBacktest({
-      data,
-      config: parseBacktestConfig({ features: [{ name: 'x2', kind: 'numeric' }], reference: { rows: 2000 }, window: { column: 'ts', every: '1d' } }),
-    });
-    const text = renderBacktestText(result);
+    const config = { features: [{ name: 'x2', kind: 'numeric' }], reference: { rows: 2000 }, window: { column: 'ts', every: '1d' } };
+    const fixed = await runBacktest({ data, config: parseBacktestConfig({ ...config, driftBands: { enabled: false } }) });
+    const text = renderBacktestText(fixed);
     expect(text).toContain('42 1d windows on "ts"');
+    expect(text).toContain('Drift thresholds: the defaults (calibration on the reference is disabled).');
     expect(text).toMatch(/ #  range +rows  status +top drift \(PSI, ! = critical\)  alerts\n/);
-    // 24 rows a day against 10 PSI bins is noisy: the timeline shows it plainly.
+    // 24 rows a day against 10 PSI bins is noisy: with fixed thresholds the timeline shows it plainly.
     expect(text).toMatch(/\n 1  2024-03-25 – 2024-03-26 +24  ✖ critical  x2 0\.912! +✖x2\n/);
-    expect(renderBacktestText({ ...result, alerts: [] })).toContain('Alerts (0):\n  none');
+    expect(renderBacktestText({ ...fixed, alerts: [] })).toContain('Alerts (0):\n  none');
+
+    // By default the thresholds rise to what the reference's own days show, and say so.
+    const banded = renderBacktestText(await runBacktest({ data, config: parseBacktestConfig(config) }));
+    expect(banded).toMatch(/Drift thresholds: raised to the reference's own variation across \d+ windows \(mean \+ 3σ\) for x2 \(PSI critical [0-9.]+\)/);
+    expect(banded).toMatch(/\n 1  2024-03-25 – 2024-03-26 +24  ✓ ok /);
   });
 });

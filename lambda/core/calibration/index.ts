@@ -1,6 +1,7 @@
 /**
  * Performance thresholds calibrated from a baseline period of production, and the ratio-to-
- * baseline metric that lets CloudWatch alarms stay static at 0.9 (warning) and 0.8 (critical).
+ * baseline metric that lets CloudWatch alarms stay static at 0.9 (warning) and 0.8 (critical);
+ * drift thresholds calibrated from the reference's own windows (drift bands).
  */
 export { calibrate, CALIBRATION_DEFAULTS } from './calibrate';
 export type { CalibrationOptions, CalibrationRefusal, CalibrationResult, MetricWindow } from './calibrate';

@@ -1,0 +1,153 @@
+/**
+ * Drift thresholds calibrated on the reference's own windows (`lambda/core/calibration/drift-bands.ts`):
+ * the backtest cuts the reference into windows of the monitoring size, measures each against the
+ * rest of the reference, and raises each feature's thresholds to what the reference itself shows.
+ * The monitor Lambda does the same from the stored profiles of its baseline windows.
+ */
+import { bandThresholds, driftBands, referenceWindowReports, DRIFT_BAND_DEFAULTS, type DriftBands } from '../core/calibration';
+import { sliceRows } from '../core/dataset';
+import { observeDatasetProfile } from '../core/profile';
+import { resolveThresholds, type ResolvedThresholds } from '../core/severity';
+import type { Column, Dataset, DatasetProfile, DriftThresholds } from '../core/types';
+import { timeBatching } from './batches';
+import { parseEvery, type BacktestConfig } from './config';
+import type { BacktestDriftBands } from './types';
+
+/** `config.driftBands`, resolved. */
+export interface DriftBandSettings {
+  readonly enabled: boolean;
+  readonly multiplier: number;
+  readonly warningMultiplier: number;
+  readonly minWindows: number;
+}
+
+export function driftBandSettings(config: BacktestConfig): DriftBandSettings {
+  return {
+    enabled: config.driftBands?.enabled ?? true,
+    multiplier: config.driftBands?.multiplier ?? DRIFT_BAND_DEFAULTS.multiplier,
+    warningMultiplier: config.driftBands?.warningMultiplier ?? DRIFT_BAND_DEFAULTS.warningMultiplier,
+    minWindows: config.driftBands?.minWindows ?? DRIFT_BAND_DEFAULTS.minWindows,
+  };
+}
+
+/** The reference cut into windows of the monitoring size, or why it cannot be. */
+export type ReferenceWindows = { readonly ok: true; readonly windows: readonly Dataset[] } | { readonly ok: false; readonly reason: string };
+
+/**
+ * Row windows: consecutive runs of `window.rows` reference rows (a last, shorter run is left out:
+ * its PSI would carry more sampling noise than a real window's). Time windows: the reference rows
+ * grouped by the same `every` spans over their hours; spans holding under half the median rows (a
+ * partial day at either end) are left out for the same reason.
+ */
+export function referenceWindows(config: BacktestConfig, reference: Dataset, referenceHours: Float64Array | null): ReferenceWindows {
+  if ('rows' in config.window) {
+    const size = config.window.rows;
+    const windows: Dataset[] = [];
+    for (let start = 0; start + size <= reference.rowCount; start += size) windows.push(sliceRows(reference, { start, end: start + size }));
+    return { ok: true, windows };
+  }
+  if (!referenceHours) {
+    return { ok: false, reason: `the reference has no column ${JSON.stringify(config.window.column)} to cut it into ${config.window.every} windows` };
+  }
+  const batching = timeBatching(referenceHours, parseEvery(config.window.every) as number);
+  const rowsOf = batching.windows.map((w) => new Int32Array(w.rows));
+  const fill = batching.windows.map(() => 0);
+  batching.windowOfRow.forEach((w, r) => {
+    rowsOf[w][fill[w]++] = r;
+  });
+  const sizes = rowsOf.map((r) => r.length).sort((a, b) => a - b);
+  const median = sizes.length > 0 ? sizes[Math.floor(sizes.length / 2)] : 0;
+  const windows = rowsOf.filter((rows) => rows.length * 2 >= median).map((rows) => takeRows(reference, rows));
+  return { ok: true, windows };
+}
+
+/** The listed rows of every column (copies). */
+function takeRows(dataset: Dataset, rows: Int32Array): Dataset {
+  const columns = dataset.columns.map((c): Column =>
+    c.kind === 'numeric' ? { ...c, values: Float64Array.from(rows, (r) => c.values[r]) } : { ...c, codes: Int32Array.from(rows, (r) => c.codes[r]) },
+  );
+  return { rowCount: rows.length, columns };
+}
+
+/** What the calibration found; `features` maps a feature (by id) to the thresholds it gets. */
+export interface CalibratedDrift {
+  readonly settings: DriftBandSettings;
+  /** null when disabled. */
+  readonly bands: DriftBands | null;
+  readonly thresholdsById: ReadonlyMap<string, ResolvedThresholds>;
+  /** Features (by id) whose thresholds the band raised. */
+  readonly raised: ReadonlySet<string>;
+}
+
+/**
+ * The thresholds each feature is judged by: configured thresholds as given, every other one the
+ * default raised to the reference's band. A configured value wins over the band: the user said it.
+ *
+ * @param configured the config's thresholds per feature id
+ */
+export function calibrateDrift(
+  settings: DriftBandSettings,
+  reference: DatasetProfile,
+  windows: ReferenceWindows,
+  configured: ReadonlyMap<string, DriftThresholds | undefined>,
+): CalibratedDrift {
+  const thresholdsById = new Map<string, ResolvedThresholds>();
+  for (const [id, t] of configured) thresholdsById.set(id, resolveThresholds(id, t));
+  const raised = new Set<string>();
+  if (!settings.enabled) return { settings, bands: null, thresholdsById, raised };
+  let bands: DriftBands;
+  if (!windows.ok) {
+    bands = { ok: false, windows: 0, reason: windows.reason };
+  } else {
+    const profiles = windows.windows.map((w) => observeDatasetProfile(w, reference));
+    bands = driftBands(referenceWindowReports(reference, profiles), settings);
+  }
+  if (bands.ok) {
+    for (const band of bands.features) {
+      const given = configured.get(band.name) ?? {};
+      const before = thresholdsById.get(band.name) ?? resolveThresholds(band.name, given);
+      const after = ordered({ ...bandThresholds(band, resolveThresholds(band.name), settings), ...given });
+      thresholdsById.set(band.name, after);
+      if (BAND_FIELDS.some((k) => after[k] !== before[k])) raised.add(band.name);
+    }
+  }
+  return { settings, bands, thresholdsById, raised };
+}
+
+const BAND_FIELDS = ['psiWarning', 'psiCritical', 'minEffectWarning', 'minEffectCritical'] as const;
+
+/** The calibration as the backtest result reports it, features by their names in the data. */
+export function reportDriftBands(drift: CalibratedDrift, nameOf: (id: string) => string): BacktestDriftBands | null {
+  const { bands } = drift;
+  if (!bands) return null;
+  if (!bands.ok) return { ok: false, windows: bands.windows, reason: bands.reason };
+  return {
+    ok: true,
+    windows: bands.windows,
+    multiplier: bands.multiplier,
+    warningMultiplier: bands.warningMultiplier,
+    features: bands.features.map((band) => {
+      const t = drift.thresholdsById.get(band.name) as ResolvedThresholds;
+      return {
+        name: nameOf(band.name),
+        raised: drift.raised.has(band.name),
+        psi: band.psi,
+        effect: band.effect,
+        psiWarning: t.psiWarning,
+        psiCritical: t.psiCritical,
+        minEffectWarning: t.minEffectWarning,
+        minEffectCritical: t.minEffectCritical,
+      };
+    }),
+  };
+}
+
+/** A configured critical below a raised warning would be out of order: the warning follows it down. */
+function ordered(t: ResolvedThresholds): ResolvedThresholds {
+  return {
+    ...t,
+    psiWarning: Math.min(t.psiWarning, t.psiCritical),
+    minEffectWarning: Math.min(t.minEffectWarning, t.minEffectCritical),
+    missingRateWarning: Math.min(t.missingRateWarning, t.missingRateCritical),
+  };
+}
