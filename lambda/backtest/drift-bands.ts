@@ -63,9 +63,17 @@ export function referenceWindows(config: BacktestConfig, reference: Dataset, ref
 
 /** The listed rows of every column (copies). */
 function takeRows(dataset: Dataset, rows: Int32Array): Dataset {
-  const columns = dataset.columns.map((c): Column =>
-    c.kind === 'numeric' ? { ...c, values: Float64Array.from(rows, (r) => c.values[r]) } : { ...c, codes: Int32Array.from(rows, (r) => c.codes[r]) },
-  );
+  // Plain loops: TypedArray.from with a map function is several times slower on large columns.
+  const columns = dataset.columns.map((c): Column => {
+    if (c.kind === 'numeric') {
+      const values = new Float64Array(rows.length);
+      for (let i = 0; i < rows.length; i++) values[i] = c.values[rows[i]];
+      return { ...c, values };
+    }
+    const codes = new Int32Array(rows.length);
+    for (let i = 0; i < rows.length; i++) codes[i] = c.codes[rows[i]];
+    return { ...c, codes };
+  });
   return { rowCount: rows.length, columns };
 }
 

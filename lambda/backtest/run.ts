@@ -138,7 +138,7 @@ async function prepare(input: RunBacktestInput): Promise<Prepared> {
   } else {
     const refName = (config.reference as { file: string }).file;
     const refFile = path.resolve(input.baseDir ?? process.cwd(), refName);
-    const raw = input.reference ?? (await readDataset(refFile, { delimiter: config.delimiter, kinds: kindsOf(config) }));
+    const raw = input.reference ?? (await readDataset(refFile, { delimiter: config.delimiter, kinds: kindsOf(config), timestamps: timestampsOf(config) }));
     if (raw.rowCount === 0) throw new InputError(`${refName}: the reference has no rows`, { file: refName });
     referenceData = {
       rowCount: raw.rowCount,
