@@ -19,9 +19,11 @@ export function summaryLine(report: DriftReport): string {
   const drifted = report.summary.drifted;
   const total = report.features.length;
   const list = drifted.length > 0 ? `: ${drifted.join(', ')}` : '';
+  const groups = report.summary.redundant ?? [];
+  const once = groups.length > 0 ? ` The dataset status counts ${groups.map((g) => g.join(' + ')).join('; ')} once each (the same fact in the reference).` : '';
   return (
     `Status: ${report.summary.status}. ${drifted.length} of ${total} feature${total === 1 ? '' : 's'} drifted ` +
-    `(${counts.critical} critical, ${counts.warning} warning)${list}.`
+    `(${counts.critical} critical, ${counts.warning} warning)${list}.${once}`
   );
 }
 

@@ -67,6 +67,14 @@ describe('renderText', () => {
     expect(summaryLine(report)).toBe(`Status: critical. 2 of 2 features drifted (1 critical, 1 warning): income, ${EVIL}.`);
   });
 
+  it('says which features the dataset status counted once as re-encodings of one fact', () => {
+    const grouped = { ...report, summary: { ...report.summary, redundant: [['month', 'cons.price.idx'], ['emp.var.rate', 'nr.employed']] } };
+    expect(summaryLine(grouped)).toBe(
+      `Status: critical. 2 of 2 features drifted (1 critical, 1 warning): income, ${EVIL}. ` +
+        'The dataset status counts month + cons.price.idx; emp.var.rate + nr.employed once each (the same fact in the reference).',
+    );
+  });
+
   it('shows "-" for measures that do not apply (no non-missing values on one side)', () => {
     const empty = feature({ name: 'gone', psi: null, jensenShannon: null, ks: null, wasserstein: null, missingRate: { reference: 1, current: 1 } });
     const text = renderText({ ...report, features: [empty] });
