@@ -16,6 +16,6 @@ export {
   type BacktestTask,
 } from './config';
 export { runBacktest, runBacktestFile, kindsOf, timestampsOf, type RunBacktestInput, type RunBacktestFileInput } from './run';
-export { backtestConfigFromPlatform, loadPlatformBacktestConfig, isPlatformConfig, type PlatformBacktestOptions } from './platform';
+export { backtestConfigFromPlatform, loadPlatformBacktestConfig, isPlatformConfig, platformReadOptions, type PlatformBacktestOptions } from './platform';
 export { sqlName } from './columns';
 export * from './types';

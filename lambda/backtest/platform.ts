@@ -7,6 +7,7 @@
  */
 import { validateConfig, ConfigValidationError } from '../../config/validate';
 import type { DriftwatchConfig } from '../../config/schema';
+import type { FeatureKind } from '../core/types';
 import { BacktestConfigError, parseBacktestConfig, readConfigModule, type BacktestConfig } from './config';
 
 export interface PlatformBacktestOptions {
@@ -69,6 +70,32 @@ export function backtestConfigFromPlatform(platform: DriftwatchConfig, options: 
     ...(options.delimiter !== undefined ? { delimiter: options.delimiter } : {}),
   };
   return parseBacktestConfig(json, `${source} (model ${model.id})`);
+}
+
+/**
+ * How to read a platform model's data before the backtest config exists (it needs the data's row
+ * count and columns): the features' kinds, the record contract's columns with theirs, and the time
+ * window's column as timestamps — so a numeric-looking category is not read as a number, and a
+ * column of ISO times is parsed once into epoch milliseconds instead of a dictionary of strings.
+ * An unknown model gives no hints (backtestConfigFromPlatform then names it).
+ *
+ * @example platformReadOptions(config, { modelId: 'fraud_detector', windowColumn: 'event_time' })
+ */
+export function platformReadOptions(
+  platform: DriftwatchConfig,
+  options: Pick<PlatformBacktestOptions, 'modelId' | 'windowColumn' | 'every'>,
+): { kinds: Record<string, FeatureKind>; timestamps: string[] } {
+  const model = platform.models.find((m) => m.id === options.modelId);
+  const timestamps = options.windowColumn !== undefined || options.every !== undefined ? [options.windowColumn ?? 'event_time'] : [];
+  if (!model) return { kinds: {}, timestamps };
+  const classification = model.task !== 'regression';
+  const kinds: Record<string, FeatureKind> = {
+    prediction: 'numeric',
+    ...(classification ? { predicted_label: 'categorical' as const } : {}),
+    label: classification ? 'categorical' : 'numeric',
+  };
+  for (const f of model.features) kinds[f.name] = f.kind;
+  return { kinds, timestamps };
 }
 
 /** Loads `config/<env>.ts`, validates it as the CDK app does, and maps one model. */

@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { csvText, run, tempDir } from '../cli/helpers';
 import { syntheticConfig, syntheticHistory } from './synthetic';
+import type { BacktestResult } from '../../lambda/backtest';
 
 const tmp = tempDir('driftwatch-backtest-cli-');
 let dataFile: string;
@@ -85,6 +86,27 @@ describe('driftwatch backtest', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/Backtest of model ticket_router on ticket\.csv: 4 windows of 100 rows/);
     expect(r.stdout).toMatch(/\[window 2\] CRITICAL drift: model ticket_router: feature "text_length" drift critical/);
+  }, 60_000);
+
+  it('backtests a platform model in time windows, reading the window column as timestamps and the features with their kinds', async () => {
+    const example = path.join(__dirname, '../../config/example.ts');
+    // product_area is categorical in the config although its values look like numbers.
+    const rows = Array.from({ length: 480 }, (_, i) => [
+      ((i * 37) % 100) + (i >= 360 ? 80 : 0),
+      ['de', 'fr'][i % 2],
+      String(i % 3),
+      new Date(Date.UTC(2024, 4, 1) + i * 3_600_000).toISOString(),
+    ]);
+    tmp.write('timed.csv', csvText(['text_length', 'language', 'product_area', 'event_time'], rows));
+    const args = ['backtest', '--data', 'timed.csv', '--config', example, '--model', 'ticket_router', '--reference-rows', '120', '--every', '1d', '--format', 'json', '-q'];
+    const r = await run(args, tmp.dir);
+    expect(r.stderr).toBe('');
+    const result = JSON.parse(r.stdout) as BacktestResult;
+    expect(result.window).toEqual({ column: 'event_time', every: '1d' });
+    expect(result.windows.map((w) => w.rows)).toEqual(Array(15).fill(24));
+    expect(result.windows[0].start).toBe('2024-05-06T00:00:00.000Z');
+    expect(result.windows[0].features.find((f) => f.name === 'product_area')?.kind).toBe('categorical');
+    expect(result.windows.at(-1)?.features.find((f) => f.name === 'text_length')?.status).toBe('critical');
   }, 60_000);
 
   it('prints its help', async () => {

@@ -15,11 +15,13 @@ import {
   timestampsOf,
   parseBacktestConfig,
   backtestConfigFromPlatform,
+  platformReadOptions,
   runBacktest,
   type BacktestConfig,
   type BacktestResult,
 } from '../../backtest';
 import { readConfigModule } from '../../backtest/config';
+import type { DriftwatchConfig } from '../../../config/schema';
 import { validateConfig, ConfigValidationError } from '../../../config/validate';
 import { renderBacktestHtml } from '../../report/backtest-html';
 import { renderBacktestJson } from '../../report/backtest-json';
@@ -144,27 +146,28 @@ export async function backtestCommand(argv: readonly string[], io: CliIo): Promi
   }
 
   let config: BacktestConfig | undefined;
-  if (!platform) {
-    try {
-      config = parseBacktestConfig(raw, args.config);
-    } catch (error) {
-      asInputError(error, args.config);
-    }
+  let validated: DriftwatchConfig | undefined;
+  try {
+    if (platform) validated = validateConfig(raw, args.config);
+    else config = parseBacktestConfig(raw, args.config);
+  } catch (error) {
+    asInputError(error, args.config);
   }
   const delimiter = args.delimiter ?? config?.delimiter;
   progress?.(`reading ${args.data}…`);
-  // Read with the kinds the config forces; a platform config's kinds are known only after mapping,
-  // so its data is read with inferred kinds and coerced by the engine.
-  const options = config ? { kinds: kindsOf(config), timestamps: timestampsOf(config) } : {};
+  // Read with the kinds the config forces (a platform model's feature and record-contract kinds)
+  // and the time window's column as timestamps.
+  const options = config
+    ? { kinds: kindsOf(config), timestamps: timestampsOf(config) }
+    : platformReadOptions(validated as DriftwatchConfig, { modelId: args.model as string, windowColumn: args.windowColumn, every: args.every });
   const data = await readDataset(resolve(args.data), { delimiter, ...options }).catch((error: unknown) => {
     throw nameFile(error, args.data);
   });
   if (data.rowCount === 0) throw new InputError(`${args.data}: the file has a header but no data rows`, { file: args.data });
   if (platform) {
     try {
-      const validated = validateConfig(raw, args.config);
       config = backtestConfigFromPlatform(
-        validated,
+        validated as DriftwatchConfig,
         {
           modelId: args.model as string,
           referenceRows: args.referenceRows,
