@@ -170,7 +170,7 @@ export function driftChart(result: BacktestResult): string {
   parts.push(xAxis(f), alertMarks(f, result.alerts, ['drift']), '</svg>');
   const legend =
     `<p class="legend muted">${names.map((n, k) => `<span class="key" style="background:${PALETTE[k % PALETTE.length]}"></span>${escapeHtml(n)}`).join('')}` +
-    `<span class="key" style="background:${STATUS_COLOUR.critical}"></span>PSI thresholds (dashed) · bars: share of importance drifted · ▼ drift alerts</p>`;
+    `<span class="key" style="background:${STATUS_COLOUR.critical}"></span>default PSI thresholds (dashed; a feature's own may be higher, see above) · bars: share of importance drifted · ▼ drift alerts</p>`;
   return `<div class="chart" id="drift-chart">${parts.join('')}${legend}</div>`;
 }
 

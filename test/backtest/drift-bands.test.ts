@@ -73,6 +73,9 @@ describe('drift bands in the backtest', () => {
     const alert = result.alerts.find((a) => a.feature === 'price');
     expect(alert?.window).toBe(6);
     expect(alert?.message).toMatch(/critical [0-9.]+, raised to the reference's variation over 12 windows/);
+    // Calibrated thresholds read as 4 significant digits, not 16.
+    expect(alert?.message).toMatch(/critical: PSI [0-9.]+ >= \d+\.\d{1,3};/);
+    expect(alert?.message).not.toMatch(/\d\.\d{6,}/);
   });
 
   it('with the bands disabled, the regime switches alarm in every other window', async () => {

@@ -35,6 +35,8 @@ export function resolveThresholds(name: string, thresholds: DriftThresholds = {}
 }
 
 const fmt = (x: number) => (Math.abs(x) >= 0.001 || x === 0 ? x.toFixed(3) : x.toExponential(2));
+/** Thresholds as set (0.25 stays 0.25), calibrated ones to 4 significant digits (1.315, not 1.315451348412404). */
+const limit = (x: number) => String(Number(x.toPrecision(4)));
 
 /**
  * Decides a feature's status from its signals. Three signals, the worst wins:
@@ -61,17 +63,17 @@ export function featureStatus(
 
   const { psi, test, effect, missingRate } = signals;
   if (psi !== null) {
-    if (psi >= thresholds.psiCritical) raise('critical', `PSI ${fmt(psi)} >= ${thresholds.psiCritical}`);
-    else if (psi >= thresholds.psiWarning) raise('warning', `PSI ${fmt(psi)} >= ${thresholds.psiWarning}`);
+    if (psi >= thresholds.psiCritical) raise('critical', `PSI ${fmt(psi)} >= ${limit(thresholds.psiCritical)}`);
+    else if (psi >= thresholds.psiWarning) raise('warning', `PSI ${fmt(psi)} >= ${limit(thresholds.psiWarning)}`);
   }
   if (test !== null && effect !== null) {
     const testName = signals.kind === 'numeric' ? 'KS' : 'chi-squared';
     const effectName = signals.kind === 'numeric' ? 'KS statistic' : 'Jensen-Shannon distance';
     const detail = `${testName} p-value ${fmt(test.pValue)} with ${effectName} ${fmt(effect)}`;
     if (test.pValue < thresholds.pValueCritical && effect >= thresholds.minEffectCritical) {
-      raise('critical', `${detail} >= ${thresholds.minEffectCritical}`);
+      raise('critical', `${detail} >= ${limit(thresholds.minEffectCritical)}`);
     } else if (test.pValue < thresholds.pValueWarning && effect >= thresholds.minEffectWarning) {
-      raise('warning', `${detail} >= ${thresholds.minEffectWarning}`);
+      raise('warning', `${detail} >= ${limit(thresholds.minEffectWarning)}`);
     }
   }
   const missingChange = Math.abs(missingRate.current - missingRate.reference);
