@@ -241,10 +241,13 @@ function heatClass(psi: number | null, status: Status): string {
   return psi >= 0.1 ? 'h1' : 'h0';
 }
 
-/** PSI per feature (rows) and window (columns), coloured by the feature's status in that window. */
+/** PSI per feature (rows) and window (columns), coloured by the feature's status in that window; a raised critical PSI threshold beside the feature. */
 export function heatMap(result: BacktestResult): string {
   const names = result.windows[0]?.features.map((f) => f.name) ?? [];
   const order = chartFeatures(result, names.length);
+  // Features whose critical PSI the drift bands raised: their threshold beside the name.
+  const bands = result.driftBands;
+  const raised = new Map(bands?.ok ? bands.features.filter((f) => f.raised).map((f) => [f.name, f.psiCritical] as const) : []);
   const head = `<tr><th>feature</th>${result.windows.map((w) => `<th class="n" title="${escapeHtml(windowRange(w))}">${w.index}</th>`).join('')}</tr>`;
   const body = order
     .map((name) => {
@@ -254,7 +257,11 @@ export function heatMap(result: BacktestResult): string {
         const title = `${name}, window ${w.index} (${windowRange(w)}): ${f.status}, PSI ${stat(f.psi)}${f.reasons.length ? ` — ${f.reasons.join('; ')}` : ''}`;
         return `<td class="${heatClass(f.psi, f.status)}" title="${escapeHtml(title)}">${stat(f.psi)}</td>`;
       });
-      return `<tr><td class="name">${escapeHtml(name)}</td>${cells.join('')}</tr>`;
+      const band = raised.get(name);
+      const label = band === undefined
+        ? escapeHtml(name)
+        : `${escapeHtml(name)} <span class="muted" title="${escapeHtml(`critical PSI threshold raised to ${stat(band)} by the reference's own window-to-window variation`)}">≥ ${stat(band)}</span>`;
+      return `<tr><td class="name">${label}</td>${cells.join('')}</tr>`;
     })
     .join('');
   return `<div class="heat"><table id="heat-map"><thead>${head}</thead><tbody>${body}</tbody></table></div>`;

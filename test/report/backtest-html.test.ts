@@ -43,6 +43,26 @@ describe('renderBacktestHtml', () => {
     expect(html).toContain('id="heat-map"');
   });
 
+  it('says which thresholds the drift bands raised: in the header and beside the feature in the heat map', () => {
+    const banded: BacktestResult = {
+      ...result,
+      driftBands: {
+        ok: true,
+        windows: 12,
+        multiplier: 3,
+        warningMultiplier: 2,
+        features: [
+          { name: 'x1', raised: true, psi: { mean: 1, std: 0.5 }, effect: null, psiWarning: 2, psiCritical: 2.5, minEffectWarning: 0.1, minEffectCritical: 0.2 },
+          { name: 'x2', raised: false, psi: { mean: 0, std: 0 }, effect: null, psiWarning: 0.2, psiCritical: 0.25, minEffectWarning: 0.1, minEffectCritical: 0.2 },
+        ],
+      },
+    };
+    const html = renderBacktestHtml(banded);
+    expect(html).toContain("Drift thresholds: raised to the reference&#39;s own variation across 12 windows (mean + 3σ) for x1 (PSI critical 2.50); the other features keep the defaults.");
+    expect(html).toMatch(/<td class="name">x1 <span class="muted" title="critical PSI threshold raised to 2\.50[^"]*">≥ 2\.50<\/span><\/td>/);
+    expect(html).toMatch(/<td class="name">x2<\/td>/);
+  });
+
   it('escapes user strings (model id, feature names, messages)', () => {
     const nasty = '<img src=x onerror=alert(1)>';
     const html = renderBacktestHtml({
