@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { identifierProblem } from '../lambda/core/schema/identifier';
+import { driftBandsSchema } from '../lambda/core/schema/drift-bands';
 import { thresholdsSchema } from '../lambda/core/schema/thresholds';
 
 /** Longest model id: keeps Firehose stream names (`dw-<env>-<model>-predictions`) within 64 characters. */
@@ -141,6 +142,12 @@ export const modelSchema = z.strictObject({
   businessColumns: z.array(businessColumnSchema).default([]),
   schedules: schedulesSchema.default({ profile: 'rate(1 hour)', score: 'rate(1 day)' }),
   baseline: baselineSchema.default({ days: 21 }),
+  /**
+   * Drift thresholds raised to the reference's own window-to-window variation (mean + 2σ / 3σ of
+   * the reference windows, at least 6 of them); `driftwatch backtest --model` honours it.
+   * @default { enabled: true, multiplier: 3, warningMultiplier: 2, minWindows: 6 }
+   */
+  driftBands: driftBandsSchema.optional(),
   retention: retentionOverrideSchema.optional(),
 });
 

@@ -6,6 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { z } from 'zod';
 import { describeValue, formatZodIssues } from '../core/schema/format-issues';
+import { driftBandsSchema, type DriftBandSettingsInput } from '../core/schema/drift-bands';
 import { thresholdsSchema } from '../core/schema/thresholds';
 import { validateBusinessMetricSpec, BusinessMetricError, type BusinessMetricSpec } from '../core/metrics/business';
 import type { DriftThresholds, FeatureKind } from '../core/types';
@@ -51,12 +52,7 @@ export interface BacktestConfig {
    * reference windows, else the defaults apply (the result says why).
    * @default { enabled: true, multiplier: 3, warningMultiplier: 2, minWindows: 6 }
    */
-  readonly driftBands?: {
-    readonly enabled?: boolean;
-    readonly multiplier?: number;
-    readonly warningMultiplier?: number;
-    readonly minWindows?: number;
-  };
+  readonly driftBands?: DriftBandSettingsInput;
   /** CSV delimiter of the data (and reference) file. @default ',' */
   readonly delimiter?: string;
   /** Names the model in alert messages. @default 'backtest' */
@@ -159,24 +155,7 @@ export const backtestConfigSchema = z
     metrics: z.array(metricSchema).optional(),
     keyMetric: z.string().min(1).optional(),
     baseline: z.strictObject({ windows: positiveInteger.optional(), minSamples: positiveInteger.optional() }).optional(),
-    driftBands: z
-      .strictObject({
-        enabled: z.boolean().optional(),
-        multiplier: nonNegative.optional(),
-        warningMultiplier: nonNegative.optional(),
-        minWindows: positiveInteger.optional(),
-      })
-      .superRefine((b, ctx) => {
-        if (b.minWindows !== undefined && b.minWindows < 2) {
-          ctx.addIssue({ code: 'custom', path: ['minWindows'], message: `expected at least 2 (a standard deviation needs two windows), got ${b.minWindows}` });
-        }
-        const multiplier = b.multiplier ?? 3;
-        const warning = b.warningMultiplier ?? 2;
-        if (warning > multiplier) {
-          ctx.addIssue({ code: 'custom', path: ['warningMultiplier'], message: `must not exceed multiplier (${multiplier}): critical is the more severe level, got ${warning}` });
-        }
-      })
-      .optional(),
+    driftBands: driftBandsSchema.optional(),
     delimiter: z.string().min(1).optional(),
     modelId: z.string().min(1).max(128).optional(),
   })

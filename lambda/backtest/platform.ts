@@ -68,6 +68,7 @@ export function backtestConfigFromPlatform(platform: DriftwatchConfig, options: 
     ...(has('label') && (!classification || has('predicted_label')) ? { label: 'label' } : {}),
     ...(model.task === 'binary_classification' && model.label.positiveClass !== undefined ? { positiveLabel: model.label.positiveClass } : {}),
     ...(options.delimiter !== undefined ? { delimiter: options.delimiter } : {}),
+    ...(model.driftBands !== undefined ? { driftBands: model.driftBands } : {}),
   };
   return parseBacktestConfig(json, `${source} (model ${model.id})`);
 }

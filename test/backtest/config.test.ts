@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { validateConfig } from '../../config/validate';
 import {
   BacktestConfigError,
   backtestConfigFromPlatform,
@@ -136,6 +137,15 @@ describe('platform config (config/example.ts) → backtest config', () => {
     await expect(loadPlatformBacktestConfig(example, { modelId: 'search_ranker', referenceRows: 1, windowRows: 1 })).rejects.toThrow(
       /models\[3\]\.task: ranking models cannot be backtested yet/,
     );
+  });
+
+  it("carries a model's drift-band settings, validated with path-named errors like the rest of the config", async () => {
+    const raw = (await import('../../config/example')).default;
+    const withBands = { ...raw, models: raw.models.map((m, i) => (i === 2 ? { ...m, driftBands: { multiplier: 4, minWindows: 8 } } : m)) };
+    const config = backtestConfigFromPlatform(validateConfig(withBands), { modelId: 'delivery_eta', referenceRows: 100, windowRows: 10 });
+    expect(config.driftBands).toEqual({ multiplier: 4, minWindows: 8 });
+    const bad = { ...raw, models: raw.models.map((m, i) => (i === 2 ? { ...m, driftBands: { multiplier: 1 } } : m)) };
+    expect(() => validateConfig(bad)).toThrow('models[2].driftBands.warningMultiplier: must not exceed multiplier (1): critical is the more severe level, got 2');
   });
 
   it('is a pure mapping over a validated config', () => {
