@@ -22,7 +22,7 @@ describe('detection quality on real data with a documented change', () => {
   it.each(['INSECTS gradual', 'Bank marketing'])(
     '%s: the change is caught within one window, with fewer false alarms than Evidently and SageMaker',
     async (name) => {
-      const { outcomes } = await evaluate(byName(name), {}, { withImportances: false });
+      const { outcomes } = await evaluate(byName(name), {}, { withImportances: false, ablation: false });
       const ours = method(outcomes, 'Driftwatch (defaults)');
       expect(ours.delayWindows).toBe(1);
       expect(ours.falseAlarms).toBeLessThan(method(outcomes, 'Evidently').falseAlarms);
