@@ -3,7 +3,8 @@
  * (DuckDB profile SQL, window profiles, alerts).
  */
 import { BacktestConfigError, parseBacktestConfig, runBacktest } from '../../lambda/backtest';
-import type { Dataset } from '../../lambda/core/types';
+import type { Dataset, NumericColumn } from '../../lambda/core/types';
+import { syntheticHistory } from './synthetic';
 import { prng } from '../support/random';
 
 const WINDOW = 500;
@@ -104,6 +105,18 @@ describe('drift bands in the backtest', () => {
     expect(price?.psiCritical).toBe(0.5);
     expect(price?.psiWarning).toBeLessThanOrEqual(0.5);
     expect(price?.minEffectCritical).toBeGreaterThan(0.2); // not configured: raised by the band
+  });
+
+  it('cuts a time-windowed reference by the same spans, and says why not when the reference file has no time column', async () => {
+    // 2,000 hourly rows of reference (83 days) and 1,000 monitored, in daily windows.
+    const history = syntheticHistory({ rows: 3000, changeRow: 10_000 });
+    const timed = { features: [{ name: 'x2', kind: 'numeric' }], window: { column: 'ts', every: '1d' } };
+    const inData = await runBacktest({ data: history, config: parseBacktestConfig({ ...timed, reference: { rows: 2000 } }) });
+    expect(inData.driftBands).toMatchObject({ ok: true, windows: 83 });
+
+    const withoutTime: Dataset = { rowCount: 2000, columns: history.columns.filter((c) => c.name === 'x2').map((c) => ({ ...c, values: (c as NumericColumn).values.slice(0, 2000) })) };
+    const fromFile = await runBacktest({ data: history, reference: withoutTime, config: parseBacktestConfig({ ...timed, reference: { file: 'reference.csv' } }) });
+    expect(fromFile.driftBands).toEqual({ ok: false, windows: 0, reason: 'the reference has no column "ts" to cut it into 1d windows' });
   });
 
   it('rejects bad settings with path-named errors', () => {
