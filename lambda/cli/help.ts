@@ -110,6 +110,9 @@ backtest.json:
                    "direction": "higher_is_better" } ],   business metrics (optional)
     "keyMetric": "recall",                     metric shown in the timeline (default f1 / macro_f1 / mae)
     "baseline": { "windows": 7, "minSamples": 1000 },     calibration period and guard
+    "driftBands": { "enabled": true, "multiplier": 3, "warningMultiplier": 2, "minWindows": 6 },
+                                               drift thresholds raised to the reference's own
+                                               window-to-window variation (the defaults shown)
     "delimiter": ";", "modelId": "bank_marketing"
   }
   Row windows: window start/end are 0-based row offsets in the file (end exclusive), starting after
@@ -122,7 +125,7 @@ Output:
          its status, alerts raised; then the alerts and a summary
   json   {"windows": [{"index", "start", "end", "rows", "status", "features": [{"name", "status",
          "psi", "impact", ...}], "metrics": {...}, ...}], "alerts": [{"window", "severity", "kind",
-         "feature"?, "metric"?, "message"}], "calibration": {...}, "summary": {...}}
+         "feature"?, "metric"?, "message"}], "driftBands": {...}, "calibration": {...}, "summary": {...}}
   html   one self-contained file: drift and performance charts with alerts marked, the timeline,
          the alerts and a PSI heat map per feature and window
 
