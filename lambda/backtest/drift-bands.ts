@@ -30,6 +30,19 @@ export function driftBandSettings(config: BacktestConfig): DriftBandSettings {
   };
 }
 
+/**
+ * At most this many reference windows are measured (evenly spaced over the reference when it holds
+ * more): a standard deviation is well estimated long before, and a long reference of hourly
+ * windows would otherwise cost thousands of comparisons.
+ */
+export const MAX_REFERENCE_WINDOWS = 200;
+
+/** Evenly spaced picks when there are more than the cap (first and last kept). */
+function capped<T>(items: readonly T[]): T[] {
+  if (items.length <= MAX_REFERENCE_WINDOWS) return [...items];
+  return Array.from({ length: MAX_REFERENCE_WINDOWS }, (_, k) => items[Math.round((k * (items.length - 1)) / (MAX_REFERENCE_WINDOWS - 1))]);
+}
+
 /** The reference cut into windows of the monitoring size, or why it cannot be. */
 export type ReferenceWindows = { readonly ok: true; readonly windows: readonly Dataset[] } | { readonly ok: false; readonly reason: string };
 
@@ -37,14 +50,14 @@ export type ReferenceWindows = { readonly ok: true; readonly windows: readonly D
  * Row windows: consecutive runs of `window.rows` reference rows (a last, shorter run is left out:
  * its PSI would carry more sampling noise than a real window's). Time windows: the reference rows
  * grouped by the same `every` spans over their hours; spans holding under half the median rows (a
- * partial day at either end) are left out for the same reason.
+ * partial day at either end) are left out for the same reason. At most MAX_REFERENCE_WINDOWS.
  */
 export function referenceWindows(config: BacktestConfig, reference: Dataset, referenceHours: Float64Array | null): ReferenceWindows {
   if ('rows' in config.window) {
     const size = config.window.rows;
-    const windows: Dataset[] = [];
-    for (let start = 0; start + size <= reference.rowCount; start += size) windows.push(sliceRows(reference, { start, end: start + size }));
-    return { ok: true, windows };
+    const starts: number[] = [];
+    for (let start = 0; start + size <= reference.rowCount; start += size) starts.push(start);
+    return { ok: true, windows: capped(starts).map((start) => sliceRows(reference, { start, end: start + size })) };
   }
   if (!referenceHours) {
     return { ok: false, reason: `the reference has no column ${JSON.stringify(config.window.column)} to cut it into ${config.window.every} windows` };
@@ -57,7 +70,7 @@ export function referenceWindows(config: BacktestConfig, reference: Dataset, ref
   });
   const sizes = rowsOf.map((r) => r.length).sort((a, b) => a - b);
   const median = sizes.length > 0 ? sizes[Math.floor(sizes.length / 2)] : 0;
-  const windows = rowsOf.filter((rows) => rows.length * 2 >= median).map((rows) => takeRows(reference, rows));
+  const windows = capped(rowsOf.filter((rows) => rows.length * 2 >= median)).map((rows) => takeRows(reference, rows));
   return { ok: true, windows };
 }
 

@@ -119,6 +119,11 @@ describe('drift bands in the backtest', () => {
     expect(fromFile.driftBands).toEqual({ ok: false, windows: 0, reason: 'the reference has no column "ts" to cut it into 1d windows' });
   });
 
+  it('measures at most 200 reference windows, evenly spaced over a long reference', async () => {
+    const result = await runBacktest({ data, config: config({ window: { rows: 25 } }) }); // 240 reference windows
+    expect(result.driftBands).toMatchObject({ ok: true, windows: 200 });
+  });
+
   it('rejects bad settings with path-named errors', () => {
     const problems = (extra: Record<string, unknown>) => {
       try {
