@@ -9,7 +9,7 @@ import { InputError } from '../adapters/local/errors';
 import { openDuckDbEngine, type DuckDbEngine } from '../adapters/local/duckdb-engine';
 import { readDataset } from '../adapters/local/read-dataset';
 import { Adwin, type AdwinState } from '../core/adwin';
-import { decideAlerts, type Alert, type AlertState, type Resolution, type Signal } from '../core/alerts';
+import { decideAlerts, featurePagingStatus, signalKey, type Alert, type AlertState, type Resolution, type Signal } from '../core/alerts';
 import { calibrate, ratioToBaseline, statusFor, type Calibration } from '../core/calibration';
 import { compareProfiles } from '../core/compare';
 import { fitDatasetProfile } from '../core/profile';
@@ -525,8 +525,9 @@ function assemble(p: Prepared, config: BacktestConfig, work: readonly WindowWork
       signals.push({
         kind: 'drift',
         feature: f.name,
-        // A feature pages only when critical; its warnings count in the dataset-level signal.
-        status: f.status === 'critical' ? 'critical' : 'ok',
+        // A feature pages when it turns critical and resolves once back to ok (not while it hovers
+        // in warning); its warnings count in the dataset-level signal.
+        status: featurePagingStatus(f.status, state[signalKey({ kind: 'drift', feature: f.name })]),
         value: f.psi,
         threshold: t.psiCritical,
         message:

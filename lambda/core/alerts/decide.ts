@@ -105,3 +105,20 @@ export function decideAlerts(
   }
   return { alerts, resolutions, state };
 }
+
+/**
+ * The paging status of one feature's drift signal, with hysteresis: a feature pages when it becomes
+ * critical and stays "critical" (no resolve, no new page) while it hovers in warning, resolving only
+ * once it is back to ok. Without it a feature that wobbles around its critical threshold opens a
+ * new incident every other window; with it, one excursion is one incident (a trigger and its
+ * resolve pair up under the same dedup key). Warnings alone never page a feature: they count in the
+ * dataset-level signal.
+ *
+ * @example
+ * featurePagingStatus('warning', 'critical') // 'critical' (still the same incident)
+ * featurePagingStatus('warning', 'ok')       // 'ok' (a warning alone does not page)
+ */
+export function featurePagingStatus(current: Status, previous: Status | undefined): Status {
+  if (current === 'critical') return 'critical';
+  return current === 'warning' && previous === 'critical' ? 'critical' : 'ok';
+}

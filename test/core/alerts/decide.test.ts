@@ -1,4 +1,4 @@
-import { decideAlerts, signalKey, type AlertState, type Signal } from '../../../lambda/core/alerts';
+import { decideAlerts, featurePagingStatus, signalKey, type AlertState, type Signal } from '../../../lambda/core/alerts';
 import type { Status } from '../../../lambda/core/types';
 
 const drift = (status: Status, feature = 'age'): Signal => ({ kind: 'drift', feature, status, message: `age is ${status}`, value: 0.3, threshold: 0.25 });
@@ -63,5 +63,29 @@ describe('decideAlerts', () => {
   it('keys the dataset-level signal as drift:dataset and refuses a signal given twice', () => {
     expect(signalKey({ kind: 'drift' })).toBe('drift:dataset');
     expect(() => decideAlerts({}, [drift('ok'), drift('critical')], 3)).toThrow(/signal "drift:age" is given twice in window 3/);
+  });
+});
+
+describe('featurePagingStatus', () => {
+  /** Feature statuses through the paging rule and decideAlerts, as the scoring run does. */
+  function page(statuses: Status[]) {
+    let state: AlertState = {};
+    const alerts: number[] = [];
+    const resolutions: number[] = [];
+    statuses.forEach((s, i) => {
+      const d = decideAlerts(state, [drift(featurePagingStatus(s, state[signalKey(drift(s))]))], i);
+      state = d.state;
+      alerts.push(...d.alerts.map((a) => a.window));
+      resolutions.push(...d.resolutions.map((r) => r.window));
+    });
+    return { alerts, resolutions };
+  }
+
+  it('pages once for a feature wobbling between critical and warning, and resolves when it is back to ok', () => {
+    expect(page(['critical', 'warning', 'critical', 'warning', 'ok', 'critical'])).toEqual({ alerts: [0, 5], resolutions: [4] });
+  });
+
+  it('never pages on warnings alone', () => {
+    expect(page(['warning', 'warning', 'ok', 'warning'])).toEqual({ alerts: [], resolutions: [] });
   });
 });
