@@ -133,3 +133,15 @@ export function timeBatching(hourOfRow: Float64Array, everyHours: number): Batch
   }));
   return { hourOfRow, windowOfRow, windows };
 }
+
+/** Row numbers (relative to the first row batched) of each window, in row order. */
+export function rowsByWindow(batching: Batching): Int32Array[] {
+  const counts = batching.windows.map(() => 0);
+  for (const w of batching.windowOfRow) counts[w]++;
+  const out = counts.map((c) => new Int32Array(c));
+  const fill = counts.map(() => 0);
+  batching.windowOfRow.forEach((w, r) => {
+    out[w][fill[w]++] = r;
+  });
+  return out;
+}

@@ -9,7 +9,7 @@ import { sliceRows } from '../core/dataset';
 import { observeDatasetProfile } from '../core/profile';
 import { resolveThresholds, type ResolvedThresholds } from '../core/severity';
 import type { Column, Dataset, DatasetProfile, DriftThresholds } from '../core/types';
-import { timeBatching } from './batches';
+import { rowsByWindow, timeBatching } from './batches';
 import { parseEvery, type BacktestConfig } from './config';
 import type { BacktestDriftBands } from './types';
 
@@ -62,12 +62,7 @@ export function referenceWindows(config: BacktestConfig, reference: Dataset, ref
   if (!referenceHours) {
     return { ok: false, reason: `the reference has no column ${JSON.stringify(config.window.column)} to cut it into ${config.window.every} windows` };
   }
-  const batching = timeBatching(referenceHours, parseEvery(config.window.every) as number);
-  const rowsOf = batching.windows.map((w) => new Int32Array(w.rows));
-  const fill = batching.windows.map(() => 0);
-  batching.windowOfRow.forEach((w, r) => {
-    rowsOf[w][fill[w]++] = r;
-  });
+  const rowsOf = rowsByWindow(timeBatching(referenceHours, parseEvery(config.window.every) as number));
   const sizes = rowsOf.map((r) => r.length).sort((a, b) => a - b);
   const median = sizes.length > 0 ? sizes[Math.floor(sizes.length / 2)] : 0;
   const windows = capped(rowsOf.filter((rows) => rows.length * 2 >= median)).map((rows) => takeRows(reference, rows));

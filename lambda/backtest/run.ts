@@ -21,7 +21,7 @@ import { groupedProfileAccumulator, psiEdgesAreFineEdges, rowsToColumns, type Re
 import type { PredictionAggregates } from '../sql/parse-profile';
 import { parsePerformanceRows, performanceQuery } from '../sql/performance-query';
 import { profileQuery } from '../sql/profile-query';
-import { HOUR_MS, hoursOf, rowBatching, timeBatching, type Batching, type WindowSpan } from './batches';
+import { HOUR_MS, hoursOf, rowBatching, rowsByWindow, timeBatching, type Batching, type WindowSpan } from './batches';
 import { featureIdentifiers, findColumn, sliceColumn, sqlName, toCategorical, toNumeric, withKind } from './columns';
 import { BacktestConfigError, DEFAULT_BASELINE_WINDOWS, DEFAULT_MODEL_ID, inferTask, parseEvery, type BacktestConfig, type BacktestTask } from './config';
 import { calibrateDrift, driftBandSettings, referenceWindows, reportDriftBands, type CalibratedDrift } from './drift-bands';
@@ -344,7 +344,7 @@ export async function runBacktest(input: RunBacktestInput): Promise<BacktestResu
     for (const part of partitions) batchesOf[part.target].push(part.predictions);
 
     // Rows per window (for business metrics, which read rows).
-    const rowsOf: Int32Array[] | null = config.metrics && config.metrics.length > 0 ? groupRows(batching) : null;
+    const rowsOf: Int32Array[] | null = config.metrics && config.metrics.length > 0 ? rowsByWindow(batching) : null;
     const business = {
       prediction: p.prediction,
       predictedLabel: p.predictedLabel,
@@ -433,18 +433,6 @@ async function queryChunks(engine: TableEngine, sql: string, onChunk: (columns: 
   if (chunked.queryChunks) return chunked.queryChunks(sql, onChunk);
   const rows = await engine.query(sql);
   onChunk(rowsToColumns(rows), rows.length);
-}
-
-/** Row numbers (relative to the first monitored row) of each window. */
-function groupRows(batching: Batching): Int32Array[] {
-  const counts = batching.windows.map(() => 0);
-  for (const w of batching.windowOfRow) counts[w]++;
-  const out = counts.map((c) => new Int32Array(c));
-  const fill = counts.map(() => 0);
-  batching.windowOfRow.forEach((w, r) => {
-    out[w][fill[w]++] = r;
-  });
-  return out;
 }
 
 function metricNames(p: Prepared, config: BacktestConfig): { name: string; direction: 'higher_is_better' | 'lower_is_better' }[] {
