@@ -4,31 +4,15 @@
  * rest of the reference, and raises each feature's thresholds to what the reference itself shows.
  * The monitor Lambda does the same from the stored profiles of its baseline windows.
  */
-import { bandThresholds, driftBands, referenceWindowReports, DRIFT_BAND_DEFAULTS, type DriftBands } from '../core/calibration';
+import { bandThresholds, driftBands, referenceWindowReports, type DriftBands } from '../core/calibration';
 import { sliceRows } from '../core/dataset';
 import { observeDatasetProfile } from '../core/profile';
 import { resolveThresholds, type ResolvedThresholds } from '../core/severity';
+import type { DriftBandSettingsInput } from '../core/schema/drift-bands';
 import type { Column, Dataset, DatasetProfile, DriftThresholds } from '../core/types';
 import { rowsByWindow, timeBatching } from './batches';
 import { parseEvery, type BacktestConfig } from './config';
 import type { BacktestDriftBands } from './types';
-
-/** `config.driftBands`, resolved. */
-export interface DriftBandSettings {
-  readonly enabled: boolean;
-  readonly multiplier: number;
-  readonly warningMultiplier: number;
-  readonly minWindows: number;
-}
-
-export function driftBandSettings(config: BacktestConfig): DriftBandSettings {
-  return {
-    enabled: config.driftBands?.enabled ?? true,
-    multiplier: config.driftBands?.multiplier ?? DRIFT_BAND_DEFAULTS.multiplier,
-    warningMultiplier: config.driftBands?.warningMultiplier ?? DRIFT_BAND_DEFAULTS.warningMultiplier,
-    minWindows: config.driftBands?.minWindows ?? DRIFT_BAND_DEFAULTS.minWindows,
-  };
-}
 
 /**
  * At most this many reference windows are measured (evenly spaced over the reference when it holds
@@ -85,9 +69,8 @@ function takeRows(dataset: Dataset, rows: Int32Array): Dataset {
   return { rowCount: rows.length, columns };
 }
 
-/** What the calibration found; `features` maps a feature (by id) to the thresholds it gets. */
+/** What the calibration found; `thresholdsById` maps a feature (by id) to the thresholds it gets. */
 export interface CalibratedDrift {
-  readonly settings: DriftBandSettings;
   /** null when disabled. */
   readonly bands: DriftBands | null;
   readonly thresholdsById: ReadonlyMap<string, ResolvedThresholds>;
@@ -99,35 +82,37 @@ export interface CalibratedDrift {
  * The thresholds each feature is judged by: configured thresholds as given, every other one the
  * default raised to the reference's band. A configured value wins over the band: the user said it.
  *
+ * @param windows the reference's windows; null when the bands are disabled (none were cut)
  * @param configured the config's thresholds per feature id
  */
 export function calibrateDrift(
-  settings: DriftBandSettings,
+  settings: DriftBandSettingsInput | undefined,
   reference: DatasetProfile,
-  windows: ReferenceWindows,
+  windows: ReferenceWindows | null,
   configured: ReadonlyMap<string, DriftThresholds | undefined>,
 ): CalibratedDrift {
   const thresholdsById = new Map<string, ResolvedThresholds>();
   for (const [id, t] of configured) thresholdsById.set(id, resolveThresholds(id, t));
   const raised = new Set<string>();
-  if (!settings.enabled) return { settings, bands: null, thresholdsById, raised };
+  if (!driftBandsEnabled(settings) || !windows) return { bands: null, thresholdsById, raised };
   let bands: DriftBands;
   if (!windows.ok) {
     bands = { ok: false, windows: 0, reason: windows.reason };
   } else {
     const profiles = windows.windows.map((w) => observeDatasetProfile(w, reference));
+    // driftBands fills in and checks the multipliers and minWindows; the ok bands carry them on.
     bands = driftBands(referenceWindowReports(reference, profiles), settings);
   }
   if (bands.ok) {
     for (const band of bands.features) {
       const given = configured.get(band.name) ?? {};
       const before = thresholdsById.get(band.name) ?? resolveThresholds(band.name, given);
-      const after = ordered({ ...bandThresholds(band, resolveThresholds(band.name), settings), ...given });
+      const after = ordered({ ...bandThresholds(band, resolveThresholds(band.name), bands), ...given });
       thresholdsById.set(band.name, after);
       if (BAND_FIELDS.some((k) => after[k] !== before[k])) raised.add(band.name);
     }
   }
-  return { settings, bands, thresholdsById, raised };
+  return { bands, thresholdsById, raised };
 }
 
 const BAND_FIELDS = ['psiWarning', 'psiCritical', 'minEffectWarning', 'minEffectCritical'] as const;
@@ -158,12 +143,19 @@ export function reportDriftBands(drift: CalibratedDrift, nameOf: (id: string) =>
   };
 }
 
-/** A configured critical below a raised warning would be out of order: the warning follows it down. */
+/**
+ * A configured critical below a raised warning would be out of order: the warning follows it down.
+ * (Only the banded pairs can get out of order; the missing-rate pair is never raised.)
+ */
 function ordered(t: ResolvedThresholds): ResolvedThresholds {
   return {
     ...t,
     psiWarning: Math.min(t.psiWarning, t.psiCritical),
     minEffectWarning: Math.min(t.minEffectWarning, t.minEffectCritical),
-    missingRateWarning: Math.min(t.missingRateWarning, t.missingRateCritical),
   };
+}
+
+/** Drift bands are on unless the config says `"enabled": false`. */
+export function driftBandsEnabled(settings: DriftBandSettingsInput | undefined): boolean {
+  return settings?.enabled !== false;
 }

@@ -24,7 +24,7 @@ import { profileQuery } from '../sql/profile-query';
 import { HOUR_MS, hoursOf, rowBatching, rowsByWindow, timeBatching, type Batching, type WindowSpan } from './batches';
 import { featureIdentifiers, findColumn, sliceColumn, sqlName, toCategorical, toNumeric, withKind } from './columns';
 import { BacktestConfigError, DEFAULT_BASELINE_WINDOWS, DEFAULT_MODEL_ID, inferTask, parseEvery, type BacktestConfig, type BacktestTask } from './config';
-import { calibrateDrift, driftBandSettings, referenceWindows, reportDriftBands, type CalibratedDrift } from './drift-bands';
+import { calibrateDrift, driftBandsEnabled, referenceWindows, reportDriftBands, type CalibratedDrift } from './drift-bands';
 import { dropHistory, loadHistory } from './load';
 import { builtInMetrics, businessMetrics, defaultKeyMetric, windowMetrics, type MetricValue } from './performance';
 import {
@@ -172,11 +172,10 @@ async function prepare(input: RunBacktestInput): Promise<Prepared> {
     }
     originalName.set(featureIds[i], f.name);
   });
-  const settings = driftBandSettings(config);
   const drift = calibrateDrift(
-    settings,
+    config.driftBands,
     reference,
-    settings.enabled ? referenceWindows(config, referenceData, referenceHours) : { ok: false, reason: 'disabled' },
+    driftBandsEnabled(config.driftBands) ? referenceWindows(config, referenceData, referenceHours) : null,
     new Map(config.features.map((f, i) => [featureIds[i], f.thresholds])),
   );
   config.features.forEach((f, i) => {
