@@ -9,6 +9,7 @@ import { validateConfig, ConfigValidationError } from '../../config/validate';
 import type { DriftwatchConfig } from '../../config/schema';
 import type { FeatureKind } from '../core/types';
 import { BacktestConfigError, parseBacktestConfig, readConfigModule, type BacktestConfig } from './config';
+import { kindsOf, timestampsOf, type ReadableColumns } from './run';
 
 export interface PlatformBacktestOptions {
   readonly modelId: string;
@@ -44,10 +45,8 @@ export function backtestConfigFromPlatform(platform: DriftwatchConfig, options: 
   const rows = options.dataRows;
   const referenceRows = options.referenceRows ?? (rows !== undefined ? Math.max(1, Math.floor(rows / 4)) : undefined);
   if (referenceRows === undefined) throw new BacktestConfigError(source, ['reference: give --reference-rows N']);
-  let window: BacktestConfig['window'];
-  if (options.windowColumn !== undefined || options.every !== undefined) {
-    window = { column: options.windowColumn ?? 'event_time', every: options.every ?? '1d' };
-  } else {
+  let window: BacktestConfig['window'] | null = timeWindow(options);
+  if (!window) {
     const windowRows = options.windowRows ?? (rows !== undefined ? Math.max(1, Math.ceil((rows - referenceRows) / 20)) : undefined);
     if (windowRows === undefined) throw new BacktestConfigError(source, ['window: give --window-rows N']);
     window = { rows: windowRows };
@@ -87,16 +86,24 @@ export function platformReadOptions(
   options: Pick<PlatformBacktestOptions, 'modelId' | 'windowColumn' | 'every'>,
 ): { kinds: Record<string, FeatureKind>; timestamps: string[] } {
   const model = platform.models.find((m) => m.id === options.modelId);
-  const timestamps = options.windowColumn !== undefined || options.every !== undefined ? [options.windowColumn ?? 'event_time'] : [];
-  if (!model) return { kinds: {}, timestamps };
-  const classification = model.task !== 'regression';
-  const kinds: Record<string, FeatureKind> = {
-    prediction: 'numeric',
-    ...(classification ? { predicted_label: 'categorical' as const } : {}),
-    label: classification ? 'categorical' : 'numeric',
+  const window = timeWindow(options) ?? { rows: 1 };
+  if (!model) return { kinds: {}, timestamps: 'column' in window ? [window.column] : [] };
+  // The record contract's columns, as backtestConfigFromPlatform maps them when they are present.
+  const columns: ReadableColumns = {
+    features: model.features,
+    window,
+    task: model.task === 'ranking' ? undefined : model.task,
+    prediction: 'prediction',
+    predictedLabel: model.task === 'regression' ? undefined : 'predicted_label',
+    label: 'label',
   };
-  for (const f of model.features) kinds[f.name] = f.kind;
-  return { kinds, timestamps };
+  return { kinds: kindsOf(columns), timestamps: timestampsOf(columns) };
+}
+
+/** The time window the options ask for (`--window-column` / `--every`), or null for row windows. */
+function timeWindow(options: Pick<PlatformBacktestOptions, 'windowColumn' | 'every'>): { column: string; every: string } | null {
+  if (options.windowColumn === undefined && options.every === undefined) return null;
+  return { column: options.windowColumn ?? 'event_time', every: options.every ?? '1d' };
 }
 
 /** Loads `config/<env>.ts`, validates it as the CDK app does, and maps one model. */

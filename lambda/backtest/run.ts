@@ -204,8 +204,11 @@ async function prepare(input: RunBacktestInput): Promise<Prepared> {
   };
 }
 
+/** The parts of a config that say how to read the data. */
+export type ReadableColumns = Pick<BacktestConfig, 'features' | 'window' | 'prediction' | 'predictedLabel' | 'label' | 'task' | 'positiveLabel'>;
+
 /** The kinds `readDataset` should force for the configured columns. */
-export function kindsOf(config: BacktestConfig): Record<string, FeatureKind> {
+export function kindsOf(config: ReadableColumns): Record<string, FeatureKind> {
   const kinds: Record<string, FeatureKind> = {};
   for (const f of config.features) kinds[f.name] = f.kind;
   const task = inferTask(config);
@@ -220,7 +223,7 @@ export function kindsOf(config: BacktestConfig): Record<string, FeatureKind> {
  * The columns `readDataset` should read as timestamps: a time window's column, unless it is also a
  * configured column with a kind of its own (then it is read as that kind and parsed by `hoursOf`).
  */
-export function timestampsOf(config: BacktestConfig): string[] {
+export function timestampsOf(config: ReadableColumns): string[] {
   if (!('column' in config.window)) return [];
   return config.window.column in kindsOf(config) ? [] : [config.window.column];
 }
