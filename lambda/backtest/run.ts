@@ -64,7 +64,7 @@ function num(x: number | null | undefined): string {
   return a !== 0 && (a < 0.001 || a >= 1e6) ? x.toExponential(2) : String(Number(x.toPrecision(4)));
 }
 
-/** ", calibrated on N reference windows" for a feature whose thresholds the drift band raised. */
+/** ", raised to the reference's variation over N windows" for a feature whose thresholds the drift band raised. */
 function bandNote(p: Prepared, id: string): string {
   const bands = p.drift.bands;
   return bands?.ok && p.drift.raised.has(id) ? `, raised to the reference's variation over ${bands.windows} windows` : '';

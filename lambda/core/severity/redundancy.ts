@@ -135,12 +135,14 @@ function jointEntropy(x: Codes, y: Codes): number {
  * @example evidenceWeights(['a', 'b', 'c'], [['b', 'c']]) // Map { a => 0.5, b => 0.25, c => 0.25 }
  */
 export function evidenceWeights(names: readonly string[], groups: readonly (readonly string[])[]): Map<string, number> {
-  const groupOf = new Map<string, readonly string[]>();
-  for (const g of groups) for (const name of g) if (names.includes(name)) groupOf.set(name, g);
-  const sizeOf = (name: string) => {
-    const g = groupOf.get(name);
-    return g ? g.filter((n) => names.includes(n)).length : 1;
-  };
-  const units = names.reduce((sum, name) => sum + 1 / sizeOf(name), 0);
-  return new Map(names.map((name) => [name, 1 / sizeOf(name) / units]));
+  // Each compared member's group size, counting only compared members (one pass, no array scans).
+  const compared = new Set(names);
+  const groupSize = new Map<string, number>();
+  for (const g of groups) {
+    const members = g.filter((n) => compared.has(n));
+    for (const n of members) groupSize.set(n, members.length);
+  }
+  const share = (name: string) => 1 / (groupSize.get(name) ?? 1);
+  const units = names.reduce((sum, name) => sum + share(name), 0);
+  return new Map(names.map((name) => [name, share(name) / units]));
 }
