@@ -48,7 +48,8 @@ export function compareDatasets(reference: Dataset, current: Dataset, options: C
         : measureCategorical(column, other as CategoricalColumn);
     return assembleFeature(measures, specs[column.name], shares.get(column.name) as number, shares.configured);
   });
-  const redundant = options.redundant ?? redundantGroups(reference);
+  // The groups only weigh when no importances are configured: do not look for them otherwise.
+  const redundant = shares.configured ? [] : (options.redundant ?? redundantGroups(reference));
   return buildReport(features, reference.rowCount, current.rowCount, { importanceConfigured: shares.configured, redundant });
 }
 
