@@ -50,11 +50,15 @@ function mergeCategorical(a: CategoricalFeatureProfile, b: CategoricalFeaturePro
   };
 }
 
-function sameList<T>(feature: string, field: string, a: readonly T[], b: readonly T[]): void {
+/**
+ * Throws, naming the feature, the field and the first difference, when two profiles' bins differ
+ * (`caller` prefixes the message, e.g. "subtractProfiles").
+ */
+export function sameList<T>(feature: string, field: string, a: readonly T[], b: readonly T[], caller?: string): void {
   const i = firstDifference(a, b);
   if (i >= 0) {
     throw new Error(
-      `feature ${JSON.stringify(feature)}: the profiles have different ${field} (${a.length} vs ${b.length} entries, first difference at index ${i}: ${JSON.stringify(a[i])} vs ${JSON.stringify(b[i])}); observe both against the same reference`,
+      `${caller ? `${caller}: ` : ''}feature ${JSON.stringify(feature)}: the profiles have different ${field} (${a.length} vs ${b.length} entries, first difference at index ${i}: ${JSON.stringify(a[i])} vs ${JSON.stringify(b[i])}); observe both against the same reference`,
     );
   }
 }

@@ -1,5 +1,5 @@
 import { PROFILE_FORMAT, type CategoricalFeatureProfile, type DatasetProfile, type FeatureProfile, type NumericFeatureProfile } from '../types';
-import { firstDifference } from './merge';
+import { sameList } from './merge';
 
 /**
  * The inverse of `mergeProfiles` for one feature: what is left of `total` once `part` is taken out
@@ -62,8 +62,8 @@ export function subtractDatasetProfiles(total: DatasetProfile, part: DatasetProf
 }
 
 function subtractNumeric(total: NumericFeatureProfile, part: NumericFeatureProfile): NumericFeatureProfile {
-  sameList(total.name, 'edges', total.edges, part.edges);
-  sameList(total.name, 'fineEdges', total.fineEdges, part.fineEdges);
+  sameList(total.name, 'edges', total.edges, part.edges, 'subtractProfiles');
+  sameList(total.name, 'fineEdges', total.fineEdges, part.fineEdges, 'subtractProfiles');
   const count = minus(total.name, 'count', total.count, part.count);
   const empty = count === 0;
   return {
@@ -84,7 +84,7 @@ function subtractNumeric(total: NumericFeatureProfile, part: NumericFeatureProfi
 }
 
 function subtractCategorical(total: CategoricalFeatureProfile, part: CategoricalFeatureProfile): CategoricalFeatureProfile {
-  sameList(total.name, 'categories', total.categories, part.categories);
+  sameList(total.name, 'categories', total.categories, part.categories, 'subtractProfiles');
   return {
     kind: 'categorical',
     name: total.name,
@@ -94,15 +94,6 @@ function subtractCategorical(total: CategoricalFeatureProfile, part: Categorical
     counts: minusCounts(total.name, 'counts', total.counts, part.counts, total.categories),
     other: minus(total.name, 'other', total.other, part.other),
   };
-}
-
-function sameList<T>(feature: string, field: string, a: readonly T[], b: readonly T[]): void {
-  const i = firstDifference(a, b);
-  if (i >= 0) {
-    throw new Error(
-      `subtractProfiles: feature ${JSON.stringify(feature)}: the profiles have different ${field} (${a.length} vs ${b.length} entries, first difference at index ${i}: ${JSON.stringify(a[i])} vs ${JSON.stringify(b[i])}); observe both against the same reference`,
-    );
-  }
 }
 
 function minus(feature: string, bin: string, a: number, b: number): number {
