@@ -143,8 +143,8 @@ export const modelSchema = z.strictObject({
   schedules: schedulesSchema.default({ profile: 'rate(1 hour)', score: 'rate(1 day)' }),
   baseline: baselineSchema.default({ days: 21 }),
   /**
-   * Drift thresholds raised to the reference's own window-to-window variation (mean + 2σ / 3σ of
-   * the reference windows, at least 6 of them); `driftwatch backtest --model` honours it.
+   * Drift thresholds raised to the reference's own window-to-window variation (the 2σ / 3σ levels
+   * of the reference windows as prediction intervals, at least 6 windows); `driftwatch backtest --model` honours it.
    * @default { enabled: true, multiplier: 3, warningMultiplier: 2, minWindows: 6 }
    */
   driftBands: driftBandsSchema.optional(),

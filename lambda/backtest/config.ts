@@ -46,9 +46,10 @@ export interface BacktestConfig {
   readonly baseline?: { readonly windows?: number; readonly minSamples?: number };
   /**
    * Drift thresholds calibrated on the reference: it is cut into windows of the monitoring size,
-   * each measured against the rest, and a feature's PSI and effect-size thresholds rise to
-   * mean + warningMultiplier·σ (warning) and mean + multiplier·σ (critical) of what those windows
-   * show, never below the defaults; configured thresholds are kept as given. Needs `minWindows`
+   * each measured against the rest, and a feature's PSI and effect-size thresholds rise to the
+   * warningMultiplier·σ (warning) and multiplier·σ (critical) levels of what those windows show, as
+   * Student-t prediction intervals for the number of windows (`predictionMultiplier`: 3σ from 12
+   * windows is mean + 4.19σ), never below the defaults; configured thresholds are kept as given. Needs `minWindows`
    * reference windows, else the defaults apply (the result says why).
    * @default { enabled: true, multiplier: 3, warningMultiplier: 2, minWindows: 6 }
    */

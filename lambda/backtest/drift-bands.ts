@@ -127,6 +127,8 @@ export function reportDriftBands(drift: CalibratedDrift, nameOf: (id: string) =>
     windows: bands.windows,
     multiplier: bands.multiplier,
     warningMultiplier: bands.warningMultiplier,
+    criticalSigmas: bands.criticalSigmas,
+    warningSigmas: bands.warningSigmas,
     features: bands.features.map((band) => {
       const t = drift.thresholdsById.get(band.name) as ResolvedThresholds;
       return {

@@ -73,16 +73,23 @@ export type BacktestDriftBands =
       readonly ok: true;
       /** Reference windows measured (each against the rest of the reference). */
       readonly windows: number;
+      /** The critical / warning levels in σ, as configured (3 and 2 by default). */
       readonly multiplier: number;
       readonly warningMultiplier: number;
+      /**
+       * What those levels become with this many windows (Student-t prediction interval): critical
+       * is mean + criticalSigmas·σ, warning mean + warningSigmas·σ, for a feature measured in every window.
+       */
+      readonly criticalSigmas: number;
+      readonly warningSigmas: number;
       readonly features: readonly {
         readonly name: string;
         /** Whether the band raised any of the feature's thresholds above the default/configured ones. */
         readonly raised: boolean;
-        /** Mean and population std over the reference windows (null when none had a value). */
-        readonly psi: { readonly mean: number; readonly std: number } | null;
+        /** Mean, population std and count of the reference windows with a value (null when fewer than minWindows). */
+        readonly psi: { readonly mean: number; readonly std: number; readonly windows: number } | null;
         /** KS statistic (numeric) or Jensen–Shannon distance (categorical). */
-        readonly effect: { readonly mean: number; readonly std: number } | null;
+        readonly effect: { readonly mean: number; readonly std: number; readonly windows: number } | null;
         /** The thresholds the feature is judged by. */
         readonly psiWarning: number;
         readonly psiCritical: number;

@@ -121,7 +121,8 @@ export function driftBandsText(result: BacktestResult): string {
   const listed = raised.slice(0, 6).map((f) => `${f.name} (PSI critical ${stat(f.psiCritical)})`);
   const more = raised.length > listed.length ? ` and ${raised.length - listed.length} more` : '';
   return (
-    `Drift thresholds: raised to the reference's own variation across ${b.windows} windows (mean + ${b.multiplier}σ) ` +
+    `Drift thresholds: raised to the reference's own variation across ${b.windows} windows ` +
+    `(the ${b.multiplier}σ level: mean + ${b.criticalSigmas.toFixed(2)}σ, widened for ${b.windows} windows) ` +
     `for ${listed.join(', ')}${more}; the other features keep the defaults.`
   );
 }

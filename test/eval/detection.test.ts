@@ -1,7 +1,7 @@
 /**
  * The README's detection-quality claims, checked on the real datasets (`npm run eval` prints the
  * full table): every documented change is caught within one window, and the defaults raise fewer
- * false alarms than the peers where the README says so.
+ * false alarms than each peer (none where a peer raises none).
  */
 import * as path from 'path';
 import { loadBacktestConfig, runBacktest, type BacktestConfig } from '../../lambda/backtest';
@@ -19,14 +19,19 @@ const method = (outcomes: readonly Outcome[], prefix: string) => {
 };
 
 describe('detection quality on real data with a documented change', () => {
-  it.each(['INSECTS gradual', 'Bank marketing'])(
-    '%s: the change is caught within one window, with fewer false alarms than Evidently and SageMaker',
+  // "Fewer false alarms than either peer": strictly fewer than a peer that raises any; a peer with
+  // none (Evidently on Elec2) can only be matched.
+  it.each(DATASETS.map((d) => d.name))(
+    '%s: the change is caught within one window, with fewer false alarms than each peer (or none, as a peer with none)',
     async (name) => {
       const { outcomes } = await evaluate(byName(name), {}, { withImportances: false, ablation: false });
       const ours = method(outcomes, 'Driftwatch (defaults)');
       expect(ours.delayWindows).toBe(1);
-      expect(ours.falseAlarms).toBeLessThan(method(outcomes, 'Evidently').falseAlarms);
-      expect(ours.falseAlarms).toBeLessThan(method(outcomes, 'SageMaker').falseAlarms);
+      for (const peer of ['Evidently', 'SageMaker']) {
+        const theirs = method(outcomes, peer).falseAlarms;
+        if (theirs === 0) expect(ours.falseAlarms).toBe(0);
+        else expect(ours.falseAlarms).toBeLessThan(theirs);
+      }
     },
   );
 

@@ -51,14 +51,16 @@ describe('renderBacktestHtml', () => {
         windows: 12,
         multiplier: 3,
         warningMultiplier: 2,
+        criticalSigmas: 4.185,
+        warningSigmas: 2.451,
         features: [
-          { name: 'x1', raised: true, psi: { mean: 1, std: 0.5 }, effect: null, psiWarning: 2, psiCritical: 2.5, minEffectWarning: 0.1, minEffectCritical: 0.2 },
-          { name: 'x2', raised: false, psi: { mean: 0, std: 0 }, effect: null, psiWarning: 0.2, psiCritical: 0.25, minEffectWarning: 0.1, minEffectCritical: 0.2 },
+          { name: 'x1', raised: true, psi: { mean: 1, std: 0.5, windows: 12 }, effect: null, psiWarning: 2, psiCritical: 2.5, minEffectWarning: 0.1, minEffectCritical: 0.2 },
+          { name: 'x2', raised: false, psi: { mean: 0, std: 0, windows: 12 }, effect: null, psiWarning: 0.2, psiCritical: 0.25, minEffectWarning: 0.1, minEffectCritical: 0.2 },
         ],
       },
     };
     const html = renderBacktestHtml(banded);
-    expect(html).toContain("Drift thresholds: raised to the reference&#39;s own variation across 12 windows (mean + 3σ) for x1 (PSI critical 2.50); the other features keep the defaults.");
+    expect(html).toContain("Drift thresholds: raised to the reference&#39;s own variation across 12 windows (the 3σ level: mean + 4.18σ, widened for 12 windows) for x1 (PSI critical 2.50); the other features keep the defaults.");
     expect(html).toMatch(/<td class="name">x1 <span class="muted" title="critical PSI threshold raised to 2\.50[^"]*">≥ 2\.50<\/span><\/td>/);
     expect(html).toMatch(/<td class="name">x2<\/td>/);
   });

@@ -24,7 +24,7 @@ describe('backtest text report', () => {
 
     // By default the thresholds rise to what the reference's own days show, and say so.
     const banded = renderBacktestText(await runBacktest({ data, config: parseBacktestConfig(config) }));
-    expect(banded).toMatch(/Drift thresholds: raised to the reference's own variation across \d+ windows \(mean \+ 3σ\) for x2 \(PSI critical [0-9.]+\)/);
+    expect(banded).toMatch(/Drift thresholds: raised to the reference's own variation across \d+ windows \(the 3σ level: mean \+ [0-9.]+σ, widened for \d+ windows\) for x2 \(PSI critical [0-9.]+\)/);
     expect(banded).toMatch(/\n 1  2024-03-25 – 2024-03-26 +24  ✓ ok /);
   });
 });

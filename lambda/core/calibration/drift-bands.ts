@@ -8,8 +8,8 @@
  * its thresholds can be set from that.
  *
  * How, following NannyML's documented default (`StandardDeviationThreshold`: thresholds from the
- * drift metric computed on chunks of the reference, mean ± 3 × np.std, population std with ddof 0;
- * NannyML calls 6 chunks the "absolute minimum"):
+ * drift metric computed on chunks of the reference, mean + 3 × np.std; NannyML calls 6 chunks the
+ * "absolute minimum"), with one correction for how few windows a reference holds:
  * - the reference is cut into contiguous windows of the monitoring window's size (the caller
  *   observes each one against the reference profile);
  * - each window is measured against the rest of the reference (leave-one-out,
@@ -17,8 +17,13 @@
  *   reference that contains it would look closer than it is and the band would be too narrow;
  * - per feature, the mean and population std of the PSI and of the effect size (KS statistic for
  *   numeric features, Jensen–Shannon distance for categorical ones) over those windows;
- * - warning at mean + 2σ and critical at mean + 3σ: the classic control-chart warning and action
- *   limits (3σ is NannyML's default);
+ * - warning at the 2σ level and critical at the 3σ level (the classic control-chart warning and
+ *   action limits; 3σ is NannyML's default), as a Student-t prediction interval for one new
+ *   window (`predictionMultiplier`): mean + t·σ·√((n+1)/(n−1)), with t the quantile of Student's t
+ *   with n − 1 degrees of freedom at the one-sided tail of a normal kσ. Plain mean + kσ from n
+ *   windows treats the estimated σ as exact; with NannyML's minimum of 6 windows a "3σ" band then
+ *   fires on 2.6% of in-control windows instead of 0.13% (19×), with 12 windows on 0.93% (7×). The
+ *   interval converges to mean + kσ as n grows (200 windows: 3σ → 3.05σ);
  * - raise-only: a feature never gets thresholds below the default / configured ones, so a quiet
  *   reference (σ ≈ 0) cannot make a stationary feature more sensitive than it is today.
  *
@@ -35,13 +40,17 @@ import { compareProfiles, type CompareOptions } from '../compare';
 import { subtractDatasetProfiles } from '../profile';
 import type { ResolvedThresholds } from '../severity';
 import type { DatasetProfile, DriftReport, FeatureDrift } from '../types';
+import { predictionMultiplier } from './prediction-interval';
 
 export const DRIFT_BAND_DEFAULTS = { multiplier: 3, warningMultiplier: 2, minWindows: 6 } as const;
 
 export interface DriftBandOptions {
-  /** Standard deviations above the mean for the critical thresholds. @default 3 (NannyML's default) */
+  /**
+   * The critical level in standard deviations (the false-alarm rate of a normal kσ limit; the band
+   * widens it for the number of windows, see `predictionMultiplier`). @default 3 (NannyML's default)
+   */
   readonly multiplier?: number;
-  /** Standard deviations above the mean for the warning thresholds. @default 2 */
+  /** The warning level in standard deviations, widened the same way. @default 2 */
   readonly warningMultiplier?: number;
   /** Reference windows needed to calibrate; fewer keep the default thresholds. @default 6 (NannyML's minimum) */
   readonly minWindows?: number;
@@ -51,14 +60,16 @@ export interface DriftBandOptions {
 export interface BandStats {
   readonly mean: number;
   readonly std: number;
+  /** Windows the measure was computed in (a feature missing from a window has fewer). */
+  readonly windows: number;
 }
 
 /** One feature's band: what the reference's own windows show. */
 export interface FeatureBand {
   readonly name: string;
-  /** PSI over the windows; null when no window had a PSI. */
+  /** PSI over the windows; null when fewer than `minWindows` windows had a PSI. */
   readonly psi: BandStats | null;
-  /** KS statistic (numeric) or Jensen–Shannon distance (categorical) over the windows; null when none had one. */
+  /** KS statistic (numeric) or Jensen–Shannon distance (categorical) over the windows; null when fewer than `minWindows` had one. */
   readonly effect: BandStats | null;
 }
 
@@ -68,6 +79,9 @@ export type DriftBands =
       readonly windows: number;
       readonly multiplier: number;
       readonly warningMultiplier: number;
+      /** σ multiples the critical / warning thresholds use for a measure present in every window. */
+      readonly criticalSigmas: number;
+      readonly warningSigmas: number;
       readonly features: readonly FeatureBand[];
     }
   | { readonly ok: false; readonly windows: number; readonly reason: string };
@@ -122,21 +136,32 @@ export function driftBands(reports: readonly DriftReport[], options: DriftBandOp
       if (effect !== null) v.effect.push(effect);
     }
   }
-  const features = [...values].map(([name, v]): FeatureBand => ({ name, psi: stats(v.psi), effect: stats(v.effect) }));
-  return { ok: true, windows, multiplier, warningMultiplier, features };
+  const band = (xs: readonly number[]) => (xs.length < minWindows ? null : stats(xs));
+  const features = [...values].map(([name, v]): FeatureBand => ({ name, psi: band(v.psi), effect: band(v.effect) }));
+  return {
+    ok: true,
+    windows,
+    multiplier,
+    warningMultiplier,
+    criticalSigmas: predictionMultiplier(multiplier, windows),
+    warningSigmas: predictionMultiplier(warningMultiplier, windows),
+    features,
+  };
 }
 
 /**
  * The thresholds a feature gets from its band: for PSI and for the effect size, warning =
- * max(base, mean + warningMultiplier·σ) and critical = max(base, mean + multiplier·σ) (raise-only),
+ * max(base, mean + w·σ) and critical = max(base, mean + c·σ) (raise-only), with w and c the
+ * prediction-interval multiples of the warning and critical levels for the measure's window count
+ * (`predictionMultiplier(warningMultiplier, n)`, `predictionMultiplier(multiplier, n)`),
  * effect thresholds capped at 1 (the KS statistic and the JS distance are ≤ 1); every other field
  * of `base` unchanged. warning ≤ critical holds because base does and warningMultiplier ≤
  * multiplier. `base` is the feature's resolved thresholds (`resolveThresholds`); pass the ok bands
  * (or options) as `multipliers` so the thresholds use the multipliers the bands were built with.
  *
  * @example
- * // PSI over the windows: mean 0.30, σ 0.05 → psiWarning 0.40, psiCritical 0.45
- * bandThresholds({ name: 'price', psi: { mean: 0.3, std: 0.05 }, effect: null }, resolveThresholds('price'))
+ * // PSI over 12 windows: mean 0.30, σ 0.05 → psiWarning 0.30 + 2.451·0.05 ≈ 0.42, psiCritical 0.30 + 4.185·0.05 ≈ 0.51
+ * bandThresholds({ name: 'price', psi: { mean: 0.3, std: 0.05, windows: 12 }, effect: null }, resolveThresholds('price'))
  */
 export function bandThresholds(
   band: FeatureBand,
@@ -148,7 +173,7 @@ export function bandThresholds(
     warningMultiplier: multipliers.warningMultiplier,
   });
   const raise = (current: number, s: BandStats | null, k: number, cap: number) =>
-    s === null ? current : Math.max(current, Math.min(cap, s.mean + k * s.std));
+    s === null ? current : Math.max(current, Math.min(cap, s.mean + predictionMultiplier(k, s.windows) * s.std));
   return {
     ...base,
     psiWarning: raise(base.psiWarning, band.psi, warningMultiplier, Infinity),
@@ -164,11 +189,10 @@ function effectOf(f: FeatureDrift): number | null {
 }
 
 /** Mean and population std (ddof 0, numpy's np.std default), two-pass as numpy computes it. */
-function stats(xs: readonly number[]): BandStats | null {
-  if (xs.length === 0) return null;
+function stats(xs: readonly number[]): BandStats {
   const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
   const variance = xs.reduce((a, x) => a + (x - mean) ** 2, 0) / xs.length;
-  return { mean, std: Math.sqrt(variance) };
+  return { mean, std: Math.sqrt(variance), windows: xs.length };
 }
 
 function resolveOptions(options: DriftBandOptions): Required<DriftBandOptions> {

@@ -9,4 +9,5 @@ export { ratioToBaseline, statusFor } from './ratio';
 export { CALIBRATION_FORMAT } from './types';
 export type { Calibration } from './types';
 export { driftBands, bandThresholds, referenceWindowReports, DRIFT_BAND_DEFAULTS } from './drift-bands';
+export { predictionMultiplier } from './prediction-interval';
 export type { BandStats, DriftBandOptions, DriftBands, FeatureBand } from './drift-bands';

@@ -9,9 +9,9 @@ import { DRIFT_BAND_DEFAULTS } from '../calibration/drift-bands';
 export interface DriftBandSettingsInput {
   /** @default true */
   readonly enabled?: boolean;
-  /** Standard deviations above the mean for critical. @default 3 */
+  /** The critical level in σ (widened for the number of reference windows). @default 3 */
   readonly multiplier?: number;
-  /** Standard deviations above the mean for warning. @default 2 */
+  /** The warning level in σ (widened the same way). @default 2 */
   readonly warningMultiplier?: number;
   /** Reference windows needed, else the default thresholds apply. @default 6 */
   readonly minWindows?: number;

@@ -14,3 +14,5 @@ export type { KsMethod } from './ks';
 export { chiSquaredHomogeneity, chiSquaredSurvival } from './chi-squared';
 export { kstwoSf, smirnovSf } from './kolmogorov';
 export { lnGamma, regularizedGammaQ } from './gamma';
+export { regularizedBeta } from './beta';
+export { normalSurvival, studentTInverseSurvival, studentTSurvival } from './student-t';

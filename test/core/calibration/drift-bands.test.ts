@@ -10,6 +10,18 @@ import { fitDatasetProfile, observeDatasetProfile } from '../../../lambda/core/p
 import { resolveThresholds } from '../../../lambda/core/severity';
 import type { Dataset, DriftReport, FeatureDrift, FeatureKind, NumericColumn } from '../../../lambda/core/types';
 import { prng } from '../../support/random';
+import * as fs from 'fs';
+import * as path from 'path';
+
+/** scipy's prediction multipliers: t.isf(norm.sf(k), n − 1)·√((n+1)/(n−1)) (test/fixtures/generate_student_t.py). */
+const SCIPY: { predictionMultipliers: { k: number; windows: number; multiplier: number }[] } = JSON.parse(
+  fs.readFileSync(path.join(__dirname, '../../fixtures/student_t.json'), 'utf8'),
+);
+function sigmas(k: number, windows: number): number {
+  const found = SCIPY.predictionMultipliers.find((m) => m.k === k && m.windows === windows);
+  if (!found) throw new Error(`no scipy multiplier for k=${k}, ${windows} windows`);
+  return found.multiplier;
+}
 
 /** A feature's drift as a report holds it; only PSI and the effect size matter to the bands. */
 function drift(name: string, kind: FeatureKind, psi: number | null, effect: number | null): FeatureDrift {
@@ -67,6 +79,7 @@ describe('driftBands: what the reference windows show', () => {
     const bands = driftBands(handReports());
     expect(bands).toMatchObject({ ok: true, windows: 7, multiplier: 3, warningMultiplier: 2 });
     const price = band(bands, 'price');
+    expect(price.psi!.windows).toBe(7);
     // mean = 1.6 / 7; std = sqrt(Σ (x − mean)² / 7)
     expect(price.psi!.mean).toBeCloseTo(1.6 / 7, 14);
     expect(price.psi!.std).toBeCloseTo(meanStd(PSIS).std, 14);
@@ -80,35 +93,53 @@ describe('driftBands: what the reference windows show', () => {
     expect(band(bands, 'city').effect!.std).toBeCloseTo(meanStd(JS).std, 14);
   });
 
-  it('the thresholds: warning at mean + 2σ, critical at mean + 3σ, every other threshold unchanged', () => {
+  it('the thresholds: the 2σ and 3σ levels as prediction intervals for 7 windows, every other threshold unchanged', () => {
     const base = resolveThresholds('price');
-    const t = bandThresholds(band(driftBands(handReports()), 'price'), base);
-    // np.mean(PSIS) + 2 * np.std(PSIS), + 3 * np.std(PSIS); the same on the KS statistics.
-    expect(t.psiWarning).toBeCloseTo(0.43460293002651373, 14);
-    expect(t.psiCritical).toBeCloseTo(0.5376186807540563, 14);
-    expect(t.minEffectWarning).toBeCloseTo(0.2577039581297019, 14);
-    expect(t.minEffectCritical).toBeCloseTo(0.30512736576598143, 14);
+    const bands = driftBands(handReports());
+    const t = bandThresholds(band(bands, 'price'), base);
+    // With 7 windows the 2σ level is mean + 2.906σ and the 3σ level mean + 5.663σ (scipy: see sigmas()).
+    // From python: np.mean(PSIS) + m * np.std(PSIS), the same on the KS statistics.
+    expect(t.psiWarning).toBeCloseTo(0.5279178607709565, 12);
+    expect(t.psiCritical).toBeCloseTo(0.8119214108752453, 12);
+    expect(t.minEffectWarning).toBeCloseTo(0.3006615832306345, 12);
+    expect(t.minEffectCritical).toBeCloseTo(0.43140291192674507, 12);
+    if (bands.ok) {
+      expect(bands.warningSigmas).toBeCloseTo(sigmas(2, 7), 10);
+      expect(bands.criticalSigmas).toBeCloseTo(sigmas(3, 7), 10);
+    }
     expect(t).toMatchObject({ pValueWarning: 0.05, pValueCritical: 0.01, missingRateWarning: 0.05, missingRateCritical: 0.2 });
   });
 
-  it('windows without a measure are skipped; a feature with none keeps its thresholds', () => {
+  it('windows without a measure are skipped; a feature with fewer than minWindows values keeps its thresholds', () => {
     const reports = PSIS.map((p, i) =>
-      report([drift('price', 'numeric', i === 0 ? null : p, i === 0 ? null : KS[i]), drift('empty', 'numeric', null, null)]),
+      report([
+        drift('price', 'numeric', i === 0 ? null : p, i === 0 ? null : KS[i]),
+        drift('empty', 'numeric', null, null),
+        drift('sparse', 'numeric', i < 2 ? null : p, i < 2 ? null : KS[i]),
+      ]),
     );
     const bands = driftBands(reports);
     expect(band(bands, 'price').psi!.mean).toBeCloseTo(meanStd(PSIS.slice(1)).mean, 14);
+    expect(band(bands, 'price').psi!.windows).toBe(6);
+    // 6 values: the interval is the one for 6 windows, not for the 7 the reference holds.
+    expect(bandThresholds(band(bands, 'price'), resolveThresholds('price')).psiCritical).toBeCloseTo(
+      meanStd(PSIS.slice(1)).mean + sigmas(3, 6) * meanStd(PSIS.slice(1)).std,
+      10,
+    );
+    // 5 values is under the minimum of 6: no band, the defaults stay.
+    expect(band(bands, 'sparse')).toEqual({ name: 'sparse', psi: null, effect: null });
     expect(band(bands, 'empty')).toEqual({ name: 'empty', psi: null, effect: null });
     expect(bandThresholds(band(bands, 'empty'), resolveThresholds('empty'))).toEqual(resolveThresholds('empty'));
   });
 
   it('other multipliers: the ones the bands were built with reach the thresholds', () => {
-    const bands = driftBands(handReports(), { multiplier: 4, warningMultiplier: 1 });
-    expect(bands).toMatchObject({ ok: true, multiplier: 4, warningMultiplier: 1 });
+    const bands = driftBands(handReports(), { multiplier: 4.5, warningMultiplier: 1 });
+    expect(bands).toMatchObject({ ok: true, multiplier: 4.5, warningMultiplier: 1 });
     if (!bands.ok) return;
     const { mean, std } = meanStd(PSIS);
     const t = bandThresholds(band(bands, 'price'), resolveThresholds('price'), bands);
-    expect(t.psiWarning).toBeCloseTo(mean + std, 14);
-    expect(t.psiCritical).toBeCloseTo(mean + 4 * std, 14);
+    expect(t.psiWarning).toBeCloseTo(mean + sigmas(1, 7) * std, 10);
+    expect(t.psiCritical).toBeCloseTo(mean + sigmas(4.5, 7) * std, 10);
   });
 });
 
@@ -116,36 +147,37 @@ describe('bandThresholds: raise-only', () => {
   const base = resolveThresholds('x');
 
   it('a feature whose reference windows barely move keeps the default thresholds', () => {
-    const quiet: FeatureBand = { name: 'x', psi: { mean: 0.02, std: 0.005 }, effect: { mean: 0.03, std: 0.01 } };
+    const quiet: FeatureBand = { name: 'x', psi: { mean: 0.02, std: 0.005, windows: 10 }, effect: { mean: 0.03, std: 0.01, windows: 10 } };
     expect(bandThresholds(quiet, base)).toEqual(base);
   });
 
   it('a noisy feature gets raised thresholds, warning still below critical', () => {
-    const noisy: FeatureBand = { name: 'x', psi: { mean: 0.35, std: 0.1 }, effect: { mean: 0.15, std: 0.05 } };
+    const noisy: FeatureBand = { name: 'x', psi: { mean: 0.35, std: 0.1, windows: 10 }, effect: { mean: 0.15, std: 0.05, windows: 10 } };
     const t = bandThresholds(noisy, base);
-    expect(t.psiWarning).toBeCloseTo(0.55, 14);
-    expect(t.psiCritical).toBeCloseTo(0.65, 14);
-    expect(t.minEffectWarning).toBeCloseTo(0.25, 14);
-    expect(t.minEffectCritical).toBeCloseTo(0.3, 14);
+    // 10 windows: 2σ level = mean + 2.565σ, 3σ level = mean + 4.526σ (scipy).
+    expect(t.psiWarning).toBeCloseTo(0.35 + sigmas(2, 10) * 0.1, 10);
+    expect(t.psiCritical).toBeCloseTo(0.35 + sigmas(3, 10) * 0.1, 10);
+    expect(t.minEffectWarning).toBeCloseTo(0.15 + sigmas(2, 10) * 0.05, 10);
+    expect(t.minEffectCritical).toBeCloseTo(0.15 + sigmas(3, 10) * 0.05, 10);
     expect(t.psiWarning).toBeLessThanOrEqual(t.psiCritical);
     expect(t.minEffectWarning).toBeLessThanOrEqual(t.minEffectCritical);
   });
 
   it('a band between the two defaults raises only the warning threshold that it exceeds', () => {
-    // mean + 2σ = 0.22 > 0.2 raises the warning; mean + 3σ = 0.23 < 0.25 leaves the critical at the default.
-    const t = bandThresholds({ name: 'x', psi: { mean: 0.2, std: 0.01 }, effect: null }, base);
-    expect(t.psiWarning).toBeCloseTo(0.22, 14);
+    // 200 windows: warning mean + 2.023σ ≈ 0.2202 > 0.2 raises it; critical mean + 3.053σ ≈ 0.2305 < 0.25 stays.
+    const t = bandThresholds({ name: 'x', psi: { mean: 0.2, std: 0.01, windows: 200 }, effect: null }, base);
+    expect(t.psiWarning).toBeCloseTo(0.2 + sigmas(2, 200) * 0.01, 10);
     expect(t.psiCritical).toBe(0.25);
   });
 
   it('configured thresholds above the band stay as configured', () => {
     const configured = resolveThresholds('x', { psiWarning: 0.5, psiCritical: 0.8 });
-    const t = bandThresholds({ name: 'x', psi: { mean: 0.3, std: 0.05 }, effect: null }, configured);
+    const t = bandThresholds({ name: 'x', psi: { mean: 0.3, std: 0.05, windows: 200 }, effect: null }, configured);
     expect(t).toEqual(configured);
   });
 
   it('effect-size thresholds never exceed 1 (the KS statistic and the JS distance cannot)', () => {
-    const t = bandThresholds({ name: 'x', psi: null, effect: { mean: 0.7, std: 0.2 } }, base);
+    const t = bandThresholds({ name: 'x', psi: null, effect: { mean: 0.7, std: 0.2, windows: 12 } }, base);
     expect(t.minEffectWarning).toBe(1);
     expect(t.minEffectCritical).toBe(1);
   });
@@ -184,7 +216,7 @@ describe('drift band options', () => {
   });
 
   it('bandThresholds refuses bad multipliers too', () => {
-    const b: FeatureBand = { name: 'x', psi: { mean: 0.3, std: 0.1 }, effect: null };
+    const b: FeatureBand = { name: 'x', psi: { mean: 0.3, std: 0.1, windows: 12 }, effect: null };
     expect(() => bandThresholds(b, resolveThresholds('x'), { multiplier: 1, warningMultiplier: 2 })).toThrow(
       /multiplier must be >= warningMultiplier \(2\), got 1/,
     );
