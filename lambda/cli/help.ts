@@ -111,8 +111,9 @@ backtest.json:
     "keyMetric": "recall",                     metric shown in the timeline (default f1 / macro_f1 / mae)
     "baseline": { "windows": 7, "minSamples": 1000 },     calibration period and guard
     "driftBands": { "enabled": true, "multiplier": 3, "warningMultiplier": 2, "minWindows": 6 },
-                                               drift thresholds raised to the reference's own
-                                               window-to-window variation (the defaults shown)
+                                               drift thresholds raised to the 2σ / 3σ levels of the
+                                               reference's own window-to-window variation, widened
+                                               for few windows (the defaults shown)
     "delimiter": ";", "modelId": "bank_marketing"
   }
   Row windows: window start/end are 0-based row offsets in the file (end exclusive), starting after
