@@ -4,6 +4,8 @@
  * order, task-specific fields. They read the raw input defensively, so they run (and report) even
  * when the shape check found problems elsewhere.
  */
+import { DRIFT_TESTS, driftTestProblem } from '../lambda/core/schema/drift-test';
+import type { DriftTest } from '../lambda/core/types';
 import { PREDICTION_ENVELOPE } from '../lambda/core/schema/record-schema';
 import type { ConfigProblem } from '../lambda/core/schema/format-issues';
 import { formatPath } from '../lambda/core/schema/format-issues';
@@ -62,8 +64,6 @@ function duplicates(items: readonly unknown[], key: string, base: Path, what: st
   });
 }
 
-const NUMERIC_ONLY_TESTS = new Set(['ks', 'wasserstein']);
-const CATEGORICAL_ONLY_TESTS = new Set(['chi_squared']);
 
 const PREDICTION_TYPE_FOR_TASK: Record<string, string> = {
   binary_classification: 'score',
@@ -89,12 +89,11 @@ function modelRules(model: unknown, base: Path, out: ConfigProblem[]): void {
     }
     const kind = stringAt(f, 'kind');
     const test = stringAt(f, 'test');
-    if (test && kind === 'categorical' && NUMERIC_ONLY_TESTS.has(test)) {
-      out.push({ path: [...base, 'features', i, 'test'], message: `${JSON.stringify(test)} applies to numeric features only, got a categorical feature` });
-    }
-    if (test && kind === 'numeric' && CATEGORICAL_ONLY_TESTS.has(test)) {
-      out.push({ path: [...base, 'features', i, 'test'], message: `${JSON.stringify(test)} applies to categorical features only, got a numeric feature` });
-    }
+    const problem =
+      (DRIFT_TESTS as readonly string[]).includes(test ?? '') && (kind === 'numeric' || kind === 'categorical')
+        ? driftTestProblem(test as DriftTest, kind)
+        : null;
+    if (problem) out.push({ path: [...base, 'features', i, 'test'], message: problem });
   });
   business.forEach((b, i) => {
     const name = stringAt(b, 'name');

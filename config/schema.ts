@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { identifierProblem } from '../lambda/core/schema/identifier';
 import { driftBandsSchema } from '../lambda/core/schema/drift-bands';
+import { DRIFT_TESTS, driftTestSchema } from '../lambda/core/schema/drift-test';
 import { thresholdsSchema } from '../lambda/core/schema/thresholds';
 
 /** Longest model id: keeps Firehose stream names (`dw-<env>-<model>-predictions`) within 64 characters. */
@@ -50,16 +51,19 @@ const unitInterval = z.number().gt(0).lt(1);
 export { thresholdsSchema };
 
 export const FEATURE_KINDS = ['numeric', 'categorical'] as const;
-/** Drift tests a feature may pin as its primary signal (ks and wasserstein: numeric; chi_squared: categorical). */
-export const DRIFT_TESTS = ['psi', 'jensen_shannon', 'ks', 'wasserstein', 'chi_squared', 'l_infinity'] as const;
+/** Drift tests a feature may pin as the measure that decides its status (ks and wasserstein: numeric; chi_squared: categorical). */
+export { DRIFT_TESTS };
 
 export const featureSchema = z.strictObject({
   name: identifier(),
   kind: z.enum(FEATURE_KINDS),
   /** Relative importance (e.g. mean |SHAP| from training). */
   importance: z.number().min(0).optional(),
-  /** The drift test whose result decides this feature's status. @default psi */
-  test: z.enum(DRIFT_TESTS).optional(),
+  /**
+   * The one drift measure that decides this feature's status, with the missing rate (see
+   * `DriftTest`). @default unpinned: PSI, the p-value test with its effect size and the missing rate all count
+   */
+  test: driftTestSchema.optional(),
   thresholds: thresholdsSchema.optional(),
 });
 

@@ -7,9 +7,10 @@ import * as path from 'path';
 import { z } from 'zod';
 import { describeValue, formatZodIssues } from '../core/schema/format-issues';
 import { driftBandsSchema, type DriftBandSettingsInput } from '../core/schema/drift-bands';
+import { driftTestProblem, driftTestSchema } from '../core/schema/drift-test';
 import { thresholdsSchema } from '../core/schema/thresholds';
 import { validateBusinessMetricSpec, BusinessMetricError, type BusinessMetricSpec } from '../core/metrics/business';
-import type { DriftThresholds, FeatureKind } from '../core/types';
+import type { DriftTest, DriftThresholds, FeatureKind } from '../core/types';
 
 export type BacktestTask = 'binary_classification' | 'multiclass_classification' | 'regression';
 
@@ -20,6 +21,8 @@ export interface BacktestFeature {
   /** Relative importance (e.g. mean |SHAP|); features left out share equally. */
   readonly importance?: number;
   readonly thresholds?: DriftThresholds;
+  /** The one drift measure that decides the feature's status (see `DriftTest`). @default every signal counts */
+  readonly test?: DriftTest;
 }
 
 export interface BacktestConfig {
@@ -96,6 +99,7 @@ const featureSchema = z.strictObject({
   kind: z.enum(['numeric', 'categorical']),
   importance: nonNegative.optional(),
   thresholds: thresholdsSchema.optional(),
+  test: driftTestSchema.optional(),
 });
 
 const everySchema = z.string().check((ctx) => {
@@ -166,6 +170,8 @@ export const backtestConfigSchema = z
       const first = seen.get(f.name);
       if (first !== undefined) ctx.addIssue({ code: 'custom', path: ['features', i, 'name'], message: `${JSON.stringify(f.name)} is already features[${first}]` });
       else seen.set(f.name, i);
+      const misfit = f.test === undefined ? null : driftTestProblem(f.test, f.kind);
+      if (misfit) ctx.addIssue({ code: 'custom', path: ['features', i, 'test'], message: misfit });
     });
     const roles = (['prediction', 'predictedLabel', 'label'] as const).filter((r) => c[r] !== undefined);
     for (const role of roles) {

@@ -9,7 +9,7 @@ import { sliceRows } from '../core/dataset';
 import { observeDatasetProfile } from '../core/profile';
 import { resolveThresholds, type ResolvedThresholds } from '../core/severity';
 import type { DriftBandSettingsInput } from '../core/schema/drift-bands';
-import type { Column, Dataset, DatasetProfile, DriftThresholds } from '../core/types';
+import type { Column, Dataset, DatasetProfile, DriftTest, FeatureSpec } from '../core/types';
 import { rowsByWindow, timeBatching } from './batches';
 import { parseEvery, type BacktestConfig } from './config';
 import type { BacktestDriftBands } from './types';
@@ -76,6 +76,8 @@ export interface CalibratedDrift {
   readonly thresholdsById: ReadonlyMap<string, ResolvedThresholds>;
   /** Features (by id) whose thresholds the band raised. */
   readonly raised: ReadonlySet<string>;
+  /** The pinned test of each feature (by id) that has one. */
+  readonly tests: ReadonlyMap<string, DriftTest>;
 }
 
 /**
@@ -83,39 +85,42 @@ export interface CalibratedDrift {
  * default raised to the reference's band. A configured value wins over the band: the user said it.
  *
  * @param windows the reference's windows; null when the bands are disabled (none were cut)
- * @param configured the config's thresholds per feature id
+ * @param configured the config's thresholds and pinned test per feature id (a pinned distance test gets its band too)
  */
 export function calibrateDrift(
   settings: DriftBandSettingsInput | undefined,
   reference: DatasetProfile,
   windows: ReferenceWindows | null,
-  configured: ReadonlyMap<string, DriftThresholds | undefined>,
+  configured: ReadonlyMap<string, Pick<FeatureSpec, 'thresholds' | 'test'>>,
 ): CalibratedDrift {
   const thresholdsById = new Map<string, ResolvedThresholds>();
-  for (const [id, t] of configured) thresholdsById.set(id, resolveThresholds(id, t));
+  for (const [id, spec] of configured) thresholdsById.set(id, resolveThresholds(id, spec.thresholds));
   const raised = new Set<string>();
-  if (!driftBandsEnabled(settings) || !windows) return { bands: null, thresholdsById, raised };
+  const tests = new Map<string, DriftTest>();
+  for (const [id, spec] of configured) if (spec.test !== undefined) tests.set(id, spec.test);
+  if (!driftBandsEnabled(settings) || !windows) return { bands: null, thresholdsById, raised, tests };
   let bands: DriftBands;
   if (!windows.ok) {
     bands = { ok: false, windows: 0, reason: windows.reason };
   } else {
     const profiles = windows.windows.map((w) => observeDatasetProfile(w, reference));
     // driftBands fills in and checks the multipliers and minWindows; the ok bands carry them on.
-    bands = driftBands(referenceWindowReports(reference, profiles), settings);
+    const specs = Object.fromEntries([...tests].map(([id, test]) => [id, { test }]));
+    bands = driftBands(referenceWindowReports(reference, profiles, { features: specs }), settings);
   }
   if (bands.ok) {
     for (const band of bands.features) {
-      const given = configured.get(band.name) ?? {};
+      const given = configured.get(band.name)?.thresholds ?? {};
       const before = thresholdsById.get(band.name) ?? resolveThresholds(band.name, given);
       const after = ordered({ ...bandThresholds(band, resolveThresholds(band.name), bands), ...given });
       thresholdsById.set(band.name, after);
       if (BAND_FIELDS.some((k) => after[k] !== before[k])) raised.add(band.name);
     }
   }
-  return { bands, thresholdsById, raised };
+  return { bands, thresholdsById, raised, tests };
 }
 
-const BAND_FIELDS = ['psiWarning', 'psiCritical', 'minEffectWarning', 'minEffectCritical'] as const;
+const BAND_FIELDS = ['psiWarning', 'psiCritical', 'minEffectWarning', 'minEffectCritical', 'distanceWarning', 'distanceCritical'] as const;
 
 /** The calibration as the backtest result reports it, features by their names in the data. */
 export function reportDriftBands(drift: CalibratedDrift, nameOf: (id: string) => string): BacktestDriftBands | null {
@@ -131,6 +136,7 @@ export function reportDriftBands(drift: CalibratedDrift, nameOf: (id: string) =>
     warningSigmas: bands.warningSigmas,
     features: bands.features.map((band) => {
       const t = drift.thresholdsById.get(band.name) as ResolvedThresholds;
+      const test = drift.tests.get(band.name);
       return {
         name: nameOf(band.name),
         raised: drift.raised.has(band.name),
@@ -140,6 +146,12 @@ export function reportDriftBands(drift: CalibratedDrift, nameOf: (id: string) =>
         psiCritical: t.psiCritical,
         minEffectWarning: t.minEffectWarning,
         minEffectCritical: t.minEffectCritical,
+        ...(test !== undefined && { test }),
+        ...(band.test !== undefined && {
+          distance: band.distance ?? null,
+          distanceWarning: t.distanceWarning,
+          distanceCritical: t.distanceCritical,
+        }),
       };
     }),
   };
@@ -154,6 +166,7 @@ function ordered(t: ResolvedThresholds): ResolvedThresholds {
     ...t,
     psiWarning: Math.min(t.psiWarning, t.psiCritical),
     minEffectWarning: Math.min(t.minEffectWarning, t.minEffectCritical),
+    distanceWarning: Math.min(t.distanceWarning, t.distanceCritical),
   };
 }
 

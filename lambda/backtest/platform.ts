@@ -59,6 +59,7 @@ export function backtestConfigFromPlatform(platform: DriftwatchConfig, options: 
       kind: f.kind,
       ...(f.importance !== undefined ? { importance: f.importance } : {}),
       ...(f.thresholds !== undefined ? { thresholds: f.thresholds } : {}),
+      ...(f.test !== undefined ? { test: f.test } : {}),
     })),
     reference: { rows: referenceRows },
     window,

@@ -176,10 +176,10 @@ async function prepare(input: RunBacktestInput): Promise<Prepared> {
     config.driftBands,
     reference,
     driftBandsEnabled(config.driftBands) ? referenceWindows(config, referenceData, referenceHours) : null,
-    new Map(config.features.map((f, i) => [featureIds[i], f.thresholds])),
+    new Map(config.features.map((f, i) => [featureIds[i], { thresholds: f.thresholds, test: f.test }])),
   );
   config.features.forEach((f, i) => {
-    specsById[featureIds[i]] = { kind: f.kind, importance: f.importance, thresholds: drift.thresholdsById.get(featureIds[i]) };
+    specsById[featureIds[i]] = { kind: f.kind, importance: f.importance, thresholds: drift.thresholdsById.get(featureIds[i]), test: f.test };
   });
   return {
     task,

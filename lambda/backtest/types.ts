@@ -5,7 +5,7 @@
  */
 import type { Alert, Resolution } from '../core/alerts';
 import type { Calibration } from '../core/calibration';
-import type { FeatureKind, Status } from '../core/types';
+import type { DriftTest, FeatureKind, Status } from '../core/types';
 import type { BacktestTask } from './config';
 
 export const BACKTEST_FORMAT = 'driftwatch.backtest/v1' as const;
@@ -95,6 +95,12 @@ export type BacktestDriftBands =
         readonly psiCritical: number;
         readonly minEffectWarning: number;
         readonly minEffectCritical: number;
+        /** The measure the feature is pinned to, when it is. */
+        readonly test?: DriftTest;
+        /** For a feature pinned to a distance test: its band and thresholds. */
+        readonly distance?: { readonly mean: number; readonly std: number; readonly windows: number } | null;
+        readonly distanceWarning?: number;
+        readonly distanceCritical?: number;
       }[];
     }
   | { readonly ok: false; readonly windows: number; readonly reason: string };

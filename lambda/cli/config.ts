@@ -5,6 +5,7 @@
 import * as fs from 'fs';
 import { z } from 'zod';
 import { formatZodIssues } from '../core/schema/format-issues';
+import { driftTestSchema } from '../core/schema/drift-test';
 import { thresholdsSchema } from '../core/schema/thresholds';
 import type { FeatureSpec } from '../core/types';
 import { InputError } from '../adapters/local/errors';
@@ -13,6 +14,8 @@ const featureSchema = z.strictObject({
   kind: z.enum(['numeric', 'categorical']).optional(),
   importance: z.number().nonnegative().optional(),
   thresholds: thresholdsSchema.optional(),
+  /** The one drift measure that decides the status (the kind is checked once the data's kinds are known). */
+  test: driftTestSchema.optional(),
 });
 
 /** The shape of features.json. Unknown keys are errors, so a typo does not silently do nothing. */

@@ -44,13 +44,17 @@ features.json:
     "features": {
       "income":  { "kind": "numeric", "importance": 0.4,
                    "thresholds": { "psiWarning": 0.1, "psiCritical": 0.2 } },
-      "country": { "kind": "categorical", "importance": 0.1 }
+      "country": { "kind": "categorical", "importance": 0.1, "test": "jensen_shannon" }
     }
   }
   kind: "numeric" | "categorical" (overrides inference). importance: >= 0, relative (e.g. mean
   |SHAP|); features left out share equally. thresholds (all optional): psiWarning (0.2),
   psiCritical (0.25), pValueWarning (0.05), pValueCritical (0.01), minEffectWarning (0.1),
-  minEffectCritical (0.2), missingRateWarning (0.05), missingRateCritical (0.2).
+  minEffectCritical (0.2), missingRateWarning (0.05), missingRateCritical (0.2),
+  distanceWarning (0.1), distanceCritical (0.2).
+  test (optional): the one measure that decides the status, with the missing rate: psi | ks
+  (numeric) | chi_squared (categorical) | jensen_shannon | wasserstein (numeric) | l_infinity;
+  the distances use distanceWarning/distanceCritical. Left out, every signal counts.
   Every feature named here must be a column of both files.
 
 Exit codes:
@@ -99,7 +103,8 @@ backtest.json:
   {
     "features": [ { "name": "euribor3m", "kind": "numeric", "importance": 0.3,
                     "thresholds": { "psiWarning": 0.2, "psiCritical": 0.25 } },
-                  { "name": "job", "kind": "categorical" } ],
+                  { "name": "job", "kind": "categorical", "test": "jensen_shannon" } ],
+                                               test and thresholds as in compare's features.json
     "reference": { "rows": 10000 },            or { "file": "reference.csv" } (relative to the config)
     "window": { "rows": 2000 },                or { "column": "timestamp", "every": "1d" }
     "prediction": "score",                     score / predicted value column (optional)

@@ -22,4 +22,6 @@ export const DEFAULT_THRESHOLDS = {
   minEffectCritical: 0.2,
   missingRateWarning: 0.05,
   missingRateCritical: 0.2,
+  distanceWarning: 0.1,
+  distanceCritical: 0.2,
 } as const;

@@ -48,7 +48,22 @@ export interface DriftThresholds {
   /** Absolute change in missing rate that raises a warning / critical status. @default 0.05 / 0.2 */
   readonly missingRateWarning?: number;
   readonly missingRateCritical?: number;
+  /**
+   * For a feature pinned to a distance test (`test`: jensen_shannon, wasserstein, l_infinity): the
+   * distance at or above which it is in warning / critical. @default 0.1 (Evidently's and SageMaker
+   * Model Monitor's drift threshold) / 0.2
+   */
+  readonly distanceWarning?: number;
+  readonly distanceCritical?: number;
 }
+
+/**
+ * A drift measure a feature can be pinned to, so that it alone (with the missing rate) decides the
+ * feature's status: `psi`; `ks` (numeric) or `chi_squared` (categorical), each with its effect size;
+ * or a distance against `distanceWarning`/`distanceCritical`: `jensen_shannon`, `wasserstein`
+ * (numeric; Wasserstein-1 in reference standard deviations), `l_infinity`. Unpinned, every signal counts.
+ */
+export type DriftTest = 'psi' | 'jensen_shannon' | 'ks' | 'wasserstein' | 'chi_squared' | 'l_infinity';
 
 /** What the user says about a feature (all optional; kind is inferred when left out). */
 export interface FeatureSpec {
@@ -56,6 +71,8 @@ export interface FeatureSpec {
   /** Relative importance (e.g. mean |SHAP|); normalised to shares over the compared features. */
   readonly importance?: number;
   readonly thresholds?: DriftThresholds;
+  /** The one drift measure that decides the status (with the missing rate). @default every signal counts */
+  readonly test?: DriftTest;
 }
 
 export interface TestResult {
@@ -80,6 +97,8 @@ export interface FeatureDrift {
   readonly chiSquared: ChiSquaredResult | null;
   readonly lInfinity: number | null;
   readonly missingRate: { readonly reference: number; readonly current: number };
+  /** The drift measure the feature is pinned to, when it is (see `FeatureSpec.test`). */
+  readonly test?: DriftTest;
   /** Importance share in [0, 1]; features with no given importance weigh equally. */
   readonly importance: number;
   /** importance × drift magnitude (PSI); features are ranked by it. */

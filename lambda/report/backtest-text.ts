@@ -118,13 +118,26 @@ export function driftBandsText(result: BacktestResult): string {
   if (!b.ok) return `Drift thresholds: the defaults (${b.reason.replace(/: using the default thresholds$/, '')}).`;
   const raised = b.features.filter((f) => f.raised);
   if (raised.length === 0) return `Drift thresholds: the defaults; no feature varies more than that across the reference's ${b.windows} windows.`;
-  const listed = raised.slice(0, 6).map((f) => `${f.name} (PSI critical ${stat(f.psiCritical)})`);
+  const listed = raised.slice(0, 6).map((f) => `${f.name} (${decidingCritical(f)})`);
   const more = raised.length > listed.length ? ` and ${raised.length - listed.length} more` : '';
   return (
     `Drift thresholds: raised to the reference's own variation across ${b.windows} windows ` +
     `(the ${b.multiplier}σ level: mean + ${b.criticalSigmas.toFixed(2)}σ, widened for ${b.windows} windows) ` +
     `for ${listed.join(', ')}${more}; the other features keep the defaults.`
   );
+}
+
+type BandedFeature = Extract<NonNullable<BacktestResult['driftBands']>, { ok: true }>['features'][number];
+
+/** The critical threshold of the measure that decides the feature: PSI unless it is pinned to another test. */
+function decidingCritical(f: BandedFeature): string {
+  if (f.test === 'ks') return `KS statistic critical ${stat(f.minEffectCritical)}`;
+  if (f.test === 'chi_squared') return `Jensen-Shannon effect critical ${stat(f.minEffectCritical)}`;
+  const distance = { jensen_shannon: 'Jensen-Shannon', wasserstein: 'normalised Wasserstein', l_infinity: 'L-infinity' } as const;
+  if (f.distanceCritical !== undefined && f.test !== undefined && f.test in distance) {
+    return `${distance[f.test as keyof typeof distance]} critical ${stat(f.distanceCritical)}`;
+  }
+  return `PSI critical ${stat(f.psiCritical)}`;
 }
 
 /** One sentence: overall status, alert counts, first critical drift window. */

@@ -63,6 +63,25 @@ describe('parseBacktestConfig', () => {
     ]);
   });
 
+  it('refuses a pinned test that does not fit the feature kind, and an unknown test', () => {
+    expect(
+      problems({
+        features: [
+          { name: 'city', kind: 'categorical', test: 'ks' },
+          { name: 'age', kind: 'numeric', test: 'chi_squared' },
+        ],
+        reference: { rows: 10 },
+        window: { rows: 10 },
+      }),
+    ).toEqual([
+      'features[0].test: "ks" applies to numeric features only, got a categorical feature',
+      'features[1].test: "chi_squared" applies to categorical features only, got a numeric feature',
+    ]);
+    expect(problems({ features: [{ name: 'income', kind: 'numeric', test: 'anderson' }], reference: { rows: 10 }, window: { rows: 10 } })).toEqual([
+      expect.stringMatching(/^features\[0\]\.test: .*"anderson"/),
+    ]);
+  });
+
   it('accepts a full config and infers the task', () => {
     const config = parseBacktestConfig({
       ...valid,
@@ -121,6 +140,8 @@ describe('platform config (config/example.ts) → backtest config', () => {
     });
     expect(config.features[0]).toEqual({ name: 'amount', kind: 'numeric', importance: 0.31, thresholds: { psiWarning: 0.15, psiCritical: 0.22 } });
     expect(config.features.map((f) => f.name)).toEqual(['amount', 'merchant_category', 'account_age_days', 'country', 'hour_of_day', 'device_type']);
+    // A pinned test reaches the backtest (config/example.ts pins merchant_category to chi_squared).
+    expect(config.features[1]).toMatchObject({ name: 'merchant_category', test: 'chi_squared' });
   });
 
   it('leaves out roles whose column is not in the data, and defaults reference and windows from the row count', async () => {

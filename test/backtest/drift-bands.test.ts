@@ -4,6 +4,7 @@
  */
 import { BacktestConfigError, parseBacktestConfig, runBacktest } from '../../lambda/backtest';
 import type { Dataset, NumericColumn } from '../../lambda/core/types';
+import { driftBandsText } from '../../lambda/report/backtest-text';
 import { syntheticHistory } from './synthetic';
 import { prng } from '../support/random';
 
@@ -105,6 +106,30 @@ describe('drift bands in the backtest', () => {
     expect(price?.psiCritical).toBe(0.5);
     expect(price?.psiWarning).toBeLessThanOrEqual(0.5);
     expect(price?.minEffectCritical).toBeGreaterThan(0.2); // not configured: raised by the band
+  });
+
+  it('a feature pinned to a distance test is judged by it, with the distance thresholds banded too', async () => {
+    const pinned = config({ features: [{ name: 'price', kind: 'numeric', test: 'wasserstein' }, { name: 'steady', kind: 'numeric', test: 'l_infinity' }] });
+    const result = await runBacktest({ data, config: pinned });
+    const bands = result.driftBands as Extract<typeof result.driftBands, { ok: true }>;
+    const price = bands.features.find((f) => f.name === 'price');
+    const steady = bands.features.find((f) => f.name === 'steady');
+    // price's normalised Wasserstein moves a lot between regimes in the reference: its thresholds rise
+    // well above the 0.2 default.
+    expect(price).toMatchObject({ test: 'wasserstein', raised: true });
+    expect(price?.distance?.windows).toBe(REFERENCE_WINDOWS);
+    expect(price?.distanceCritical).toBeGreaterThan(0.5);
+    expect(steady).toMatchObject({ test: 'l_infinity', distanceWarning: 0.1, distanceCritical: 0.2 });
+    // The same story as with every signal: quiet through the regimes, critical on the new level.
+    const critical = criticalFeatures(result);
+    expect(critical.slice(0, 6)).toEqual([[], [], [], [], [], []]);
+    expect(critical[6]).toEqual(['price']);
+    expect(critical[7].sort()).toEqual(['price', 'steady']);
+    const alert = result.alerts.find((a) => a.feature === 'price');
+    expect(alert?.message).toMatch(/normalised Wasserstein distance [0-9.]+ >= [0-9.]+/);
+    expect(alert?.message).not.toMatch(/PSI [0-9.]+ >=/);
+    // The report's header names the threshold that decides.
+    expect(driftBandsText(result)).toMatch(/for price \(normalised Wasserstein critical [0-9.]+\); the other features keep the defaults/);
   });
 
   it('cuts a time-windowed reference by the same spans, and says why not when the reference file has no time column', async () => {

@@ -196,6 +196,29 @@ describe('driftwatch compare: bad input exits 2 with a message naming file, line
   });
 });
 
+describe('driftwatch compare: a feature pinned to one test', () => {
+  it('is judged by that test alone (and reports it); a test that does not fit the column is refused', async () => {
+    const config = tmp.write('pinned.json', JSON.stringify({ features: { x: { test: 'ks' }, c: { test: 'l_infinity' } } }));
+    const result = await compare('--reference', same, '--current', shifted, '--config', config, '--format', 'json');
+    expect(result.code).toBe(1);
+    const byName = Object.fromEntries(JSON.parse(result.stdout).features.map((f: { name: string }) => [f.name, f]));
+    expect(byName.x).toMatchObject({ test: 'ks', status: 'critical' });
+    // PSI is far above its threshold too, but only the pinned KS test is a reason.
+    expect(byName.x.psi).toBeGreaterThan(1);
+    expect(byName.x.reasons).toEqual([expect.stringMatching(/^critical: KS p-value .* with KS statistic 1\.000 >= 0\.2$/)]);
+    expect(byName.c).toMatchObject({ test: 'l_infinity', status: 'critical' });
+    expect(byName.c.reasons).toEqual([expect.stringMatching(/^critical: L-infinity distance 0\.667 >= 0\.2$/)]);
+
+    const misfit = tmp.write('misfit.json', JSON.stringify({ features: { c: { test: 'wasserstein' } } }));
+    const refused = await compare('--reference', same, '--current', shifted, '--config', misfit);
+    expect(refused.code).toBe(2);
+    expect(refused.stdout).toBe('');
+    expect(refused.stderr).toContain(
+      `${misfit}: features.c.test: "wasserstein" applies to numeric features only, got a categorical feature (inferred from the data; set "kind" to override)`,
+    );
+  });
+});
+
 describe('driftwatch compare: awkward but valid data', () => {
   it('makes a column numeric in one file and text in the other categorical in both', async () => {
     const text = tmp.write('text-x.csv', csvText(['x', 'c'], [...sample(50), ['n/a', 'a']]));

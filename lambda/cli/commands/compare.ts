@@ -2,6 +2,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { compareDatasets } from '../../core/compare';
+import { driftTestProblem } from '../../core/schema/drift-test';
 import { resolveRowSlice, sliceRows } from '../../core/dataset';
 import type { Dataset, FeatureKind, FeatureSpec } from '../../core/types';
 import { InputError } from '../../adapters/local/errors';
@@ -25,6 +26,7 @@ export async function compareCommand(argv: readonly string[], io: CliIo): Promis
   const features: Record<string, FeatureSpec> = args.config ? loadFeatureConfig(resolve(args.config)) : {};
   const { reference, current, warnings } = await readBoth(args, features, resolve);
   for (const warning of warnings) io.stderr.write(`driftwatch: warning: ${warning}\n`);
+  if (args.config) checkPinnedTests(args.config, features, reference);
 
   const report = compareDatasets(reference, current, { features });
   const output =
@@ -107,4 +109,21 @@ async function readBoth(
     current: slice(selectColumns(current, common), args.currentRows, 'current-rows', args.current),
     warnings,
   };
+}
+
+/** A pinned test must fit the column's kind as read (configured or inferred): say so before comparing. */
+function checkPinnedTests(configFile: string, features: Record<string, FeatureSpec>, reference: Dataset): void {
+  const kinds = new Map(reference.columns.map((c) => [c.name, c.kind]));
+  const problems: string[] = [];
+  for (const [name, spec] of Object.entries(features)) {
+    const kind = kinds.get(name);
+    const problem = spec.test === undefined || kind === undefined ? null : driftTestProblem(spec.test, kind);
+    if (problem) {
+      const why = spec.kind === undefined ? ` (inferred from the data; set "kind" to override)` : '';
+      problems.push(`  ${configFile}: features.${name}.test: ${problem}${why}`);
+    }
+  }
+  if (problems.length > 0) {
+    throw new InputError(`${configFile} does not fit the data:\n${problems.join('\n')}`, { file: configFile });
+  }
 }

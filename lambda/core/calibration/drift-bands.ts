@@ -39,7 +39,8 @@
 import { compareProfiles, type CompareOptions } from '../compare';
 import { subtractDatasetProfiles } from '../profile';
 import type { ResolvedThresholds } from '../severity';
-import type { DatasetProfile, DriftReport, FeatureDrift } from '../types';
+import { distanceOf } from '../compare/assemble';
+import type { DatasetProfile, DriftReport, DriftTest, FeatureDrift } from '../types';
 import { predictionMultiplier } from './prediction-interval';
 
 export const DRIFT_BAND_DEFAULTS = { multiplier: 3, warningMultiplier: 2, minWindows: 6 } as const;
@@ -71,6 +72,10 @@ export interface FeatureBand {
   readonly psi: BandStats | null;
   /** KS statistic (numeric) or Jensen–Shannon distance (categorical) over the windows; null when fewer than `minWindows` had one. */
   readonly effect: BandStats | null;
+  /** For a feature pinned to a distance test (`test`), that distance over the windows; else null. */
+  readonly distance?: BandStats | null;
+  /** The distance test `distance` measures. */
+  readonly test?: DriftTest;
 }
 
 export type DriftBands =
@@ -126,18 +131,30 @@ export function driftBands(reports: readonly DriftReport[], options: DriftBandOp
     };
   }
   // Features in order of first appearance; a feature absent from a report simply has fewer values.
-  const values = new Map<string, { psi: number[]; effect: number[] }>();
+  const values = new Map<string, { psi: number[]; effect: number[]; distance: number[]; test?: DriftTest }>();
   for (const report of reports) {
     for (const f of report.features) {
       let v = values.get(f.name);
-      if (!v) values.set(f.name, (v = { psi: [], effect: [] }));
+      if (!v) values.set(f.name, (v = { psi: [], effect: [], distance: [] }));
       if (f.psi !== null) v.psi.push(f.psi);
       const effect = effectOf(f);
       if (effect !== null) v.effect.push(effect);
+      const distance = distanceOf(f, f.test);
+      if (distance !== null) {
+        v.distance.push(distance);
+        v.test = f.test;
+      }
     }
   }
   const band = (xs: readonly number[]) => (xs.length < minWindows ? null : stats(xs));
-  const features = [...values].map(([name, v]): FeatureBand => ({ name, psi: band(v.psi), effect: band(v.effect) }));
+  const features = [...values].map(
+    ([name, v]): FeatureBand => ({
+      name,
+      psi: band(v.psi),
+      effect: band(v.effect),
+      ...(v.test !== undefined && { distance: band(v.distance), test: v.test }),
+    }),
+  );
   return {
     ok: true,
     windows,
@@ -154,7 +171,8 @@ export function driftBands(reports: readonly DriftReport[], options: DriftBandOp
  * max(base, mean + w·σ) and critical = max(base, mean + c·σ) (raise-only), with w and c the
  * prediction-interval multiples of the warning and critical levels for the measure's window count
  * (`predictionMultiplier(warningMultiplier, n)`, `predictionMultiplier(multiplier, n)`),
- * effect thresholds capped at 1 (the KS statistic and the JS distance are ≤ 1); every other field
+ * effect thresholds capped at 1 (the KS statistic and the JS distance are ≤ 1); the same for the
+ * distance thresholds of a feature pinned to a distance test (`band.distance`); every other field
  * of `base` unchanged. warning ≤ critical holds because base does and warningMultiplier ≤
  * multiplier. `base` is the feature's resolved thresholds (`resolveThresholds`); pass the ok bands
  * (or options) as `multipliers` so the thresholds use the multipliers the bands were built with.
@@ -180,6 +198,9 @@ export function bandThresholds(
     psiCritical: raise(base.psiCritical, band.psi, multiplier, Infinity),
     minEffectWarning: raise(base.minEffectWarning, band.effect, warningMultiplier, 1),
     minEffectCritical: raise(base.minEffectCritical, band.effect, multiplier, 1),
+    // Jensen–Shannon and L∞ are at most 1; Wasserstein in reference σ has no upper bound.
+    distanceWarning: raise(base.distanceWarning, band.distance ?? null, warningMultiplier, band.test === 'wasserstein' ? Infinity : 1),
+    distanceCritical: raise(base.distanceCritical, band.distance ?? null, multiplier, band.test === 'wasserstein' ? Infinity : 1),
   };
 }
 

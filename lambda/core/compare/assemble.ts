@@ -1,5 +1,6 @@
+import { driftTestProblem } from '../schema/drift-test';
 import { featureStatus, resolveThresholds } from '../severity';
-import type { ChiSquaredResult, FeatureDrift, FeatureKind, FeatureSpec, TestResult } from '../types';
+import type { ChiSquaredResult, DriftTest, FeatureDrift, FeatureKind, FeatureSpec, TestResult } from '../types';
 
 /** What a comparison measured for one feature, before it is judged. */
 export interface FeatureMeasures {
@@ -16,8 +17,9 @@ export interface FeatureMeasures {
 
 /**
  * Judges measured drift: status from the thresholds (the p-value test paired with its effect size:
- * KS statistic for numeric features, Jensen–Shannon distance for categorical ones) and impact =
- * importance × PSI. Shared by the raw-data and the profile comparisons so they decide alike.
+ * KS statistic for numeric features, Jensen–Shannon distance for categorical ones; or only the
+ * measure `spec.test` pins) and impact = importance × PSI. Shared by the raw-data and the profile
+ * comparisons so they decide alike. Throws when the pinned test does not fit the feature's kind.
  */
 export function assembleFeature(
   measures: FeatureMeasures,
@@ -29,17 +31,41 @@ export function assembleFeature(
   const numeric = measures.kind === 'numeric';
   const test = numeric ? measures.ks : measures.chiSquared;
   const effect = numeric ? (measures.ks?.statistic ?? null) : measures.jensenShannon;
+  const pinned = spec?.test;
+  if (pinned !== undefined) {
+    const problem = driftTestProblem(pinned, measures.kind);
+    if (problem) throw new Error(`features.${measures.name}.test: ${problem}`);
+  }
   const verdict = featureStatus(
-    { kind: measures.kind, psi: measures.psi, test, effect, missingRate: measures.missingRate },
+    {
+      kind: measures.kind,
+      psi: measures.psi,
+      test,
+      effect,
+      missingRate: measures.missingRate,
+      ...(pinned !== undefined && { pinned, distance: distanceOf(measures, pinned) }),
+    },
     thresholds,
     importance,
     importanceConfigured,
   );
   return {
     ...measures,
+    ...(pinned !== undefined && { test: pinned }),
     status: verdict.status,
     importance,
     impact: importance * (measures.psi ?? 0),
     reasons: verdict.reasons,
   };
+}
+
+/** The value of a pinned distance test (null for psi / ks / chi_squared, which are not distances). */
+export function distanceOf(
+  measures: Pick<FeatureMeasures, 'jensenShannon' | 'wasserstein' | 'lInfinity'>,
+  test: DriftTest | undefined,
+): number | null {
+  if (test === 'jensen_shannon') return measures.jensenShannon;
+  if (test === 'wasserstein') return measures.wasserstein;
+  if (test === 'l_infinity') return measures.lInfinity;
+  return null;
 }

@@ -13,6 +13,7 @@ const PAIRS: readonly { readonly warning: Key; readonly critical: Key; readonly 
   { warning: 'psiWarning', critical: 'psiCritical', criticalIsHigher: true },
   { warning: 'minEffectWarning', critical: 'minEffectCritical', criticalIsHigher: true },
   { warning: 'missingRateWarning', critical: 'missingRateCritical', criticalIsHigher: true },
+  { warning: 'distanceWarning', critical: 'distanceCritical', criticalIsHigher: true },
   { warning: 'pValueWarning', critical: 'pValueCritical', criticalIsHigher: false },
 ];
 
@@ -58,6 +59,8 @@ export const thresholdsSchema = z
     minEffectCritical: share.optional(),
     missingRateWarning: share.optional(),
     missingRateCritical: share.optional(),
+    distanceWarning: nonNegative.optional(),
+    distanceCritical: nonNegative.optional(),
   })
   .superRefine((given, ctx) => {
     for (const problem of thresholdOrderProblems(given)) {

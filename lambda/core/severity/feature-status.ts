@@ -1,5 +1,5 @@
 import { DEFAULT_THRESHOLDS, MIN_CRITICAL_IMPORTANCE_SHARE } from '../defaults';
-import type { DriftThresholds, FeatureKind, Status, TestResult } from '../types';
+import type { DriftTest, DriftThresholds, FeatureKind, Status, TestResult } from '../types';
 import { thresholdOrderProblems } from '../schema/thresholds';
 import { worst } from './status';
 
@@ -12,7 +12,23 @@ export interface DriftSignals {
   /** Effect size that must accompany a significant p-value: KS statistic (numeric) or JS distance (categorical). */
   readonly effect: number | null;
   readonly missingRate: { readonly reference: number; readonly current: number };
+  /** The measure the feature is pinned to; left out, PSI and the p-value test both count. */
+  readonly pinned?: DriftTest;
+  /** The pinned distance's value (jensen_shannon, wasserstein, l_infinity); null when it could not be measured. */
+  readonly distance?: number | null;
 }
+
+/** Which of the signals a pinned measure is. */
+function signalOf(test: DriftTest): 'psi' | 'test' | 'distance' {
+  if (test === 'psi') return 'psi';
+  return test === 'ks' || test === 'chi_squared' ? 'test' : 'distance';
+}
+
+const DISTANCE_NAMES: Partial<Record<DriftTest, string>> = {
+  jensen_shannon: 'Jensen-Shannon distance',
+  wasserstein: 'normalised Wasserstein distance',
+  l_infinity: 'L-infinity distance',
+};
 
 export interface FeatureVerdict {
   readonly status: Status;
@@ -44,6 +60,9 @@ const limit = (x: number) => String(Number(x.toPrecision(4)));
  * - the p-value test (KS or chi-squared), which only counts when the effect size is also large
  *   enough, because on large samples a negligible shift is still "significant";
  * - the change in missing rate (a pipeline that starts sending nulls is drift too).
+ * A feature pinned to one measure (`pinned`) is judged by that measure and the missing rate only:
+ * `psi`, `ks` / `chi_squared` (with the effect size), or a distance against `distanceWarning` /
+ * `distanceCritical`.
  * A feature whose importance share is below 5% is capped at warning: on its own it never pages.
  * The cap needs a real importance: pass `importanceConfigured = false` when all features weigh
  * equally by default.
@@ -61,12 +80,13 @@ export function featureStatus(
     reasons.push(`${level}: ${reason}`);
   };
 
-  const { psi, test, effect, missingRate } = signals;
-  if (psi !== null) {
+  const { psi, test, effect, missingRate, pinned } = signals;
+  const counts = (signal: 'psi' | 'test' | 'distance') => (pinned === undefined ? signal !== 'distance' : signalOf(pinned) === signal);
+  if (psi !== null && counts('psi')) {
     if (psi >= thresholds.psiCritical) raise('critical', `PSI ${fmt(psi)} >= ${limit(thresholds.psiCritical)}`);
     else if (psi >= thresholds.psiWarning) raise('warning', `PSI ${fmt(psi)} >= ${limit(thresholds.psiWarning)}`);
   }
-  if (test !== null && effect !== null) {
+  if (test !== null && effect !== null && counts('test')) {
     const testName = signals.kind === 'numeric' ? 'KS' : 'chi-squared';
     const effectName = signals.kind === 'numeric' ? 'KS statistic' : 'Jensen-Shannon distance';
     const detail = `${testName} p-value ${fmt(test.pValue)} with ${effectName} ${fmt(effect)}`;
@@ -75,6 +95,12 @@ export function featureStatus(
     } else if (test.pValue < thresholds.pValueWarning && effect >= thresholds.minEffectWarning) {
       raise('warning', `${detail} >= ${limit(thresholds.minEffectWarning)}`);
     }
+  }
+  const distance = signals.distance ?? null;
+  if (pinned !== undefined && distance !== null && counts('distance')) {
+    const detail = `${DISTANCE_NAMES[pinned]} ${fmt(distance)}`;
+    if (distance >= thresholds.distanceCritical) raise('critical', `${detail} >= ${limit(thresholds.distanceCritical)}`);
+    else if (distance >= thresholds.distanceWarning) raise('warning', `${detail} >= ${limit(thresholds.distanceWarning)}`);
   }
   const missingChange = Math.abs(missingRate.current - missingRate.reference);
   const missingDetail = `missing rate ${fmt(missingRate.reference)} -> ${fmt(missingRate.current)}`;
