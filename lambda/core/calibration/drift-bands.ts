@@ -190,8 +190,12 @@ export function bandThresholds(
     multiplier: multipliers.multiplier,
     warningMultiplier: multipliers.warningMultiplier,
   });
-  const raise = (current: number, s: BandStats | null, k: number, cap: number) =>
-    s === null ? current : Math.max(current, Math.min(cap, s.mean + predictionMultiplier(k, s.windows) * s.std));
+  const raise = (current: number, s: BandStats | null, k: number, cap: number) => {
+    if (s === null) return current;
+    // σ = 0 (a measure that never moved) bounds at the mean, even for an infinite multiple.
+    const bound = s.std === 0 ? s.mean : s.mean + predictionMultiplier(k, s.windows) * s.std;
+    return Math.max(current, Math.min(cap, bound));
+  };
   return {
     ...base,
     psiWarning: raise(base.psiWarning, band.psi, warningMultiplier, Infinity),

@@ -13,6 +13,7 @@
  * predictionMultiplier(3, 12);   // ≈ 4.185 (12 windows: mean + 4.185σ is the 3σ level)
  * predictionMultiplier(3, 200);  // ≈ 3.053
  * predictionMultiplier(0, 12);   // 0 (the mean itself)
+ * predictionMultiplier(40, 12);  // Infinity (the normal tail underflows)
  */
 import { normalSurvival, studentTInverseSurvival } from '../stats';
 
@@ -22,5 +23,8 @@ export function predictionMultiplier(k: number, windows: number): number {
     throw new RangeError(`predictionMultiplier: windows must be an integer >= 2 (a std needs two windows), got ${windows}`);
   }
   if (k === 0) return 0;
-  return studentTInverseSurvival(normalSurvival(k), windows - 1) * Math.sqrt((windows + 1) / (windows - 1));
+  const tail = normalSurvival(k);
+  // Beyond k ≈ 38 the normal tail underflows to 0: no finite bound is that unusual.
+  if (tail === 0) return Infinity;
+  return studentTInverseSurvival(tail, windows - 1) * Math.sqrt((windows + 1) / (windows - 1));
 }

@@ -176,6 +176,17 @@ describe('bandThresholds: raise-only', () => {
     expect(t).toEqual(configured);
   });
 
+  it('a huge multiplier: PSI thresholds go to infinity (never fire), effect thresholds stop at 1, σ = 0 stays at the defaults', () => {
+    const t = bandThresholds({ name: 'x', psi: { mean: 0.3, std: 0.05, windows: 12 }, effect: { mean: 0.1, std: 0.02, windows: 12 } }, base, {
+      multiplier: 50,
+      warningMultiplier: 45,
+    });
+    expect(t.psiCritical).toBe(Infinity);
+    expect(t.minEffectCritical).toBe(1);
+    const flat = bandThresholds({ name: 'x', psi: { mean: 0, std: 0, windows: 12 }, effect: null }, base, { multiplier: 50, warningMultiplier: 45 });
+    expect(flat).toEqual(base);
+  });
+
   it('effect-size thresholds never exceed 1 (the KS statistic and the JS distance cannot)', () => {
     const t = bandThresholds({ name: 'x', psi: null, effect: { mean: 0.7, std: 0.2, windows: 12 } }, base);
     expect(t.minEffectWarning).toBe(1);

@@ -47,6 +47,11 @@ describe('predictionMultiplier: the kσ level for a std estimated from n windows
     });
   });
 
+  it('a level beyond the normal tail (k > 38) is an infinite multiple, not an error', () => {
+    expect(predictionMultiplier(40, 12)).toBe(Infinity);
+    expect(Number.isFinite(predictionMultiplier(37, 12))).toBe(true);
+  });
+
   it('refuses a negative level or fewer than 2 windows, naming the value', () => {
     expect(() => predictionMultiplier(-1, 6)).toThrow(/k must be a finite number >= 0, got -1/);
     expect(() => predictionMultiplier(3, 1)).toThrow(/windows must be an integer >= 2 .*got 1/);
