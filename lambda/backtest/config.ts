@@ -100,6 +100,10 @@ const featureSchema = z.strictObject({
   importance: nonNegative.optional(),
   thresholds: thresholdsSchema.optional(),
   test: driftTestSchema.optional(),
+}).superRefine((f, ctx) => {
+  // On the feature itself, so a misfit is reported even when another part of the config is invalid.
+  const misfit = f.test === undefined ? null : driftTestProblem(f.test, f.kind);
+  if (misfit) ctx.addIssue({ code: 'custom', path: ['test'], message: misfit });
 });
 
 const everySchema = z.string().check((ctx) => {
@@ -170,8 +174,6 @@ export const backtestConfigSchema = z
       const first = seen.get(f.name);
       if (first !== undefined) ctx.addIssue({ code: 'custom', path: ['features', i, 'name'], message: `${JSON.stringify(f.name)} is already features[${first}]` });
       else seen.set(f.name, i);
-      const misfit = f.test === undefined ? null : driftTestProblem(f.test, f.kind);
-      if (misfit) ctx.addIssue({ code: 'custom', path: ['features', i, 'test'], message: misfit });
     });
     const roles = (['prediction', 'predictedLabel', 'label'] as const).filter((r) => c[r] !== undefined);
     for (const role of roles) {

@@ -77,8 +77,19 @@ describe('parseBacktestConfig', () => {
       'features[0].test: "ks" applies to numeric features only, got a categorical feature',
       'features[1].test: "chi_squared" applies to categorical features only, got a numeric feature',
     ]);
-    expect(problems({ features: [{ name: 'income', kind: 'numeric', test: 'anderson' }], reference: { rows: 10 }, window: { rows: 10 } })).toEqual([
+    // Every problem at once: an unknown test does not hide another feature's misfit.
+    expect(
+      problems({
+        features: [
+          { name: 'income', kind: 'numeric', test: 'anderson' },
+          { name: 'city', kind: 'categorical', test: 'wasserstein' },
+        ],
+        reference: { rows: 10 },
+        window: { rows: 10 },
+      }),
+    ).toEqual([
       expect.stringMatching(/^features\[0\]\.test: .*"anderson"/),
+      'features[1].test: "wasserstein" applies to numeric features only, got a categorical feature',
     ]);
   });
 
