@@ -8,7 +8,7 @@
  * normalSurvival(3);                           // ≈ 0.0013498980316301 (scipy.stats.norm.sf)
  */
 import { regularizedBeta } from './beta';
-import { regularizedGammaQ } from './gamma';
+import { lnGamma, regularizedGammaQ } from './gamma';
 
 function checkDof(name: string, dof: number): void {
   if (!(dof > 0) || !Number.isFinite(dof)) throw new RangeError(`${name}: dof must be a positive finite number, got ${dof}`);
@@ -20,9 +20,28 @@ export function studentTSurvival(t: number, dof: number): number {
   if (Number.isNaN(t)) throw new RangeError(`studentTSurvival: t must be a number, got ${t}`);
   if (t === Infinity) return 0;
   if (t === -Infinity) return 1;
-  const t2 = t * t;
-  // P(|T| > |t|) = I_{ν/(ν+t²)}(ν/2, ½); half of it is the tail beyond |t|.
-  const tail = 0.5 * regularizedBeta(dof / (dof + t2), dof / 2, 0.5, t2 / (dof + t2));
+  // P(|T| > |t|) = I_x(ν/2, ½) with x = ν/(ν+t²); half of it is the tail beyond |t|. For |t| > 1,
+  // x is written with q = ν/t² (ν/|t|/|t|, so a t beyond 1e154 does not overflow t²).
+  const a = Math.abs(t);
+  let x: number;
+  let y: number;
+  if (a > 1) {
+    const q = dof / a / a;
+    if (q < 1e-290) {
+      // Far tail (q near the subnormals, where x would lose its digits): the leading term of the
+      // tail, Γ((ν+1)/2)/(√(νπ)Γ(ν/2))·ν^((ν+1)/2)·t^(−ν)/ν, exact to double precision here (next term ∝ q).
+      const lnTail =
+        lnGamma((dof + 1) / 2) - lnGamma(dof / 2) - 0.5 * Math.log(dof * Math.PI) + ((dof - 1) / 2) * Math.log(dof) - dof * Math.log(a);
+      const far = Math.exp(lnTail);
+      return t > 0 ? far : 1 - far;
+    }
+    x = q / (1 + q);
+    y = 1 / (1 + q);
+  } else {
+    x = dof / (dof + a * a);
+    y = (a * a) / (dof + a * a);
+  }
+  const tail = 0.5 * regularizedBeta(x, dof / 2, 0.5, y);
   return t >= 0 ? tail : 1 - tail;
 }
 

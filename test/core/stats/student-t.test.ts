@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import * as fs from 'fs';
 import * as path from 'path';
 import { normalSurvival, regularizedBeta, studentTInverseSurvival, studentTSurvival } from '../../../lambda/core/stats';
@@ -46,5 +47,29 @@ describe("Student's t and the normal tail match scipy", () => {
     expect(() => studentTInverseSurvival(1, 3)).toThrow(/p must be in \(0, 1\), got 1/);
     expect(() => regularizedBeta(1.5, 2, 3)).toThrow(/x must be in \[0, 1\], got 1.5/);
     expect(() => regularizedBeta(0.5, -1, 3)).toThrow(/a must be a positive finite number, got -1/);
+  });
+});
+
+describe("Student's t: invariants on generated inputs (fast-check)", () => {
+  // dof ≥ 1: drift bands use n − 1 ≥ 1 (a t quantile for dof < 1 and p = 1e-200 is beyond the doubles).
+  const dof = fc.oneof(fc.integer({ min: 1, max: 2000 }), fc.double({ min: 1, max: 500, noNaN: true }));
+
+  it('the inverse undoes the tail: sf(isf(p)) = p to 1e-9 relative, for p from 1e-200 to 1 − 1e-12', () => {
+    const p = fc.oneof(fc.double({ min: 1e-12, max: 1 - 1e-12, noNaN: true }), fc.integer({ min: 1, max: 200 }).map((e) => 10 ** -e));
+    fc.assert(
+      fc.property(p, dof, (prob, nu) => {
+        const t = studentTInverseSurvival(prob, nu);
+        return Math.abs(studentTSurvival(t, nu) - prob) / prob < 1e-9;
+      }),
+    );
+  });
+
+  it('the tail is symmetric and decreasing', () => {
+    fc.assert(
+      fc.property(fc.double({ min: -50, max: 50, noNaN: true }), fc.double({ min: 0.001, max: 5, noNaN: true }), dof, (t, step, nu) => {
+        const sf = studentTSurvival(t, nu);
+        return Math.abs(sf + studentTSurvival(-t, nu) - 1) < 1e-12 && studentTSurvival(t + step, nu) <= sf;
+      }),
+    );
   });
 });
