@@ -1,5 +1,5 @@
 /**
- * `npm run bench:backtest [-- --rows N]`: times `driftwatch backtest` in daily windows against a
+ * `npm run bench:backtest [-- [--rows N] [--runs N]]`: times `driftwatch backtest` in daily windows against a
  * pandas + scipy loop that computes the same per-window statistics (test/bench/backtest_peer.py:
  * `groupby` day, then PSI / Jensen–Shannon / KS / Wasserstein per numeric feature and PSI /
  * Jensen–Shannon / chi-squared per categorical feature against the reference).
@@ -16,15 +16,17 @@ import {
   BENCH_DIR,
   BIN,
   canMeasureMemory,
+  exitsWith,
   cached,
   findPython,
   Measured,
-  measure,
+  measureInterleaved,
   normal,
   pick,
   prng,
   ROOT,
   rowsFlag,
+  runsFlag,
   timingTable,
   writeLines,
   zipfTable,
@@ -168,19 +170,29 @@ function main(): void {
       `reference ${path.relative(ROOT, files.reference)}`,
   );
 
-  const results: Measured[] = [];
-  const ours = measure('driftwatch backtest (node)', process.execPath, [
-    BIN, 'backtest', '--data', files.data, '--config', files.config, '--format', 'json', '--out', oursOut,
-  ]);
-  if (ours.status !== 0 && ours.status !== 1) throw new Error(`driftwatch failed (exit ${ours.status}): ${ours.stderr}`);
-  results.push(ours);
-
+  const runs = runsFlag(args);
   const python = findPython();
-  if (python) {
-    const peer = measure(`pandas + scipy groupby (${python})`, python, [PEER, files.reference, files.data, files.config, peerOut]);
-    if (peer.status !== 0) throw new Error(`the peer failed (exit ${peer.status}): ${peer.stderr}`);
-    results.push(peer);
-  }
+  const results: Measured[] = measureInterleaved(
+    [
+      {
+        tool: 'driftwatch backtest (node)',
+        command: process.execPath,
+        args: [BIN, 'backtest', '--data', files.data, '--config', files.config, '--format', 'json', '--out', oursOut],
+        check: exitsWith('driftwatch', [0, 1]),
+      },
+      ...(python
+        ? [
+            {
+              tool: `pandas + scipy groupby (${python})`,
+              command: python,
+              args: [PEER, files.reference, files.data, files.config, peerOut],
+              check: exitsWith('the peer', [0]),
+            },
+          ]
+        : []),
+    ],
+    runs,
+  );
   console.log(`\n${timingTable(results)}`);
   if (!canMeasureMemory()) console.log('(no /usr/bin/time: peak memory not measured)');
   if (python) {

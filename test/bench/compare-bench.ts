@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --rows N]`: times `driftwatch compare` against a pandas + scipy peer that
+ * `npm run bench [-- [--rows N] [--runs N]]`: times `driftwatch compare` against a pandas + scipy peer that
  * computes the same per-column statistics (test/bench/compare_peer.py), on the same two CSV files.
  *
  * The files (reference and current, N rows x 12 columns: 10 numeric, some shifted in current, and
@@ -13,14 +13,16 @@ import {
   BIN,
   canMeasureMemory,
   cached,
+  exitsWith,
   findPython,
   Measured,
-  measure,
+  measureInterleaved,
   normal,
   pick,
   prng,
   ROOT,
   rowsFlag,
+  runsFlag,
   timingTable,
   writeLines,
   zipfTable,
@@ -116,19 +118,19 @@ function main(): void {
   const peerOut = path.join(BENCH_DIR, `peer-${rows}.json`);
   console.log(`\nComparing ${rows.toLocaleString('en-US')} rows x 12 columns (reference vs current) on ${path.relative(ROOT, BENCH_DIR)}/`);
 
-  const results: Measured[] = [];
-  const ours = measure('driftwatch compare (node)', process.execPath, [
-    BIN, 'compare', '--reference', reference, '--current', current, '--format', 'json', '--out', oursOut,
-  ]);
-  if (ours.status !== 0 && ours.status !== 1) throw new Error(`driftwatch failed (exit ${ours.status}): ${ours.stderr}`);
-  results.push(ours);
-
   const python = findPython();
-  if (python) {
-    const peer = measure(`pandas + scipy (${python})`, python, [PEER, reference, current, peerOut]);
-    if (peer.status !== 0) throw new Error(`the peer failed (exit ${peer.status}): ${peer.stderr}`);
-    results.push(peer);
-  }
+  const results: Measured[] = measureInterleaved(
+    [
+      {
+        tool: 'driftwatch compare (node)',
+        command: process.execPath,
+        args: [BIN, 'compare', '--reference', reference, '--current', current, '--format', 'json', '--out', oursOut],
+        check: exitsWith('driftwatch', [0, 1]),
+      },
+      ...(python ? [{ tool: `pandas + scipy (${python})`, command: python, args: [PEER, reference, current, peerOut], check: exitsWith('the peer', [0]) }] : []),
+    ],
+    runsFlag(args),
+  );
   console.log(`\n${timingTable(results)}`);
   if (!canMeasureMemory()) console.log('(no /usr/bin/time: peak memory not measured)');
   if (python) {

@@ -71,7 +71,10 @@ export function cached(file: string, write: (file: string) => void): string {
 
 export interface Measured {
   readonly tool: string;
+  /** Wall clock; the median when the command ran several times (`runs`). */
   readonly seconds: number;
+  /** Every run's wall clock, in order (one entry for a single run). */
+  readonly runs?: readonly number[];
   readonly peakMb: number | null;
   readonly status: number | null;
   readonly stdout: string;
@@ -93,6 +96,40 @@ export function measure(tool: string, command: string, args: string[]): Measured
   return { tool, seconds, peakMb: rss ? Number(rss[1]) / 1024 : null, status: result.status, stdout: result.stdout ?? '', stderr };
 }
 
+/**
+ * Runs several commands `runs` times each, interleaved (a, b, a, b, ...) so that a slow spell of
+ * the machine hits every tool alike, and reports each one's median wall clock and largest peak
+ * memory. `check` sees every run's result (throw to stop on a failure).
+ */
+export function measureInterleaved(
+  commands: readonly { readonly tool: string; readonly command: string; readonly args: string[]; readonly check?: (m: Measured) => void }[],
+  runs: number,
+): Measured[] {
+  const all: Measured[][] = commands.map(() => []);
+  for (let r = 0; r < runs; r++) {
+    commands.forEach((c, i) => {
+      const m = measure(c.tool, c.command, c.args);
+      c.check?.(m);
+      all[i].push(m);
+    });
+  }
+  return all.map((ms) => {
+    const seconds = ms.map((m) => m.seconds);
+    const sorted = [...seconds].sort((a, b) => a - b);
+    const mid = sorted.length >> 1;
+    const median = sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+    const peaks = ms.map((m) => m.peakMb).filter((p): p is number => p !== null);
+    return { ...ms[ms.length - 1], seconds: median, runs: seconds, peakMb: peaks.length ? Math.max(...peaks) : null };
+  });
+}
+
+/** A `check` for measureInterleaved: throws, naming `who`, when a run exits with a status not in `ok`. */
+export function exitsWith(who: string, ok: readonly number[]): (m: Measured) => void {
+  return (m) => {
+    if (m.status === null || !ok.includes(m.status)) throw new Error(`${who} failed (exit ${m.status}): ${m.stderr}`);
+  };
+}
+
 /** True when peak memory can be measured here. */
 export const canMeasureMemory = (): boolean => fs.existsSync(TIME);
 
@@ -108,12 +145,28 @@ export function findPython(): string | null {
 /** Wall seconds, peak MB and each tool's time relative to the first row's. */
 export function timingTable(rows: readonly Measured[]): string {
   const base = rows[0].seconds;
+  const several = rows.some((r) => (r.runs?.length ?? 1) > 1);
+  const runs = (r: Measured) => (r.runs ?? [r.seconds]).map((x) => x.toFixed(2)).join(' ');
   const cells = [
-    ['tool', 'wall s', 'peak MB', 'driftwatch speed-up'],
-    ...rows.map((r) => [r.tool, r.seconds.toFixed(2), r.peakMb === null ? '-' : r.peakMb.toFixed(0), `${(r.seconds / base).toFixed(1)}x`]),
+    ['tool', several ? 'median wall s' : 'wall s', 'peak MB', 'driftwatch speed-up', ...(several ? ['runs (s)'] : [])],
+    ...rows.map((r) => [
+      r.tool,
+      r.seconds.toFixed(2),
+      r.peakMb === null ? '-' : r.peakMb.toFixed(0),
+      `${(r.seconds / base).toFixed(1)}x`,
+      ...(several ? [runs(r)] : []),
+    ]),
   ];
   const widths = cells[0].map((_, c) => Math.max(...cells.map((row) => row[c].length)));
   return cells.map((row) => row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ')).join('\n');
+}
+
+/** Parses `--runs N` (default 1): how many times each tool runs; the table shows the median. */
+export function runsFlag(args: readonly string[]): number {
+  const at = args.indexOf('--runs');
+  const runs = at >= 0 ? Number(args[at + 1]) : 1;
+  if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs must be an integer >= 1, got ${args[at + 1]}`);
+  return runs;
 }
 
 /** Parses `--rows N` (default `fallback`), requiring an integer of at least `min`. */
