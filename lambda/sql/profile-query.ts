@@ -206,6 +206,19 @@ JOIN feature_keys k ON k.fid = c.fid
 GROUP BY ${partOfCounts}k.feature`;
 }
 
+/** As the hourly query's moments (n, missing, Σx, Σx², min, max) per (partition, feature), grouped on the feature's number. */
+function groupedMoments(partOfValue: string, partOfMoments: string): string {
+  return `SELECT ${partOfMoments}k.part, k.feature, ${NULLS.bigint}, ${NULLS.bigint}, ${NULLS.varchar},
+  m.n, m.missing, m.total, m.total_squares, m.low, m.high, NULL, NULL, NULL
+FROM (
+  SELECT ${partOfValue}fid, COUNT(x) + COUNT(category) AS n, COUNT(*) - COUNT(x) - COUNT(category) AS missing,
+    SUM(x) AS total, SUM(x * x) AS total_squares, MIN(x) AS low, MAX(x) AS high
+  FROM clean_values
+  GROUP BY ${partOfValue}fid
+) AS m
+JOIN feature_keys k ON k.fid = m.fid`;
+}
+
 /** As the hourly query's category counts, as one row of arrays per (partition, feature): `bins` holds the category positions (-1 = other). */
 function groupedCategoryBins(partOfValue: string, partOfCounts: string): string {
   return `SELECT ${partOfCounts}'categorical', c.feature, ${NULLS.bigint}, ${NULLS.bigint}, ${NULLS.varchar}, SUM(c.n), ${NULLS.bigint},
@@ -315,10 +328,10 @@ SELECT ${part}'rows' AS part, ${NULLS.varchar} AS feature, ${NULLS.bigint} AS bi
   ${NULLS.double} AS total_squares, ${NULLS.double} AS low, ${NULLS.double} AS high${g ? ',\n  NULL AS fine_bins, NULL AS bins, NULL AS bin_counts' : ''}
 FROM hour_rows${g ? `\nGROUP BY ${groups.map((c) => `"${c}"`).join(', ')}` : ''}
 UNION ALL
-SELECT ${part}part, feature, ${NULLS.bigint}, ${NULLS.bigint}, ${NULLS.varchar},
-  COUNT(x) + COUNT(category), COUNT(*) - COUNT(x) - COUNT(category), SUM(x), SUM(x * x), MIN(x), MAX(x)${noLists}
+${g ? groupedMoments(part, partOf('m')) : `SELECT ${part}part, feature, ${NULLS.bigint}, ${NULLS.bigint}, ${NULLS.varchar},
+  COUNT(x) + COUNT(category), COUNT(*) - COUNT(x) - COUNT(category), SUM(x), SUM(x * x), MIN(x), MAX(x)
 FROM clean_values
-GROUP BY ${by}part, feature
+GROUP BY ${by}part, feature`}
 UNION ALL
 ${g ? groupedNumericBins(partOf('v'), partOf('c'), fineOnly) : `SELECT ${part}'numeric', feature, bin, fine_bin, ${NULLS.varchar}, COUNT(*), ${NULLS.bigint},
   ${NULLS.double}, ${NULLS.double}, ${NULLS.double}, ${NULLS.double}
