@@ -12,6 +12,7 @@ import { Adwin, type AdwinState } from '../core/adwin';
 import { decideAlerts, featurePagingStatus, signalKey, type Alert, type AlertState, type Resolution, type Signal } from '../core/alerts';
 import { calibrate, ratioToBaseline, statusFor, type Calibration } from '../core/calibration';
 import { compareProfiles } from '../core/compare';
+import { distanceOf } from '../core/compare/assemble';
 import { fitDatasetProfile } from '../core/profile';
 import type { ModelRecordSpec } from '../core/schema/record-schema';
 import { CRITICAL_IMPORTANCE_CRITICAL, DRIFTED_IMPORTANCE_CRITICAL, resolveThresholds, worst, type ResolvedThresholds } from '../core/severity';
@@ -494,6 +495,8 @@ function assemble(p: Prepared, config: BacktestConfig, work: readonly WindowWork
       pValue: f.ks?.pValue ?? f.chiSquared?.pValue ?? null,
       missingRate: f.missingRate.current,
       reasons: f.reasons,
+      ...(f.test !== undefined && { test: f.test }),
+      ...(distanceOf(f, f.test) !== null && { distance: distanceOf(f, f.test) }),
     }));
     const drifted = w.report.summary.drifted.map((n) => p.originalName.get(n) ?? n);
 

@@ -25,6 +25,10 @@ export interface BacktestWindowFeature {
   readonly pValue: number | null;
   readonly missingRate: number;
   readonly reasons: readonly string[];
+  /** The measure the feature is pinned to (config `test`), when it is. */
+  readonly test?: DriftTest;
+  /** The pinned distance's value (jensen_shannon, wasserstein, l_infinity), when pinned to one. */
+  readonly distance?: number | null;
 }
 
 /** A metric in one window. `status` is null during the baseline or when calibration was refused. */

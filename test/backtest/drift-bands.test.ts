@@ -128,6 +128,10 @@ describe('drift bands in the backtest', () => {
     const alert = result.alerts.find((a) => a.feature === 'price');
     expect(alert?.message).toMatch(/normalised Wasserstein distance [0-9.]+ >= [0-9.]+/);
     expect(alert?.message).not.toMatch(/PSI [0-9.]+ >=/);
+    // Each window's JSON says what the feature is pinned to and the distance's value.
+    const w6 = result.windows[6].features.find((f) => f.name === 'price');
+    expect(w6).toMatchObject({ test: 'wasserstein', status: 'critical' });
+    expect(w6?.distance).toBeGreaterThan(price?.distanceCritical as number);
     // The report's header names the threshold that decides.
     expect(driftBandsText(result)).toMatch(/for price \(normalised Wasserstein critical [0-9.]+\); the other features keep the defaults/);
   });
