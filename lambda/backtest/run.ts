@@ -484,20 +484,23 @@ function assemble(p: Prepared, config: BacktestConfig, work: readonly WindowWork
     const model = `model ${p.modelId}`;
     const inBaseline = index < baselineWindows;
 
-    const features: BacktestWindowFeature[] = w.report.features.map((f) => ({
-      name: p.originalName.get(f.name) ?? f.name,
-      kind: f.kind,
-      status: f.status,
-      psi: f.psi,
-      impact: f.impact,
-      importance: f.importance,
-      jensenShannon: f.jensenShannon,
-      pValue: f.ks?.pValue ?? f.chiSquared?.pValue ?? null,
-      missingRate: f.missingRate.current,
-      reasons: f.reasons,
-      ...(f.test !== undefined && { test: f.test }),
-      ...(distanceOf(f, f.test) !== null && { distance: distanceOf(f, f.test) }),
-    }));
+    const features: BacktestWindowFeature[] = w.report.features.map((f) => {
+      const distance = distanceOf(f, f.test);
+      return {
+        name: p.originalName.get(f.name) ?? f.name,
+        kind: f.kind,
+        status: f.status,
+        psi: f.psi,
+        impact: f.impact,
+        importance: f.importance,
+        jensenShannon: f.jensenShannon,
+        pValue: f.ks?.pValue ?? f.chiSquared?.pValue ?? null,
+        missingRate: f.missingRate.current,
+        reasons: f.reasons,
+        ...(f.test !== undefined && { test: f.test }),
+        ...(distance !== null && { distance }),
+      };
+    });
     const drifted = w.report.summary.drifted.map((n) => p.originalName.get(n) ?? n);
 
     const metrics: Record<string, BacktestMetric> = {};

@@ -4,7 +4,7 @@
  * severity/kind/feature?/metric?/message`) are stable; the other keys may grow.
  */
 import type { Alert, Resolution } from '../core/alerts';
-import type { Calibration } from '../core/calibration';
+import type { BandStats, Calibration } from '../core/calibration';
 import type { DriftTest, FeatureKind, Status } from '../core/types';
 import type { BacktestTask } from './config';
 
@@ -91,9 +91,9 @@ export type BacktestDriftBands =
         /** Whether the band raised any of the feature's thresholds above the default/configured ones. */
         readonly raised: boolean;
         /** Mean, population std and count of the reference windows with a value (null when fewer than minWindows). */
-        readonly psi: { readonly mean: number; readonly std: number; readonly windows: number } | null;
+        readonly psi: BandStats | null;
         /** KS statistic (numeric) or Jensen–Shannon distance (categorical). */
-        readonly effect: { readonly mean: number; readonly std: number; readonly windows: number } | null;
+        readonly effect: BandStats | null;
         /** The thresholds the feature is judged by. */
         readonly psiWarning: number;
         readonly psiCritical: number;
@@ -102,7 +102,7 @@ export type BacktestDriftBands =
         /** The measure the feature is pinned to, when it is. */
         readonly test?: DriftTest;
         /** For a feature pinned to a distance test: its band and thresholds. */
-        readonly distance?: { readonly mean: number; readonly std: number; readonly windows: number } | null;
+        readonly distance?: BandStats | null;
         readonly distanceWarning?: number;
         readonly distanceCritical?: number;
       }[];
