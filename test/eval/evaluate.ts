@@ -192,14 +192,13 @@ export async function evaluate(
   }
   // The dataset alarm is Driftwatch's model-level signal; a critical feature also pages on its own.
   // This row counts a window as alarmed when either happens, so the table shows every page.
-  const featurePage = new Set(result.alerts.filter((a) => a.kind === 'drift' && a.severity === 'critical' && a.feature !== undefined).map((a) => a.window));
-  outcomes.splice(1, 0, score(dataset.name, PAGES_METHOD, windows, result.windows.map((w) => driftwatch[w.index] || featurePage.has(w.index)), dataset.change));
+  const featurePages = result.alerts.filter((a) => a.kind === 'drift' && a.severity === 'critical' && a.feature !== undefined);
+  const pagedWindows = new Set(featurePages.map((a) => a.window));
+  outcomes.splice(1, 0, score(dataset.name, PAGES_METHOD, windows, result.windows.map((w) => driftwatch[w.index] || pagedWindows.has(w.index)), dataset.change));
 
   // Which features paged before the change (the "feature pages too" row counts their windows).
   const endOf = new Map(result.windows.map((w) => [w.index, Number(w.end)]));
-  const pages = result.alerts.filter(
-    (a) => a.kind === 'drift' && a.severity === 'critical' && a.feature !== undefined && (endOf.get(a.window) ?? Infinity) <= dataset.change,
-  );
+  const pages = featurePages.filter((a) => (endOf.get(a.window) ?? Infinity) <= dataset.change);
   const byFeature = new Map<string, number>();
   for (const a of pages) byFeature.set(a.feature as string, (byFeature.get(a.feature as string) ?? 0) + 1);
   const listed = [...byFeature].sort((a, b) => b[1] - a[1]).map(([name, n]) => `${name} ×${n}`);
