@@ -15,7 +15,6 @@ import * as path from 'path';
 import {
   BENCH_DIR,
   BIN,
-  canMeasureMemory,
   exitsWith,
   cached,
   findPython,
@@ -23,11 +22,11 @@ import {
   measureInterleaved,
   normal,
   pick,
+  printResults,
   prng,
   ROOT,
   rowsFlag,
   runsFlag,
-  timingTable,
   writeLines,
   zipfTable,
 } from './support';
@@ -193,15 +192,7 @@ function main(): void {
     ],
     runs,
   );
-  console.log(`\n${timingTable(results)}`);
-  if (!canMeasureMemory()) console.log('(no /usr/bin/time: peak memory not measured)');
-  if (python) {
-    console.log('\nAgreement with the peer, per day and feature (same reference bins):');
-    console.log(agreement(oursOut, peerOut).join('\n'));
-  } else {
-    console.log('\nNo python with pandas found (tried python3, /usr/bin/python3). To run the peer:');
-    console.log('  sudo apt-get install -y python3-pandas python3-scipy');
-  }
+  printResults(results, python ? { heading: 'Agreement with the peer, per day and feature (same reference bins):', lines: () => agreement(oursOut, peerOut) } : null);
 }
 
 main();

@@ -11,7 +11,6 @@ import * as path from 'path';
 import {
   BENCH_DIR,
   BIN,
-  canMeasureMemory,
   cached,
   exitsWith,
   findPython,
@@ -19,11 +18,11 @@ import {
   measureInterleaved,
   normal,
   pick,
+  printResults,
   prng,
   ROOT,
   rowsFlag,
   runsFlag,
-  timingTable,
   writeLines,
   zipfTable,
 } from './support';
@@ -131,15 +130,7 @@ function main(): void {
     ],
     runsFlag(args),
   );
-  console.log(`\n${timingTable(results)}`);
-  if (!canMeasureMemory()) console.log('(no /usr/bin/time: peak memory not measured)');
-  if (python) {
-    console.log('\nAgreement with the peer (same binning, same tests):');
-    console.log(agreement(oursOut, peerOut).join('\n'));
-  } else {
-    console.log('\nNo python with pandas found (tried python3, /usr/bin/python3). To run the peer:');
-    console.log('  sudo apt-get install -y python3-pandas python3-scipy');
-  }
+  printResults(results, python ? { heading: 'Agreement with the peer (same binning, same tests):', lines: () => agreement(oursOut, peerOut) } : null);
 }
 
 main();

@@ -130,6 +130,22 @@ export function exitsWith(who: string, ok: readonly number[]): (m: Measured) => 
   };
 }
 
+/**
+ * Prints the timing table, then the peer's agreement (under `heading`) or how to install the peer
+ * when no python with pandas was found.
+ */
+export function printResults(results: readonly Measured[], agreement: { readonly heading: string; readonly lines: () => string[] } | null): void {
+  console.log(`\n${timingTable(results)}`);
+  if (!canMeasureMemory()) console.log('(no /usr/bin/time: peak memory not measured)');
+  if (agreement) {
+    console.log(`\n${agreement.heading}`);
+    console.log(agreement.lines().join('\n'));
+  } else {
+    console.log('\nNo python with pandas found (tried python3, /usr/bin/python3). To run the peer:');
+    console.log('  sudo apt-get install -y python3-pandas python3-scipy');
+  }
+}
+
 /** True when peak memory can be measured here. */
 export const canMeasureMemory = (): boolean => fs.existsSync(TIME);
 
