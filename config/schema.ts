@@ -118,6 +118,36 @@ export const baselineSchema = z.strictObject({
   startDate: isoDate.optional(),
 });
 
+/** A monitoring window: the last `hours` complete hours, scored on the model's score schedule. */
+export const monitorWindowSchema = z.strictObject({
+  /** Names the window in keys, metric dimensions and alerts: a number and h or d, e.g. '1d', '7d', '6h'. */
+  name: z.string().regex(/^[0-9]{1,4}[hd]$/, { message: "expected a window name such as '1d', '7d' or '6h'" }),
+  /** Hours the window spans (1 to 90 days). */
+  hours: z.number().int().min(1).max(24 * 90),
+});
+
+/** How the scheduled monitor profiles hours and scores windows. */
+export const monitorSchema = z.strictObject({
+  /** Windows scored against the reference. @default 1d (24 h) and 7d (168 h) */
+  windows: z.array(monitorWindowSchema).min(1).max(4).default([
+    { name: '1d', hours: 24 },
+    { name: '7d', hours: 168 },
+  ]),
+  /**
+   * Minutes after an hour ends before it is profiled: Firehose buffers up to 15 minutes, producers
+   * retry. @default 20
+   */
+  settleMinutes: z.number().int().min(0).max(180).default(20),
+  /** Each run also re-profiles this many earlier hours, so records later than the settle delay still count. @default 2 */
+  reprofileHours: z.number().int().min(0).max(24).default(2),
+  /** Per-feature CloudWatch metrics only for the top-K features by importance (bounded cardinality). @default 10 */
+  topK: z.number().int().min(0).max(50).default(10),
+  /** A window with fewer rows says "too few rows" instead of judging drift. @default 100 */
+  minRows: z.number().int().min(1).default(100),
+});
+
+const MONITOR_DEFAULTS = { windows: [{ name: '1d', hours: 24 }, { name: '7d', hours: 168 }], settleMinutes: 20, reprofileHours: 2, topK: 10, minRows: 100 };
+
 const days = z.number().int().min(1).max(3650);
 
 /** Days objects are kept under each prefix; the bucket expires them afterwards. */
@@ -152,6 +182,8 @@ export const modelSchema = z.strictObject({
    * @default { enabled: true, multiplier: 3, warningMultiplier: 2, minWindows: 6 }
    */
   driftBands: driftBandsSchema.optional(),
+  /** Windows, settle delay, late re-profiling, top-K and minimum rows of the scheduled monitor. */
+  monitor: monitorSchema.default(MONITOR_DEFAULTS),
   retention: retentionOverrideSchema.optional(),
 });
 
