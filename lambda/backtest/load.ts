@@ -36,6 +36,8 @@ export interface HistoryInput {
   /** Hour (since 1970) of each monitored row. */
   readonly hourOfRow: Float64Array;
   readonly reference: DatasetProfile;
+  /** The reference's id in the bins table. @default 'backtest' */
+  readonly referenceId?: string;
 }
 
 function toLoadColumn(column: Column, name: string, firstRow: number, n: number): LoadColumn {
@@ -56,7 +58,7 @@ export async function loadHistory(engine: TableEngine, input: HistoryInput): Pro
     predictions: `${prefix}_predictions`,
     labels: input.label ? `${prefix}_labels` : null,
     referenceBins: `${prefix}_reference_bins`,
-    referenceId: 'backtest',
+    referenceId: input.referenceId ?? 'backtest',
   };
 
   const rowIds = new Float64Array(n);

@@ -7,7 +7,8 @@
  */
 import type { Status } from '../types';
 
-export type AlertKind = 'drift' | 'performance' | 'concept';
+/** 'traffic' is a window with no rows: its own signal, never a drift alarm. */
+export type AlertKind = 'drift' | 'performance' | 'concept' | 'traffic';
 
 /** One monitored signal's status in a window. */
 export interface Signal {

@@ -23,3 +23,14 @@ export function quoteIdentifier(name: string): string {
   if (problem) throw new Error(problem);
   return `"${name}"`;
 }
+
+/**
+ * An identifier made from any name: lower case, every other character `_`, `m_` in front when it
+ * does not start with a letter. For names that only label SQL (a backtest's model id in a comment).
+ * @example toIdentifier('bank-marketing') // 'bank_marketing'
+ */
+export function toIdentifier(name: string): string {
+  let id = name.toLowerCase().replace(/[^a-z0-9_]/g, '_');
+  if (!/^[a-z]/.test(id)) id = `m_${id}`;
+  return id.slice(0, 128);
+}

@@ -1,0 +1,134 @@
+/**
+ * Drift thresholds calibrated on the reference's own windows (`lambda/core/calibration/drift-bands.ts`):
+ * each reference window is measured against the rest of the reference, and each feature's thresholds
+ * rise to what the reference itself shows. Fitted once with the reference (`fitReference`) and
+ * stored with it, so the Lambdas and the backtest judge windows by the same numbers.
+ */
+import { bandThresholds, driftBands, referenceWindowReports, type DriftBands } from '../core/calibration';
+import { observeDatasetProfile } from '../core/profile';
+import { resolveThresholds, type ResolvedThresholds } from '../core/severity';
+import type { DriftBandSettingsInput } from '../core/schema/drift-bands';
+import type { Dataset, DatasetProfile, DriftTest, FeatureSpec } from '../core/types';
+import type { DriftBandsReport } from './types';
+
+/** The reference cut into windows of the monitoring size, or why it cannot be. */
+export type ReferenceWindows = { readonly ok: true; readonly windows: readonly Dataset[] } | { readonly ok: false; readonly reason: string };
+
+/** What the calibration found: the thresholds each feature (by id) is judged by, and the bands behind them. */
+export interface CalibratedDrift {
+  /** null when disabled. */
+  readonly bands: DriftBands | null;
+  /** Feature id → the thresholds it is judged by (plain JSON: stored with the reference). */
+  readonly thresholds: Readonly<Record<string, ResolvedThresholds>>;
+  /** Features (by id) whose thresholds the band raised. */
+  readonly raised: readonly string[];
+  /** Feature id → its pinned test, for the features that have one. */
+  readonly tests: Readonly<Record<string, DriftTest>>;
+}
+
+/** The thresholds of a feature id (own properties only: a feature may be called `constructor`). */
+export function thresholdsOf(drift: CalibratedDrift, id: string): ResolvedThresholds {
+  if (!Object.hasOwn(drift.thresholds, id)) throw new Error(`no drift thresholds for feature ${JSON.stringify(id)}`);
+  return drift.thresholds[id];
+}
+
+/**
+ * The thresholds each feature is judged by: configured thresholds as given, every other one the
+ * default raised to the reference's band. A configured value wins over the band: the user said it.
+ *
+ * @param windows the reference's windows; null when the bands are disabled (none were cut)
+ * @param configured the config's thresholds and pinned test per feature id (a pinned distance test gets its band too)
+ */
+export function calibrateDrift(
+  settings: DriftBandSettingsInput | undefined,
+  reference: DatasetProfile,
+  windows: ReferenceWindows | null,
+  configured: ReadonlyMap<string, Pick<FeatureSpec, 'thresholds' | 'test'>>,
+): CalibratedDrift {
+  const thresholdsById = new Map<string, ResolvedThresholds>();
+  for (const [id, spec] of configured) thresholdsById.set(id, resolveThresholds(id, spec.thresholds));
+  const raised = new Set<string>();
+  const tests = new Map<string, DriftTest>();
+  for (const [id, spec] of configured) if (spec.test !== undefined) tests.set(id, spec.test);
+  const done = (bands: DriftBands | null): CalibratedDrift => ({
+    bands,
+    thresholds: Object.fromEntries(thresholdsById),
+    raised: [...raised],
+    tests: Object.fromEntries(tests),
+  });
+  if (!driftBandsEnabled(settings) || !windows) return done(null);
+  let bands: DriftBands;
+  if (!windows.ok) {
+    bands = { ok: false, windows: 0, reason: windows.reason };
+  } else {
+    const profiles = windows.windows.map((w) => observeDatasetProfile(w, reference));
+    // driftBands fills in and checks the multipliers and minWindows; the ok bands carry them on.
+    const specs = Object.fromEntries([...tests].map(([id, test]) => [id, { test }]));
+    bands = driftBands(referenceWindowReports(reference, profiles, { features: specs }), settings);
+  }
+  if (bands.ok) {
+    for (const band of bands.features) {
+      const given = configured.get(band.name)?.thresholds ?? {};
+      const before = thresholdsById.get(band.name) ?? resolveThresholds(band.name, given);
+      const after = ordered({ ...bandThresholds(band, resolveThresholds(band.name), bands), ...given });
+      thresholdsById.set(band.name, after);
+      if (BAND_FIELDS.some((k) => after[k] !== before[k])) raised.add(band.name);
+    }
+  }
+  return done(bands);
+}
+
+const BAND_FIELDS = ['psiWarning', 'psiCritical', 'minEffectWarning', 'minEffectCritical', 'distanceWarning', 'distanceCritical'] as const;
+
+/** The calibration as the backtest result reports it, features by their names in the data. */
+export function reportDriftBands(drift: CalibratedDrift, nameOf: (id: string) => string): DriftBandsReport | null {
+  const { bands } = drift;
+  if (!bands) return null;
+  if (!bands.ok) return { ok: false, windows: bands.windows, reason: bands.reason };
+  return {
+    ok: true,
+    windows: bands.windows,
+    multiplier: bands.multiplier,
+    warningMultiplier: bands.warningMultiplier,
+    criticalSigmas: bands.criticalSigmas,
+    warningSigmas: bands.warningSigmas,
+    features: bands.features.map((band) => {
+      const t = thresholdsOf(drift, band.name);
+      const test = Object.hasOwn(drift.tests, band.name) ? drift.tests[band.name] : undefined;
+      return {
+        name: nameOf(band.name),
+        raised: drift.raised.includes(band.name),
+        psi: band.psi,
+        effect: band.effect,
+        psiWarning: t.psiWarning,
+        psiCritical: t.psiCritical,
+        minEffectWarning: t.minEffectWarning,
+        minEffectCritical: t.minEffectCritical,
+        ...(test !== undefined && { test }),
+        ...(band.test !== undefined && {
+          distance: band.distance ?? null,
+          distanceWarning: t.distanceWarning,
+          distanceCritical: t.distanceCritical,
+        }),
+      };
+    }),
+  };
+}
+
+/**
+ * A configured critical below a raised warning would be out of order: the warning follows it down.
+ * (Only the banded pairs can get out of order; the missing-rate pair is never raised.)
+ */
+function ordered(t: ResolvedThresholds): ResolvedThresholds {
+  return {
+    ...t,
+    psiWarning: Math.min(t.psiWarning, t.psiCritical),
+    minEffectWarning: Math.min(t.minEffectWarning, t.minEffectCritical),
+    distanceWarning: Math.min(t.distanceWarning, t.distanceCritical),
+  };
+}
+
+/** Drift bands are on unless the config says `"enabled": false`. */
+export function driftBandsEnabled(settings: DriftBandSettingsInput | undefined): boolean {
+  return settings?.enabled !== false;
+}

@@ -1,0 +1,186 @@
+/**
+ * Step 1 of the engine: profile hours of predictions on the reference's bins, with the profile SQL
+ * of `lambda/sql` (every feature in one scan). Two shapes of the same step:
+ * - `profileHour`: one hour, one query (the hourly Lambda; re-profiling an hour overwrites it);
+ * - `profileHistory`: many hours in one grouped scan, added straight into their windows' profiles
+ *   (the backtest replaying history; the same bin rule, the same counts as the hours merged).
+ */
+import { z } from 'zod';
+import { parseDatasetProfile } from '../core/profile';
+import type { DatasetProfile } from '../core/types';
+import { CorruptObject } from '../ports/errors';
+import type { QueryEngine } from '../ports/query-engine';
+import { ATHENA_MAX_QUERY_BYTES, parsePredictionAggregates, parseProfileRows, profileQuery, referenceBinsValues, type PredictionAggregates, type ReferenceBinsSource } from '../sql';
+import { groupedProfileAccumulator, psiEdgesAreFineEdges, rowsToColumns, type GroupedProfiles, type ResultColumns } from '../sql/grouped-profile';
+import { hourPartition } from '../sql/partition';
+import type { TableRef } from '../sql/table';
+import { isClassifier, recordSpecOf, type MonitorModel } from './model';
+import type { MonitorReference } from './reference';
+
+export const HOUR_PROFILE_FORMAT = 'driftwatch.hour-profile/v1' as const;
+
+/** One hour of one model's predictions, profiled: what the hourly Lambda stores. */
+export interface HourProfile {
+  readonly format: typeof HOUR_PROFILE_FORMAT;
+  readonly modelId: string;
+  /** The reference whose bins the counts are on. */
+  readonly referenceId: string;
+  /** ISO start of the UTC hour. */
+  readonly hour: string;
+  readonly rows: number;
+  readonly profile: DatasetProfile;
+  readonly predictions: PredictionAggregates;
+  /** When it was profiled (a later re-profile of the same hour replaces it). */
+  readonly profiledAt: string;
+}
+
+/** The model's tables as the query engine names them. */
+export interface MonitorTables {
+  readonly predictions: TableRef;
+  readonly labels: TableRef | null;
+  /** The reference-bins table (wide models: inline bins would pass Athena's query-length limit). */
+  readonly referenceBins?: TableRef;
+}
+
+/** Inline bins when the query stays well under Athena's limit, the bins table otherwise. */
+function binsSource(reference: MonitorReference, tables: MonitorTables): ReferenceBinsSource {
+  const inlineBytes = referenceBinsValues(reference.profile).length;
+  if (inlineBytes < ATHENA_MAX_QUERY_BYTES / 2 || !tables.referenceBins) return { kind: 'inline' };
+  return { kind: 'table', table: tables.referenceBins, referenceId: reference.referenceId };
+}
+
+/** The profile spec: a regression's predicted label is not profiled. */
+function profileSpec(model: MonitorModel) {
+  const spec = recordSpecOf(model);
+  return { ...spec, task: isClassifier(model) ? spec.task : ('regression' as const) };
+}
+
+/**
+ * Profiles one UTC hour with one query.
+ * @example const hp = await profileHour(ports.query, model, reference, tables, new Date('2026-12-01T07:00:00Z'), clock.now())
+ */
+export async function profileHour(
+  query: QueryEngine,
+  model: MonitorModel,
+  reference: MonitorReference,
+  tables: MonitorTables,
+  hour: Date,
+  now: Date,
+): Promise<HourProfile> {
+  const sql = profileQuery({
+    spec: profileSpec(model),
+    reference: reference.profile,
+    table: tables.predictions,
+    partition: hourPartition(hour),
+    bins: binsSource(reference, tables),
+  });
+  const rows = await query.query(sql);
+  const profile = parseProfileRows(rows, reference.profile);
+  return {
+    format: HOUR_PROFILE_FORMAT,
+    modelId: model.modelId,
+    referenceId: reference.referenceId,
+    hour: hour.toISOString(),
+    rows: profile.rowCount,
+    profile,
+    predictions: parsePredictionAggregates(rows, { positiveLabel: model.positiveLabel }),
+    profiledAt: now.toISOString(),
+  };
+}
+
+const hourProfileSchema = z.object({
+  format: z.literal(HOUR_PROFILE_FORMAT),
+  modelId: z.string(),
+  referenceId: z.string(),
+  hour: z.string(),
+  rows: z.number().int().nonnegative(),
+  profile: z.unknown(),
+  predictions: z.object({
+    count: z.number(),
+    missing: z.number(),
+    sum: z.number(),
+    sumSquares: z.number(),
+    min: z.number().nullable(),
+    max: z.number().nullable(),
+    meanScore: z.number().nullable(),
+    labelCounts: z.record(z.string(), z.number()),
+    positiveRate: z.number().nullable(),
+  }),
+  profiledAt: z.string(),
+});
+
+/**
+ * Validates a stored hour profile.
+ * @throws CorruptObject naming the key (the scorer then re-profiles the hour)
+ */
+export function parseHourProfile(json: unknown, key: string): HourProfile {
+  const parsed = hourProfileSchema.safeParse(json);
+  if (!parsed.success) throw new CorruptObject(key, parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; '));
+  try {
+    return { ...parsed.data, profile: parseDatasetProfile(parsed.data.profile, key) } as HourProfile;
+  } catch (error) {
+    throw new CorruptObject(key, (error as Error).message);
+  }
+}
+
+/** A query engine that can stream results as column chunks (DuckDB). */
+interface ChunkedEngine extends QueryEngine {
+  queryChunks?(sql: string, onChunk: (columns: ResultColumns, rowCount: number) => void): Promise<void>;
+}
+
+/** Streams a query's result as column chunks: natively where the engine can, from row objects otherwise. */
+async function queryChunks(engine: ChunkedEngine, sql: string, onChunk: (columns: ResultColumns, rowCount: number) => void): Promise<void> {
+  if (engine.queryChunks) return engine.queryChunks(sql, onChunk);
+  const rows = await engine.query(sql);
+  onChunk(rowsToColumns(rows), rows.length);
+}
+
+/** A profile with no features: the profile query then aggregates only rows and predictions. */
+const NO_FEATURES: DatasetProfile = { format: 'driftwatch.profile/v1', rowCount: 0, features: [] };
+
+export interface HistoryScan {
+  /** Every hour in [start, end). */
+  readonly hours: { readonly start: Date; readonly end: Date };
+  /** 'day' when every window is a whole number of UTC days (up to 24× fewer result rows). */
+  readonly groupBy: 'hour' | 'day';
+  /** How many window profiles to build, and the window of a partition (hour null for days). */
+  readonly targets: number;
+  readonly targetOf: (dt: string, hour: string | null) => number;
+}
+
+/**
+ * Profiles every hour of a range in one grouped scan, each partition added into its window's
+ * profile as the result streams in (no per-hour profile is held). With day grain, the prediction
+ * aggregates still come per hour (a second, narrow scan), because ADWIN is fed hour by hour.
+ */
+export async function profileHistory(
+  engine: ChunkedEngine,
+  model: MonitorModel,
+  reference: MonitorReference,
+  tables: MonitorTables,
+  scan: HistoryScan,
+): Promise<GroupedProfiles> {
+  const spec = profileSpec(model);
+  // PSI edges are fine edges when the core fitted the reference (k/10 = 100k/1000, the same
+  // doubles): group by fine bin only and derive the PSI bin; otherwise group by both.
+  const fineBinsOnly = psiEdgesAreFineEdges(reference.profile);
+  const options = { targets: scan.targets, targetOf: scan.targetOf, positiveLabel: model.positiveLabel };
+  const profiled = groupedProfileAccumulator(reference.profile, { ...options, fineBinsOnly });
+  const bins = tables.referenceBins
+    ? ({ kind: 'table', table: tables.referenceBins, referenceId: reference.referenceId } as const)
+    : binsSource(reference, tables);
+  await queryChunks(
+    engine,
+    profileQuery({ spec, reference: reference.profile, table: tables.predictions, hours: scan.hours, groupBy: scan.groupBy, fineBinsOnly, bins }),
+    profiled.add,
+  );
+  const grouped = profiled.result();
+  if (scan.groupBy === 'hour' || !(model.columns.prediction || (isClassifier(model) && model.columns.predictedLabel))) return grouped;
+  const hourly = groupedProfileAccumulator(NO_FEATURES, options);
+  await queryChunks(
+    engine,
+    profileQuery({ spec: { ...spec, features: [] }, reference: NO_FEATURES, table: tables.predictions, hours: scan.hours, groupBy: 'hour' }),
+    hourly.add,
+  );
+  return { profiles: grouped.profiles, partitions: hourly.result().partitions };
+}
