@@ -1,7 +1,14 @@
 /**
- * The bank-marketing demo's dataset facts (see ../shared/datasets/bank-additional-full.source.txt):
+ * The bank-marketing demo's dataset facts (see data/bank-additional-full.source.txt):
  * `;`-separated, label `y` (yes/no), rows ordered by date from May 2008 to November 2010.
  */
+import * as path from 'path';
+
+/**
+ * The dataset, shipped gzip-compressed beside this module so an installed package can run the demo
+ * (`readDataset` decompresses it; the data is the UCI file unchanged, CC BY 4.0, see the source note).
+ */
+export const BANK_DATA_FILE = path.join(__dirname, 'data/bank-additional-full.csv.gz');
 
 /** Label column and its classes. */
 export const BANK_LABEL = 'y';

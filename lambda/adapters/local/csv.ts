@@ -208,6 +208,7 @@ interface ColumnState {
  *
  * @throws InputError for an empty file, duplicate header names, ragged rows, an unterminated quote,
  *   or a non-number in a column forced numeric; the message names file, line, column and value.
+ *   Also for gzip-compressed bytes (decompress them first: `readDataset` and `readFileBytes` do).
  * @example parseCsv(Buffer.from('a,b\n1,x\n2,y\n')).columns.map((c) => c.kind) // ['numeric', 'categorical']
  */
 export function parseCsv(bytes: Buffer, options: CsvOptions = {}): Dataset {
@@ -215,6 +216,13 @@ export function parseCsv(bytes: Buffer, options: CsvOptions = {}): Dataset {
   const delimiter = delimiterByte(options.delimiter ?? ',');
   const kinds = options.kinds ?? {};
   const timestamps = new Set(options.timestamps ?? []);
+  if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
+    throw new InputError(
+      `${fileName}: the data is gzip-compressed (it starts with the gzip magic bytes); readDataset and ` +
+        'readFileBytes decompress it, parseCsv takes the CSV text',
+      { file: fileName },
+    );
+  }
   let begin = 0;
   if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) begin = 3;
 

@@ -1,5 +1,5 @@
-/** Local file readers for the `driftwatch` CLI: CSV (own parser) and Parquet (DuckDB). */
-export { readDataset, type ReadOptions } from './read-dataset';
+/** Local file readers for the `driftwatch` CLI: CSV (own parser; plain or gzip-compressed) and Parquet (DuckDB). */
+export { readDataset, readFileBytes, type ReadOptions } from './read-dataset';
 export { parseCsv, delimiterByte, type CsvOptions } from './csv';
 export { readParquet, type ParquetOptions } from './parquet';
 export { parseNumberBytes } from './number';
