@@ -9,13 +9,13 @@ import { readDataset } from '../adapters/local/read-dataset';
 import { loadBacktestConfig, runBacktest, type BacktestConfig, type BacktestResult } from '../backtest';
 import { sliceRows } from '../core/dataset';
 import type { CategoricalColumn, Dataset, NumericColumn } from '../core/types';
-import { BANK_2009_ROW, BANK_DELIMITER, BANK_FEATURES, BANK_LABEL, BANK_NEGATIVE, BANK_POSITIVE } from './bank';
+import { BANK_2009_ROW, BANK_DATA_FILE, BANK_DELIMITER, BANK_FEATURES, BANK_LABEL, BANK_NEGATIVE, BANK_POSITIVE } from './bank';
 import { featureImportances, scoreDataset, trainDemoModel, type DemoModel } from './model';
 
 const REPO_ROOT = path.join(__dirname, '../..');
 
-/** `../shared/datasets/bank-additional-full.csv`, beside the repository. */
-export const DEFAULT_DEMO_DATA = path.join(REPO_ROOT, '../shared/datasets/bank-additional-full.csv');
+/** `lambda/demo/data/bank-additional-full.csv.gz`: shipped with the package, so the demo needs no download. */
+export const DEFAULT_DEMO_DATA = BANK_DATA_FILE;
 export const DEMO_CONFIG = path.join(REPO_ROOT, 'config/backtest/bank-demo.json');
 export const DEFAULT_DEMO_HTML = 'driftwatch-demo.html';
 /** Columns the demo adds: the model's score (P(y = yes)) and its yes/no decision at the threshold. */
@@ -45,8 +45,9 @@ export async function runDemo(input: DemoInput = {}): Promise<DemoOutput> {
   const dataFile = input.dataFile ?? DEFAULT_DEMO_DATA;
   if (!fs.existsSync(dataFile)) {
     throw new InputError(
-      `${dataFile}: the bank-marketing dataset is not there. The demo reads bank-additional-full.csv from ` +
-        `../shared/datasets/ beside the repository; put the file there or pass --data PATH/TO/bank-additional-full.csv`,
+      `${dataFile}: the bank-marketing dataset is not there. Without --data the demo reads the copy shipped ` +
+        `with Driftwatch (${DEFAULT_DEMO_DATA}); ` +
+        `pass --data PATH/TO/bank-additional-full.csv (plain or .gz)`,
       { file: dataFile },
     );
   }

@@ -10,17 +10,14 @@
  * that PSI on reference deciles and KS both call critical under the statistical defaults. So the
  * euribor3m alert is raised once, in window 0, and is not repeated while the feature stays critical.
  */
-import * as fs from 'fs';
-import * as path from 'path';
 import { parseBacktestConfig, runBacktestFile, type BacktestResult } from '../../lambda/backtest';
+import { BANK } from '../support/datasets';
 
-const BANK = path.join(__dirname, '../../../shared/datasets/bank-additional-full.csv');
 const CHANGE_ROW = 27_690;
 let result: BacktestResult;
 const progress: string[] = [];
 
 beforeAll(async () => {
-  if (!fs.existsSync(BANK)) throw new Error(`${BANK} is missing: the shared datasets must sit beside the repository (../shared/datasets)`);
   const config = parseBacktestConfig({
     modelId: 'bank_marketing',
     features: [

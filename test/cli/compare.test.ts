@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { CENSUS_REFERENCE } from '../support/datasets';
 import { csvText, run, sample, tempDir } from './helpers';
 
 const tmp = tempDir();
@@ -264,7 +265,7 @@ describe('driftwatch compare: awkward but valid data', () => {
   });
 
   it('reads Parquet on either side', async () => {
-    const pq = path.join(__dirname, '../../../shared/datasets/us_census_ma_employment_MA_reference.pq');
+    const pq = CENSUS_REFERENCE;
     const result = await compare('--reference', pq, '--current', pq, '--format', 'json');
     expect(result.code).toBe(0);
     const report = JSON.parse(result.stdout);

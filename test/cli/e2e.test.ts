@@ -3,12 +3,11 @@
  * Includes the acceptance check on the bank marketing data (euribor3m / nr.employed drift).
  */
 import { spawn } from 'child_process';
-import * as fs from 'fs';
 import * as path from 'path';
+import { readDatasetText } from '../support/datasets';
 import { csvText, sample, tempDir } from './helpers';
 
 const BIN = path.join(__dirname, '../../bin/driftwatch.js');
-const BANK = path.join(__dirname, '../../../shared/datasets/bank-additional-full.csv');
 
 function driftwatch(args: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
@@ -53,7 +52,7 @@ describe('node bin/driftwatch.js', () => {
   });
 
   it('acceptance: bank marketing, first 20,000 rows vs last 10,000 rows, flags euribor3m and nr.employed as critical', async () => {
-    const lines = fs.readFileSync(BANK, 'utf8').split('\n').filter((line) => line !== '');
+    const lines = readDatasetText('bank-additional-full.csv').split('\n').filter((line) => line !== '');
     const [header, ...rows] = lines;
     tmp.write('bank-ref.csv', [header, ...rows.slice(0, 20_000)].join('\n') + '\n');
     tmp.write('bank-cur.csv', [header, ...rows.slice(-10_000)].join('\n') + '\n');

@@ -1,4 +1,3 @@
-import * as path from 'path';
 import { readDataset } from '../../lambda/adapters/local';
 import type { CategoricalColumn, Dataset, NumericColumn } from '../../lambda/core/types';
 import { fitLogistic, sigmoid } from '../../lambda/demo/logistic';
@@ -13,9 +12,9 @@ import {
 import { sliceRows } from '../../lambda/core/dataset';
 import { BANK_FEATURES } from '../../lambda/demo';
 
+import { BANK } from '../support/datasets';
 import { prng } from '../support/random';
 
-const BANK = path.join(__dirname, '../../../shared/datasets/bank-additional-full.csv');
 
 
 const numeric = (name: string, values: number[]): NumericColumn => ({ kind: 'numeric', name, values: Float64Array.from(values) });

@@ -5,7 +5,8 @@
  */
 import * as path from 'path';
 import { loadBacktestConfig, runBacktest, type BacktestConfig } from '../../lambda/backtest';
-import { CONFIG_DIR, DATASETS, DATASETS_DIR, evaluate, score, type Outcome } from './evaluate';
+import { datasetFile } from '../support/datasets';
+import { CONFIG_DIR, DATASETS, evaluate, score, type Outcome } from './evaluate';
 
 const byName = (name: string) => {
   const dataset = DATASETS.find((d) => d.name === name);
@@ -43,7 +44,7 @@ describe('detection quality on real data with a documented change', () => {
 
   it('Elec2: drift bands keep the change caught in its week and cut the alarms on weekly price moves', async () => {
     const elec2 = byName('Elec2');
-    const data = await elec2.load(path.join(DATASETS_DIR, elec2.file));
+    const data = await elec2.load(datasetFile(elec2.file));
     const config = await loadBacktestConfig(path.join(CONFIG_DIR, elec2.config));
     const outcome = async (override: Partial<BacktestConfig>) => {
       const result = await runBacktest({ data, config: { ...config, ...override } });

@@ -2,11 +2,8 @@
  * The UCI bank-marketing data set as prediction records of a binary classifier (the outcome stands in
  * for the model's output), shared by the SQL tests that run on real data.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import type { ModelRecordSpec } from '../../lambda/core/schema/record-schema';
-
-const CSV = path.join(__dirname, '../../../shared/datasets/bank-additional-full.csv');
+import { readDatasetText } from '../support/datasets';
 
 const numeric: Record<string, string> = {
   age: 'age', campaign: 'campaign', pdays: 'pdays', previous: 'previous', 'emp.var.rate': 'emp_var_rate',
@@ -27,7 +24,7 @@ export const bankSpec: ModelRecordSpec = {
 };
 
 export function readBank(): Record<string, unknown>[] {
-  const lines = fs.readFileSync(CSV, 'utf8').trim().split(/\r?\n/);
+  const lines = readDatasetText('bank-additional-full.csv').trim().split(/\r?\n/);
   const header = lines[0].split(';').map((h) => h.replace(/"/g, ''));
   return lines.slice(1).map((line, i) => {
     const cells = line.split(';').map((c) => c.replace(/"/g, ''));

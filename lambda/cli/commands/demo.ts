@@ -22,7 +22,8 @@ to every row, and replays the rest through the monitor with config/backtest/bank
 business metrics subscribers_found and calls_per_subscriber). No AWS, no network.
 
 Options:
-  --data FILE    bank-additional-full.csv (default: ../shared/datasets/ beside the repository)
+  --data FILE    bank-additional-full.csv, plain or .gz (default: the copy shipped with
+                 Driftwatch, lambda/demo/data/bank-additional-full.csv.gz)
   --out FILE     HTML report (default: ${DEFAULT_DEMO_HTML})
   --json FILE    Also write the backtest result as JSON (the format of backtest --format json)
   -q, --quiet    No progress lines on stderr

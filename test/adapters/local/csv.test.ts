@@ -5,6 +5,7 @@ import { parseCsv } from '../../../lambda/adapters/local/csv';
 import { InputError } from '../../../lambda/adapters/local/errors';
 import { readDataset } from '../../../lambda/adapters/local/read-dataset';
 import type { CategoricalColumn, Column, Dataset, NumericColumn } from '../../../lambda/core/types';
+import { CENSUS_REFERENCE } from '../../support/datasets';
 
 const csv = (text: string, options = {}) => parseCsv(Buffer.from(text, 'utf8'), { fileName: 'f.csv', ...options });
 const column = (dataset: Dataset, name: string): Column => {
@@ -148,7 +149,7 @@ describe('readDataset', () => {
   });
 
   it('reads Parquet through DuckDB: numeric types as numbers, strings as categories', async () => {
-    const file = path.join(__dirname, '../../../../shared/datasets/us_census_ma_employment_MA_reference.pq');
+    const file = CENSUS_REFERENCE;
     const d = await readDataset(file);
     expect(d.rowCount).toBe(68_785);
     expect(d.columns).toHaveLength(21);

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import fc from 'fast-check';
 import { Adwin, ADWIN_STATE_FORMAT, AdwinOptions, AdwinState } from '../../../lambda/core/adwin';
+import { readDatasetText } from '../../support/datasets';
 import { formulaStream, StreamSpec } from './streams';
 
 interface AdwinCase {
@@ -209,7 +210,7 @@ describe('ADWIN window invariants (property)', () => {
 });
 
 describe('ADWIN on a real stream: Elec2 vicprice (constant until row 17,424, then varies)', () => {
-  const csv = fs.readFileSync(path.join(__dirname, '../../../../shared/datasets/elec2_electricity.csv'), 'utf8');
+  const csv = readDatasetText('elec2_electricity.csv');
   const lines = csv.trim().split('\n');
   const column = lines[0].split(',').indexOf('vicprice');
   const vicprice = lines.slice(1).map((l) => Number(l.split(',')[column]));

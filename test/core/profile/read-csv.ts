@@ -1,9 +1,5 @@
-import { readFileSync } from 'fs';
-import * as path from 'path';
 import type { CategoricalColumn, Column, Dataset, NumericColumn } from '../../../lambda/core/types';
-
-/** The shared real datasets (never copied into the repo): /work/shared/datasets locally, ../shared in CI. */
-export const DATASETS = path.join(__dirname, '../../../../shared/datasets');
+import { readDatasetText, type DatasetName } from '../../support/datasets';
 
 /**
  * A tiny CSV reader for the test datasets: one record per line, `separator`-split, surrounding
@@ -11,12 +7,12 @@ export const DATASETS = path.join(__dirname, '../../../../shared/datasets');
  * `numeric` become Float64Array (empty or "?" → NaN), those in `categorical` are dictionary-encoded.
  */
 export function readCsv(
-  file: string,
+  file: DatasetName,
   separator: string,
   numeric: readonly string[],
   categorical: readonly string[] = [],
 ): Dataset {
-  const lines = readFileSync(path.join(DATASETS, file), 'utf8').split(/\r?\n/).filter((l) => l.length > 0);
+  const lines = readDatasetText(file).split(/\r?\n/).filter((l) => l.length > 0);
   const unquote = (s: string) => (s.startsWith('"') && s.endsWith('"') ? s.slice(1, -1) : s);
   const header = lines[0].split(separator).map(unquote);
   const rows = lines.length - 1;

@@ -1,10 +1,10 @@
-import * as path from 'path';
 import { readDataset } from '../../../lambda/adapters/local';
 import { compareDatasets } from '../../../lambda/core/compare';
 import { sliceRows } from '../../../lambda/core/dataset';
 import { fitDatasetProfile, parseDatasetProfile } from '../../../lambda/core/profile';
 import { datasetStatus, evidenceWeights, redundantGroups, type RankedFeature } from '../../../lambda/core/severity';
 import type { CategoricalColumn, Dataset, NumericColumn } from '../../../lambda/core/types';
+import { BANK } from '../../support/datasets';
 import { prng } from '../../support/random';
 
 const N = 5000;
@@ -67,7 +67,7 @@ describe('redundantGroups', () => {
   });
 
   it('finds the macro indicators re-encoding the month in the bank marketing reference', async () => {
-    const bank = await readDataset(path.join(__dirname, '../../../../shared/datasets/bank-additional-full.csv'), { delimiter: ';' });
+    const bank = await readDataset(BANK, { delimiter: ';' });
     const reference = sliceRows(
       { rowCount: bank.rowCount, columns: bank.columns.filter((c) => c.name !== 'y' && c.name !== 'duration') },
       { start: 0, end: 10_000 },

@@ -1,5 +1,5 @@
 /**
- * Real data (UCI bank marketing, shared/datasets): heavy ties, drift between early and late rows,
+ * Real data (UCI bank marketing, the demo's shipped copy): heavy ties, drift between early and late rows,
  * and categories that appear only in one period. Expected values come from scipy on the same rows.
  */
 import { chiSquaredHomogeneity, ks2samp } from '../../../lambda/core/stats';

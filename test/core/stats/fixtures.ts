@@ -2,6 +2,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { KsMethod } from '../../../lambda/core/stats';
+import { readDatasetText, type DatasetName } from '../../support/datasets';
 
 export interface FormulaSpec {
   n: number;
@@ -46,12 +47,9 @@ export function formulaSample(spec: FormulaSpec): Float64Array {
   return out;
 }
 
-/** shared/datasets beside the repository (see the shared notes). */
-export const DATASETS = path.join(__dirname, '../../../../shared/datasets');
-
-/** Reads a `;`-separated file with quoted strings (the bank marketing file) as header + rows. */
-export function readSemicolonCsv(file: string): { header: string[]; rows: string[][] } {
-  const lines = fs.readFileSync(path.join(DATASETS, file), 'utf8').split('\n').filter((l) => l.length > 0);
+/** Reads a `;`-separated shipped dataset with quoted strings (the bank marketing file) as header + rows. */
+export function readSemicolonCsv(file: DatasetName): { header: string[]; rows: string[][] } {
+  const lines = readDatasetText(file).split('\n').filter((l) => l.length > 0);
   const parse = (line: string): string[] => line.split(';').map((f) => f.replace(/^"(.*)"$/, '$1'));
   return { header: parse(lines[0]), rows: lines.slice(1).map(parse) };
 }
