@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Installs what the tests need and is missing (`npm test` runs this first); quick when all is there.
+#   - .venv/ (project-local Python virtual environment) from test/support/requirements.txt: moto_server,
+#     cfn-lint, numpy, scipy at pinned versions; reinstalled when that file changes (a hash in .venv/).
+#   - Debian's chromium at /usr/bin/chromium (apt-get, as root), for the HTML report checks.
+# The jest global setup (test/support/prerequisites.ts) puts .venv/bin first on PATH for the tests and
+# names anything still missing. Set DRIFTWATCH_PYTHON to create the venv with another python3.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+VENV="$ROOT/.venv"
+REQUIREMENTS="$ROOT/test/support/requirements.txt"
+STAMP="$VENV/.requirements.sha256"
+PYTHON="${DRIFTWATCH_PYTHON:-python3}"
+
+say() { echo "setup.sh: $*" >&2; }
+
+sha256() {
+  if command -v sha256sum >/dev/null; then sha256sum "$1" | cut -d' ' -f1; else shasum -a 256 "$1" | cut -d' ' -f1; fi
+}
+
+# --- Python tools in .venv ------------------------------------------------------------------------
+if [ ! -x "$VENV/bin/python3" ] || ! "$VENV/bin/python3" -c '' 2>/dev/null; then
+  if ! command -v "$PYTHON" >/dev/null; then
+    say "needs $PYTHON (3.11 or later) to create .venv: apt-get install python3 python3-venv"
+    exit 1
+  fi
+  if ! "$PYTHON" -c 'import venv, ensurepip' 2>/dev/null; then
+    say "$PYTHON has no venv/ensurepip module, so it cannot create .venv: apt-get install python3-venv (Debian/Ubuntu)"
+    exit 1
+  fi
+  say "creating .venv with $("$PYTHON" --version 2>&1)"
+  "$PYTHON" -m venv --clear "$VENV"
+fi
+
+want="$(sha256 "$REQUIREMENTS")"
+have="$(cat "$STAMP" 2>/dev/null || true)"
+if [ "$want" != "$have" ] || [ ! -x "$VENV/bin/moto_server" ] || [ ! -x "$VENV/bin/cfn-lint" ]; then
+  say "installing test/support/requirements.txt into .venv (the first time takes a minute or two)"
+  rm -f "$STAMP"
+  "$VENV/bin/python3" -m pip install --quiet --disable-pip-version-check -r "$REQUIREMENTS"
+  echo "$want" >"$STAMP"
+fi
+
+# --- Chromium -------------------------------------------------------------------------------------
+if [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    say "installing Debian's chromium (apt-get)"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq chromium >/dev/null
+  else
+    # Not fatal here: the HTML report tests say the same when they start.
+    say "Chromium is missing at /usr/bin/chromium; install it with: sudo apt-get install chromium"
+  fi
+fi
