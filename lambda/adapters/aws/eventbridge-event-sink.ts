@@ -37,7 +37,7 @@ interface Pending {
 }
 
 export class EventBridgeEventSink implements EventSink {
-  private readonly eventBusName: string;
+  readonly eventBusName: string;
   private readonly backoff: BackoffOptions;
   private readonly sleep: (ms: number) => Promise<void>;
 

@@ -1,0 +1,85 @@
+/**
+ * The monitor's ports on AWS, built from the Lambda's environment. Call it once per container, outside
+ * the handler: the SDK clients (their connection pools, credentials, endpoint resolution) then serve
+ * every invocation the container handles.
+ *
+ * Endpoints: `AWS_ENDPOINT_URL_<SERVICE>` (ATHENA, S3, EVENTBRIDGE) or `AWS_ENDPOINT_URL` override
+ * AWS's, as the SDK's own configuration does; they are passed explicitly so that an endpoint also
+ * turns on S3's path-style addressing (moto_server and other local stand-ins serve one host, not a
+ * subdomain per bucket).
+ */
+import { AthenaClient } from '@aws-sdk/client-athena';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { S3Client } from '@aws-sdk/client-s3';
+import { systemClock, type MonitorPorts } from '../../ports';
+import { AthenaQueryEngine } from './athena-query-engine';
+import { EmfMetricsSink } from './emf-metrics-sink';
+import { EventBridgeEventSink } from './eventbridge-event-sink';
+import { S3ObjectStore } from './s3-object-store';
+
+/** The variables the monitor's Lambdas are given (the construct sets them). */
+export const AWS_PORTS_ENV = {
+  region: 'AWS_REGION',
+  bucket: 'DW_BUCKET',
+  workGroup: 'DW_WORKGROUP',
+  database: 'DW_DATABASE',
+  eventBusName: 'DW_EVENT_BUS_NAME',
+  metricsNamespace: 'DW_METRICS_NAMESPACE',
+  kmsKeyId: 'DW_KMS_KEY_ID',
+} as const;
+
+/** The ports with their concrete adapters (e.g. `query.lastStatistics` for the cost benchmark). */
+export interface AwsMonitorPorts extends MonitorPorts {
+  readonly query: AthenaQueryEngine;
+  readonly store: S3ObjectStore;
+  readonly metrics: EmfMetricsSink;
+  readonly events: EventBridgeEventSink;
+  /** Where the engine publishes its metrics (`DW_METRICS_NAMESPACE`, default 'Driftwatch'). */
+  readonly metricsNamespace: string;
+  /** The SDK clients, for a test or a script that must destroy them. */
+  readonly clients: { readonly athena: AthenaClient; readonly s3: S3Client; readonly eventBridge: EventBridgeClient };
+}
+
+/**
+ * @throws Error naming every required variable that is missing or empty (AWS_REGION, DW_BUCKET,
+ *   DW_WORKGROUP, DW_DATABASE)
+ */
+export function awsPorts(env: NodeJS.ProcessEnv): AwsMonitorPorts {
+  const required = requireVariables(env, [AWS_PORTS_ENV.region, AWS_PORTS_ENV.bucket, AWS_PORTS_ENV.workGroup, AWS_PORTS_ENV.database]);
+  const [region, bucket, workGroup, database] = required;
+  const athena = new AthenaClient({ region, ...endpoint(env, 'ATHENA') });
+  const s3Endpoint = endpoint(env, 'S3');
+  const s3 = new S3Client({ region, ...s3Endpoint, ...(s3Endpoint.endpoint ? { forcePathStyle: true } : {}) });
+  const eventBridge = new EventBridgeClient({ region, ...endpoint(env, 'EVENTBRIDGE') });
+  const kmsKeyId = nonEmpty(env[AWS_PORTS_ENV.kmsKeyId]);
+  return {
+    query: new AthenaQueryEngine(athena, { workGroup, database }),
+    store: new S3ObjectStore(s3, { bucket, ...(kmsKeyId ? { kmsKeyId } : {}) }),
+    metrics: new EmfMetricsSink(),
+    events: new EventBridgeEventSink(eventBridge, { eventBusName: nonEmpty(env[AWS_PORTS_ENV.eventBusName]) ?? 'default' }),
+    clock: systemClock,
+    metricsNamespace: nonEmpty(env[AWS_PORTS_ENV.metricsNamespace]) ?? 'Driftwatch',
+    clients: { athena, s3, eventBridge },
+  };
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value;
+}
+
+function requireVariables(env: NodeJS.ProcessEnv, names: readonly string[]): string[] {
+  const missing = names.filter((name) => nonEmpty(env[name]) === undefined);
+  if (missing.length > 0) {
+    throw new Error(
+      `the monitor's environment lacks ${missing.join(', ')} (the ModelMonitor construct sets ${names.join(', ')}; ` +
+        `set them when running a handler elsewhere)`,
+    );
+  }
+  return names.map((name) => env[name] as string);
+}
+
+/** The service's endpoint override, if any: AWS_ENDPOINT_URL_<SERVICE> first, then AWS_ENDPOINT_URL. */
+function endpoint(env: NodeJS.ProcessEnv, service: string): { endpoint?: string } {
+  const url = nonEmpty(env[`AWS_ENDPOINT_URL_${service}`]) ?? nonEmpty(env.AWS_ENDPOINT_URL);
+  return url === undefined ? {} : { endpoint: url };
+}
