@@ -5,3 +5,7 @@ export { readParquet, type ParquetOptions } from './parquet';
 export { parseNumberBytes } from './number';
 export { InputError, quoteValue } from './errors';
 export { openDuckDbEngine, type DuckDbEngine, type LoadColumn } from './duckdb-engine';
+export { MemoryObjectStore, contentEtag, type StoredObject } from './memory-object-store';
+export { FsObjectStore, type FsObjectStoreOptions } from './fs-object-store';
+export { MemoryMetricsSink, type PublishedDatum } from './memory-metrics-sink';
+export { MemoryEventSink } from './memory-event-sink';
