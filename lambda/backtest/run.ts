@@ -15,6 +15,7 @@ import { resolveThresholds, worst } from '../core/severity';
 import type { Column, Dataset, FeatureKind, Status } from '../core/types';
 import { calibrateBaseline, decideWindow, type DecideContext } from '../monitor/decide';
 import { driftBandsEnabled, reportDriftBands } from '../monitor/drift-bands';
+import { hourSpanLabel } from '../monitor/messages';
 import { metricsOf, defaultKeyMetric, type MonitorModel } from '../monitor/model';
 import type { MetricValue } from '../monitor/performance';
 import { profileHistory, type MonitorTables } from '../monitor/profile';
@@ -50,8 +51,7 @@ let runs = 0;
 
 function spanLabel(w: WindowSpan): string {
   if (w.startRow !== null) return `rows ${w.startRow.toLocaleString('en-US')}–${(w.endRow as number).toLocaleString('en-US')}`;
-  const iso = (h: number) => new Date(h * HOUR_MS).toISOString().replace(':00:00.000Z', 'h').replace('T00h', '');
-  return `${iso(w.startHour)} – ${iso(w.endHour)}`;
+  return hourSpanLabel(new Date(w.startHour * HOUR_MS), new Date(w.endHour * HOUR_MS));
 }
 
 interface Prepared {

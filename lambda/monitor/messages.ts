@@ -20,3 +20,9 @@ export function redundantNote(groups: readonly (readonly string[])[] | undefined
   const named = groups.map((g) => g.map(nameOf).join(', '));
   return `; ${named.map((g) => `${g} count as one`).join('; ')} (the same fact in the reference)`;
 }
+
+/** A time window as messages name it: "2026-11-24 – 2026-11-25", "2026-11-24T06h – 2026-11-24T12h". */
+export function hourSpanLabel(start: Date, end: Date): string {
+  const iso = (d: Date) => d.toISOString().replace(':00:00.000Z', 'h').replace('T00h', '');
+  return `${iso(start)} – ${iso(end)}`;
+}

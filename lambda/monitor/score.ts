@@ -28,7 +28,7 @@ export interface WindowSpan {
   /** A row window holding fewer rows than configured (the last one). */
   readonly partial?: boolean;
   /** Hours of the window with a stored profile, of the hours it spans (production; coverage). */
-  readonly hours?: { readonly profiled: number; readonly expected: number };
+  readonly hours?: { readonly profiled: number; readonly expected: number; readonly withRows: number };
 }
 
 /** One hour's prediction aggregates, for ADWIN (fed hour by hour, each hour once). */

@@ -66,8 +66,11 @@ export interface MonitorWindow {
   readonly concept: readonly string[];
   /** Set when the window had too few rows to judge drift (no traffic, or fewer than minRows). */
   readonly sample?: { readonly rows: number; readonly minRows: number; readonly reason: string };
-  /** Production windows: hours with a stored profile, of the hours the window spans. */
-  readonly hours?: { readonly profiled: number; readonly expected: number };
+  /**
+   * Production windows: of the hours the window spans (`expected`), those with a profile
+   * (`profiled`; the rest could not be profiled in this run) and those holding predictions (`withRows`).
+   */
+  readonly hours?: { readonly profiled: number; readonly expected: number; readonly withRows: number };
 }
 
 export type CalibrationReport =

@@ -1,0 +1,71 @@
+/**
+ * The hourly run (the profile Lambda): profile the newest settled hour and re-profile the few before
+ * it, each with one query, each stored (overwriting) at `monitorKeys.hourProfile`.
+ *
+ * Late records: Firehose buffers up to 15 minutes and producers retry, so hour H is first profiled
+ * `settleMinutes` after it ends, then again by each of the next `reprofileHours` hourly runs. A record
+ * arriving later than `settleMinutes + reprofileHours` hours after its hour ended is in the logs (and
+ * in any later re-run of that hour) but not in the stored profile.
+ */
+import type { MonitorPorts } from '../ports';
+import { monitorKeys } from './layout';
+import { hourMetrics, METRICS_NAMESPACE } from './metrics';
+import type { MonitorModel } from './model';
+import { profileHour, type MonitorTables } from './profile';
+import { parseReference, type MonitorReference } from './reference';
+import type { MonitorSettings } from './from-config';
+
+const HOUR_MS = 3_600_000;
+
+export interface ProfileOutcome {
+  /** 'calibrating': no reference yet, nothing profiled. */
+  readonly status: 'profiled' | 'calibrating';
+  readonly hours: readonly { readonly hour: string; readonly rows: number; readonly key: string }[];
+  readonly message?: string;
+}
+
+/** The hours a run at `now` profiles: the newest settled hour and `reprofileHours` before it, oldest first. */
+export function hoursToProfile(now: Date, settings: Pick<MonitorSettings, 'settleMinutes' | 'reprofileHours'>): Date[] {
+  const newest = Math.floor((now.getTime() - settings.settleMinutes * 60_000) / HOUR_MS) * HOUR_MS - HOUR_MS;
+  return Array.from({ length: settings.reprofileHours + 1 }, (_, i) => new Date(newest - (settings.reprofileHours - i) * HOUR_MS));
+}
+
+/** The model's reference from the store, or null when none was pushed yet. @throws CorruptObject */
+export async function loadReference(store: MonitorPorts['store'], model: MonitorModel): Promise<MonitorReference | null> {
+  const key = monitorKeys.reference(model.modelId);
+  const stored = await store.getJson(key);
+  return stored ? parseReference(stored.value, key, model) : null;
+}
+
+/**
+ * Profiles the hours of this run (or the one hour asked for) and stores each.
+ * @example await runProfile(ports, model, tables, settings, {})                      // the hourly schedule
+ * @example await runProfile(ports, model, tables, settings, { hour: new Date('2026-12-01T07:00:00Z') }) // a backfill
+ */
+export async function runProfile(
+  ports: Pick<MonitorPorts, 'query' | 'store' | 'metrics' | 'clock'>,
+  model: MonitorModel,
+  tables: MonitorTables,
+  settings: MonitorSettings,
+  input: { readonly hour?: Date },
+): Promise<ProfileOutcome> {
+  const now = ports.clock.now();
+  const reference = await loadReference(ports.store, model);
+  if (!reference) {
+    return {
+      status: 'calibrating',
+      hours: [],
+      message: `model ${model.modelId} has no reference at ${ports.store.uri(monitorKeys.reference(model.modelId))}: push one with \`driftwatch reference --push\``,
+    };
+  }
+  const hours = input.hour ? [input.hour] : hoursToProfile(now, settings);
+  const done: { hour: string; rows: number; key: string }[] = [];
+  for (const hour of hours) {
+    const profile = await profileHour(ports.query, model, reference, tables, hour, now);
+    const key = monitorKeys.hourProfile(model.modelId, hour);
+    await ports.store.putJson(key, profile);
+    await ports.metrics.publish(METRICS_NAMESPACE, hourMetrics(model, hour, profile.rows));
+    done.push({ hour: hour.toISOString(), rows: profile.rows, key });
+  }
+  return { status: 'profiled', hours: done };
+}
