@@ -7,7 +7,8 @@
 import { AthenaClient, CreateWorkGroupCommand, GetQueryExecutionCommand } from '@aws-sdk/client-athena';
 import { AthenaQueryEngine, AthenaQueryEngineOptions } from '../../../lambda/adapters/aws/athena-query-engine';
 import { QueryFailed } from '../../../lambda/ports/errors';
-import { seedAthenaResults, toAthenaResult } from '../../support/athena-results';
+import { athenaText, athenaType, seedAthenaResults, toAthenaResult } from '../../support/athena-results';
+import { openDuckDb } from '../../support/duckdb';
 import { awsJsonError, FakeAnswer, JsonCall, jsonServiceFake } from '../../support/aws-fake';
 import { MotoServer, motoClientConfig, startMoto } from '../../support/moto';
 
@@ -38,9 +39,10 @@ function profileRows(n: number): Record<string, unknown>[] {
   }));
 }
 
-/** What Athena gives back for those rows: strings, NULL as null. */
+/** What Athena gives back for those rows: each value as Athena prints its column's type, NULL as null. */
 function asStrings(rows: readonly Record<string, unknown>[]): Record<string, unknown>[] {
-  return rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v === null ? null : String(v)])));
+  const types = Object.fromEntries(Object.keys(rows[0]).map((k) => [k, athenaType(rows.map((r) => r[k]))]));
+  return rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, athenaText(v, types[k]) ?? null])));
 }
 
 const noWait = { sleep: async () => undefined, random: () => 0.5 };
@@ -53,6 +55,23 @@ describe('AthenaQueryEngine against moto_server', () => {
     const got = await engine.query('SELECT feature, bin, n, mean, label FROM profile');
     expect(got).toEqual(asStrings(rows));
     expect(got[0]).toEqual({ feature: null, bin: '0', n: '0', mean: null, label: '' });
+    expect(got[8]).toEqual({ feature: 'f8', bin: '8', n: '24', mean: '1.0', label: 'yes' });
+  });
+
+  it("carries DuckDB's answer to the same SQL through moto as Athena's text, every value intact", async () => {
+    const duck = await openDuckDb();
+    const sql =
+      "SELECT i AS bin, (i * 3)::BIGINT AS n, i / 8 AS mean, CASE WHEN i % 4 = 0 THEN NULL ELSE 1e-7 * i END AS tiny, " +
+      "CASE WHEN i % 3 = 0 THEN NULL ELSE 'c' || i END AS category FROM range(1200) t(i)";
+    const expected = await duck.query(sql);
+    duck.close();
+    await seedAthenaResults(moto.endpoint, expected, { types: { mean: 'double', tiny: 'double' } });
+    const got = await new AthenaQueryEngine(athena, { workGroup, database, pollInitialDelayMs: 10 }).query(sql);
+    expect(got[16]).toMatchObject({ bin: '16', mean: '2.0', tiny: null, category: 'c16' });
+    expect(got[1]).toMatchObject({ mean: '0.125', tiny: '1.0E-7', category: 'c1' });
+    expect(got[3].category).toBeNull();
+    const asDuck = got.map((r) => ({ bin: BigInt(r.bin as string), n: BigInt(r.n as string), mean: Number(r.mean), tiny: r.tiny === null ? null : Number(r.tiny), category: r.category }));
+    expect(asDuck).toEqual(expected);
   });
 
   it('runs the query in the configured workgroup and database and records its statistics', async () => {
