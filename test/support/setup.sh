@@ -25,6 +25,10 @@ if [ ! -x "$VENV/bin/python3" ] || ! "$VENV/bin/python3" -c '' 2>/dev/null; then
     say "needs $PYTHON (3.11 or later) to create .venv: apt-get install python3 python3-venv"
     exit 1
   fi
+  if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+    say "$PYTHON is $("$PYTHON" --version 2>&1); the pinned numpy and scipy need Python 3.11 or later (set DRIFTWATCH_PYTHON to one)"
+    exit 1
+  fi
   if ! "$PYTHON" -c 'import venv, ensurepip' 2>/dev/null; then
     say "$PYTHON has no venv/ensurepip module, so it cannot create .venv: apt-get install python3-venv (Debian/Ubuntu)"
     exit 1
