@@ -11,7 +11,7 @@
  * | Driftwatch No Traffic                      | a window has no predictions (and traffic returns)  |
  * | Driftwatch Monitor Failed                  | a profile or score run failed (bad schema, missing reference, ...) |
  *
- * Each detail validates against `EVENT_DETAIL_SCHEMA` (JSON Schema, draft 2020-12).
+ * Each detail validates against its detail type's JSON Schema (draft 2020-12) in `EVENT_DETAIL_SCHEMAS`.
  */
 import type { Alert, AlertKind, Resolution } from '../core/alerts';
 import type { MonitorEventEntry } from '../ports/event-sink';
@@ -182,3 +182,25 @@ export const EVENT_DETAIL_SCHEMA = {
     error: { type: 'string' },
   },
 } as const;
+
+/** The signal each detail type carries: its `<kind>:` prefix. */
+const SIGNAL_PATTERNS: Record<keyof typeof DETAIL_TYPES, string> = {
+  drift: '^drift:',
+  performance: '^performance:',
+  concept: '^concept:',
+  traffic: '^traffic:',
+  failed: '^monitor:(profile|score)$',
+};
+
+/** One JSON Schema per detail type: the common detail with that type's signal. */
+export const EVENT_DETAIL_SCHEMAS: Readonly<Record<string, unknown>> = Object.fromEntries(
+  (Object.keys(DETAIL_TYPES) as (keyof typeof DETAIL_TYPES)[]).map((kind) => [
+    DETAIL_TYPES[kind],
+    {
+      ...EVENT_DETAIL_SCHEMA,
+      $id: `https://driftwatch.dev/schemas/${kind}-event-detail.json`,
+      title: DETAIL_TYPES[kind],
+      properties: { ...EVENT_DETAIL_SCHEMA.properties, signal: { type: 'string', pattern: SIGNAL_PATTERNS[kind] } },
+    },
+  ]),
+);

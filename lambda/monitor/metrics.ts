@@ -4,7 +4,7 @@
  *
  * | metric              | unit    | dimensions                         | from                           |
  * |---------------------|---------|------------------------------------|--------------------------------|
- * | PredictionCount     | Count   | Env, Model                         | each profiled hour             |
+ * | PredictionCount     | Count   | Env, Model                         | each profiled hour (re-profiling re-emits an hour: alarm on Maximum) |
  * | WindowRows          | Count   | Env, Model, Window                 | each scored window             |
  * | DriftStatus         | None    | Env, Model, Window                 | 0 ok, 1 warning, 2 critical    |
  * | DriftedImportance   | None    | Env, Model, Window                 | share of importance drifted    |
@@ -41,12 +41,23 @@ export const METRIC = {
 /** A status as a number alarms can compare: ok 0, warning 1, critical 2. */
 export const STATUS_VALUE: Readonly<Record<Status, number>> = { ok: 0, warning: 1, critical: 2 };
 
-/** How many distinct metrics (name × dimension values) a model can emit: the billed custom metrics. */
+/** Every metric (name and dimensions) a model can emit with these windows: the billed custom metrics. */
+export function possibleMetrics(model: MonitorModel, windows: readonly string[]): { name: string; dimensions: Record<string, string> }[] {
+  const base = { Env: model.env, Model: model.modelId };
+  const out: { name: string; dimensions: Record<string, string> }[] = [{ name: METRIC.predictionCount, dimensions: base }];
+  for (const Window of windows) {
+    const w = { ...base, Window };
+    for (const name of [METRIC.windowRows, METRIC.driftStatus, METRIC.driftedImportance, METRIC.labelCoverage]) out.push({ name, dimensions: w });
+    for (const f of topFeatures(model)) for (const name of [METRIC.featurePsi, METRIC.featureDriftStatus]) out.push({ name, dimensions: { ...w, Feature: f.name } });
+    for (const m of metricsOf(model)) for (const name of [METRIC.metricValue, METRIC.metricRatio]) out.push({ name, dimensions: { ...w, Metric: m.name } });
+    for (const proxy of proxiesOf(model)) out.push({ name: METRIC.conceptDrift, dimensions: { ...w, Proxy: proxy } });
+  }
+  return out;
+}
+
+/** How many custom metrics a model bills: 1 + W × (4 + 2K + 2M + P), as `possibleMetrics` lists them. */
 export function metricCount(model: MonitorModel, windows: number): number {
-  const k = topFeatures(model).length;
-  const m = metricsOf(model).length;
-  const p = proxiesOf(model).length;
-  return 1 + windows * (4 + 2 * k + 2 * m + p);
+  return possibleMetrics(model, Array.from({ length: windows }, (_, i) => `${i + 1}d`)).length;
 }
 
 /** The hourly traffic metric. */

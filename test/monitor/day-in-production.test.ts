@@ -9,6 +9,7 @@
  * Drift starts at hour 30. The events, metrics, reports and state must be what `driftwatch backtest`
  * says for the same rows, decided by the same engine.
  */
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CreateWorkGroupCommand, StartQueryExecutionCommand, type StartQueryExecutionCommandInput } from '@aws-sdk/client-athena';
@@ -22,7 +23,8 @@ import { handler as profileHandler } from '../../lambda/handlers/profile-hour';
 import { handler as scoreHandler } from '../../lambda/handlers/score-window';
 import { handlerContext, resetHandlerContext } from '../../lambda/handlers/context';
 import { monitorKeys } from '../../lambda/monitor/layout';
-import { windowMetricData } from '../../lambda/monitor/metrics';
+import { metricCount, possibleMetrics, windowMetricData } from '../../lambda/monitor/metrics';
+import { EVENT_DETAIL_SCHEMAS } from '../../lambda/monitor/events';
 import { serializeReference } from '../../lambda/monitor/reference';
 import type { MonitorReport } from '../../lambda/monitor/report';
 import { parseState } from '../../lambda/monitor/state';
@@ -53,6 +55,8 @@ interface Captured {
 }
 let run: Captured;
 let data: ReturnType<typeof production>;
+/** The Monitor Failed events the fault test received (checked against their schema below). */
+const failedEvents: Captured['events'] = [];
 
 async function receiveAll(): Promise<Captured['events']> {
   const out: Captured['events'] = [];
@@ -229,6 +233,7 @@ test('a feature column missing from the table fails the run, and a Monitor Faile
   await expect(profileHandler({ hour: '2026-11-25T07:00:00Z' })).rejects.toThrow(/"age"/);
   const failed = (await receiveAll()).filter((e) => e['detail-type'] === 'Driftwatch Monitor Failed');
   expect(failed).toHaveLength(1);
+  failedEvents.push(...failed);
   expect(failed[0].detail).toMatchObject({ env: ENV, modelId: MODEL_ID, signal: 'monitor:profile', severity: 'critical', step: 'profile', dedupKey: `${ENV}/${MODEL_ID}/hourly/monitor:profile` });
   expect(failed[0].detail.message).toMatch(/"age"/);
 });
@@ -236,4 +241,35 @@ test('a feature column missing from the table fails the run, and a Monitor Faile
 test('a bad event is refused with the field named, before any work', async () => {
   await expect(profileHandler({ hour: '2026-11-25T07:30:00Z' })).rejects.toThrow(/profile-hour: bad event: hour: .*start of an hour/);
   await expect(scoreHandler({ window: 7 })).rejects.toThrow(/score-window: bad event: window/);
+});
+
+test('every metric emitted is one of the catalogue\'s, whose size is the documented count per model', () => {
+  const catalogue = possibleMetrics(model, [WINDOW.name]);
+  expect(catalogue).toHaveLength(metricCount(model, 1));
+  expect(metricCount(model, 1)).toBe(1 + 1 * (4 + 2 * 5 + 2 * 5 + 2)); // top-K 5, 5 binary metrics, 2 ADWIN proxies
+  const id = (d: { name: string; dimensions: object }) => `${d.name} ${JSON.stringify(Object.entries(d.dimensions).sort())}`;
+  const known = new Set(catalogue.map(id));
+  const emitted = new Set(parseEmfLines(run.emf, { namespace: 'Driftwatch' }).map(id));
+  expect([...emitted].filter((m) => !known.has(m))).toEqual([]);
+  expect(emitted.size).toBeGreaterThan(15);
+});
+
+test('every event validates against its detail type\'s JSON Schema (python-jsonschema, draft 2020-12)', () => {
+  const file = path.join(dir.dir, 'events.json');
+  const events = [...run.events, ...failedEvents];
+  fs.writeFileSync(file, JSON.stringify({ schemas: EVENT_DETAIL_SCHEMAS, events }));
+  const script = [
+    'import json, sys',
+    'from jsonschema import Draft202012Validator',
+    'data = json.load(open(sys.argv[1]))',
+    'for schema in data["schemas"].values(): Draft202012Validator.check_schema(schema)',
+    'bad = [f"{e[\'detail-type\']}: {err.message}" for e in data["events"] for err in Draft202012Validator(data["schemas"][e["detail-type"]]).iter_errors(e["detail"])]',
+    'print(json.dumps({"checked": len(data["events"]), "errors": bad}))',
+  ].join('\n');
+  const out = spawnSync('python3', ['-c', script, file], { encoding: 'utf8' });
+  expect(out.stderr).toBe('');
+  const result = JSON.parse(out.stdout);
+  expect(result.errors).toEqual([]);
+  expect(result.checked).toBe(events.length);
+  expect(new Set(events.map((e) => e['detail-type']))).toEqual(new Set(['Driftwatch Drift Status Changed', 'Driftwatch Monitor Failed']));
 });
