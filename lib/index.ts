@@ -4,4 +4,5 @@ export * from './common/naming';
 export * from './data-lake/data-lake';
 export * from './prediction-log';
 export * from './analytics';
+export * from './monitor';
 export * from './platform';

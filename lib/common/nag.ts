@@ -5,7 +5,7 @@
  * This helper keeps the v2 shape (`appliesTo`) so each call names the resource, the rule, the
  * findings and a specific reason.
  */
-import { Validations } from 'aws-cdk-lib';
+import { Validations, type Stack } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 
 export interface NagAcknowledgement {
@@ -35,4 +35,18 @@ export function acknowledgeNag(resource: IConstruct, acknowledgements: readonly 
       validations.acknowledge({ id: ack.id, reason: ack.reason });
     }
   }
+}
+
+/**
+ * How cdk-nag names a resource in a finding (`appliesTo` of an IAM5 acknowledgement): the resolved
+ * value with references rendered as `<LogicalId.Attr>` (cdk-nag's flattenCfnReference).
+ *
+ * @example `Resource::${nagResourceName(stack, bucket.arnForObjects('monitor/fraud/*'))}`
+ */
+export function nagResourceName(stack: Stack, value: string): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { flattenCfnReference } = require('cdk-nag/lib/utils/flatten-cfn-reference') as {
+    flattenCfnReference: (v: unknown) => string;
+  };
+  return flattenCfnReference(stack.resolve(value));
 }

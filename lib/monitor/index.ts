@@ -1,0 +1,4 @@
+export * from './bundle';
+export * from './log-encryption';
+export * from './model-monitor';
+export * from './reference-bins-table';
