@@ -1,15 +1,17 @@
 /**
  * The environment's shared data stack: the data lake (bucket, key, access logs), the Glue database,
- * the Athena workgroup and every model's retention rules.
+ * the Athena workgroup, every model's retention rules, and the key-policy statement that lets
+ * CloudWatch Logs encrypt the environment's log groups.
  */
 import { Aws, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import type { DriftwatchConfig } from '../../config/schema';
 import { modelRetention } from '../../config/record-spec';
 import { S3_LAYOUT } from '../../lambda/core/schema/record-schema';
-import { glueDatabaseName, workGroupName } from '../common/naming';
+import { glueDatabaseName, logGroupPrefix, workGroupName } from '../common/naming';
 import { Analytics } from '../analytics/analytics';
 import { DataLake } from '../data-lake/data-lake';
+import { allowLogGroupEncryption } from '../monitor/log-encryption';
 import { errorRoot, tableLayout } from '../prediction-log/layout';
 
 export interface DataStackProps extends StackProps {
@@ -39,6 +41,10 @@ export class DataStack extends Stack {
       bytesScannedCutoffPerQuery: config.analytics.bytesScannedCutoffPerQuery,
       resultRetentionDays: config.analytics.resultRetentionDays,
     });
+
+    // The monitors' log groups (/driftwatch/<env>/<model>/monitor-*) are encrypted with this key;
+    // one key-policy statement covers every model's.
+    allowLogGroupEncryption(this.lake.key, `${logGroupPrefix(config.env)}*`);
 
     // Retention lives with the bucket: one expiration rule per model and record kind.
     for (const model of config.models) {

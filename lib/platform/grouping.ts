@@ -1,57 +1,92 @@
 /**
  * Splits models into stack groups so no stack nears CloudFormation's limits (500 resources,
- * 1 MiB template). A group closes when it holds `maxModels` models or when the next model's
- * estimated template bytes would pass `maxTemplateBytes`. Groups follow config order: append new
- * models at the end so existing ones keep their stack (a model moving stacks would recreate its
- * named Firehose streams).
+ * 1 MiB template). A group closes when it holds `maxModels` models, or when the next model's
+ * resources would pass `maxResources` or its estimated template bytes `maxTemplateBytes`. Groups
+ * follow config order: append new models at the end so existing ones keep their stack (a model
+ * moving stacks would recreate its named Firehose streams, functions and schedules).
  */
 import type { ModelConfig } from '../../config/schema';
 
 /**
- * Measured template bytes of one model's data plane (two streams, tables, roles, log stream,
- * saved view), as synthesized by CDK (pretty-printed JSON), rounded up with a margin: a fixed part
- * plus a part per column (feature or business column appears in the table and in the view SQL).
- * The platform test checks these stay above what synthesis actually produces.
+ * Measured template bytes of one model: its data plane (two streams, tables, roles, log stream,
+ * saved view) and its monitor (two functions, roles, log groups, queue, schedules, bins table), as
+ * synthesized by CDK (pretty-printed JSON), rounded up with a margin: a fixed part, a part per score
+ * window, and a part per column (a feature or business column appears in the table and in the view
+ * SQL). The platform test checks these stay above what synthesis actually produces.
  */
-export const MODEL_TEMPLATE_BYTES = { fixed: 30 * 1024, perColumn: 200 } as const;
+export const MODEL_TEMPLATE_BYTES = { fixed: 56 * 1024, perWindow: 1536, perColumn: 200 } as const;
+
+/**
+ * CloudFormation resources of one model, counted exactly (the platform test checks them against
+ * synthesis): the data plane has 10 whatever the features; the monitor has 12 (two functions with
+ * their async-invoke configs and log groups, two roles, the queue and its policy, the bins table,
+ * the profile schedule) plus one score schedule per window.
+ */
+export const MODEL_RESOURCES = { dataPlane: 10, monitor: 12, perWindow: 1 } as const;
+
+/**
+ * Resource budget per stack: 300 of CloudFormation's 500 (12 models with two windows each), 60% of
+ * the limit as the byte budget is, so a stack keeps room for the per-model resources still to come.
+ */
+export const DEFAULT_MAX_RESOURCES = 300;
+
+/** The windows a model's monitor scores (the schema's default when the config leaves them out). */
+function windowCount(model: Partial<Pick<ModelConfig, 'monitor'>>): number {
+  return model.monitor?.windows.length ?? 2;
+}
+
+/** CloudFormation resources a model adds to its stack. */
+export function estimateModelResources(model: Partial<Pick<ModelConfig, 'monitor'>>): number {
+  return MODEL_RESOURCES.dataPlane + MODEL_RESOURCES.monitor + MODEL_RESOURCES.perWindow * windowCount(model);
+}
 
 /** Template budget per stack; leaves room below the 1 MiB limit for later per-model resources. */
 export const DEFAULT_MAX_TEMPLATE_BYTES = 600 * 1024;
 
+/** The slice of a model's config the grouping reads. */
+export type GroupedModel = Pick<ModelConfig, 'features' | 'businessColumns'> & Partial<Pick<ModelConfig, 'monitor'>>;
+
 /** Estimated template bytes a model adds to its stack. */
-export function estimateModelTemplateBytes(model: Pick<ModelConfig, 'features' | 'businessColumns'>): number {
+export function estimateModelTemplateBytes(model: GroupedModel): number {
   const columns = model.features.length + (model.businessColumns?.length ?? 0);
-  return MODEL_TEMPLATE_BYTES.fixed + MODEL_TEMPLATE_BYTES.perColumn * columns;
+  return MODEL_TEMPLATE_BYTES.fixed + MODEL_TEMPLATE_BYTES.perWindow * windowCount(model) + MODEL_TEMPLATE_BYTES.perColumn * columns;
 }
 
 export interface GroupingLimits {
   readonly maxModels: number;
   /** @default DEFAULT_MAX_TEMPLATE_BYTES */
   readonly maxTemplateBytes?: number;
+  /** @default DEFAULT_MAX_RESOURCES */
+  readonly maxResources?: number;
 }
 
 /**
- * Greedy, order-preserving grouping under both limits. A single model larger than the byte budget
+ * Greedy, order-preserving grouping under all three limits. A single model larger than a budget
  * still gets a stack of its own (it is then up to CloudFormation's real limit).
  *
  * @example groupModels(config.models, { maxModels: config.modelsPerStack })
  */
-export function groupModels<T extends Pick<ModelConfig, 'features' | 'businessColumns'>>(models: readonly T[], limits: GroupingLimits): T[][] {
+export function groupModels<T extends GroupedModel>(models: readonly T[], limits: GroupingLimits): T[][] {
   const { maxModels } = limits;
   const maxBytes = limits.maxTemplateBytes ?? DEFAULT_MAX_TEMPLATE_BYTES;
+  const maxResources = limits.maxResources ?? DEFAULT_MAX_RESOURCES;
   if (!Number.isInteger(maxModels) || maxModels < 1) throw new Error(`models per stack must be a positive integer, got ${maxModels}`);
   const groups: T[][] = [];
   let current: T[] = [];
   let bytes = 0;
+  let resources = 0;
   for (const model of models) {
     const size = estimateModelTemplateBytes(model);
-    if (current.length > 0 && (current.length >= maxModels || bytes + size > maxBytes)) {
+    const count = estimateModelResources(model);
+    if (current.length > 0 && (current.length >= maxModels || bytes + size > maxBytes || resources + count > maxResources)) {
       groups.push(current);
       current = [];
       bytes = 0;
+      resources = 0;
     }
     current.push(model);
     bytes += size;
+    resources += count;
   }
   if (current.length > 0) groups.push(current);
   return groups;

@@ -1,12 +1,13 @@
 /**
- * A stack holding the data planes of a group of models. It imports the shared bucket by its
- * deterministic name (so IAM resources resolve inside this template) and the key by ARN.
+ * A stack holding the data planes and the monitors of a group of models. It imports the shared
+ * bucket by its deterministic name (so IAM resources resolve inside this template) and the key by ARN.
  */
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import type { DriftwatchConfig, ModelConfig } from '../../config/schema';
+import { ModelMonitor } from '../monitor/model-monitor';
 import { ModelDataPlane } from './model-data-plane';
 
 export interface ModelGroupStackProps extends StackProps {
@@ -20,11 +21,14 @@ export interface ModelGroupStackProps extends StackProps {
 
 export class ModelGroupStack extends Stack {
   readonly models: ReadonlyMap<string, ModelDataPlane>;
+  /** Each model's scheduled monitor by model id. */
+  readonly monitors: ReadonlyMap<string, ModelMonitor>;
 
   constructor(scope: Construct, id: string, props: ModelGroupStackProps) {
     super(scope, id, props);
     const bucket = s3.Bucket.fromBucketAttributes(this, 'DataBucket', { bucketName: props.bucketName, encryptionKey: props.key });
     const planes = new Map<string, ModelDataPlane>();
+    const monitors = new Map<string, ModelMonitor>();
     for (const model of props.models) {
       planes.set(
         model.id,
@@ -39,7 +43,22 @@ export class ModelGroupStack extends Stack {
           key: props.key,
         }),
       );
+      monitors.set(
+        model.id,
+        new ModelMonitor(this, `${model.id}-monitor`, {
+          env: props.config.env,
+          model,
+          bucket,
+          key: props.key,
+          databaseName: props.databaseName,
+          workGroupName: props.workGroupName,
+          // The data stack's key policy lets CloudWatch Logs use the key for every log group under
+          // /driftwatch/<env>/ (one statement, not one per model).
+          addLogsKeyPolicy: false,
+        }),
+      );
     }
     this.models = planes;
+    this.monitors = monitors;
   }
 }

@@ -1,6 +1,6 @@
 /**
- * Platform: the whole data plane of one environment, built from a validated config. One shared
- * data stack plus one stack per group of `modelsPerStack` models.
+ * Platform: the whole data plane and the monitors of one environment, built from a validated config.
+ * One shared data stack plus one stack per group of models (see `groupModels` for the limits).
  */
 import { Tags } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
@@ -8,6 +8,7 @@ import type { DriftwatchConfig } from '../../config/schema';
 import { dataStackName, modelGroupStackName } from '../common/naming';
 import { DataStack } from './data-stack';
 import { groupModels } from './grouping';
+import type { ModelMonitor } from '../monitor/model-monitor';
 import { ModelDataPlane } from './model-data-plane';
 import { ModelGroupStack } from './model-group-stack';
 
@@ -26,6 +27,8 @@ export class Platform extends Construct {
   readonly modelStacks: readonly ModelGroupStack[];
   /** Each model's data plane by model id. */
   readonly models: ReadonlyMap<string, ModelDataPlane>;
+  /** Each model's scheduled monitor by model id. */
+  readonly monitors: ReadonlyMap<string, ModelMonitor>;
 
   constructor(scope: Construct, id: string, props: PlatformProps) {
     super(scope, id);
@@ -41,10 +44,11 @@ export class Platform extends Construct {
 
     const groups = groupModels(config.models, { maxModels: config.modelsPerStack });
     const models = new Map<string, ModelDataPlane>();
+    const monitors = new Map<string, ModelMonitor>();
     this.modelStacks = groups.map((group, i) => {
       const stack = new ModelGroupStack(scope, `${id}-${config.env}-Models-${i + 1}`, {
         stackName: modelGroupStackName(config.env, i),
-        description: `Driftwatch ${config.env}: data plane of models ${group.map((m) => m.id).join(', ')}`.slice(0, 1024),
+        description: `Driftwatch ${config.env}: data plane and monitor of models ${group.map((m) => m.id).join(', ')}`.slice(0, 1024),
         env,
         config,
         models: group,
@@ -56,9 +60,11 @@ export class Platform extends Construct {
       // Tables need the database and the saved queries the workgroup, referenced by name.
       stack.addStackDependency(this.dataStack);
       for (const [modelId, plane] of stack.models) models.set(modelId, plane);
+      for (const [modelId, monitor] of stack.monitors) monitors.set(modelId, monitor);
       return stack;
     });
     this.models = models;
+    this.monitors = monitors;
 
     for (const stack of [this.dataStack, ...this.modelStacks]) {
       Tags.of(stack).add('driftwatch:env', config.env);

@@ -9,9 +9,20 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { CfnResource, type App } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
+import type { IConstruct } from 'constructs';
 import { loadEnvironment, modelRecordSpec, type DriftwatchConfig } from '../../config';
 import { predictionColumns } from '../../lambda/core/schema/record-schema';
-import { DEFAULT_MAX_TEMPLATE_BYTES, createDriftwatchApp, estimateModelTemplateBytes, groupModels, type Platform } from '../../lib/platform';
+import { removeTemporaryAssets } from '../../lib/monitor';
+import {
+  DEFAULT_MAX_RESOURCES,
+  DEFAULT_MAX_TEMPLATE_BYTES,
+  MODEL_RESOURCES,
+  createDriftwatchApp,
+  estimateModelResources,
+  estimateModelTemplateBytes,
+  groupModels,
+  type Platform,
+} from '../../lib/platform';
 import { asArray, iamStatements, nagFindings, syntheticConfig, templatesOf } from './helpers';
 
 interface Synth {
@@ -36,7 +47,10 @@ beforeAll(() => {
   for (const env of ['dev', 'example']) synths.set(env, synth(env, loadEnvironment(env)));
 });
 
-afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+afterAll(() => {
+  removeTemporaryAssets();
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
 
 const get = (env: string) => synths.get(env)!;
 
@@ -76,6 +90,40 @@ describe('stack layout', () => {
     const models = get('example').templates.get('Driftwatch-example-Models-1')!;
     models.hasResourceProperties('AWS::KinesisFirehose::DeliveryStream', { DeliveryStreamName: 'dw-example-fraud_detector-predictions' });
     models.hasResourceProperties('AWS::KinesisFirehose::DeliveryStream', { DeliveryStreamName: 'dw-example-search_ranker-labels' });
+  });
+});
+
+describe('the monitor per model', () => {
+  it('runs a profile and a score function per model in the model stack, on its own schedules', () => {
+    const { config, templates } = get('example');
+    const models = templates.get('Driftwatch-example-Models-1')!;
+    models.resourceCountIs('AWS::Lambda::Function', 2 * config.models.length);
+    for (const m of config.models) {
+      for (const step of ['profile', 'score']) {
+        models.hasResourceProperties('AWS::Lambda::Function', { FunctionName: `dw-example-${m.id}-${step}`, Runtime: 'nodejs22.x', Architectures: ['arm64'] });
+      }
+      models.hasResourceProperties('AWS::Scheduler::Schedule', { Name: `dw-example-${m.id}-profile`, ScheduleExpression: m.schedules.profile });
+      for (const w of m.monitor.windows) {
+        models.hasResourceProperties('AWS::Scheduler::Schedule', {
+          Name: `dw-example-${m.id}-score-${w.name}`,
+          ScheduleExpression: m.schedules.score,
+          Target: Match.objectLike({ Input: JSON.stringify({ window: w.name }) }),
+        });
+      }
+    }
+  });
+
+  it("encrypts the monitors' log groups with the environment's key, which lets CloudWatch Logs use it under /driftwatch/<env>/ only", () => {
+    const { templates } = get('dev');
+    const data = templates.get('Driftwatch-dev-Data')!;
+    const [key] = Object.values(data.findResources('AWS::KMS::Key'));
+    const statement = key.Properties.KeyPolicy.Statement.find((s: { Sid?: string }) => s.Sid?.startsWith('CloudWatchLogs'));
+    expect(JSON.stringify(statement.Condition.ArnLike)).toContain(':log-group:/driftwatch/dev/*');
+    // One statement for the environment, not one per model.
+    expect(key.Properties.KeyPolicy.Statement.filter((s: { Sid?: string }) => s.Sid?.startsWith('CloudWatchLogs'))).toHaveLength(1);
+    const models = templates.get('Driftwatch-dev-Models-1')!;
+    models.allResourcesProperties('AWS::Logs::LogGroup', { LogGroupName: Match.stringLikeRegexp('^/driftwatch/dev/') });
+    models.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/driftwatch/dev/fraud_detector/monitor-score', KmsKeyId: Match.anyValue() });
   });
 });
 
@@ -154,14 +202,25 @@ describe('analytics', () => {
 describe('scale', () => {
   function resourcesPerModel(features: number): number[] {
     const { platform } = createDriftwatchApp(syntheticConfig(2, features), { nag: false });
-    return [...platform.models.values()].map((plane) => plane.node.findAll().filter((c) => CfnResource.isCfnResource(c)).length);
+    const count = (scope: IConstruct) => scope.node.findAll().filter((c) => CfnResource.isCfnResource(c)).length;
+    return [...platform.models.keys()].map((id) => count(platform.models.get(id)!) + count(platform.monitors.get(id)!));
   }
 
-  it('resources per model do not grow with the number of features (5 vs 50)', () => {
+  it('resources per model (data plane and monitor) do not grow with the number of features (5 vs 50)', () => {
     const five = resourcesPerModel(5);
     const fifty = resourcesPerModel(50);
     expect(fifty).toEqual(five);
-    expect(five[0]).toBeLessThanOrEqual(12);
+    expect(five[0]).toBe(estimateModelResources(syntheticConfig(1, 5).models[0]));
+    expect(five[0]).toBe(MODEL_RESOURCES.dataPlane + MODEL_RESOURCES.monitor + 2 * MODEL_RESOURCES.perWindow);
+  });
+
+  it('splits by resources as well: at most 300 per stack, 12 models of 24', () => {
+    const models = syntheticConfig(30, 3, { modelsPerStack: 40 }).models;
+    expect(groupModels(models, { maxModels: 40, maxTemplateBytes: 64 * 1024 ** 2 }).map((g) => g.length)).toEqual([12, 12, 6]);
+    const { platform } = createDriftwatchApp(syntheticConfig(30, 3, { modelsPerStack: 40 }), { nag: false });
+    for (const stack of platform.modelStacks) {
+      expect(stack.node.findAll().filter((c) => CfnResource.isCfnResource(c)).length).toBeLessThanOrEqual(DEFAULT_MAX_RESOURCES);
+    }
   });
 
   it.each([5, 200])('the stack-splitting size estimate covers a model with %i features', (features) => {
