@@ -5,6 +5,7 @@ export const MAIN_HELP = `Usage: driftwatch <command> [options]
 Commands:
   compare    Compare a current dataset with a reference and report drift per feature
   backtest   Replay history window by window: drift, performance and the alerts that would have fired
+  reference  Fit a model's reference (profile, drift bands, thresholds) from training data; --push uploads it
   demo       Train a model on bank-marketing data and backtest the monitor over 2008-2010 (no AWS)
 
 Run 'driftwatch <command> --help' for the options of a command.

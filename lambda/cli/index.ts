@@ -6,6 +6,7 @@ import { InputError } from '../adapters/local/errors';
 import { backtestCommand } from './commands/backtest';
 import { compareCommand } from './commands/compare';
 import { demoCommand, DEMO_HELP } from './commands/demo';
+import { referenceCommand, REFERENCE_HELP } from './commands/reference';
 import { BACKTEST_HELP, COMPARE_HELP, MAIN_HELP } from './help';
 import { CliIo, EXIT_ERROR, EXIT_OK, UsageError } from './io';
 
@@ -14,6 +15,7 @@ export { type CliIo, UsageError, EXIT_OK, EXIT_CRITICAL, EXIT_ERROR } from './io
 const COMMANDS: Record<string, { run: (argv: readonly string[], io: CliIo) => Promise<number>; help: string }> = {
   compare: { run: compareCommand, help: COMPARE_HELP },
   backtest: { run: backtestCommand, help: BACKTEST_HELP },
+  reference: { run: referenceCommand, help: REFERENCE_HELP },
   demo: { run: demoCommand, help: DEMO_HELP },
 };
 

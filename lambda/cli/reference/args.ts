@@ -1,0 +1,124 @@
+/** The options of `driftwatch reference`, parsed and checked against each other. */
+import * as fs from 'fs';
+import * as path from 'path';
+import { parseArgs } from 'util';
+import { UsageError } from '../io';
+
+/** Where the model comes from: a features.json, or a registered environment's platform config. */
+export type ModelSource = { readonly kind: 'config'; readonly file: string } | { readonly kind: 'env'; readonly env: string; readonly model: string };
+
+/** How the reference is cut into windows for its drift bands. */
+export type WindowOption =
+  /** Consecutive runs of `rows` rows (left out: 20 windows). */
+  | { readonly kind: 'rows'; readonly rows?: number }
+  /** Spans of `every` over a timestamp column (left out: the model's first monitor window, or 1d). */
+  | { readonly kind: 'time'; readonly column: string; readonly every?: string };
+
+export interface ReferenceArgs {
+  readonly help: boolean;
+  readonly data: string;
+  readonly out: string;
+  readonly source: ModelSource;
+  readonly window: WindowOption;
+  readonly delimiter?: string;
+  readonly push: boolean;
+  readonly bucket?: string;
+}
+
+const HELP_ONLY: ReferenceArgs = { help: true, data: '', out: '', source: { kind: 'config', file: '' }, window: { kind: 'rows' }, push: false };
+
+function positive(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`--${name}: expected a positive integer, got ${JSON.stringify(value)}`);
+  return n;
+}
+
+function parse(argv: readonly string[]) {
+  try {
+    return parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        data: { type: 'string' },
+        config: { type: 'string' },
+        env: { type: 'string' },
+        model: { type: 'string' },
+        out: { type: 'string' },
+        push: { type: 'boolean' },
+        bucket: { type: 'string' },
+        'window-rows': { type: 'string' },
+        'window-column': { type: 'string' },
+        every: { type: 'string' },
+        delimiter: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }).values;
+  } catch (error) {
+    throw new UsageError((error as Error).message.split('\n')[0]);
+  }
+}
+
+type Values = ReturnType<typeof parse>;
+
+function modelSource(v: Values): ModelSource {
+  if (v.config !== undefined && v.env !== undefined) {
+    throw new UsageError('give either --config features.json or --env ENV --model ID, not both');
+  }
+  if (v.env !== undefined) {
+    if (!v.model) throw new UsageError(`--env ${v.env} needs --model ID (the model of config/${v.env}.ts to fit the reference for)`);
+    return { kind: 'env', env: v.env, model: v.model };
+  }
+  if (v.model !== undefined) throw new UsageError('--model applies with --env ENV; a features.json names its model with "modelId"');
+  if (!v.config) throw new UsageError('missing --config features.json (or --env ENV --model ID)');
+  return { kind: 'config', file: v.config };
+}
+
+function windowOption(v: Values): WindowOption {
+  const rows = positive('window-rows', v['window-rows']);
+  const column = v['window-column'];
+  if (rows !== undefined && (column !== undefined || v.every !== undefined)) {
+    throw new UsageError('give either --window-rows N, or --window-column COL [--every SPAN], not both');
+  }
+  if (v.every !== undefined && column === undefined) throw new UsageError(`--every ${v.every} needs --window-column COL (the timestamp column the windows are cut on)`);
+  if (column === '') throw new UsageError('--window-column needs a column name');
+  return column !== undefined ? { kind: 'time', column, ...(v.every !== undefined && { every: v.every }) } : { kind: 'rows', ...(rows !== undefined && { rows }) };
+}
+
+/** The same file, also through a symbolic link (a file that does not exist yet is never the same). */
+export function sameFile(a: string, b: string): boolean {
+  if (path.resolve(a) === path.resolve(b)) return true;
+  try {
+    return fs.realpathSync(a) === fs.realpathSync(b);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Parses `reference`'s arguments; relative paths stay as given (messages name them as the user wrote
+ * them), `cwd` only resolves them to check that `--out` is not the `--data` file.
+ *
+ * @throws UsageError naming the unknown, missing or conflicting option.
+ * @example parseReferenceArgs(['--data', 'train.csv', '--config', 'features.json', '--out', 'ref.json'], '/work').window // { kind: 'rows' }
+ */
+export function parseReferenceArgs(argv: readonly string[], cwd: string): ReferenceArgs {
+  const v = parse(argv);
+  if (v.help) return HELP_ONLY;
+  const missing = (['data', 'out'] as const).filter((name) => !v[name]);
+  if (missing.length > 0) throw new UsageError(`missing ${missing.map((m) => `--${m} FILE`).join(' and ')}`);
+  const source = modelSource(v);
+  const window = windowOption(v);
+  const data = v.data as string;
+  const out = v.out as string;
+  if (sameFile(path.resolve(cwd, out), path.resolve(cwd, data))) {
+    throw new UsageError(`--out ${out} is the --data file; the reference is written to a file of its own (e.g. --out reference.json)`);
+  }
+  if (v.bucket !== undefined && !v.push) throw new UsageError('--bucket applies with --push (it names the bucket the reference is uploaded to)');
+  if (v.bucket === '') throw new UsageError('--bucket needs a bucket name');
+  if (v.push && source.kind === 'config' && v.bucket === undefined) {
+    throw new UsageError('--push with --config needs --bucket NAME (the data bucket of the environment the model runs in)');
+  }
+  return { help: false, data, out, source, window, delimiter: v.delimiter, push: v.push === true, ...(v.bucket !== undefined && { bucket: v.bucket }) };
+}
