@@ -138,6 +138,7 @@ export function bundleHandler(name: string, outdir: string, options: { sourceDir
   const esbuild = require('esbuild') as typeof import('esbuild');
   fs.rmSync(outdir, { recursive: true, force: true });
   const result = esbuild.buildSync(bundleOptions(entryFile, outdir));
+  rootRelativeSources(outdir);
   const byPackage = new Map<string, number>();
   const output = Object.entries(result.metafile!.outputs).find(([file]) => file.endsWith(`/${BUNDLE_FILE}`) || file === BUNDLE_FILE)?.[1];
   for (const [input, { bytesInOutput }] of Object.entries(output?.inputs ?? {})) {
@@ -159,6 +160,18 @@ export function bundleHandler(name: string, outdir: string, options: { sourceDir
     throw new Error(`handler ${name}: ${problem}`);
   }
   return { name, outdir, bytes, packages };
+}
+
+/**
+ * Rewrites the source map's `sources` from paths relative to the output directory to paths relative
+ * to the repository (`lambda/monitor/score.ts`): stack traces read better, and a bundle built in a
+ * temporary directory is byte-for-byte the one `npm run bundle` writes (same asset hash, no redeploy).
+ */
+function rootRelativeSources(outdir: string): void {
+  const mapFile = path.join(outdir, `${BUNDLE_FILE}.map`);
+  const map = JSON.parse(fs.readFileSync(mapFile, 'utf8')) as { sources: string[] };
+  map.sources = map.sources.map((s) => path.relative(ROOT, path.resolve(outdir, s)).split(path.sep).join('/'));
+  fs.writeFileSync(mapFile, JSON.stringify(map));
 }
 
 /** `zod 444 KiB, @smithy/core 139 KiB, ...`: the largest packages of a bundle. */
@@ -183,7 +196,8 @@ export function sizeHint(packages: BundleReport['packages']): string {
 
 /**
  * The sources of a prebuilt bundle that changed after it was built (or are gone), read from its
- * source map: the bundle is stale when any is listed. A bundle without a map is taken as it is.
+ * source map (paths relative to the repository): the bundle is stale when any is listed. A bundle
+ * without a map is taken as it is.
  */
 export function staleSources(bundleDir: string): string[] {
   const file = path.join(bundleDir, BUNDLE_FILE);
@@ -198,7 +212,7 @@ export function staleSources(bundleDir: string): string[] {
   }
   const out: string[] = [];
   for (const source of sources) {
-    const abs = path.resolve(bundleDir, source);
+    const abs = path.resolve(ROOT, source);
     if (!fs.existsSync(abs) || fs.statSync(abs).mtimeMs > builtAt) out.push(path.relative(ROOT, abs));
   }
   return out;
