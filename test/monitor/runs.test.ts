@@ -13,7 +13,8 @@ import { runScore, OUTBOX_ABANDONED_MS } from '../../lambda/monitor/run-score';
 import { parseState } from '../../lambda/monitor/state';
 import { monitorSettingsFromConfig } from '../../lambda/monitor/from-config';
 import type { MonitorPorts } from '../../lambda/ports';
-import { openDuckDb, tempDir, type LocalEngine } from '../support/duckdb';
+import { openDuckDb, tempDir, writeFirehoseParquet, type LocalEngine } from '../support/duckdb';
+import { predictionColumns } from '../../lambda/core/schema/record-schema';
 import { recordsToDataset } from '../sql/helpers';
 import { bankSpec } from '../sql/bank';
 import { config, model, production, productionReference, START, tables, WINDOW, writeProduction, type Production } from './production';
@@ -146,4 +147,31 @@ test('a window that is not configured is refused, naming the configured ones', a
   const { p, ready } = ports(afterHour(5));
   await ready;
   await expect(runScore(p, model, tables, settings, '2d')).rejects.toThrow('window "2d" is not configured for model bank_marketing (windows: 6h)');
+});
+
+test('a record that lands in an hour after it was first profiled is counted by the next hourly run (late records)', async () => {
+  const late = tempDir('dw-late-');
+  const lateEngine = await openDuckDb();
+  try {
+    await writeProduction(lateEngine, late.dir, data, 6);
+    const { p, store, clock, ready } = ports(afterHour(5));
+    await ready;
+    const run = { ...p, query: lateEngine };
+    await runProfile(run, model, tables, settings, {});
+    const key = monitorKeys.hourProfile(model.modelId, new Date(START + 5 * HOUR_MS));
+    expect(parseHourProfile((await store.getJson(key))?.value, key).rows).toBe(300);
+    // Firehose delivers a retried record into hour 5's partition 40 minutes later.
+    const at = new Date(START + 5 * HOUR_MS).toISOString();
+    await writeFirehoseParquet(lateEngine, {
+      root: late.dir, prefix: 'predictions', modelId: model.modelId, dt: at.slice(0, 10), hour: at.slice(11, 13), part: 1,
+      columns: predictionColumns(bankSpec), records: [{ ...data.hours[5][0], prediction_id: 'late-1' }],
+    });
+    clock.t = afterHour(6);
+    const next = await runProfile(run, model, tables, settings, {});
+    expect(next.hours.map((h) => h.rows)).toEqual([300, 301, 0]); // hours 4, 5 (re-profiled, with the late record) and 6 (empty)
+    expect(parseHourProfile((await store.getJson(key))?.value, key).rows).toBe(301);
+  } finally {
+    lateEngine.close();
+    late.remove();
+  }
 });
