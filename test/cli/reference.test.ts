@@ -90,8 +90,8 @@ describe('driftwatch reference --config', () => {
     const reference = JSON.parse(fs.readFileSync(out, 'utf8')) as MonitorReference;
     expect(result.stdout).toContain('Fitted the reference of model bank_marketing on 41,188 rows');
     expect(result.stdout).toContain('6 features (4 numeric, 2 categorical)');
-    expect(result.stdout).toContain('Drift bands: 20 windows of 2,059 rows; critical thresholds raised for');
-    expect(result.stdout).toMatch(/emp\.var\.rate \(PSI \d+\.\d\d/);
+    expect(result.stdout).toContain('Drift bands: 20 windows of 2,059 rows; thresholds raised (warning/critical) for');
+    expect(result.stdout).toMatch(/emp\.var\.rate \(PSI \d+\.\d\d\/\d+\.\d\d/);
     expect(result.stdout).toContain(`Reference id: ${reference.referenceId}`);
     expect(result.stdout).toContain(`Wrote ${out} (`);
   });

@@ -34,21 +34,21 @@ export function writeFileAtomically(file: string, text: string, name: string): v
 
 const count = (n: number) => n.toLocaleString('en-US');
 
-const CRITICAL = [
-  ['psiCritical', 'PSI'],
-  ['minEffectCritical', 'effect'],
-  ['distanceCritical', 'distance'],
+const BANDED = [
+  ['psiWarning', 'psiCritical', 'PSI'],
+  ['minEffectWarning', 'minEffectCritical', 'effect'],
+  ['distanceWarning', 'distanceCritical', 'distance'],
 ] as const;
 
-/** What the band changed for a feature: its critical thresholds that differ from the configured/default ones. */
+/** What the band changed for a feature: `name (PSI 0.53/0.75, effect 0.19/0.29)`, warning/critical of each measure it raised. */
 function raisedText(reference: MonitorReference, feature: MonitorFeature): string {
   const before = resolveThresholds(feature.id, feature.thresholds);
   const after = thresholdsOf(reference.drift, feature.id);
-  const changed = CRITICAL.filter(([key]) => after[key] !== before[key]).map(([key, label]) => `${label} ${after[key].toFixed(2)}`);
-  return `${feature.name} (${changed.join(', ')})`;
+  const changed = BANDED.filter(([w, c]) => after[w] !== before[w] || after[c] !== before[c]);
+  return `${feature.name} (${changed.map(([w, c, label]) => `${label} ${after[w].toFixed(2)}/${after[c].toFixed(2)}`).join(', ')})`;
 }
 
-/** One line on the drift bands: the windows, and which features' thresholds they raised (critical levels shown). */
+/** One line on the drift bands: the windows, and which features' thresholds they raised, to what. */
 export function driftBandsLine(reference: MonitorReference, input: ReferenceData): string {
   const { bands, raised } = reference.drift;
   if (!bands) return 'Drift bands: disabled (driftBands.enabled is false); every feature keeps its thresholds.';
@@ -59,8 +59,8 @@ export function driftBandsLine(reference: MonitorReference, input: ReferenceData
   const listed = features.slice(0, 10).map((f) => raisedText(reference, f));
   const more = features.length > listed.length ? ` and ${features.length - listed.length} more` : '';
   const rest = input.model.features.length - features.length;
-  if (rest === 0) return `${head}; critical thresholds raised for all ${features.length} features: ${listed.join(', ')}${more}.`;
-  return `${head}; critical thresholds raised for ${listed.join(', ')}${more}; the other ${rest} keep${rest === 1 ? 's' : ''} theirs.`;
+  if (rest === 0) return `${head}; thresholds raised (warning/critical) for all ${features.length} features: ${listed.join(', ')}${more}.`;
+  return `${head}; thresholds raised (warning/critical) for ${listed.join(', ')}${more}; the other ${rest} keep${rest === 1 ? 's' : ''} theirs.`;
 }
 
 function summary(reference: MonitorReference, input: ReferenceData, data: string): string {
