@@ -307,6 +307,8 @@ export function removeTemporaryAssets(): void {
 export interface ModelFile {
   readonly env: string;
   readonly model: unknown;
+  /** Days after a window its labels are looked for (the handlers' default when absent: 14). */
+  readonly labelLookbackDays?: number;
 }
 
 /** The file name the handlers read beside their bundle (`DW_MODEL_FILE` overrides it). */

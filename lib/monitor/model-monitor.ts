@@ -161,6 +161,12 @@ export interface ModelMonitorProps {
    */
   readonly labelsTableName?: string;
   /**
+   * Days after a window the score run looks for its labels (the label join), written to `model.json`.
+   * Platform passes the environment's `analytics.lookbackDays`, the span of the labelled view.
+   * @default - left to the handlers (14 days)
+   */
+  readonly labelLookbackDays?: number;
+  /**
    * Bus the monitor's status-change events go to.
    * @default - the account's default event bus
    */
@@ -271,6 +277,7 @@ export class ModelMonitor extends ModelMonitorBase {
     const scoreMemory = checkRange(where, 'scoreMemorySize', props.scoreMemorySize ?? SCORE_MEMORY_MB, MEMORY_RANGE, 'MB');
     const profileTimeout = checkTimeout(where, 'profileTimeout', props.profileTimeout ?? PROFILE_TIMEOUT);
     const scoreTimeout = checkTimeout(where, 'scoreTimeout', props.scoreTimeout ?? SCORE_TIMEOUT);
+    const labelLookbackDays = props.labelLookbackDays === undefined ? undefined : checkRange(where, 'labelLookbackDays', props.labelLookbackDays, [0, 366], 'days');
 
     // --- Tables and the dead-letter queue ------------------------------------------------------
     this.referenceBinsTable = referenceBinsTable(this, 'ReferenceBinsTable', { databaseName, bucket: props.bucket, modelId: model.id });
@@ -410,7 +417,7 @@ export class ModelMonitor extends ModelMonitorBase {
       POWERTOOLS_LOG_LEVEL: 'INFO',
       NODE_OPTIONS: '--enable-source-maps',
     };
-    const modelFile = { env, model };
+    const modelFile = { env, model, ...(labelLookbackDays === undefined ? {} : { labelLookbackDays }) };
     const bundleDir = props.bundleDirectory ?? HANDLER_DIST_DIR;
     const fn = (step: 'profile' | 'score', memorySize: number, timeout: Duration, logGroup: logs.ILogGroup, maxEventAge: Duration) => {
       const bundle = handlerBundle(MONITOR_HANDLERS[step], bundleDir);

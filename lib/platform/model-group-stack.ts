@@ -52,6 +52,8 @@ export class ModelGroupStack extends Stack {
           key: props.key,
           databaseName: props.databaseName,
           workGroupName: props.workGroupName,
+          // The label join spans what the labelled view spans.
+          labelLookbackDays: props.config.analytics.lookbackDays,
           // The data stack's key policy lets CloudWatch Logs use the key for every log group under
           // /driftwatch/<env>/ (one statement, not one per model).
           addLogsKeyPolicy: false,

@@ -147,6 +147,15 @@ describe('the functions', () => {
       expect(file).toEqual({ env: 'team', model: JSON.parse(JSON.stringify(model)) });
     }
   });
+
+  it('write the label lookback into model.json when one is given (Platform passes analytics.lookbackDays)', () => {
+    const withLookback = teamStack({ labelLookbackDays: 21 }, 'Lookback');
+    const assembly = withLookback.app.synth();
+    const [fn] = Object.values(withLookback.template.findResources('AWS::Lambda::Function', { Properties: { FunctionName: 'dw-team-fraud_detector-score' } }));
+    const dir = path.join(assembly.directory, `asset.${(fn.Properties.Code.S3Key as string).replace(/\.zip$/, '')}`);
+    expect(JSON.parse(fs.readFileSync(path.join(dir, 'model.json'), 'utf8')).labelLookbackDays).toBe(21);
+    expect(() => teamStack({ labelLookbackDays: 400 }, 'LookbackBad')).toThrow(/labelLookbackDays must be an integer from 0 to 366 \(days\), got 400$/);
+  });
 });
 
 describe('the schedules', () => {

@@ -113,6 +113,17 @@ describe('the monitor per model', () => {
     }
   });
 
+  it("ships each function the model's validated config and the environment's label lookback as model.json", () => {
+    const { config, templates, outdir } = get('dev');
+    const models = templates.get('Driftwatch-dev-Models-1')!;
+    for (const step of ['profile', 'score']) {
+      const [fn] = Object.values(models.findResources('AWS::Lambda::Function', { Properties: { FunctionName: `dw-dev-fraud_detector-${step}` } }));
+      const dir = path.join(outdir, `asset.${(fn.Properties.Code.S3Key as string).replace(/\.zip$/, '')}`);
+      const file = JSON.parse(fs.readFileSync(path.join(dir, 'model.json'), 'utf8'));
+      expect(file).toEqual({ env: 'dev', model: JSON.parse(JSON.stringify(config.models[0])), labelLookbackDays: config.analytics.lookbackDays });
+    }
+  });
+
   it("encrypts the monitors' log groups with the environment's key, which lets CloudWatch Logs use it under /driftwatch/<env>/ only", () => {
     const { templates } = get('dev');
     const data = templates.get('Driftwatch-dev-Data')!;
