@@ -5,7 +5,7 @@
  * (duplicate ids, a test that does not fit the feature's kind, reserved column names) live in
  * `rules.ts`, so every problem is reported at once with its path.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { identifierProblem } from '../lambda/core/schema/identifier';
 import { driftBandsSchema } from '../lambda/core/schema/drift-bands';
 import { DRIFT_TESTS, driftTestSchema } from '../lambda/core/schema/drift-test';

@@ -4,7 +4,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { describeValue, formatZodIssues } from '../core/schema/format-issues';
 import { driftBandsSchema, type DriftBandSettingsInput } from '../core/schema/drift-bands';
 import { driftTestProblem, driftTestSchema } from '../core/schema/drift-test';

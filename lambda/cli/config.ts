@@ -3,7 +3,7 @@
  * with zod so that every problem is reported at once, each with its path.
  */
 import * as fs from 'fs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { formatZodIssues } from '../core/schema/format-issues';
 import { driftTestSchema } from '../core/schema/drift-test';
 import { thresholdsSchema } from '../core/schema/thresholds';

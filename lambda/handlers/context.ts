@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { z } from 'zod';
+import * as z from 'zod';
 import { modelSchema, type ModelConfig } from '../../config/schema';
 import { formatZodIssues } from '../core/schema/format-issues';
 import { awsPorts, type AwsMonitorPorts } from '../adapters/aws';

@@ -2,7 +2,7 @@
  * The hourly profile Lambda: `{}` profiles the newest settled hour and re-profiles the few before it;
  * `{ "hour": "2026-12-01T07:00:00Z" }` profiles that hour (a backfill).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { monitorModelFromConfig } from '../monitor/from-config';
 import { runProfile } from '../monitor/run-profile';
 import { handlerContext, logger, parseEvent, reportFailure } from './context';

@@ -1,5 +1,5 @@
 /** The scoring Lambda, one schedule per window: `{ "window": "1d" }` scores that window as of now. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { monitorModelFromConfig } from '../monitor/from-config';
 import { runScore } from '../monitor/run-score';
 import { handlerContext, logger, parseEvent, reportFailure } from './context';

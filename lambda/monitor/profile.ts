@@ -5,7 +5,7 @@
  * - `profileHistory`: many hours in one grouped scan, added straight into their windows' profiles
  *   (the backtest replaying history; the same bin rule, the same counts as the hours merged).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseDatasetProfile } from '../core/profile';
 import type { DatasetProfile } from '../core/types';
 import { CorruptObject } from '../ports/errors';

@@ -6,7 +6,7 @@
  * Lambdas and of the backtest is judged by the same numbers.
  */
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { fitDatasetProfile, parseDatasetProfile } from '../core/profile';
 import { formatZodIssues } from '../core/schema/format-issues';
 import type { Dataset, DatasetProfile } from '../core/types';

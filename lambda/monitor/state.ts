@@ -2,7 +2,7 @@
  * What the monitor remembers between runs of one window: plain JSON at `monitorKeys.state(model,
  * window)`, replaced only by conditional writes, so two overlapping runs can never both win.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { AlertState } from '../core/alerts';
 import type { AdwinState } from '../core/adwin';
 import type { MetricWindow } from '../core/calibration';

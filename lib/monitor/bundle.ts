@@ -184,7 +184,7 @@ export function describePackages(packages: BundleReport['packages'], count = 6):
 
 /**
  * What makes a bundle big: its largest packages, and the known cure when zod is one of them. zod's
- * root module exports its API as the namespace object `z`; `import { z } from 'zod'` uses that object
+ * root module exports its API as the namespace object `z`; `import * as z from 'zod'` uses that object
  * as a value, so esbuild keeps all of it, every locale included (~440 KiB), whereas
  * `import * as z from 'zod'` lets it keep only what the code calls (~100 KiB).
  */

@@ -1,5 +1,5 @@
 import { formatZodIssues } from '../schema/format-issues';
-import { z } from 'zod';
+import * as z from 'zod';
 import { PROFILE_FORMAT, type DatasetProfile } from '../types';
 
 /*

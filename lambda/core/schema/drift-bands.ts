@@ -2,7 +2,7 @@
  * Drift-band settings as configured (backtest configs and `config/<env>.ts` models): one zod schema,
  * so the backtest and the monitor accept the same values with the same words.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { DRIFT_BAND_DEFAULTS } from '../calibration/drift-bands';
 
 /** What a config may say about drift bands (see `lambda/core/calibration/drift-bands.ts`). */

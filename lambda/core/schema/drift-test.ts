@@ -3,7 +3,7 @@
  * `config/<env>.ts`): one list and one kind rule, so every entry point accepts the same values and
  * refuses a misfit with the same words.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { DriftTest, FeatureKind } from '../types';
 
 export const DRIFT_TESTS = ['psi', 'jensen_shannon', 'ks', 'wasserstein', 'chi_squared', 'l_infinity'] as const satisfies readonly DriftTest[];

@@ -2,7 +2,7 @@
  * Drift thresholds as configured (features.json, backtest configs, config/<env>.ts): one zod schema
  * and one ordering rule, so every entry point accepts and rejects the same values with the same words.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { DEFAULT_THRESHOLDS } from '../defaults';
 import type { DriftThresholds } from '../types';
 
