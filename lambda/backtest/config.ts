@@ -59,6 +59,11 @@ export interface BacktestConfig {
   readonly driftBands?: DriftBandSettingsInput;
   /** CSV delimiter of the data (and reference) file. @default ',' */
   readonly delimiter?: string;
+  /**
+   * Cells that mean "missing" in the data (and reference) file, replacing the default list (the
+   * empty cell always is missing). @default DEFAULT_MISSING_VALUES: NA, N/A, n/a, NaN, nan, null, NULL, None, -, ?, ...
+   */
+  readonly missingValues?: readonly string[];
   /** Names the model in alert messages. @default 'backtest' */
   readonly modelId?: string;
 }
@@ -166,6 +171,7 @@ export const backtestConfigSchema = z
     baseline: z.strictObject({ windows: positiveInteger.optional(), minSamples: positiveInteger.optional() }).optional(),
     driftBands: driftBandsSchema.optional(),
     delimiter: z.string().min(1).optional(),
+    missingValues: z.array(z.string()).optional(),
     modelId: z.string().min(1).max(128).optional(),
   })
   .superRefine((c, ctx) => {

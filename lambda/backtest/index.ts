@@ -15,7 +15,7 @@ export {
   type BacktestFeature,
   type BacktestTask,
 } from './config';
-export { runBacktest, runBacktestFile, kindsOf, timestampsOf, type RunBacktestInput, type RunBacktestFileInput } from './run';
+export { runBacktest, runBacktestFile, kindsOf, timestampsOf, readOptionsOf, collect as collectNotices, type RunBacktestInput, type RunBacktestFileInput } from './run';
 export { backtestConfigFromPlatform, loadPlatformBacktestConfig, isPlatformConfig, platformReadOptions, type PlatformBacktestOptions } from './platform';
 export { sqlName } from './columns';
 export * from './types';

@@ -9,7 +9,8 @@
 import * as path from 'path';
 import { InputError } from '../adapters/local/errors';
 import { openDuckDbEngine } from '../adapters/local/duckdb-engine';
-import { readDataset } from '../adapters/local/read-dataset';
+import { readingNotice, type ColumnReading } from '../adapters/local/inference';
+import { readDataset, type ReadOptions } from '../adapters/local/read-dataset';
 import type { Alert, Resolution } from '../core/alerts';
 import { resolveThresholds, worst } from '../core/severity';
 import type { Column, Dataset, FeatureKind, Status } from '../core/types';
@@ -45,6 +46,8 @@ export interface RunBacktestInput {
   readonly reference?: Dataset;
   /** Directory `config.reference.file` is resolved against. @default process.cwd() */
   readonly baseDir?: string;
+  /** What reading `data` found in the configured columns (`readingNotice`), carried into the result. */
+  readonly notices?: readonly string[];
 }
 
 let runs = 0;
@@ -64,6 +67,7 @@ interface Prepared {
   readonly firstRow: number;
   readonly batching: Batching;
   readonly dataRows: number;
+  readonly notices: readonly string[];
 }
 
 /** The engine's model from a backtest config: feature ids are the columns' SQL names. */
@@ -101,6 +105,7 @@ async function prepare(input: RunBacktestInput): Promise<Prepared> {
   const labelColumn = config.label ? findColumn(data, config.label, 'label', file) : null;
   const label = labelColumn ? (classification ? toCategorical(labelColumn) : toNumeric(labelColumn, 'label', file)) : null;
 
+  const notices = [...(input.notices ?? [])];
   let referenceData: Dataset;
   let firstRow: number;
   let referenceHours: Float64Array | null = null;
@@ -118,7 +123,7 @@ async function prepare(input: RunBacktestInput): Promise<Prepared> {
   } else {
     const refName = (config.reference as { file: string }).file;
     const refFile = path.resolve(input.baseDir ?? process.cwd(), refName);
-    const raw = input.reference ?? (await readDataset(refFile, { delimiter: config.delimiter, kinds: kindsOf(config), timestamps: timestampsOf(config) }));
+    const raw = input.reference ?? (await readDataset(refFile, { ...readOptionsOf(config), onColumn: collect(notices, config, refName) }));
     if (raw.rowCount === 0) throw new InputError(`${refName}: the reference has no rows`, { file: refName });
     referenceData = {
       rowCount: raw.rowCount,
@@ -155,7 +160,24 @@ async function prepare(input: RunBacktestInput): Promise<Prepared> {
   });
   const windows = driftBandsEnabled(config.driftBands) ? referenceWindows(config, referenceData, referenceHours) : null;
   const reference = fitReference(model, referenceData, windows, { source: 'file' in config.reference ? config.reference.file : `rows 0–${referenceData.rowCount}`, createdAt: new Date(0) });
-  return { model, features, prediction, predictedLabel, label, reference, firstRow, batching, dataRows: data.rowCount };
+  return { model, features, prediction, predictedLabel, label, reference, firstRow, batching, dataRows: data.rowCount, notices };
+}
+
+/** How `readDataset` should read a backtest's data: the configured kinds, the time column, the missing values. */
+export function readOptionsOf(config: ReadableColumns & Pick<BacktestConfig, 'delimiter' | 'missingValues'>): ReadOptions {
+  return { delimiter: config.delimiter, kinds: kindsOf(config), timestamps: timestampsOf(config), missingValues: config.missingValues };
+}
+
+/**
+ * An `onColumn` that words a notice (`readingNotice`) for each configured column read with mixed
+ * values (the other columns of the file are not monitored: nothing to say about them).
+ */
+export function collect(notices: string[], config: ReadableColumns, file: string): (reading: ColumnReading) => void {
+  const used = new Set([...Object.keys(kindsOf(config)), ...('column' in config.window ? [config.window.column] : [])]);
+  return (reading) => {
+    const notice = used.has(reading.name) ? readingNotice({ ...reading, file }) : null;
+    if (notice) notices.push(notice);
+  };
 }
 
 /** The parts of a config that say how to read the data. */
@@ -345,6 +367,7 @@ function summarize(
     reference: { rows: p.reference.rows, ...('file' in config.reference ? { file: config.reference.file } : {}) },
     window: config.window,
     baseline: { windows: baselineWindows },
+    ...(p.notices.length > 0 && { notices: p.notices }),
     keyMetric,
     driftBands: reportDriftBands(p.reference.drift, (id) => nameOf.get(id) ?? id),
     calibration,
@@ -382,14 +405,17 @@ export async function runBacktestFile(input: RunBacktestFileInput): Promise<Back
   const progress = input.onProgress ?? (() => undefined);
   const delimiter = input.delimiter ?? input.config.delimiter;
   progress(`reading ${input.dataPath}…`);
-  const data = await readDataset(input.dataPath, { delimiter, kinds: kindsOf(input.config), timestamps: timestampsOf(input.config) });
+  const config = { ...input.config, delimiter };
+  const notices: string[] = [];
+  const data = await readDataset(input.dataPath, { ...readOptionsOf(config), onColumn: collect(notices, config, input.dataPath) });
   const result = await runBacktest({
     data,
-    config: { ...input.config, delimiter },
+    config,
     onProgress: input.onProgress,
     engine: input.engine,
     dataName: input.dataPath,
     baseDir: input.baseDir,
+    notices,
   });
   return { ...result, data: { ...result.data, file: input.dataPath } };
 }

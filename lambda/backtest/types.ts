@@ -26,6 +26,8 @@ export interface BacktestResult {
   readonly reference: { readonly rows: number; readonly file?: string };
   readonly window: { readonly rows: number } | { readonly column: string; readonly every: string };
   readonly baseline: { readonly windows: number };
+  /** What reading the data said about its configured columns (invalid cells read as missing), when anything. */
+  readonly notices?: readonly string[];
   readonly keyMetric: string | null;
   /** Drift thresholds calibrated on the reference's windows, or why not; null when disabled. */
   readonly driftBands: DriftBandsReport | null;

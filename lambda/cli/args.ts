@@ -18,6 +18,8 @@ export interface CompareArgs {
   /** Python-style row slices `START:END` of each file (e.g. `:20000`, `-10000:`). */
   readonly referenceRows?: string;
   readonly currentRows?: string;
+  /** Cells that mean "missing", replacing the default list (`--missing-values`). */
+  readonly missingValues?: readonly string[];
 }
 
 /** Where `--format html` writes when `--out` is not given. */
@@ -64,6 +66,7 @@ export function parseCompareArgs(argv: readonly string[]): CompareArgs {
         exclude: { type: 'string', multiple: true },
         'reference-rows': { type: 'string' },
         'current-rows': { type: 'string' },
+        'missing-values': { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -90,5 +93,15 @@ export function parseCompareArgs(argv: readonly string[]): CompareArgs {
     exclude: (values.exclude ?? []).flatMap((list) => list.split(',')).map((name) => name.trim()).filter(Boolean),
     referenceRows: values['reference-rows'],
     currentRows: values['current-rows'],
+    ...(values['missing-values'] !== undefined && { missingValues: missingValuesOption(values['missing-values']) }),
   };
+}
+
+/**
+ * `--missing-values` (repeatable, comma-separated) as a list: the cells that mean "missing" instead
+ * of the default list; `--missing-values ''` leaves only the empty cell.
+ * @example missingValuesOption(['NA,-', '?']) // ['NA', '-', '?']
+ */
+export function missingValuesOption(values: readonly string[]): string[] {
+  return values.flatMap((list) => list.split(',')).map((v) => v.trim());
 }

@@ -49,22 +49,6 @@ export function matchColumns(
   return { common, warnings };
 }
 
-/**
- * Columns read as numeric on one side and categorical on the other: they must be re-read as
- * categorical on the numeric side, so both are categorical.
- */
-export function mixedKinds(reference: Dataset, current: Dataset, names: readonly string[]): { reference: string[]; current: string[] } {
-  const kinds = (dataset: Dataset) => new Map(dataset.columns.map((c) => [c.name, c.kind]));
-  const ref = kinds(reference);
-  const cur = kinds(current);
-  const result = { reference: [] as string[], current: [] as string[] };
-  for (const name of names) {
-    if (ref.get(name) === 'numeric' && cur.get(name) === 'categorical') result.reference.push(name);
-    if (ref.get(name) === 'categorical' && cur.get(name) === 'numeric') result.current.push(name);
-  }
-  return result;
-}
-
 /** The dataset restricted to `names`, in that order. */
 export function selectColumns(dataset: Dataset, names: readonly string[]): Dataset {
   const byName = new Map<string, Column>(dataset.columns.map((c) => [c.name, c]));

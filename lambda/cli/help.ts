@@ -31,14 +31,21 @@ Options:
   --reference-rows R  Use only rows R of the reference file, R = START:END (0-based, end
                       exclusive, negative counts from the end): e.g. :20000
   --current-rows R    The same for the current file: e.g. -10000: (the last 10,000 rows)
+  --missing-values L  Cells that mean "missing", comma-separated, instead of the default list
+                      (below); may be repeated; '' leaves only the empty cell
   -h, --help          Show this help
 
 Input:
   CSV files have a header row; fields may be double-quoted ("" is a quote inside quotes);
   UTF-8 with or without a BOM. Parquet files are recognised by content, not by extension.
-  Empty cells, NA, NaN and null are missing values. A column is numeric when every non-missing
-  value is a finite number, otherwise categorical; a column numeric in one file and not in the
-  other is categorical in both. Columns present in only one file are skipped with a warning.
+  Missing values (spaces around them ignored): empty, NA, N/A, n/a, NaN, nan, NAN, -NaN, -nan,
+  null, NULL, None, #N/A, #N/A N/A, #NA, <NA>, 1.#IND, -1.#IND, 1.#QNAN, -1.#QNAN, - and ?.
+  A column is numeric when its non-missing values are finite numbers, all but at most 1% of
+  them: those few (1,5  1e309  12 kg) are invalid, count as missing and are named in a notice;
+  with more, the column is categorical (with a notice when some values are numbers). A column
+  numeric in one file and not in the other is numeric in both when the other file's values are
+  numbers (a Parquet text column), otherwise categorical in both; a notice says which, and when
+  Parquet types differ. Columns present in only one file are skipped with a warning.
 
 features.json:
   {
@@ -120,7 +127,8 @@ backtest.json:
                                                drift thresholds raised to the 2σ / 3σ levels of the
                                                reference's own window-to-window variation, widened
                                                for few windows (the defaults shown)
-    "delimiter": ";", "modelId": "bank_marketing"
+    "delimiter": ";", "modelId": "bank_marketing",
+    "missingValues": ["", "NA", "?"]            cells read as missing (default: as compare --help lists)
   }
   Row windows: window start/end are 0-based row offsets in the file (end exclusive), starting after
   the reference rows; each window is cut into 24 hourly batches (a synthetic day). Time windows: the

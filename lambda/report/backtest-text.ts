@@ -73,7 +73,9 @@ export function renderBacktestText(result: BacktestResult): string {
   if (result.keyMetric) {
     lines.push(`Key metric ${result.keyMetric}; thresholds calibrated on windows 0–${result.baseline.windows - 1}.`);
   }
-  lines.push(driftBandsText(result), '');
+  lines.push(driftBandsText(result));
+  if (result.notices && result.notices.length > 0) lines.push('Notices:', ...result.notices.map((n) => `  ${n}`));
+  lines.push('');
   const header = ['#', 'range', 'rows', 'status', 'top drift (PSI, ! = critical)', ...(result.keyMetric ? [result.keyMetric] : []), 'alerts'];
   const rows = result.windows.map((w) => [
     String(w.index),

@@ -222,12 +222,14 @@ describe('driftwatch compare: a feature pinned to one test', () => {
 
 describe('driftwatch compare: awkward but valid data', () => {
   it('makes a column numeric in one file and text in the other categorical in both', async () => {
-    const text = tmp.write('text-x.csv', csvText(['x', 'c'], [...sample(50), ['n/a', 'a']]));
+    // One text value in 51 (2%, more than the 1% a numeric column may hold): 'n/a' would be a missing value.
+    const text = tmp.write('text-x.csv', csvText(['x', 'c'], [...sample(50), ['twelve', 'a']]));
     const result = await compare('--reference', same, '--current', text, '--format', 'json');
     expect(result.code).not.toBe(2);
     const x = JSON.parse(result.stdout).features.find((f: { name: string }) => f.name === 'x');
     expect(x.kind).toBe('categorical');
     expect(x.ks).toBeNull();
+    expect(result.stderr).toContain(`driftwatch: notice: column "x" is numeric in ${same} but categorical in ${text}; compared as categorical in both`);
   });
 
   it('reports all-missing and constant columns without crashing', async () => {

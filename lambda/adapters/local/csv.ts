@@ -4,15 +4,19 @@
  * Format: a header row; fields separated by one ASCII delimiter; fields may be double-quoted, with
  * `""` for a quote inside and delimiters or newlines allowed inside quotes; lines end with LF, CRLF
  * or CR; a UTF-8 byte-order mark is skipped; blank lines are skipped (as pandas does).
- * Missing cells: empty, `NA`, `NaN`, `null`.
+ * Missing cells: empty, or one of the missing values (`DEFAULT_MISSING_VALUES` in inference.ts:
+ * `NA`, `n/a`, `nan`, `None`, `-`, `?`, ...), or of the list given in `missingValues`.
  *
- * Types: a column is numeric when every non-missing cell is a finite decimal number, otherwise
- * categorical; `kinds` forces either. Numeric cells are parsed from the bytes without building a
- * string (see number.ts); a column starts as numeric and, at its first non-number, switches to
- * categorical, and the rows before it are re-read once at the end.
+ * Types (inference.ts): a column is numeric when its non-missing cells are finite decimal numbers,
+ * all but at most 1% of them, which are invalid (read as missing, reported through `onColumn`);
+ * otherwise categorical; `kinds` forces either. Numeric cells are parsed from the bytes without
+ * building a string (see number.ts); a column starts as numeric and switches to categorical once it
+ * holds more invalid cells than 1% of the rows the file can hold at most; the rows before the
+ * switch are re-read once at the end (all of them when the share is only known to be too high then).
  */
 import type { CategoricalColumn, Column, Dataset, FeatureKind, NumericColumn } from '../../core/types';
 import { InputError, quoteValue } from './errors';
+import { fewInvalid, MAX_EXAMPLES, MAX_INVALID_SHARE, MissingMatcher, textReading, type CellExample, type ColumnReading } from './inference';
 import { parseNumberBytes } from './number';
 import { markEpochMs, parseTimestampBytes } from './timestamp';
 
@@ -29,6 +33,10 @@ export interface CsvOptions {
    * A column whose first value is a plain number (epoch seconds, say) is read as without the option.
    */
   readonly timestamps?: readonly string[];
+  /** Cells that mean "missing" (compared with spaces trimmed; the empty cell always is). @default DEFAULT_MISSING_VALUES */
+  readonly missingValues?: readonly string[];
+  /** Called once per column with its kind and what was mixed in it (invalid cells, numbers among text). */
+  readonly onColumn?: (reading: ColumnReading) => void;
 }
 
 const QUOTE = 0x22;
@@ -161,19 +169,6 @@ function fieldText(bytes: Buffer, start: number, end: number, flag: number): str
   return flag & ESCAPED ? text.replace(/""/g, '"') : text;
 }
 
-/** Empty, `NA`, `NaN`, `null`: compared on bytes, no string built. */
-function isMissing(bytes: Buffer, start: number, end: number): boolean {
-  const length = end - start;
-  if (length === 0) return true;
-  const a = bytes[start];
-  if (length === 2) return a === 0x4e && bytes[start + 1] === 0x41; // NA
-  if (length === 3) return a === 0x4e && bytes[start + 1] === 0x61 && bytes[start + 2] === 0x4e; // NaN
-  if (length === 4) {
-    return a === 0x6e && bytes[start + 1] === 0x75 && bytes[start + 2] === 0x6c && bytes[start + 3] === 0x6c; // null
-  }
-  return false;
-}
-
 /** Validates the delimiter option and returns its byte. */
 export function delimiterByte(delimiter: string): number {
   const d = delimiter === '\\t' || delimiter.toLowerCase() === 'tab' ? '\t' : delimiter;
@@ -201,6 +196,9 @@ interface ColumnState {
   labels: string[] | null;
   /** Rows before this one were read as numbers and must be re-read as text. */
   switchedAtRow: number;
+  /** Cells of the numeric column that are not numbers (read as NaN), and the first few of them. */
+  invalid: number;
+  examples: CellExample[];
 }
 
 /**
@@ -216,6 +214,8 @@ export function parseCsv(bytes: Buffer, options: CsvOptions = {}): Dataset {
   const delimiter = delimiterByte(options.delimiter ?? ',');
   const kinds = options.kinds ?? {};
   const timestamps = new Set(options.timestamps ?? []);
+  const missing = new MissingMatcher(options.missingValues);
+  const isMissing = (start: number, end: number) => start === end || missing.bytes(bytes, start, end);
   if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
     throw new InputError(
       `${fileName}: the data is gzip-compressed (it starts with the gzip magic bytes); readDataset and ` +
@@ -268,8 +268,12 @@ export function parseCsv(bytes: Buffer, options: CsvOptions = {}): Dataset {
       dictionary: numeric ? null : new Map(),
       labels: numeric ? null : [],
       switchedAtRow: 0,
+      invalid: 0,
+      examples: [],
     };
   });
+  // No more records than line breaks + 1: more invalid cells than 1% of that cannot stay numeric.
+  const maxInvalid = MAX_INVALID_SHARE * (countLineBreaks(bytes, dataStart) + 1);
 
   const data = new Tokenizer(bytes, delimiter, fileName, dataStart, width);
   data.line = dataLine;
@@ -296,7 +300,7 @@ export function parseCsv(bytes: Buffer, options: CsvOptions = {}): Dataset {
       const end = ends[c];
       if (column.numeric) {
         const values = column.values!;
-        if (isMissing(bytes, start, end)) {
+        if (start === end) {
           values[row] = NaN;
           continue;
         }
@@ -305,6 +309,10 @@ export function parseCsv(bytes: Buffer, options: CsvOptions = {}): Dataset {
           if (!Number.isNaN(ms)) {
             values[row] = ms;
             column.parsedTimestamps++;
+            continue;
+          }
+          if (isMissing(start, end)) {
+            values[row] = NaN;
             continue;
           }
           // Epoch numbers stay numbers, as without the option (their unit is the caller's to judge).
@@ -319,19 +327,44 @@ export function parseCsv(bytes: Buffer, options: CsvOptions = {}): Dataset {
           values[row] = value;
           continue;
         }
-        if (column.forced === 'numeric') {
-          const text = fieldText(bytes, start, end, flags[c]);
-          throw new InputError(
-            `${fileName}: row ${row + 1} (line ${data.recordLine}), column ${quoteValue(column.name)}: ` +
-              `value ${quoteValue(text)} is not a finite number, but the column is declared numeric`,
-            { file: fileName, line: data.recordLine, row: row + 1, column: column.name, value: text },
-          );
+        if (isMissing(start, end)) {
+          values[row] = NaN;
+          continue;
+        }
+        // Invalid: missing in a numeric column, unless there are too many for it to stay numeric.
+        column.invalid++;
+        if (column.examples.length < MAX_EXAMPLES) {
+          column.examples.push({ value: fieldText(bytes, start, end, flags[c]), row: row + 1, line: data.recordLine });
+        }
+        if (column.forced === 'numeric' || column.invalid <= maxInvalid) {
+          values[row] = NaN;
+          continue;
         }
         switchToCategorical(column, row, capacity);
       }
-      encode(column, isMissing(bytes, start, end) ? null : fieldText(bytes, start, end, flags[c]), row);
+      const text = fieldText(bytes, start, end, flags[c]);
+      encode(column, missing.text(text) ? null : text, row);
     }
     row++;
+  }
+
+  // Decide the kind of numeric columns with invalid cells, now that the share is known.
+  for (const column of columns) {
+    if (!column.numeric || column.invalid === 0) continue;
+    const values = column.values!;
+    let present = 0;
+    for (let r = 0; r < row; r++) if (values[r] === values[r]) present++;
+    if (fewInvalid(column.invalid, present + column.invalid)) continue;
+    if (column.forced === 'numeric') {
+      const first = column.examples[0];
+      throw new InputError(
+        `${fileName}: row ${first.row} (line ${first.line}), column ${quoteValue(column.name)}: ` +
+          `value ${quoteValue(first.value)} is not a finite number, but the column is declared numeric` +
+          (column.invalid > 1 ? ` (${column.invalid.toLocaleString('en-US')} such values, more than the ${MAX_INVALID_SHARE * 100}% read as missing)` : ''),
+        { file: fileName, line: first.line, row: first.row, column: column.name, value: first.value },
+      );
+    }
+    switchToCategorical(column, row, capacity);
   }
 
   // Re-read, as text, the rows of switched columns that were first read as numbers.
@@ -348,12 +381,36 @@ export function parseCsv(bytes: Buffer, options: CsvOptions = {}): Dataset {
         const f = indices[k];
         const start = again.starts[f];
         const end = again.ends[f];
-        encode(column, isMissing(bytes, start, end) ? null : fieldText(bytes, start, end, again.flags[f]), r);
+        const text = fieldText(bytes, start, end, again.flags[f]);
+        encode(column, missing.text(text) ? null : text, r);
       }
     }
   }
 
-  return { rowCount: row, columns: columns.map((c) => finish(c, row)) };
+  const result = { rowCount: row, columns: columns.map((c) => finish(c, row)) };
+  if (options.onColumn) {
+    result.columns.forEach((column, i) => options.onColumn!(reading(fileName, column, columns[i], row)));
+  }
+  return result;
+}
+
+/** What was read in a column: invalid cells of a numeric one, numbers among the texts of a categorical one. */
+function reading(file: string, column: Column, state: ColumnState, rows: number): ColumnReading {
+  const forced = state.forced !== undefined || state.timestamp;
+  if (column.kind === 'numeric') {
+    let present = 0;
+    for (let r = 0; r < rows; r++) if (column.values[r] === column.values[r]) present++;
+    return { file, name: column.name, kind: 'numeric', forced, nonMissing: present + state.invalid, numbers: present, invalid: state.invalid, examples: state.examples };
+  }
+  return { file, name: column.name, kind: 'categorical', forced, ...textReading(column.codes, column.dictionary) };
+}
+
+/** Line breaks (LF, and CR not followed by LF) from `start`: records after it are at most this + 1. */
+function countLineBreaks(bytes: Buffer, start: number): number {
+  let breaks = 0;
+  for (let at = bytes.indexOf(LF, start); at >= 0; at = bytes.indexOf(LF, at + 1)) breaks++;
+  for (let at = bytes.indexOf(CR, start); at >= 0; at = bytes.indexOf(CR, at + 1)) if (bytes[at + 1] !== LF) breaks++;
+  return breaks;
 }
 
 function badTimestamp(fileName: string, row: number, line: number, column: string, text: string): never {

@@ -3,6 +3,7 @@ export { readDataset, readFileBytes, type ReadOptions } from './read-dataset';
 export { parseCsv, delimiterByte, type CsvOptions } from './csv';
 export { readParquet, type ParquetOptions } from './parquet';
 export { parseNumberBytes } from './number';
+export { DEFAULT_MISSING_VALUES, MAX_INVALID_SHARE, readingNotice, type ColumnReading } from './inference';
 export { InputError, quoteValue } from './errors';
 export { openDuckDbEngine, type DuckDbEngine, type LoadColumn } from './duckdb-engine';
 export { MemoryObjectStore, contentEtag, type StoredObject } from './memory-object-store';

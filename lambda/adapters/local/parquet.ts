@@ -1,10 +1,14 @@
 /**
  * Parquet through DuckDB (in-process): numeric Parquet types become numeric columns (NULL → NaN),
- * everything else becomes categorical text; `kinds` can force either way.
+ * everything else becomes categorical text; `kinds` can force either way. Text cells that are a
+ * missing value (inference.ts) are missing, as in CSV; ±Infinity in a float column is invalid, and
+ * the column stays numeric while at most 1% of its values are (they read as missing, reported
+ * through `onColumn`, as CSV's invalid cells are).
  */
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { Column, Dataset, FeatureKind } from '../../core/types';
 import { InputError, quoteValue } from './errors';
+import { fewInvalid, MAX_EXAMPLES, MAX_INVALID_SHARE, MissingMatcher, textReading, type CellExample, type ColumnReading } from './inference';
 import { parseNumberBytes } from './number';
 import { markEpochMs, parseTimestampText } from './timestamp';
 
@@ -18,6 +22,10 @@ export interface ParquetOptions {
    * are (their unit is not known). Unknown names are ignored.
    */
   readonly timestamps?: readonly string[];
+  /** Text cells that mean "missing" (as in CSV). @default DEFAULT_MISSING_VALUES */
+  readonly missingValues?: readonly string[];
+  /** Called once per column with its kind, its Parquet type and what was mixed in it. */
+  readonly onColumn?: (reading: ColumnReading) => void;
 }
 
 const TIME_TYPE = /^(DATE|TIMESTAMP)/;
@@ -39,6 +47,7 @@ export async function readParquet(path: string, options: ParquetOptions = {}): P
   const fileName = options.fileName ?? path;
   const kinds = options.kinds ?? {};
   const timestamps = new Set(options.timestamps ?? []);
+  const missing = new MissingMatcher(options.missingValues);
   const instance = await DuckDBInstance.create(':memory:');
   const connection = await instance.connect();
   try {
@@ -54,7 +63,7 @@ export async function readParquet(path: string, options: ParquetOptions = {}): P
     const plan = schema.map(({ column_name: name, column_type: type }) => {
       const stored: FeatureKind = NUMERIC_TYPE.test(type) ? 'numeric' : 'categorical';
       const time = !timestamps.has(name) || stored === 'numeric' ? null : TZ_TYPE.test(type) ? 'zoned' : TIME_TYPE.test(type) ? 'native' : 'text';
-      return { name, stored, time, kind: kinds[name] ?? stored };
+      return { name, type, stored, time, kind: kinds[name] ?? stored };
     });
     // Numbers arrive as DOUBLE; text as VARCHAR (so dates, booleans and lists become categories).
     const select = plan
@@ -69,15 +78,31 @@ export async function readParquet(path: string, options: ParquetOptions = {}): P
     const reader = await connection.runAndReadAll(`SELECT ${select || '1'} FROM read_parquet(?)`, [path]);
     const rowCount = reader.currentRowCount;
     const raw = plan.length > 0 ? reader.getColumnsJS() : [];
-    const columns: Column[] = plan.map(({ name, stored, time, kind }, index) => {
+    const columns: Column[] = plan.map(({ name, type, stored, time, kind }, index) => {
       const cells = raw[index] as Array<number | string | null>;
-      if (time !== null) return markEpochMs({ kind: 'numeric', name, values: toEpochMs(cells, fileName, name) });
-      // A float column holding ±Infinity is not plain numeric (as in CSV): categorical unless forced.
-      const infinite = stored === 'numeric' && cells.some((v) => v === Infinity || v === -Infinity);
-      if (kind === 'numeric' && !(infinite && kinds[name] === undefined)) {
-        return { kind, name, values: toNumbers(cells, stored, fileName, name) };
+      const forced = kinds[name] !== undefined || time !== null;
+      const report = (column: Column, numeric?: Numbers) => {
+        if (!options.onColumn) return column;
+        const reading: ColumnReading =
+          column.kind === 'numeric'
+            ? { file: fileName, name, kind: 'numeric', forced, type, nonMissing: numeric ? numeric.present + numeric.invalid : 0, numbers: numeric?.present ?? 0, invalid: numeric?.invalid ?? 0, examples: numeric?.examples ?? [] }
+            : { file: fileName, name, kind: 'categorical', forced, type, ...textReading(column.codes, column.dictionary) };
+        options.onColumn(reading);
+        return column;
+      };
+      if (time !== null) {
+        const values = toEpochMs(cells, fileName, name, missing);
+        let present = 0;
+        for (const v of values) if (v === v) present++;
+        return report(markEpochMs({ kind: 'numeric', name, values }), { values, present, invalid: 0, examples: [] });
       }
-      return toCategorical(name, cells);
+      if (kind === 'numeric') {
+        const numeric = toNumbers(cells, stored, missing);
+        if (fewInvalid(numeric.invalid, numeric.present + numeric.invalid)) return report({ kind, name, values: numeric.values }, numeric);
+        // Too many invalid values to stay numeric: an error when declared so, categorical otherwise.
+        if (kinds[name] === 'numeric') badNumber(fileName, numeric, name);
+      }
+      return report(toCategorical(name, cells, missing));
     });
     return { rowCount, columns };
   } finally {
@@ -86,42 +111,53 @@ export async function readParquet(path: string, options: ParquetOptions = {}): P
   }
 }
 
-function toNumbers(
-  cells: Array<number | string | null>,
-  stored: FeatureKind,
-  fileName: string,
-  name: string,
-): Float64Array {
+interface Numbers {
+  readonly values: Float64Array;
+  /** Cells holding a finite number. */
+  readonly present: number;
+  /** Cells that are neither a number nor missing (±Infinity, text that is not a number): read as NaN. */
+  readonly invalid: number;
+  readonly examples: CellExample[];
+}
+
+function toNumbers(cells: Array<number | string | null>, stored: FeatureKind, missing: MissingMatcher): Numbers {
   const values = new Float64Array(cells.length);
+  let present = 0;
+  let invalid = 0;
+  const examples: CellExample[] = [];
   for (let i = 0; i < cells.length; i++) {
     const cell = cells[i];
+    let value: number | undefined;
     if (cell === null) {
-      values[i] = NaN;
+      value = NaN;
     } else if (stored === 'numeric') {
-      values[i] = cell as number; // DuckDB's NaN stays NaN: missing.
-      if (values[i] === Infinity || values[i] === -Infinity) values[i] = badNumber(fileName, i, name, String(cell));
+      value = cell as number; // DuckDB's NaN stays NaN: missing.
+      if (value === Infinity || value === -Infinity) value = undefined;
     } else {
       const text = cell as string;
-      if (text === '' || text === 'NA' || text === 'NaN' || text === 'null') {
-        values[i] = NaN;
-        continue;
-      }
       const bytes = Buffer.from(text, 'utf8');
-      const value = parseNumberBytes(bytes, 0, bytes.length);
-      values[i] = value === undefined ? badNumber(fileName, i, name, text) : value;
+      value = missing.text(text) ? NaN : parseNumberBytes(bytes, 0, bytes.length);
+    }
+    if (value === undefined) {
+      invalid++;
+      if (examples.length < MAX_EXAMPLES) examples.push({ value: String(cell), row: i + 1 });
+      values[i] = NaN;
+    } else {
+      values[i] = value;
+      if (value === value) present++;
     }
   }
-  return values;
+  return { values, present, invalid, examples };
 }
 
 /** Epoch-ms cells (from `epoch_ms`) or ISO texts into epoch milliseconds; null → NaN. */
-function toEpochMs(cells: Array<number | string | bigint | null>, fileName: string, name: string): Float64Array {
+function toEpochMs(cells: Array<number | string | bigint | null>, fileName: string, name: string, missing: MissingMatcher): Float64Array {
   const values = new Float64Array(cells.length);
   for (let i = 0; i < cells.length; i++) {
     const cell = cells[i];
     if (cell === null) values[i] = NaN;
     else if (typeof cell !== 'string') values[i] = Number(cell);
-    else if (cell === '' || cell === 'NA' || cell === 'NaN' || cell === 'null') values[i] = NaN;
+    else if (missing.text(cell)) values[i] = NaN;
     else {
       values[i] = parseTimestampText(cell);
       if (Number.isNaN(values[i])) {
@@ -136,21 +172,23 @@ function toEpochMs(cells: Array<number | string | bigint | null>, fileName: stri
   return values;
 }
 
-function badNumber(fileName: string, index: number, name: string, text: string): never {
+function badNumber(fileName: string, numbers: Numbers, name: string): never {
+  const { value, row } = numbers.examples[0];
   throw new InputError(
-    `${fileName}: row ${index + 1}, column ${quoteValue(name)}: value ${quoteValue(text)} is not a finite number, ` +
-      'but the column is declared numeric',
-    { file: fileName, row: index + 1, column: name, value: text },
+    `${fileName}: row ${row}, column ${quoteValue(name)}: value ${quoteValue(value)} is not a finite number, ` +
+      'but the column is declared numeric' +
+      (numbers.invalid > 1 ? ` (${numbers.invalid.toLocaleString('en-US')} such values, more than the ${MAX_INVALID_SHARE * 100}% read as missing)` : ''),
+    { file: fileName, row, column: name, value },
   );
 }
 
-function toCategorical(name: string, cells: Array<number | string | null>): Column {
+function toCategorical(name: string, cells: Array<number | string | null>, missing: MissingMatcher): Column {
   const codes = new Int32Array(cells.length);
   const dictionary: string[] = [];
   const index = new Map<string, number>();
   for (let i = 0; i < cells.length; i++) {
     const cell = cells[i];
-    if (cell === null || (typeof cell === 'number' && Number.isNaN(cell))) {
+    if (cell === null || (typeof cell === 'number' && Number.isNaN(cell)) || (typeof cell === 'string' && missing.text(cell))) {
       codes[i] = -1;
       continue;
     }

@@ -5,6 +5,7 @@ import * as zlib from 'zlib';
 import type { Dataset, FeatureKind } from '../../core/types';
 import { parseCsv } from './csv';
 import { InputError } from './errors';
+import type { ColumnReading } from './inference';
 import { readParquet } from './parquet';
 
 export interface ReadOptions {
@@ -18,6 +19,13 @@ export interface ReadOptions {
    * @example readDataset('log.csv', { timestamps: ['event_time'] })
    */
   readonly timestamps?: readonly string[];
+  /**
+   * Cells that mean "missing", replacing the default list (the empty cell always is missing).
+   * @default DEFAULT_MISSING_VALUES (inference.ts): NA, N/A, n/a, NaN, nan, null, NULL, None, -, ?, ...
+   */
+  readonly missingValues?: readonly string[];
+  /** Called once per column with its kind and what was mixed in it; `readingNotice` words it. */
+  readonly onColumn?: (reading: ColumnReading) => void;
 }
 
 const PARQUET_MAGIC = Buffer.from('PAR1', 'latin1');
@@ -37,9 +45,9 @@ const GZIP_MAGIC = Buffer.from([0x1f, 0x8b]);
  */
 export async function readDataset(path: string, options: ReadOptions = {}): Promise<Dataset> {
   const format = checkedFormat(path);
-  const { kinds, timestamps } = options;
-  if (format === 'parquet') return readParquet(path, { kinds, timestamps, fileName: path });
-  return parseCsv(await readBytes(path, format), { delimiter: options.delimiter, kinds, timestamps, fileName: path });
+  const { kinds, timestamps, missingValues, onColumn } = options;
+  if (format === 'parquet') return readParquet(path, { kinds, timestamps, missingValues, onColumn, fileName: path });
+  return parseCsv(await readBytes(path, format), { delimiter: options.delimiter, kinds, timestamps, missingValues, onColumn, fileName: path });
 }
 
 /**

@@ -7,12 +7,13 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parseArgs } from 'util';
 import { InputError } from '../../adapters/local/errors';
+import type { ColumnReading } from '../../adapters/local/inference';
 import { readDataset } from '../../adapters/local/read-dataset';
 import {
   BacktestConfigError,
+  collectNotices,
   isPlatformConfig,
-  kindsOf,
-  timestampsOf,
+  readOptionsOf,
   parseBacktestConfig,
   backtestConfigFromPlatform,
   platformReadOptions,
@@ -158,9 +159,10 @@ export async function backtestCommand(argv: readonly string[], io: CliIo): Promi
   // Read with the kinds the config forces (a platform model's feature and record-contract kinds)
   // and the time window's column as timestamps.
   const options = config
-    ? { kinds: kindsOf(config), timestamps: timestampsOf(config) }
+    ? readOptionsOf(config)
     : platformReadOptions(validated as DriftwatchConfig, { modelId: args.model as string, windowColumn: args.windowColumn, every: args.every });
-  const data = await readDataset(resolve(args.data), { delimiter, ...options }).catch((error: unknown) => {
+  const readings: ColumnReading[] = [];
+  const data = await readDataset(resolve(args.data), { ...options, delimiter, onColumn: (r) => readings.push(r) }).catch((error: unknown) => {
     throw nameFile(error, args.data);
   });
   if (data.rowCount === 0) throw new InputError(`${args.data}: the file has a header but no data rows`, { file: args.data });
@@ -185,6 +187,10 @@ export async function backtestCommand(argv: readonly string[], io: CliIo): Promi
     }
   }
 
+  // Notices on the columns the backtest reads (not on the file's other columns).
+  const notices: string[] = [];
+  const noticeOf = collectNotices(notices, config as BacktestConfig, args.data);
+  for (const r of readings) noticeOf(r);
   let result: BacktestResult;
   try {
     result = await runBacktest({
@@ -193,12 +199,14 @@ export async function backtestCommand(argv: readonly string[], io: CliIo): Promi
       onProgress: progress,
       dataName: args.data,
       baseDir: path.dirname(resolve(args.config)),
+      notices,
     });
   } catch (error) {
     if (error instanceof BacktestConfigError) asInputError(new BacktestConfigError(args.config, error.problems), args.config);
     throw nameFile(error, args.data);
   }
   result = { ...result, data: { ...result.data, file: args.data } };
+  for (const notice of result.notices ?? []) io.stderr.write(`driftwatch backtest: notice: ${notice}\n`);
 
   const output =
     args.format === 'json' ? renderBacktestJson(result) : args.format === 'html' ? renderBacktestHtml(result) : renderBacktestText(result);

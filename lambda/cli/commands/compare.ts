@@ -5,11 +5,12 @@ import { compareDatasets } from '../../core/compare';
 import { driftTestProblem } from '../../core/schema/drift-test';
 import { resolveRowSlice, sliceRows } from '../../core/dataset';
 import type { Dataset, FeatureKind, FeatureSpec } from '../../core/types';
-import { InputError } from '../../adapters/local/errors';
+import { InputError, quoteValue } from '../../adapters/local/errors';
+import { fewInvalid, readingNotice, type ColumnReading } from '../../adapters/local/inference';
 import { readDataset } from '../../adapters/local/read-dataset';
 import { renderHtml, renderJson, renderText, summaryLine } from '../../report';
 import { CompareArgs, parseCompareArgs } from '../args';
-import { matchColumns, mixedKinds, selectColumns } from '../columns';
+import { matchColumns, selectColumns } from '../columns';
 import { loadFeatureConfig } from '../config';
 import { COMPARE_HELP } from '../help';
 import { CliIo, EXIT_CRITICAL, EXIT_OK } from '../io';
@@ -24,8 +25,9 @@ export async function compareCommand(argv: readonly string[], io: CliIo): Promis
   const cwd = io.cwd ?? process.cwd();
   const resolve = (file: string) => path.resolve(cwd, file);
   const features: Record<string, FeatureSpec> = args.config ? loadFeatureConfig(resolve(args.config)) : {};
-  const { reference, current, warnings } = await readBoth(args, features, resolve);
+  const { reference, current, warnings, notices } = await readBoth(args, features, resolve);
   for (const warning of warnings) io.stderr.write(`driftwatch: warning: ${warning}\n`);
+  for (const notice of notices) io.stderr.write(`driftwatch: notice: ${notice}\n`);
   if (args.config) checkPinnedTests(args.config, features, reference);
 
   const report = compareDatasets(reference, current, { features });
@@ -50,25 +52,44 @@ export async function compareCommand(argv: readonly string[], io: CliIo): Promis
   return report.summary.status === 'critical' || report.features.some((f) => f.status === 'critical') ? EXIT_CRITICAL : EXIT_OK;
 }
 
+/** A dataset with what the reader found in each column. */
+interface Read {
+  readonly dataset: Dataset;
+  readonly readings: Map<string, ColumnReading>;
+}
+
 /**
- * Reads both files with the configured kinds, keeps the shared columns, and makes a column that is
- * numeric in one file and categorical in the other categorical in both (re-reading that file).
+ * Reads both files with the configured kinds and keeps the shared columns. A column numeric in one
+ * file and not in the other is numeric in both when the other file's values are numbers (a Parquet
+ * text column of numbers: read again as numeric), otherwise categorical in both (the numeric side
+ * read again as text); either way a notice says so, as it does for a column whose kind was inferred
+ * from mixed values and for Parquet columns typed differently in the two files.
  */
 async function readBoth(
   args: CompareArgs,
   features: Record<string, FeatureSpec>,
   resolve: (file: string) => string,
-): Promise<{ reference: Dataset; current: Dataset; warnings: string[] }> {
+): Promise<{ reference: Dataset; current: Dataset; warnings: string[]; notices: string[] }> {
   const kinds: Record<string, FeatureKind> = {};
   for (const [name, spec] of Object.entries(features)) if (spec.kind) kinds[name] = spec.kind;
-  const read = (file: string, extra: Record<string, FeatureKind> = {}) =>
-    readDataset(resolve(file), { delimiter: args.delimiter, kinds: { ...kinds, ...extra } }).catch((error: unknown) => {
+  const read = async (file: string, extra: Record<string, FeatureKind> = {}): Promise<Read> => {
+    const readings = new Map<string, ColumnReading>();
+    const dataset = await readDataset(resolve(file), {
+      delimiter: args.delimiter,
+      kinds: { ...kinds, ...extra },
+      missingValues: args.missingValues,
       // Name the file as the user typed it, not as resolved.
+      onColumn: (r) => readings.set(r.name, { ...r, file }),
+    }).catch((error: unknown) => {
       if (error instanceof InputError) throw new InputError(error.message.split(resolve(file)).join(file), error.details);
       throw error;
     });
-  let reference = await read(args.reference);
-  let current = await read(args.current);
+    return { dataset, readings };
+  };
+  let ref = await read(args.reference);
+  let cur = await read(args.current);
+  let reference = ref.dataset;
+  let current = cur.dataset;
   for (const [dataset, file] of [
     [reference, args.reference],
     [current, args.current],
@@ -90,10 +111,15 @@ async function readBoth(
       warnings.push(`--exclude names column ${JSON.stringify(name)}, which neither file has`);
     }
   }
-  const mixed = mixedKinds(reference, current, common);
-  const asCategorical = (names: string[]) => Object.fromEntries(names.map((n) => [n, 'categorical' as const]));
-  if (mixed.reference.length > 0) reference = await read(args.reference, asCategorical(mixed.reference));
-  if (mixed.current.length > 0) current = await read(args.current, asCategorical(mixed.current));
+  const mixed = reconcileKinds(common, ref.readings, cur.readings, args.reference, args.current);
+  if (Object.keys(mixed.reference).length > 0) ref = await read(args.reference, mixed.reference);
+  if (Object.keys(mixed.current).length > 0) cur = await read(args.current, mixed.current);
+  reference = ref.dataset;
+  current = cur.dataset;
+  const notices = [
+    ...mixed.notices,
+    ...common.flatMap((name) => [ref.readings.get(name), cur.readings.get(name)].map((r) => (r ? readingNotice(r) : null)).filter((n): n is string => n !== null)),
+  ];
   const slice = (dataset: Dataset, rows: string | undefined, flag: string, file: string) => {
     if (rows === undefined) return dataset;
     let range;
@@ -108,7 +134,48 @@ async function readBoth(
     reference: slice(selectColumns(reference, common), args.referenceRows, 'reference-rows', args.reference),
     current: slice(selectColumns(current, common), args.currentRows, 'current-rows', args.current),
     warnings,
+    notices,
   };
+}
+
+/** A column numeric when at most 1% of its values are not numbers (the readers' rule). */
+const numericEnough = (r: ColumnReading) => r.nonMissing > 0 && fewInvalid(r.nonMissing - r.numbers, r.nonMissing);
+
+/**
+ * The kinds to read again so each shared column has one kind in both files, with a notice for each
+ * column whose kinds or Parquet types differ.
+ */
+export function reconcileKinds(
+  names: readonly string[],
+  reference: ReadonlyMap<string, ColumnReading>,
+  current: ReadonlyMap<string, ColumnReading>,
+  referenceFile: string,
+  currentFile: string,
+): { reference: Record<string, FeatureKind>; current: Record<string, FeatureKind>; notices: string[] } {
+  const out = { reference: {} as Record<string, FeatureKind>, current: {} as Record<string, FeatureKind>, notices: [] as string[] };
+  const as = (r: ColumnReading) => (r.type ? `${r.kind} (${r.type})` : r.kind);
+  for (const name of names) {
+    const r = reference.get(name);
+    const c = current.get(name);
+    if (!r || !c) continue;
+    const column = `column ${quoteValue(name)}`;
+    if (r.kind === c.kind) {
+      if (r.type && c.type && r.type !== c.type) {
+        out.notices.push(`${column} is ${r.type} in ${referenceFile} but ${c.type} in ${currentFile}; compared as ${r.kind}`);
+      }
+      continue;
+    }
+    const [numeric, text, textSide] = r.kind === 'numeric' ? [r, c, 'current' as const] : [c, r, 'reference' as const];
+    const both = `${column} is ${as(r)} in ${referenceFile} but ${as(c)} in ${currentFile}`;
+    if (!text.forced && numericEnough(text)) {
+      out[textSide][name] = 'numeric';
+      out.notices.push(`${both}; its values in ${text.file} are numbers, so it is compared as numeric`);
+    } else {
+      out[textSide === 'current' ? 'reference' : 'current'][name] = 'categorical';
+      out.notices.push(`${both}; compared as categorical in both (each distinct ${numeric.file} number a category)`);
+    }
+  }
+  return out;
 }
 
 /** A pinned test must fit the column's kind as read (configured or inferred): say so before comparing. */
