@@ -5,12 +5,17 @@
 import type { ModelConfig } from '../../config/schema';
 import type { MonitorModel } from './model';
 
-/** What the scheduled monitor needs beyond the model: windows, settle delay, re-profiling, label lookback. */
+/** What the scheduled monitor needs beyond the model: windows, settle delay, re-profiling, label lookback, baseline. */
 export interface MonitorSettings {
   readonly windows: readonly { readonly name: string; readonly hours: number }[];
   readonly settleMinutes: number;
   readonly reprofileHours: number;
   readonly labelLookbackDays: number;
+  /**
+   * The production baseline a reference is fitted from when none was pushed (`fit-from-production.ts`):
+   * `days` from `startDate` (a UTC date, 'YYYY-MM-DD') or, without one, from the first hour with predictions.
+   */
+  readonly baseline: { readonly days: number; readonly startDate?: string };
 }
 
 /**
@@ -41,5 +46,6 @@ export function monitorSettingsFromConfig(model: ModelConfig, labelLookbackDays:
     settleMinutes: model.monitor.settleMinutes,
     reprofileHours: model.monitor.reprofileHours,
     labelLookbackDays,
+    baseline: { days: model.baseline.days, ...(model.baseline.startDate !== undefined && { startDate: model.baseline.startDate }) },
   };
 }

@@ -5,6 +5,8 @@
  * monitor/<model>/reference/profile.json             the reference (profile, drift bands, thresholds): driftwatch.reference/v1
  * monitor/<model>/reference/bins/<referenceId>.json  its bins as JSON lines, for the Athena table of wide models
  * monitor/<model>/profiles/dt=YYYY-MM-DD/hour=HH.json one hour's profile: driftwatch.hour-profile/v1 (re-profiling overwrites)
+ * monitor/<model>/samples/dt=YYYY-MM-DD/hour=HH.json  while no reference exists: a random sample of the hour's feature values (driftwatch.hour-sample/v1)
+ * monitor/<model>/samples/baseline.json               the hours sampled so far and their row counts (driftwatch.baseline-samples/v1, conditional writes)
  * monitor/<model>/state/<window>.json                a window's state: alerts, ADWIN, calibration, since-when (conditional writes)
  * monitor/<model>/reports/<window>/<start>.json|.html the window's report (the renderers the CLI uses)
  * monitor/<model>/reports/<window>/latest.json       the newest report of the window (what the notifier reads)
@@ -49,6 +51,10 @@ export const monitorKeys = {
   /** The prefix of the reference-bins table (an Athena table over JSON lines). */
   referenceBinsPrefix: (modelId: string) => `${root(modelId)}reference/bins/`,
   hourProfile: (modelId: string, hourStart: Date) => `${root(modelId)}profiles/${hourPath(hourStart)}.json`,
+  /** One baseline hour's sample, kept to fit the reference from production (`fit-from-production.ts`). */
+  hourSample: (modelId: string, hourStart: Date) => `${root(modelId)}samples/${hourPath(hourStart)}.json`,
+  /** Which baseline hours are sampled (the store cannot list keys). */
+  baselineSamples: (modelId: string) => `${root(modelId)}samples/baseline.json`,
   state: (modelId: string, window: string) => `${root(modelId)}state/${checkWindowName(window)}.json`,
   report: (modelId: string, window: string, windowStart: Date, extension: 'json' | 'html') =>
     `${root(modelId)}reports/${checkWindowName(window)}/${windowStart.toISOString().replace(/\.000Z$/, 'Z').replace(/:/g, '')}.${extension}`,

@@ -6,9 +6,14 @@
  * `settleMinutes` after it ends, then again by each of the next `reprofileHours` hourly runs. A record
  * arriving later than `settleMinutes + reprofileHours` hours after its hour ended is in the logs (and
  * in any later re-run of that hour) but not in the stored profile.
+ *
+ * Without a reference (none pushed yet) a run samples its hours instead and says "calibrating";
+ * the run after the baseline's last hour is settled fits the reference from those samples and
+ * profiles its hours on it (`fit-from-production.ts`).
  */
 import type { MonitorPorts } from '../ports';
 import { monitorKeys } from './layout';
+import { calibrateFromProduction, type BaselineProgress } from './fit-from-production';
 import { hourMetrics, METRICS_NAMESPACE } from './metrics';
 import type { MonitorModel } from './model';
 import { profileHour, type MonitorTables } from './profile';
@@ -18,10 +23,12 @@ import type { MonitorSettings } from './from-config';
 const HOUR_MS = 3_600_000;
 
 export interface ProfileOutcome {
-  /** 'calibrating': no reference yet, nothing profiled. */
+  /** 'calibrating': no reference yet, nothing profiled (the hours were sampled for the baseline). */
   readonly status: 'profiled' | 'calibrating';
   readonly hours: readonly { readonly hour: string; readonly rows: number; readonly key: string }[];
   readonly message?: string;
+  /** Without a pushed reference: the production baseline so far (and, on the run that fits it, the reference). */
+  readonly baseline?: BaselineProgress;
 }
 
 /** The hours a run at `now` profiles: the newest settled hour and `reprofileHours` before it, oldest first. */
@@ -50,15 +57,16 @@ export async function runProfile(
   input: { readonly hour?: Date },
 ): Promise<ProfileOutcome> {
   const now = ports.clock.now();
-  const reference = await loadReference(ports.store, model);
+  const scheduled = hoursToProfile(now, settings);
+  const hours = input.hour ? [input.hour] : scheduled;
+  let reference = await loadReference(ports.store, model);
+  let baseline: BaselineProgress | undefined;
   if (!reference) {
-    return {
-      status: 'calibrating',
-      hours: [],
-      message: `model ${model.modelId} has no reference at ${ports.store.uri(monitorKeys.reference(model.modelId))}: push one with \`driftwatch reference --push\``,
-    };
+    const calibration = await calibrateFromProduction(ports, model, tables, settings, hours, scheduled[0], now);
+    if (calibration.status === 'calibrating') return { status: 'calibrating', hours: [], message: calibration.message, baseline: calibration.baseline };
+    reference = calibration.reference;
+    baseline = calibration.baseline;
   }
-  const hours = input.hour ? [input.hour] : hoursToProfile(now, settings);
   const done: { hour: string; rows: number; key: string }[] = [];
   for (const hour of hours) {
     const profile = await profileHour(ports.query, model, reference, tables, hour, now);
@@ -67,5 +75,5 @@ export async function runProfile(
     await ports.metrics.publish(METRICS_NAMESPACE, hourMetrics(model, hour, profile.rows));
     done.push({ hour: hour.toISOString(), rows: profile.rows, key });
   }
-  return { status: 'profiled', hours: done };
+  return { status: 'profiled', hours: done, ...(baseline && { baseline }) };
 }

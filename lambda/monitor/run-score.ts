@@ -128,6 +128,10 @@ export async function runScore(
   const reference = await loadReference(ports.store, model);
   if (!reference) return { status: 'calibrating', message: `model ${model.modelId}: no reference yet, so no drift is judged (push one with \`driftwatch reference --push\`)` };
   const range = windowEnding(now, config.hours, settings.settleMinutes);
+  // A window that ended before its reference was fitted (a reference fitted from production lies over it) is not judged.
+  if (range.end.getTime() < Date.parse(reference.createdAt)) {
+    return { status: 'calibrating', message: `model ${model.modelId}: window ${windowName} ending ${range.end.toISOString()} ended before the reference was fitted (${reference.createdAt}), so no drift is judged on it` };
+  }
   const stateKey = monitorKeys.state(model.modelId, windowName);
 
   for (let attempt = 0; attempt < 3; attempt++) {

@@ -5,3 +5,4 @@ export * from './profile-query';
 export * from './parse-profile';
 export * from './grouped-profile';
 export * from './performance-query';
+export * from './sample-query';
