@@ -167,6 +167,16 @@ export interface CategoricalFeatureProfile {
   readonly counts: readonly number[];
   /** Values that are none of `categories` (unseen in the reference, or beyond its top-K). */
   readonly other: number;
+  /**
+   * Reference profiles with more categories than they keep: the others (beyond the top-K), so that a
+   * batch can tell a value the reference had (`seenOther`) from one it never saw. Left out when none.
+   */
+  readonly rare?: readonly string[];
+  /**
+   * Of `other`, the values that are categories of the reference beyond the kept ones (`rare`); the
+   * rest of `other` are unseen. Set exactly when the reference has `rare`.
+   */
+  readonly seenOther?: number;
 }
 
 export type FeatureProfile = NumericFeatureProfile | CategoricalFeatureProfile;

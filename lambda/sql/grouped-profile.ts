@@ -89,6 +89,8 @@ interface CategoricalSum {
   missing: number;
   readonly counts: Float64Array;
   other: number;
+  /** Of other: values among the reference's rare categories (bin -2). */
+  seenOther: number;
 }
 
 type FeatureSum = NumericSum | CategoricalSum;
@@ -137,7 +139,7 @@ export function groupedProfileAccumulator(reference: DatasetProfile, options: Gr
               counts: new Float64Array(ref.edges.length + 1),
               fineCounts: new Float64Array(ref.fineEdges.length + 1),
             }
-          : { ref, count: 0, missing: 0, counts: new Float64Array(ref.categories.length), other: 0 },
+          : { ref, count: 0, missing: 0, counts: new Float64Array(ref.categories.length), other: 0, seenOther: 0 },
     ),
   }));
   const partitions = new Map<string, PartitionSum>();
@@ -234,7 +236,10 @@ export function groupedProfileAccumulator(reference: DatasetProfile, options: Gr
           const c = counts[j];
           if (!Number.isSafeInteger(c)) fail(i, `count ${c} of category #${b} is not an integer`);
           if (b === -1) s.other += c;
-          else if (Number.isInteger(b) && b >= 0 && b < s.counts.length) s.counts[b] += c;
+          else if (b === -2 && s.ref.rare) {
+            s.other += c;
+            s.seenOther += c;
+          } else if (Number.isInteger(b) && b >= 0 && b < s.counts.length) s.counts[b] += c;
           else fail(i, `category #${b} is not a reference category of feature ${JSON.stringify(name)}`);
         }
         continue;
@@ -268,7 +273,10 @@ export function groupedProfileAccumulator(reference: DatasetProfile, options: Gr
           const s = f as CategoricalSum;
           const b = intAt(bin(), i, 'bin');
           if (b === -1) s.other += count;
-          else if (b >= 0 && b < s.counts.length) s.counts[b] += count;
+          else if (b === -2 && s.ref.rare) {
+            s.other += count;
+            s.seenOther += count;
+          } else if (b >= 0 && b < s.counts.length) s.counts[b] += count;
           else fail(i, `category #${b} is not a reference category of feature ${JSON.stringify(name)}`);
         }
       } else if (kind === 'predicted_label' && !isNull(category()[i])) {
@@ -322,7 +330,16 @@ export function groupedProfileAccumulator(reference: DatasetProfile, options: Gr
         }
         if (f.ref.kind === 'categorical') {
           const s = f as CategoricalSum;
-          return { kind: 'categorical', name: s.ref.name, count: s.count, missing: s.missing, categories: [...s.ref.categories], counts: [...s.counts], other: s.other };
+          return {
+            kind: 'categorical',
+            name: s.ref.name,
+            count: s.count,
+            missing: s.missing,
+            categories: [...s.ref.categories],
+            counts: [...s.counts],
+            other: s.other,
+            ...(s.ref.rare && { seenOther: s.seenOther }),
+          };
         }
         const s = f as NumericSum;
         const some = s.count > 0;

@@ -128,15 +128,19 @@ function categoricalProfile(ref: CategoricalFeatureProfile, p: Parsed): Categori
   const stats = p.stats.get(`categorical:${ref.name}`);
   const counts = new Array<number>(ref.categories.length).fill(0);
   let other = 0;
+  let seenOther = 0;
   for (const { bin, n } of p.bins.get(`categorical:${ref.name}`) ?? []) {
     if (bin === -1) other += n;
-    else if (bin >= 0 && bin < counts.length) counts[bin] += n;
+    else if (bin === -2 && ref.rare) {
+      other += n;
+      seenOther += n;
+    } else if (bin >= 0 && bin < counts.length) counts[bin] += n;
     else throw new Error(`profile rows for feature ${JSON.stringify(ref.name)}: category #${bin} is not a reference category`);
   }
   const count = stats?.n ?? 0;
   const missing = stats?.missing ?? 0;
   checkTotals(ref.name, count, missing, counts.reduce((a, b) => a + b, other), p.rowCount);
-  return { kind: 'categorical', name: ref.name, count, missing, categories: [...ref.categories], counts, other };
+  return { kind: 'categorical', name: ref.name, count, missing, categories: [...ref.categories], counts, other, ...(ref.rare && { seenOther }) };
 }
 
 /**

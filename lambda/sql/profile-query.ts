@@ -12,7 +12,10 @@
  * O(n log n), portable to Trino and DuckDB — where a range join would compare every value with every
  * one of up to 1000 fine bins.
  *
- * Categorical values join the reference categories by equality (a hash join); no match = `other`.
+ * Categorical values join the reference categories by equality (a hash join); no match = `other`
+ * (position -1). A reference with more categories than it keeps lists the rest as 'rare' bins: a
+ * value matching one of them is position -2, `other` but seen (`seenOther`), so unseen values stay
+ * a bin of their own however many levels the reference has.
  *
  * The reference bins come either inline (a VALUES list; fine for local runs and small references) or
  * from a table of reference bins (`referenceBinRows`), which keeps the SQL small for any number of
@@ -35,9 +38,9 @@ const MAX_DOUBLE = sqlDouble(Number.MAX_VALUE);
 /** One row of the reference-bins table: an edge of a numeric feature or a category of a categorical one. */
 export interface ReferenceBinRow {
   readonly feature: string;
-  /** 'psi' and 'fine' rows carry `edge`; 'category' rows carry `category`. */
-  readonly bin_set: 'psi' | 'fine' | 'category';
-  /** Index of the edge in edges/fineEdges, or of the category in categories. */
+  /** 'psi' and 'fine' rows carry `edge`; 'category' and 'rare' rows carry `category`. */
+  readonly bin_set: 'psi' | 'fine' | 'category' | 'rare';
+  /** Index of the edge in edges/fineEdges, or of the category in categories (or in rare). */
   readonly position: number;
   readonly edge: number | null;
   readonly category: string | null;
@@ -115,6 +118,7 @@ export function referenceBinRows(reference: DatasetProfile): ReferenceBinRow[] {
       f.categories.forEach((category, position) =>
         rows.push({ feature: f.name, bin_set: 'category', position, edge: null, category }),
       );
+      (f.rare ?? []).forEach((category, position) => rows.push({ feature: f.name, bin_set: 'rare', position, edge: null, category }));
     }
   }
   return rows;
@@ -173,6 +177,16 @@ function caseOver(keys: readonly Key[], parts: readonly Key['part'][], cast: (co
   return arms.length === 0 ? `CAST(NULL AS ${type})` : `CASE k.feature ${arms.join(' ')} END`;
 }
 
+/**
+ * A category's bin and the bins it joins: its position among the kept categories, -1 unseen, and,
+ * when the reference has rare categories, -2 for one of those (without any, the query is as it was).
+ */
+function categoryBins(alias: string, rare: boolean): { position: string; sets: string } {
+  return rare
+    ? { position: `CASE WHEN ${alias}.bin_set = 'rare' THEN -2 ELSE COALESCE(${alias}.position, -1) END`, sets: `${alias}.bin_set IN ('category', 'rare')` }
+    : { position: `COALESCE(${alias}.position, -1)`, sets: `${alias}.bin_set = 'category'` };
+}
+
 const NULLS = {
   bigint: 'CAST(NULL AS BIGINT)',
   varchar: 'CAST(NULL AS VARCHAR)',
@@ -220,16 +234,17 @@ JOIN feature_keys k ON k.fid = m.fid`;
 }
 
 /** As the hourly query's category counts, as one row of arrays per (partition, feature): `bins` holds the category positions (-1 = other). */
-function groupedCategoryBins(partOfValue: string, partOfCounts: string): string {
+function groupedCategoryBins(partOfValue: string, partOfCounts: string, rare: boolean): string {
+  const r = categoryBins('r', rare);
   return `SELECT ${partOfCounts}'categorical', c.feature, ${NULLS.bigint}, ${NULLS.bigint}, ${NULLS.varchar}, SUM(c.n), ${NULLS.bigint},
   ${NULLS.double}, ${NULLS.double}, ${NULLS.double}, ${NULLS.double},
   NULL, array_agg(CAST(c.position AS INTEGER) ORDER BY c.position), array_agg(CAST(c.n AS DOUBLE) ORDER BY c.position)
 FROM (
-  SELECT ${partOfValue}v.feature, COALESCE(r.position, -1) AS position, COUNT(*) AS n
+  SELECT ${partOfValue}v.feature, ${r.position} AS position, COUNT(*) AS n
   FROM clean_values v
-  LEFT JOIN reference_bins r ON r.bin_set = 'category' AND r.feature = v.feature AND r.category = v.category
+  LEFT JOIN reference_bins r ON ${r.sets} AND r.feature = v.feature AND r.category = v.category
   WHERE v.part = 'categorical' AND v.category IS NOT NULL
-  GROUP BY ${partOfValue}v.feature, COALESCE(r.position, -1)
+  GROUP BY ${partOfValue}v.feature, ${r.position}
 ) AS c
 GROUP BY ${partOfCounts}c.feature`;
 }
@@ -281,6 +296,9 @@ export function profileQuery(input: ProfileQueryInput): string {
   const fineOnly = input.fineBinsOnly === true;
   // The grouped variants' list columns, NULL outside their numeric bin rows.
   const noLists = g ? ', NULL, NULL, NULL' : '';
+  // Categories of the reference beyond the kept ones join as 'rare' bins (only when there are any).
+  const rare = reference.features.some((f) => f.kind === 'categorical' && (f.rare?.length ?? 0) > 0);
+  const c = categoryBins('c', rare);
 
   const sql = `-- driftwatch ${g ? `profile per ${input.groupBy}` : 'hourly profile'}: model ${spec.modelId}, ${scope.comment}
 WITH ${g ? `feature_keys AS (
@@ -339,12 +357,12 @@ FROM binned
 WHERE is_value = 1
 GROUP BY feature, bin, fine_bin`}
 UNION ALL
-${g ? groupedCategoryBins(partOf('v'), partOf('c')) : `SELECT 'categorical', v.feature, COALESCE(c.position, -1), ${NULLS.bigint}, ${NULLS.varchar}, COUNT(*), ${NULLS.bigint},
+${g ? groupedCategoryBins(partOf('v'), partOf('c'), rare) : `SELECT 'categorical', v.feature, ${c.position}, ${NULLS.bigint}, ${NULLS.varchar}, COUNT(*), ${NULLS.bigint},
   ${NULLS.double}, ${NULLS.double}, ${NULLS.double}, ${NULLS.double}
 FROM clean_values v
-LEFT JOIN reference_bins c ON c.bin_set = 'category' AND c.feature = v.feature AND c.category = v.category
+LEFT JOIN reference_bins c ON ${c.sets} AND c.feature = v.feature AND c.category = v.category
 WHERE v.part = 'categorical' AND v.category IS NOT NULL
-GROUP BY v.feature, COALESCE(c.position, -1)`}
+GROUP BY v.feature, ${c.position}`}
 UNION ALL
 SELECT ${part}'predicted_label', feature, ${NULLS.bigint}, ${NULLS.bigint}, category, COUNT(*), ${NULLS.bigint},
   ${NULLS.double}, ${NULLS.double}, ${NULLS.double}, ${NULLS.double}${noLists}

@@ -69,7 +69,9 @@ export function countsOnUnionBins(
 /**
  * Bins for comparing two categorical columns.
  * - `psiBins`: one bin per reference category (top-K when there are more), then "other", which holds
- *   categories unseen in the reference (the PSI/JS/L∞ contract).
+ *   categories unseen in the reference (the PSI/JS/L∞ contract); when the reference has more than K
+ *   categories, "other" is two bins, the reference's remaining categories and the unseen ones
+ *   (`countsOnUnionBins` on the psiBins), so unseen values are always a bin of their own.
  * - `unionBins`: the union of categories for chi-squared; beyond `limit` the rarest are pooled
  *   (see `countsOnUnionBins`) so a 100k-level column stays cheap and the test stays well defined.
  */

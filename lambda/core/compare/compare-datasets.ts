@@ -97,8 +97,10 @@ function measureCategorical(ref: CategoricalColumn, cur: CategoricalColumn): Fea
   };
   if (r.total === r.missing || c.total === c.missing) return { ...base, ...NO_DISTRIBUTION, chiSquared: null };
   const { psiBins, unionBins } = categoricalBins(r.counts, c.counts);
-  const refCounts = countsOnBins(r.counts, psiBins);
-  const curCounts = countsOnBins(c.counts, psiBins);
+  // Beyond the kept categories, values the reference had and values it never saw are separate bins.
+  const split = r.counts.size > psiBins.length;
+  const refCounts = split ? countsOnUnionBins(r.counts, psiBins, r.counts) : countsOnBins(r.counts, psiBins);
+  const curCounts = split ? countsOnUnionBins(c.counts, psiBins, r.counts) : countsOnBins(c.counts, psiBins);
   return {
     ...base,
     psi: psi(refCounts, curCounts),

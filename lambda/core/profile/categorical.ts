@@ -37,13 +37,17 @@ export function fitCategoricalProfile(
     categories: kept.map(([category]) => category),
     counts: kept.map(([, count]) => count),
     other,
+    // Beyond the top-K, the other categories are kept by name (not counted) so that unseen values stay their own bin.
+    ...(ranked.length > maxCategories && { rare: ranked.slice(maxCategories).map(([category]) => category), seenOther: other }),
   };
 }
 
 /**
  * Profiles a batch on the REFERENCE's categories: one count per reference category, and `other`
  * for values the reference did not keep (unseen, or beyond its top-K), so no category is ever
- * "infinitely" new and batches merge by adding counts.
+ * "infinitely" new and batches merge by adding counts. When the reference has more categories than
+ * it keeps (`rare`), `seenOther` counts the values among them: the rest of `other` never occurred in
+ * the reference, however many levels it had.
  */
 export function observeCategoricalProfile(
   column: CategoricalColumn,
@@ -51,12 +55,17 @@ export function observeCategoricalProfile(
 ): CategoricalFeatureProfile {
   const { perCode, missing } = countCodes(column);
   const position = new Map(reference.categories.map((category, i) => [category, i]));
+  const rare = reference.rare ? new Set(reference.rare) : null;
   const counts = new Array<number>(reference.categories.length).fill(0);
   let other = 0;
+  let seenOther = 0;
   column.dictionary.forEach((category, code) => {
     const i = position.get(category);
-    if (i === undefined) other += perCode[code];
-    else counts[i] += perCode[code];
+    if (i !== undefined) counts[i] += perCode[code];
+    else {
+      other += perCode[code];
+      if (rare?.has(category)) seenOther += perCode[code];
+    }
   });
   return {
     kind: 'categorical',
@@ -66,6 +75,7 @@ export function observeCategoricalProfile(
     categories: [...reference.categories],
     counts,
     other,
+    ...(rare && { seenOther }),
   };
 }
 

@@ -47,7 +47,21 @@ function mergeCategorical(a: CategoricalFeatureProfile, b: CategoricalFeaturePro
     categories: [...a.categories],
     counts: addCounts(a.counts, b.counts),
     other: a.other + b.other,
+    ...seenOtherOf(a.name, a.seenOther, b.seenOther, (x, y) => x + y),
+    // The reference's rare categories are part of its bins, like `categories`: kept from the first.
+    ...(a.rare && { rare: [...a.rare] }),
   };
+}
+
+/**
+ * The `seenOther` of two profiles combined: both have one (observed against a reference with rare
+ * categories) or neither has.
+ */
+export function seenOtherOf(feature: string, a: number | undefined, b: number | undefined, combine: (a: number, b: number) => number): { seenOther?: number } {
+  if ((a === undefined) !== (b === undefined)) {
+    throw new Error(`feature ${JSON.stringify(feature)}: one profile splits "other" into seen and unseen values and the other does not; observe both against the same reference`);
+  }
+  return a === undefined ? {} : { seenOther: combine(a, b as number) };
 }
 
 /**

@@ -45,6 +45,8 @@ const categoricalProfile = z
     categories: z.array(z.string()),
     counts: z.array(count),
     other: count,
+    rare: z.array(z.string()).optional(),
+    seenOther: count.optional(),
   })
   .superRefine((p, ctx) => {
     if (p.counts.length !== p.categories.length) {
@@ -60,6 +62,12 @@ const categoricalProfile = z
       if (seen.has(c)) ctx.addIssue({ code: 'custom', path: ['categories', i], message: `category ${JSON.stringify(c)} is repeated` });
       seen.add(c);
     });
+    if (p.seenOther !== undefined && p.seenOther > p.other) {
+      ctx.addIssue({ code: 'custom', path: ['seenOther'], message: `${p.seenOther} is more than other (${p.other})` });
+    }
+    const kept = new Set(p.categories);
+    const repeated = (p.rare ?? []).find((c) => kept.has(c));
+    if (repeated !== undefined) ctx.addIssue({ code: 'custom', path: ['rare'], message: `category ${JSON.stringify(repeated)} is both kept and rare` });
     const total = p.counts.reduce((s, c) => s + c, 0) + p.other;
     if (total !== p.count) {
       ctx.addIssue({ code: 'custom', path: ['counts'], message: `counts plus other add up to ${total} but count is ${p.count}` });

@@ -103,8 +103,7 @@ function categoricalDrift(
   missingRate: MissingRateChange,
 ): ProfileDrift {
   sameBins(ref.name, 'categories', ref.categories, cur.categories);
-  const refCounts = [...ref.counts, ref.other];
-  const curCounts = [...cur.counts, cur.other];
+  const { refCounts, curCounts } = categoricalBinCounts(ref, cur);
   return {
     name: ref.name,
     kind: 'categorical',
@@ -116,6 +115,25 @@ function categoricalDrift(
     wasserstein: null,
     chiSquared: chiSquaredHomogeneity(refCounts, curCounts),
   };
+}
+
+/**
+ * The counts each side has on the categorical bins: one per kept reference category, then `other`.
+ * When the reference has more categories than it keeps (`rare`), `other` is split into the values
+ * the reference had (its rare categories) and those it never saw, so a flood of new ids in a
+ * 100,000-level column is its own bin and cannot hide among the pooled rare ones. A current profile
+ * counted without that split (before references kept their rare categories) compares on `other` whole.
+ */
+export function categoricalBinCounts(ref: CategoricalFeatureProfile, cur: CategoricalFeatureProfile): { refCounts: number[]; curCounts: number[] } {
+  if (ref.rare && ref.rare.length > 0 && cur.seenOther !== undefined) {
+    // The reference's other values are all rare ones (seen): its unseen bin is empty.
+    const refSeen = ref.seenOther ?? ref.other;
+    return {
+      refCounts: [...ref.counts, refSeen, ref.other - refSeen],
+      curCounts: [...cur.counts, cur.seenOther, cur.other - cur.seenOther],
+    };
+  }
+  return { refCounts: [...ref.counts, ref.other], curCounts: [...cur.counts, cur.other] };
 }
 
 function sameBins<T>(feature: string, field: string, a: readonly T[], b: readonly T[]): void {

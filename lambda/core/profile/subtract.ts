@@ -1,5 +1,5 @@
 import { PROFILE_FORMAT, type CategoricalFeatureProfile, type DatasetProfile, type FeatureProfile, type NumericFeatureProfile } from '../types';
-import { sameList } from './merge';
+import { sameList, seenOtherOf } from './merge';
 
 /**
  * The inverse of `mergeProfiles` for one feature: what is left of `total` once `part` is taken out
@@ -93,6 +93,8 @@ function subtractCategorical(total: CategoricalFeatureProfile, part: Categorical
     categories: [...total.categories],
     counts: minusCounts(total.name, 'counts', total.counts, part.counts, total.categories),
     other: minus(total.name, 'other', total.other, part.other),
+    ...seenOtherOf(total.name, total.seenOther, part.seenOther, (a, b) => minus(total.name, 'seenOther', a, b)),
+    ...(total.rare && { rare: [...total.rare] }),
   };
 }
 
