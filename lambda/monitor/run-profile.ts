@@ -63,6 +63,8 @@ export async function runProfile(
   let baseline: BaselineProgress | undefined;
   if (!reference) {
     const calibration = await calibrateFromProduction(ports, model, tables, settings, hours, scheduled[0], now);
+    // Traffic is known while calibrating too: the no-traffic alarm must not fire on a quiet monitor.
+    for (const s of calibration.baseline.sampled) await ports.metrics.publish(METRICS_NAMESPACE, hourMetrics(model, new Date(s.hour), s.hourRows));
     if (calibration.status === 'calibrating') return { status: 'calibrating', hours: [], message: calibration.message, baseline: calibration.baseline };
     reference = calibration.reference;
     baseline = calibration.baseline;

@@ -21,13 +21,14 @@ import type { MonitorSettings } from './validate';
  * Memory and timeout of the two functions. Starting points until the benchmark (`npm run
  * bench:monitor`) measures them:
  * - profile: starts one Athena query per hour to profile (the hour plus `reprofileHours` earlier
- *   ones) and mostly waits for it; the result is one row per feature and bin. 256 MB is plenty, and
- *   five minutes leaves room for Athena queueing.
+ *   ones) and mostly waits for it; the result is one row per feature and bin. Without a pushed
+ *   reference, the run that fits it from production pools up to 200,000 sampled rows (about 190 MB
+ *   more at 50 features), so 512 MB; five minutes leaves room for Athena queueing.
  * - score: merges up to 168 stored hourly profiles (7 days) and renders the JSON and HTML reports
  *   in memory. Lambda's CPU grows with memory (1,769 MB is one vCPU); 1,024 MB keeps the merge well
  *   under the 10-second goal of the issue.
  */
-export const PROFILE_MEMORY_MB = 256;
+export const PROFILE_MEMORY_MB = 512;
 export const PROFILE_TIMEOUT = Duration.minutes(5);
 export const SCORE_MEMORY_MB = 1024;
 export const SCORE_TIMEOUT = Duration.minutes(5);

@@ -15,6 +15,7 @@
  * FAIL for information; the command never fails on them. Data is generated once, deterministically,
  * under .bench/monitor/ (git-ignored).
  */
+import { PROFILE_MEMORY_MB, SCORE_MEMORY_MB } from '../../lib/monitor/functions';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -83,14 +84,14 @@ const profiledHour = (k: number) => new Date(WINDOW_END - (PROFILED_HOURS - k) *
 const settings = monitorSettingsFromConfig(config, DEFAULT_LABEL_LOOKBACK_DAYS);
 const NOW = new Date(WINDOW_END + (settings.settleMinutes + 5) * 60_000);
 
-/** The deployment the cost model prices (lib/monitor/model-monitor.ts sizes the functions 256 MB and 1,024 MB). */
+/** The deployment the cost model prices: the functions as lib/monitor/functions.ts sizes them. */
 const DEPLOYMENT: MonitorDeployment = {
   windows: settings.windows,
   reprofileHours: settings.reprofileHours,
   profileRunsPerDay: 24,
   scoreRunsPerWindowPerDay: 1,
-  profileMemoryMb: 256,
-  scoreMemoryMb: 1024,
+  profileMemoryMb: PROFILE_MEMORY_MB,
+  scoreMemoryMb: SCORE_MEMORY_MB,
 };
 
 const iso = (ms: number) => new Date(ms).toISOString();

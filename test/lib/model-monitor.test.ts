@@ -94,7 +94,7 @@ const fnProps = (name: string) => {
 describe('the functions', () => {
   it('are two per model, Node.js 22 on arm64, running index.handler with memory and timeout sized per step', () => {
     team.template.resourceCountIs('AWS::Lambda::Function', 2);
-    expect(fnProps('dw-team-fraud_detector-profile')).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Handler: 'index.handler', MemorySize: 256, Timeout: 300 });
+    expect(fnProps('dw-team-fraud_detector-profile')).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Handler: 'index.handler', MemorySize: 512, Timeout: 300 });
     expect(fnProps('dw-team-fraud_detector-score')).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Handler: 'index.handler', MemorySize: 1024, Timeout: 300 });
   });
 

@@ -72,7 +72,8 @@ test('without a pushed reference the monitor says "calibrating" and judges nothi
   const scored = await runScore(p, model, tables, settings, WINDOW.name);
   expect(scored).toMatchObject({ status: 'calibrating', message: expect.stringContaining('driftwatch reference --push') });
   expect(events.events).toEqual([]);
-  expect(metrics.published).toEqual([]);
+  // Only the hourly traffic is published (so a no-traffic alarm stays quiet while calibrating); no drift metric.
+  expect(metrics.data('Driftwatch').map((d) => [d.name, d.value])).toEqual([3, 4, 5].map(() => ['PredictionCount', 300]));
   // It keeps only samples of the hours, for the reference it fits from production later (fit-from-production.test.ts).
   expect(store.keys().filter((k) => !k.startsWith(`monitor/${model.modelId}/samples/`))).toEqual([]);
 });
