@@ -31,21 +31,22 @@
 import * as z from 'zod';
 import { referenceWindows } from '../backtest/drift-bands';
 import type { BacktestConfig } from '../backtest/config';
-import type { Column, Dataset } from '../core/types';
 import { CorruptObject, PreconditionFailed, type MonitorPorts, type StoredJson } from '../ports';
-import type { QueryEngine } from '../ports/query-engine';
-import { parseSampleRows, sampleHourRows, sampleQuery } from '../sql/sample-query';
-import { hourPartition } from '../sql/partition';
 import { driftBandsEnabled } from './drift-bands';
 import type { MonitorSettings } from './from-config';
 import { monitorKeys } from './layout';
 import { hourSpanLabel, num } from './messages';
-import { recordSpecOf, type MonitorModel } from './model';
+import type { MonitorModel } from './model';
+import { parseHourSample, sampleHour, type HourSample } from './hour-sample';
+import { keptRows, PoolBuilder, poolRate, type PooledSamples } from './pool-samples';
 import type { MonitorTables } from './profile';
 import { fitReference, parseReference, serializeReference, type MonitorReference } from './reference';
 import { referenceBinLines } from './store-reference';
 
 const HOUR_MS = 3_600_000;
+
+export { HOUR_SAMPLE_FORMAT, parseHourSample, sampleHour, type HourSample, type SampleColumn } from './hour-sample';
+export { poolRate, poolSamples, type PooledSamples } from './pool-samples';
 
 /** The pooled baseline holds at most this many rows: each hour's sample limit is derived from it. */
 export const BASELINE_SAMPLE_ROWS = 200_000;
@@ -53,14 +54,6 @@ export const BASELINE_SAMPLE_ROWS = 200_000;
 export const MAX_INLINE_SAMPLES = 24;
 /** Samples read from the store at once while pooling. */
 const READ_CONCURRENCY = 8;
-/**
- * Pooling in proportion to traffic takes rows at the sample rate (rows / hourRows) this quantile of
- * the hours reaches: the 5% of hours sampled most thinly (the busiest: a spike, a replay) keep only
- * their sample instead of shrinking every other hour's share.
- */
-const POOL_RATE_QUANTILE = 0.05;
-
-export const HOUR_SAMPLE_FORMAT = 'driftwatch.hour-sample/v1' as const;
 export const BASELINE_SAMPLES_FORMAT = 'driftwatch.baseline-samples/v1' as const;
 
 /**
@@ -70,28 +63,6 @@ export const BASELINE_SAMPLES_FORMAT = 'driftwatch.baseline-samples/v1' as const
 export function sampleRowsPerHour(days: number): number {
   if (!Number.isInteger(days) || days < 1) throw new Error(`baseline.days must be a positive integer, got ${String(days)}`);
   return Math.ceil(BASELINE_SAMPLE_ROWS / (days * 24));
-}
-
-/** A stored column of a sample: numbers (null = missing) or dictionary codes (-1 = missing). */
-export type SampleColumn =
-  | { readonly name: string; readonly kind: 'numeric'; readonly values: readonly (number | null)[] }
-  | { readonly name: string; readonly kind: 'categorical'; readonly dictionary: readonly string[]; readonly codes: readonly number[] };
-
-/** One hour's sample, as stored at `monitorKeys.hourSample`. */
-export interface HourSample {
-  readonly format: typeof HOUR_SAMPLE_FORMAT;
-  readonly modelId: string;
-  /** ISO start of the UTC hour. */
-  readonly hour: string;
-  /** Rows the hour held when it was sampled. */
-  readonly hourRows: number;
-  /** The sample limit it was drawn with. */
-  readonly limit: number;
-  /** Rows in the sample: min(hourRows, limit). */
-  readonly rows: number;
-  readonly sampledAt: string;
-  /** One per feature, named by feature id. */
-  readonly columns: readonly SampleColumn[];
 }
 
 /** The record of the baseline's sampled hours, at `monitorKeys.baselineSamples`. */
@@ -122,66 +93,6 @@ export type Calibration =
   | { readonly status: 'calibrating'; readonly message: string; readonly baseline: BaselineProgress }
   | { readonly status: 'fitted'; readonly reference: MonitorReference; readonly baseline: BaselineProgress };
 
-/** Samples one hour of the model's feature columns with one query. */
-export async function sampleHour(query: QueryEngine, model: MonitorModel, tables: MonitorTables, hour: Date, limit: number, now: Date): Promise<HourSample> {
-  const spec = recordSpecOf(model);
-  const rows = await query.query(sampleQuery({ spec, table: tables.predictions, partition: hourPartition(hour), limit }));
-  const data = parseSampleRows(rows, spec);
-  return {
-    format: HOUR_SAMPLE_FORMAT,
-    modelId: model.modelId,
-    hour: hour.toISOString(),
-    hourRows: sampleHourRows(rows),
-    limit,
-    rows: data.rowCount,
-    sampledAt: now.toISOString(),
-    columns: data.columns.map((c): SampleColumn =>
-      c.kind === 'numeric'
-        ? { name: c.name, kind: 'numeric', values: Array.from(c.values, (v) => (Number.isNaN(v) ? null : v)) }
-        : { name: c.name, kind: 'categorical', dictionary: [...c.dictionary], codes: Array.from(c.codes) },
-    ),
-  };
-}
-
-const count = z.number().int().nonnegative();
-const hourSampleSchema = z.object({
-  format: z.literal(HOUR_SAMPLE_FORMAT),
-  modelId: z.string(),
-  hour: z.iso.datetime(),
-  hourRows: count,
-  limit: z.number().int().positive(),
-  rows: count,
-  sampledAt: z.string(),
-  columns: z.array(
-    z.discriminatedUnion('kind', [
-      z.object({ name: z.string(), kind: z.literal('numeric'), values: z.array(z.number().nullable()) }),
-      z.object({ name: z.string(), kind: z.literal('categorical'), dictionary: z.array(z.string()), codes: z.array(z.number().int().min(-1)) }),
-    ]),
-  ),
-});
-
-/**
- * Validates a stored hour sample and checks it holds every feature of the model with its kind.
- * @throws CorruptObject naming the key and the problem (the fitting run then samples the hour again)
- */
-export function parseHourSample(json: unknown, key: string, model: Pick<MonitorModel, 'modelId' | 'features'>): HourSample {
-  const parsed = hourSampleSchema.safeParse(json);
-  if (!parsed.success) throw new CorruptObject(key, parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; '));
-  const sample = parsed.data as HourSample;
-  const problems: string[] = [];
-  if (sample.modelId !== model.modelId) problems.push(`it is a sample of model ${JSON.stringify(sample.modelId)}`);
-  if (sample.rows > sample.hourRows) problems.push(`rows ${sample.rows} exceed hourRows ${sample.hourRows}`);
-  for (const f of model.features) {
-    const c = sample.columns.find((x) => x.name === f.id);
-    if (!c) problems.push(`feature ${JSON.stringify(f.id)} is not in the sample`);
-    else if (c.kind !== f.kind) problems.push(`feature ${JSON.stringify(f.id)} is ${c.kind} in the sample but ${f.kind} in the config`);
-    else if ((c.kind === 'numeric' ? c.values.length : c.codes.length) !== sample.rows) problems.push(`feature ${JSON.stringify(f.id)} does not hold ${sample.rows} values`);
-    else if (c.kind === 'categorical' && c.codes.some((code) => code >= c.dictionary.length)) problems.push(`feature ${JSON.stringify(f.id)} has a code outside its dictionary`);
-  }
-  if (problems.length > 0) throw new CorruptObject(key, problems.join('; '));
-  return sample;
-}
-
 /** The baseline's span: from `startDate`, else from the first sampled hour with rows; null when neither is known yet. */
 export function baselineSpan(baseline: MonitorSettings['baseline'], samples: BaselineSamples | null): { start: Date; end: Date } | null {
   let start: number;
@@ -204,6 +115,7 @@ export function fitDueAt(end: Date, settings: Pick<MonitorSettings, 'settleMinut
   return new Date(end.getTime() + settings.reprofileHours * HOUR_MS + settings.settleMinutes * 60_000);
 }
 
+const count = z.number().int().nonnegative();
 const baselineSamplesSchema = z.object({
   format: z.literal(BASELINE_SAMPLES_FORMAT),
   modelId: z.string(),
@@ -244,125 +156,6 @@ function inBaseline(hour: Date, span: { start: Date; end: Date } | null, fixedSt
   if (!span) return true;
   if (hour.getTime() >= span.end.getTime()) return false;
   return !fixedStart || hour.getTime() >= span.start.getTime();
-}
-
-/** The pooled baseline: the features by id, each row's hour (hours since 1970), and what was taken. */
-export interface PooledSamples {
-  readonly data: Dataset;
-  readonly hourOfRow: Float64Array;
-  /** Rows the pooled hours held, and how many hours had rows. */
-  readonly hourRows: number;
-  readonly hours: number;
-}
-
-/**
- * The rate r at which hours are pooled: the 5th percentile of their sample rates rows / hourRows
- * (hours without rows left out), at most 1.
- */
-export function poolRate(hours: readonly { readonly hourRows: number; readonly rows: number }[]): number {
-  const rates = hours.filter((h) => h.rows > 0 && h.hourRows > 0).map((h) => h.rows / h.hourRows).sort((a, b) => a - b);
-  return rates.length === 0 ? 1 : Math.min(1, rates[Math.floor(POOL_RATE_QUANTILE * (rates.length - 1))]);
-}
-
-/** Rows of a sample that go into the pool at rate r. */
-function keptRows(sample: Pick<HourSample, 'hourRows' | 'rows'>, rate: number): number {
-  return Math.min(sample.rows, Math.round(sample.hourRows * rate));
-}
-
-/**
- * Builds the pooled columns sample by sample (typed arrays, grown when needed), so pooling holds the
- * pool and the sample being added, never every sample at once: at 200,000 rows × 50 features the
- * parsed samples alone would take ~500 MB, the pool takes 80 MB.
- */
-class PoolBuilder {
-  private capacity: number;
-  private n = 0;
-  private hourRows = 0;
-  private hours = 0;
-  private hourOfRow: Float64Array;
-  private readonly numeric = new Map<string, Float64Array>();
-  private readonly categorical = new Map<string, { codes: Int32Array; dictionary: string[]; index: Map<string, number> }>();
-
-  constructor(
-    private readonly model: Pick<MonitorModel, 'features'>,
-    capacity: number,
-  ) {
-    this.capacity = Math.max(1, capacity);
-    this.hourOfRow = new Float64Array(this.capacity);
-    for (const f of model.features) {
-      if (f.kind === 'numeric') this.numeric.set(f.id, new Float64Array(this.capacity));
-      else this.categorical.set(f.id, { codes: new Int32Array(this.capacity), dictionary: [], index: new Map() });
-    }
-  }
-
-  private grow(needed: number): void {
-    const capacity = Math.max(needed, this.capacity * 2);
-    const grown = <T extends Float64Array | Int32Array>(a: T, make: (n: number) => T): T => {
-      const b = make(capacity);
-      b.set(a.subarray(0, this.n));
-      return b;
-    };
-    this.hourOfRow = grown(this.hourOfRow, (n) => new Float64Array(n));
-    for (const [id, values] of this.numeric) this.numeric.set(id, grown(values, (n) => new Float64Array(n)));
-    for (const c of this.categorical.values()) c.codes = grown(c.codes, (n) => new Int32Array(n));
-    this.capacity = capacity;
-  }
-
-  /** Adds the first `keep` rows of a sample (validated by parseHourSample). */
-  add(sample: HourSample, keep: number): void {
-    if (sample.rows === 0) return;
-    if (this.n + keep > this.capacity) this.grow(this.n + keep);
-    this.hourOfRow.fill(Date.parse(sample.hour) / HOUR_MS, this.n, this.n + keep);
-    for (const c of sample.columns) {
-      const numeric = this.numeric.get(c.name);
-      if (numeric && c.kind === 'numeric') {
-        for (let r = 0; r < keep; r++) numeric[this.n + r] = c.values[r] ?? NaN;
-        continue;
-      }
-      const target = this.categorical.get(c.name);
-      if (!target || c.kind !== 'categorical') continue;
-      const map = c.dictionary.map((category) => {
-        let code = target.index.get(category);
-        if (code === undefined) {
-          code = target.dictionary.length;
-          target.index.set(category, code);
-          target.dictionary.push(category);
-        }
-        return code;
-      });
-      for (let r = 0; r < keep; r++) target.codes[this.n + r] = c.codes[r] < 0 ? -1 : map[c.codes[r]];
-    }
-    this.n += keep;
-    this.hourRows += sample.hourRows;
-    this.hours++;
-  }
-
-  result(): PooledSamples {
-    const columns: Column[] = this.model.features.map((f): Column => {
-      const numeric = this.numeric.get(f.id);
-      if (numeric) return { kind: 'numeric', name: f.id, values: numeric.subarray(0, this.n) };
-      const c = this.categorical.get(f.id) as { codes: Int32Array; dictionary: string[] };
-      return { kind: 'categorical', name: f.id, codes: c.codes.subarray(0, this.n), dictionary: c.dictionary };
-    });
-    return { data: { rowCount: this.n, columns }, hourOfRow: this.hourOfRow.subarray(0, this.n), hourRows: this.hourRows, hours: this.hours };
-  }
-}
-
-/**
- * Pools hour samples in proportion to each hour's traffic, so the reference weighs hours as the
- * windows it judges do: every hour keeps the first round(hourRows × r) rows of its sample (a sample
- * is in random order, so these are a uniform subsample of the hour), r = `poolRate` (the 5th
- * percentile of the hours' sample rates). When every sample holds its whole hour, r = 1 and every
- * row is kept; the hours sampled more thinly than r keep their whole sample. Rows in hour order.
- *
- * @param rate the pooling rate; by default `poolRate` of these samples
- * @example poolSamples(model, [a, b]).data.rowCount // a.rows + b.rows when both hold their whole hour
- */
-export function poolSamples(model: Pick<MonitorModel, 'features'>, samples: readonly HourSample[], rate = poolRate(samples)): PooledSamples {
-  const ordered = [...samples].sort((a, b) => a.hour.localeCompare(b.hour));
-  const pool = new PoolBuilder(model, ordered.reduce((n, s) => n + keptRows(s, rate), 0));
-  for (const s of ordered) pool.add(s, keptRows(s, rate));
-  return pool.result();
 }
 
 /**
