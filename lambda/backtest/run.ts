@@ -12,7 +12,7 @@ import { openDuckDbEngine } from '../adapters/local/duckdb-engine';
 import { readingNotice, type ColumnReading } from '../adapters/local/inference';
 import { readDataset, type ReadOptions } from '../adapters/local/read-dataset';
 import type { Alert, Resolution } from '../core/alerts';
-import { resolveThresholds, worst } from '../core/severity';
+import { importanceShares, resolveThresholds, worst } from '../core/severity';
 import type { Column, Dataset, FeatureKind, Status } from '../core/types';
 import { calibrateBaseline, decideWindow, type DecideContext } from '../monitor/decide';
 import { driftBandsEnabled, reportDriftBands } from '../monitor/drift-bands';
@@ -158,6 +158,8 @@ async function prepare(input: RunBacktestInput): Promise<Prepared> {
     predictedLabel: classification && predictedLabel !== null,
     label: label !== null,
   });
+  const assumed = importanceShares(model.features.map((f) => f.id), Object.fromEntries(model.features.map((f) => [f.id, { importance: f.importance }]))).note;
+  if (assumed) notices.push(`config: ${assumed}`);
   const windows = driftBandsEnabled(config.driftBands) ? referenceWindows(config, referenceData, referenceHours) : null;
   const reference = fitReference(model, referenceData, windows, { source: 'file' in config.reference ? config.reference.file : `rows 0–${referenceData.rowCount}`, createdAt: new Date(0) });
   return { model, features, prediction, predictedLabel, label, reference, firstRow, batching, dataRows: data.rowCount, notices };

@@ -118,6 +118,8 @@ export interface DriftSummary {
   readonly driftedImportance: number;
   /** Groups of features that re-encode one fact in the reference and counted once (only when they changed the weights). */
   readonly redundant?: readonly (readonly string[])[];
+  /** What the comparison assumed that the inputs did not say (e.g. equal weights for all-zero importances). */
+  readonly notes?: readonly string[];
 }
 
 export interface DriftReport {

@@ -57,5 +57,6 @@ export function renderText(report: DriftReport, options: TextReportOptions = {})
   const to = options.currentName ? `${options.currentName} (${report.current.rows} rows)` : `${report.current.rows} current rows`;
   lines.push(`Compared ${from} with ${to}.`);
   lines.push(summaryLine(report));
+  for (const note of report.summary.notes ?? []) lines.push(`Note: ${note}.`);
   return `${lines.join('\n')}\n`;
 }

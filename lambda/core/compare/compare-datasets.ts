@@ -50,7 +50,7 @@ export function compareDatasets(reference: Dataset, current: Dataset, options: C
   });
   // The groups only weigh when no importances are configured: do not look for them otherwise.
   const redundant = shares.configured ? [] : (options.redundant ?? redundantGroups(reference));
-  return buildReport(features, reference.rowCount, current.rowCount, { importanceConfigured: shares.configured, redundant });
+  return buildReport(features, reference.rowCount, current.rowCount, { importanceConfigured: shares.configured, redundant, notes: shares.note ? [shares.note] : [] });
 }
 
 const rate = (missing: number, total: number) => (total === 0 ? 0 : missing / total);

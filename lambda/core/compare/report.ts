@@ -6,12 +6,13 @@ export function buildReport(
   features: FeatureDrift[],
   referenceRows: number,
   currentRows: number,
-  options: DatasetStatusOptions = {},
+  options: DatasetStatusOptions & { readonly notes?: readonly string[] } = {},
 ): DriftReport {
   const ranked = [...features].sort(byImpact);
+  const notes = options.notes?.filter(Boolean) ?? [];
   return {
     features: ranked,
-    summary: datasetStatus(ranked, options),
+    summary: { ...datasetStatus(ranked, options), ...(notes.length > 0 && { notes }) },
     reference: { rows: referenceRows },
     current: { rows: currentRows },
   };

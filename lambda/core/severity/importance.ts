@@ -8,6 +8,8 @@ export type ImportanceShares = Map<string, number> & {
    * dataset with more than 20 unweighted features could never have a critical feature).
    */
   configured: boolean;
+  /** What was assumed about the importances, when it is not what they say (all of them 0). */
+  note?: string;
 };
 
 /**
@@ -15,7 +17,10 @@ export type ImportanceShares = Map<string, number> & {
  *
  * Features with no importance weigh like an average configured feature (the mean of the given
  * importances); when no feature has one, all weigh equally. Negative or non-finite importances are
- * rejected, naming the feature, because they would silently invert the ranking.
+ * rejected, naming the feature, because they would silently invert the ranking. Importances near
+ * the double limit (1e308) are summed relative to the largest, so the total cannot overflow to
+ * Infinity (which made every share 0); all-zero importances weigh every feature equally, and `note`
+ * says so.
  *
  * @example
  * importanceShares(['a', 'b', 'c'], { a: { importance: 3 }, b: { importance: 1 } })
@@ -34,12 +39,25 @@ export function importanceShares(
     }
     given.push(importance);
   }
-  const fallback = given.length > 0 ? given.reduce((a, b) => a + b, 0) / given.length : 1;
-  const raw = names.map((name) => specs[name]?.importance ?? fallback);
-  const total = raw.reduce((a, b) => a + b, 0);
+  let fallback = given.length > 0 ? given.reduce((a, b) => a + b, 0) / given.length : 1;
+  let raw = names.map((name) => specs[name]?.importance ?? fallback);
+  let total = raw.reduce((a, b) => a + b, 0);
+  if (total === Infinity) {
+    // The sum overflowed (importances near 1.8e308): the same shares, relative to the largest.
+    const largest = Math.max(...given);
+    fallback = given.reduce((a, b) => a + b / largest, 0) / given.length;
+    raw = names.map((name) => {
+      const importance = specs[name]?.importance;
+      return importance === undefined ? fallback : importance / largest;
+    });
+    total = raw.reduce((a, b) => a + b, 0);
+  }
   const shares = new Map<string, number>() as ImportanceShares;
   // All-zero importances carry no information: fall back to equal weights rather than divide by 0.
   names.forEach((name, i) => shares.set(name, total > 0 ? raw[i] / total : 1 / names.length));
   shares.configured = given.length > 0 && total > 0;
+  if (given.length > 0 && !(total > 0)) {
+    shares.note = `every configured importance is 0, so every feature weighs the same (1/${names.length}, as without importances)`;
+  }
   return shares;
 }
