@@ -14,26 +14,9 @@ export const HOUR_MS = 3_600_000;
 /** Row windows are synthetic days from this instant. */
 export const SYNTHETIC_EPOCH_MS = Date.UTC(2000, 0, 1);
 
-export interface WindowSpan {
-  /** Output index (0-based, in time order). */
-  readonly index: number;
-  /** Hours since 1970 (UTC): [startHour, endHour). */
-  readonly startHour: number;
-  readonly endHour: number;
-  /** Row windows: 0-based row offsets in the data [startRow, endRow); time windows: null. */
-  readonly startRow: number | null;
-  readonly endRow: number | null;
-  readonly rows: number;
-  readonly partial: boolean;
-}
-
-export interface Batching {
-  /** For each monitored row i (data row `firstRow + i`): its batch hour (hours since 1970). */
-  readonly hourOfRow: Float64Array;
-  /** For each monitored row: its window's output index. */
-  readonly windowOfRow: Int32Array;
-  readonly windows: readonly WindowSpan[];
-}
+export type { Batching, WindowSpan } from '../monitor/windowing';
+export { timeBatching, rowsByWindow } from '../monitor/windowing';
+import type { Batching, WindowSpan } from '../monitor/windowing';
 
 /**
  * Row windows over rows [firstRow, rowCount) of the data.
@@ -107,41 +90,3 @@ export function hoursOf(column: Column, firstRow: number, rowCount: number, file
   return hours;
 }
 
-/** Time windows of `everyHours` over the rows' hours, aligned to UTC midnight of the first day with data. */
-export function timeBatching(hourOfRow: Float64Array, everyHours: number): Batching {
-  let min = Infinity;
-  for (const h of hourOfRow) if (h < min) min = h;
-  const origin = Math.floor(min / 24) * 24;
-  const keyOfRow = new Float64Array(hourOfRow.length);
-  const counts = new Map<number, number>();
-  hourOfRow.forEach((h, r) => {
-    const k = Math.floor((h - origin) / everyHours);
-    keyOfRow[r] = k;
-    counts.set(k, (counts.get(k) ?? 0) + 1);
-  });
-  const keys = [...counts.keys()].sort((a, b) => a - b);
-  const indexOfKey = new Map(keys.map((k, i) => [k, i]));
-  const windowOfRow = Int32Array.from(keyOfRow, (k) => indexOfKey.get(k) as number);
-  const windows = keys.map((k, index) => ({
-    index,
-    startHour: origin + k * everyHours,
-    endHour: origin + (k + 1) * everyHours,
-    startRow: null,
-    endRow: null,
-    rows: counts.get(k) as number,
-    partial: false,
-  }));
-  return { hourOfRow, windowOfRow, windows };
-}
-
-/** Row numbers (relative to the first row batched) of each window, in row order. */
-export function rowsByWindow(batching: Batching): Int32Array[] {
-  const counts = batching.windows.map(() => 0);
-  for (const w of batching.windowOfRow) counts[w]++;
-  const out = counts.map((c) => new Int32Array(c));
-  const fill = counts.map(() => 0);
-  batching.windowOfRow.forEach((w, r) => {
-    out[w][fill[w]++] = r;
-  });
-  return out;
-}

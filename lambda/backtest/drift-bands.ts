@@ -1,65 +1,17 @@
 /**
- * The reference cut into windows of the monitoring size, for its drift bands
- * (`lambda/monitor/drift-bands.ts`): consecutive row runs, or the same time spans as the windows.
- * Used by the backtest and by `driftwatch reference`, which fit the reference from a file.
+ * The backtest's reference windows: its config's window shape, cut by the engine's
+ * `cutReferenceWindows` (`lambda/monitor/reference-windows.ts`).
  */
-import { sliceRows } from '../core/dataset';
-import type { Column, Dataset } from '../core/types';
+import type { Dataset } from '../core/types';
 import type { ReferenceWindows } from '../monitor/drift-bands';
-import { rowsByWindow, timeBatching } from './batches';
+import { cutReferenceWindows } from '../monitor/reference-windows';
 import { parseEvery, type BacktestConfig } from './config';
 
-/**
- * At most this many reference windows are measured (evenly spaced over the reference when it holds
- * more): a standard deviation is well estimated long before, and a long reference of hourly
- * windows would otherwise cost thousands of comparisons.
- */
-export const MAX_REFERENCE_WINDOWS = 200;
-
-/** Evenly spaced picks when there are more than the cap (first and last kept). */
-function capped<T>(items: readonly T[]): T[] {
-  if (items.length <= MAX_REFERENCE_WINDOWS) return [...items];
-  return Array.from({ length: MAX_REFERENCE_WINDOWS }, (_, k) => items[Math.round((k * (items.length - 1)) / (MAX_REFERENCE_WINDOWS - 1))]);
-}
-
+export { MAX_REFERENCE_WINDOWS } from '../monitor/reference-windows';
 export type { ReferenceWindows } from '../monitor/drift-bands';
 
-/**
- * Row windows: consecutive runs of `window.rows` reference rows (a last, shorter run is left out:
- * its PSI would carry more sampling noise than a real window's). Time windows: the reference rows
- * grouped by the same `every` spans over their hours; spans holding under half the median rows (a
- * partial day at either end) are left out for the same reason. At most MAX_REFERENCE_WINDOWS.
- */
-export function referenceWindows(config: BacktestConfig, reference: Dataset, referenceHours: Float64Array | null): ReferenceWindows {
-  if ('rows' in config.window) {
-    const size = config.window.rows;
-    const starts: number[] = [];
-    for (let start = 0; start + size <= reference.rowCount; start += size) starts.push(start);
-    return { ok: true, windows: capped(starts).map((start) => sliceRows(reference, { start, end: start + size })) };
-  }
-  if (!referenceHours) {
-    return { ok: false, reason: `the reference has no column ${JSON.stringify(config.window.column)} to cut it into ${config.window.every} windows` };
-  }
-  const rowsOf = rowsByWindow(timeBatching(referenceHours, parseEvery(config.window.every) as number));
-  const sizes = rowsOf.map((r) => r.length).sort((a, b) => a - b);
-  const median = sizes.length > 0 ? sizes[Math.floor(sizes.length / 2)] : 0;
-  const windows = capped(rowsOf.filter((rows) => rows.length * 2 >= median)).map((rows) => takeRows(reference, rows));
-  return { ok: true, windows };
+/** The reference cut into the config's windows (rows, or `every` spans over the reference's hours). */
+export function referenceWindows(config: Pick<BacktestConfig, 'window'>, reference: Dataset, referenceHours: Float64Array | null): ReferenceWindows {
+  const w = config.window;
+  return cutReferenceWindows('rows' in w ? w : { ...w, everyHours: parseEvery(w.every) as number }, reference, referenceHours);
 }
-
-/** The listed rows of every column (copies). */
-function takeRows(dataset: Dataset, rows: Int32Array): Dataset {
-  // Plain loops: TypedArray.from with a map function is several times slower on large columns.
-  const columns = dataset.columns.map((c): Column => {
-    if (c.kind === 'numeric') {
-      const values = new Float64Array(rows.length);
-      for (let i = 0; i < rows.length; i++) values[i] = c.values[rows[i]];
-      return { ...c, values };
-    }
-    const codes = new Int32Array(rows.length);
-    for (let i = 0; i < rows.length; i++) codes[i] = c.codes[rows[i]];
-    return { ...c, codes };
-  });
-  return { rowCount: rows.length, columns };
-}
-

@@ -29,10 +29,9 @@
  *   uses it. A pushed reference later simply overwrites it.
  */
 import * as z from 'zod';
-import { referenceWindows } from '../backtest/drift-bands';
-import type { BacktestConfig } from '../backtest/config';
 import { CorruptObject, PreconditionFailed, type MonitorPorts, type StoredJson } from '../ports';
 import { driftBandsEnabled } from './drift-bands';
+import { cutReferenceWindows } from './reference-windows';
 import type { MonitorSettings } from './from-config';
 import { monitorKeys } from './layout';
 import { hourSpanLabel, num } from './messages';
@@ -173,10 +172,8 @@ export function fitFromSamples(
   const window = settings.windows[0];
   if (!window) throw new Error(`model ${model.modelId}: no monitoring window is configured to cut the baseline into drift-band windows`);
   const every = `${window.hours}h`;
-  // referenceWindows reads only `window`; the rest makes it a whole BacktestConfig.
-  const cut: BacktestConfig = { features: [], reference: { rows: pooled.data.rowCount }, window: { column: 'hour', every } };
   const enabled = driftBandsEnabled(model.driftBands);
-  const windows = enabled ? referenceWindows(cut, pooled.data, pooled.hourOfRow) : null;
+  const windows = enabled ? cutReferenceWindows({ column: 'hour', every, everyHours: window.hours }, pooled.data, pooled.hourOfRow) : null;
   const rows = `${num(pooled.data.rowCount)} of ${num(pooled.hourRows)} rows in ${pooled.hours} hours`;
   const base = `production ${hourSpanLabel(span.start, span.end)} (${rows})`;
   const draft = fitReference(model, pooled.data, windows, { source: base, createdAt: now });

@@ -204,7 +204,7 @@ test('the run after the baseline fits one reference: the profile of the pooled s
 
   // The drift bands: the same windows the backtest would cut from the samples' hours.
   const hourOfRow = Float64Array.from(samples.flatMap((s) => Array(s.rows).fill(Date.parse(s.hour) / HOUR_MS)));
-  const cut = referenceWindows({ features: [], reference: { rows: pooled.rowCount }, window: { column: 'hour', every: '6h' } }, pooled, hourOfRow);
+  const cut = referenceWindows({ window: { column: 'hour', every: '6h' } }, pooled, hourOfRow);
   expect(reference.drift).toEqual(fitReference(model, pooled, cut, { source: '', createdAt: new Date(0) }).drift);
   expect(reference.drift.bands).toMatchObject({ ok: true, windows: 56 });
   expect(reference.source).toBe('production 2026-11-24 – 2026-12-08 (10,080 of 10,080 rows in 336 hours); drift bands over 56 6h windows');
