@@ -108,7 +108,7 @@ describe('slackMessage', () => {
     expect(message.text).toBe(`:red_circle: [CRITICAL] test/bank_marketing 6h: ${DATASET_MESSAGE.replace('model bank_marketing: ', '')}`);
     expect(message.blocks.map((b) => b.type)).toEqual(['header', 'section', 'section', 'section', 'context', 'actions']);
     expect(message.blocks[0]).toEqual({ type: 'header', text: { type: 'plain_text', text: 'Critical: bank_marketing: dataset drift (test)', emoji: true } });
-    const fields = (message.blocks[2] as { fields: { text: string }[] }).fields.map((f) => f.text);
+    const fields = (message.blocks[2] as unknown as { fields: { text: string }[] }).fields.map((f) => f.text);
     expect(fields).toEqual([
       '*Model*\n`bank_marketing`',
       '*Environment*\ntest',
@@ -120,7 +120,7 @@ describe('slackMessage', () => {
     expect((message.blocks[3] as { text: { text: string } }).text.text.split('\n')[1]).toBe(
       '• `emp_var_rate` critical · PSI 17.8 (threshold 0.25) · since 2026-11-25T06:00:00.000Z · impact 0.934',
     );
-    const buttons = (message.blocks[5] as { elements: { text: { text: string }; url: string }[] }).elements;
+    const buttons = (message.blocks[5] as unknown as { elements: { text: { text: string }; url: string }[] }).elements;
     expect(buttons.map((b) => b.text.text)).toEqual(['Open the report (HTML), 6h window 5', 'Open the latest report (JSON)', 'Open the alarm']);
   });
 
