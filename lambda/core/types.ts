@@ -143,9 +143,15 @@ export interface NumericFeatureProfile {
   /** Non-missing values counted. */
   readonly count: number;
   readonly missing: number;
-  /** Sum, sum of squares, min and max of the non-missing values (min/max null when count = 0). */
+  /**
+   * Sum, sum of squares, min and max of the non-missing values (min/max null when count = 0). The
+   * sums saturate at ±Number.MAX_VALUE (values beyond ~1e154 overflow the sum of squares), so a
+   * profile always stays JSON; the reference then keeps its standard deviation in `std`.
+   */
   readonly sum: number;
   readonly sumSquares: number;
+  /** Reference profiles whose values go beyond ±3e144: the population std, computed on scaled values. */
+  readonly std?: number;
   readonly min: number | null;
   readonly max: number | null;
   /** PSI bins: interior edges (reference quantiles k/B, de-duplicated); a value falls in bin #(edges <= v). */

@@ -13,6 +13,7 @@ import {
   type DatasetProfile,
   type NumericFeatureProfile,
 } from '../core/types';
+import { saturate } from '../core/profile/numeric';
 import type { PredictionAggregates, ResultRow } from './parse-profile';
 
 /** A result as columns (name → one value per row): DuckDB's chunks, or rows turned into columns. */
@@ -348,8 +349,8 @@ export function groupedProfileAccumulator(reference: DatasetProfile, options: Gr
           name: s.ref.name,
           count: s.count,
           missing: s.missing,
-          sum: some ? s.sum : 0,
-          sumSquares: some ? s.sumSquares : 0,
+          sum: some ? saturate(s.sum) : 0,
+          sumSquares: some ? saturate(s.sumSquares) : 0,
           min: some ? s.min : null,
           max: some ? s.max : null,
           edges: [...s.ref.edges],

@@ -9,6 +9,7 @@ import {
   type FeatureProfile,
   type NumericFeatureProfile,
 } from '../core/types';
+import { saturate } from '../core/profile/numeric';
 
 /**
  * A result row as the engines return it: DuckDB gives BIGINT as bigint, Athena's GetQueryResults gives
@@ -113,8 +114,9 @@ function numericProfile(ref: NumericFeatureProfile, p: Parsed): NumericFeaturePr
     name: ref.name,
     count,
     missing,
-    sum: count > 0 ? stats?.total ?? 0 : 0,
-    sumSquares: count > 0 ? stats?.totalSquares ?? 0 : 0,
+    // Athena and DuckDB sum to ±Infinity beyond 1.8e308: saturated, as the core's profiles are.
+    sum: count > 0 ? saturate(stats?.total ?? 0) : 0,
+    sumSquares: count > 0 ? saturate(stats?.totalSquares ?? 0) : 0,
     min: count > 0 ? stats?.low ?? null : null,
     max: count > 0 ? stats?.high ?? null : null,
     edges: [...ref.edges],

@@ -12,5 +12,8 @@ export {
   normalizedWasserstein,
   normalizedWassersteinSorted,
   populationStd,
+  maxMagnitude,
+  safeScale,
+  OVERFLOW_SAFE_MAGNITUDE,
 } from './wasserstein';
 export { countMissing, columnLength, missingRate, missingRateChange, type MissingRateChange } from './missing';

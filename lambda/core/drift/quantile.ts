@@ -43,6 +43,8 @@ export function quantileSorted(sorted: Float64Array, q: number): number {
   const a = sorted[previous];
   const b = sorted[next];
   const diff = b - a;
+  // numpy's lerp; from ±1.8e308 to ∓1.8e308 the difference overflows, then weigh the two ends instead.
+  if (!Number.isFinite(diff)) return a * (1 - gamma) + b * gamma;
   return gamma >= 0.5 ? b - diff * (1 - gamma) : a + diff * gamma;
 }
 

@@ -37,8 +37,40 @@ export function wasserstein(reference: Float64Array, current: Float64Array): num
   return wassersteinSorted(sortedNonMissing(reference), sortedNonMissing(current));
 }
 
-/** Population standard deviation (ddof = 0, as `np.std`), two-pass for accuracy; NaN excluded. */
+/**
+ * Above this magnitude (2^480 ≈ 3e144) squares and differences of values could overflow a double
+ * (1.8e308): the measures then work on the values scaled by a power of two, exactly.
+ */
+export const OVERFLOW_SAFE_MAGNITUDE = 2 ** 480;
+
+/** The largest |value| of an array (NaN skipped). */
+export function maxMagnitude(values: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = 0; i < values.length; i++) {
+    const a = Math.abs(values[i]);
+    if (a > m) m = a;
+  }
+  return m;
+}
+
+/** A power of two that brings `magnitude` below OVERFLOW_SAFE_MAGNITUDE (1 when it already is). */
+export function safeScale(magnitude: number): number {
+  if (!(magnitude > OVERFLOW_SAFE_MAGNITUDE) || !Number.isFinite(magnitude)) return 1;
+  return 2 ** -(Math.ceil(Math.log2(magnitude)) - 480 + 1);
+}
+
+function scaled(values: Float64Array, factor: number): Float64Array {
+  return Float64Array.from(values, (v) => v * factor);
+}
+
+/**
+ * Population standard deviation (ddof = 0, as `np.std`), two-pass for accuracy; NaN excluded.
+ * Values beyond ±3e144 (whose squares would overflow) are scaled by a power of two first, so a
+ * column near ±1.8e308 has its real σ, not Infinity or NaN.
+ */
 export function populationStd(values: Float64Array): number {
+  const factor = safeScale(maxMagnitude(values));
+  if (factor !== 1) return populationStd(scaled(values, factor)) / factor;
   let n = 0;
   let sum = 0;
   for (let i = 0; i < values.length; i++) {
@@ -63,6 +95,13 @@ export function populationStd(values: Float64Array): number {
  * distance reads in reference standard deviations and a constant reference does not divide by 0.
  */
 export function normalizedWassersteinSorted(referenceSorted: Float64Array, currentSorted: Float64Array): number {
+  // Near ±1.8e308 the gaps between values overflow: measure on both samples scaled by one power of
+  // two (W and σ scale alike, so the ratio is the same; the 0.001 floor is in the data's units).
+  const factor = safeScale(Math.max(maxMagnitude(referenceSorted), maxMagnitude(currentSorted)));
+  if (factor !== 1) {
+    const r = scaled(referenceSorted, factor);
+    return wassersteinSorted(r, scaled(currentSorted, factor)) / Math.max(populationStd(r), WASSERSTEIN_MIN_SCALE * factor);
+  }
   const w = wassersteinSorted(referenceSorted, currentSorted);
   return w / Math.max(populationStd(referenceSorted), WASSERSTEIN_MIN_SCALE);
 }

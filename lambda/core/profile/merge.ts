@@ -1,4 +1,5 @@
 import type { CategoricalFeatureProfile, FeatureProfile, NumericFeatureProfile } from '../types';
+import { saturate } from './numeric';
 
 /**
  * Merges two profiles of the same feature observed on the same bins (e.g. two hours into a
@@ -26,8 +27,8 @@ function mergeNumeric(a: NumericFeatureProfile, b: NumericFeatureProfile): Numer
     name: a.name,
     count: a.count + b.count,
     missing: a.missing + b.missing,
-    sum: a.sum + b.sum,
-    sumSquares: a.sumSquares + b.sumSquares,
+    sum: saturate(a.sum + b.sum),
+    sumSquares: saturate(a.sumSquares + b.sumSquares),
     min: a.min === null ? b.min : b.min === null ? a.min : Math.min(a.min, b.min),
     max: a.max === null ? b.max : b.max === null ? a.max : Math.max(a.max, b.max),
     edges: [...a.edges],

@@ -1,5 +1,5 @@
 import { FINE_BINS, PSI_BINS } from '../defaults';
-import { binIndex, histogramSorted, quantileEdges } from '../drift';
+import { binIndex, histogramSorted, maxMagnitude, OVERFLOW_SAFE_MAGNITUDE, populationStd, quantileEdges } from '../drift';
 import type { NumericFeatureProfile } from '../types';
 
 /**
@@ -28,6 +28,8 @@ export function fitNumericProfile(name: string, values: Float64Array): NumericFe
   const edges = n > 0 ? quantileEdges(sorted, PSI_BINS) : [];
   const fineEdges = n > 0 ? quantileEdges(sorted, FINE_BINS) : [];
   const moments = momentsOf(sorted);
+  // Values whose squares may overflow: keep the real σ (the sums saturate).
+  const huge = n > 0 && maxMagnitude(sorted) > OVERFLOW_SAFE_MAGNITUDE;
   return {
     kind: 'numeric',
     name,
@@ -35,6 +37,7 @@ export function fitNumericProfile(name: string, values: Float64Array): NumericFe
     missing: values.length - n,
     sum: moments.sum,
     sumSquares: moments.sumSquares,
+    ...(huge && { std: populationStd(sorted) }),
     min: n > 0 ? sorted[0] : null,
     max: n > 0 ? sorted[n - 1] : null,
     edges,
@@ -107,12 +110,22 @@ class Moments {
   }
 
   sum(): number {
-    return this.s + this.sCompensation;
+    return saturate(this.s + this.sCompensation);
   }
 
   sumSquares(): number {
-    return this.q + this.qCompensation;
+    return saturate(this.q + this.qCompensation);
   }
+}
+
+/**
+ * A sum held in a double: ±Infinity (an overflow) and NaN (Infinity − Infinity in a compensation)
+ * become ±Number.MAX_VALUE, so profiles stay JSON and merge; `std` carries the reference's σ then.
+ * @example saturate(1e308 + 1e308) // 1.7976931348623157e308
+ */
+export function saturate(sum: number): number {
+  if (Number.isFinite(sum)) return sum;
+  return sum === -Infinity ? -Number.MAX_VALUE : Number.MAX_VALUE;
 }
 
 /**
@@ -121,6 +134,7 @@ class Moments {
  */
 export function profileStd(profile: NumericFeatureProfile): number {
   if (profile.count === 0) throw new Error(`profileStd: feature ${JSON.stringify(profile.name)} has no values`);
+  if (profile.std !== undefined) return profile.std;
   const mean = profile.sum / profile.count;
   const variance = (profile.sumSquares - profile.sum * mean) / profile.count;
   return variance > 0 ? Math.sqrt(variance) : 0;

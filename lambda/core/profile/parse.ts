@@ -25,6 +25,7 @@ const numericProfile = z
     counts: z.array(count),
     fineEdges: z.array(finite),
     fineCounts: z.array(count),
+    std: finite.refine((v) => v >= 0, { message: 'must be >= 0' }).optional(),
   })
   .superRefine((p, ctx) => {
     checkBins(ctx, p.edges, p.counts, p.count, 'edges', 'counts');

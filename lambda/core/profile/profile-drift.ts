@@ -1,5 +1,5 @@
 import { WASSERSTEIN_MIN_SCALE } from '../defaults';
-import { EmptyDistributionError, jensenShannon, lInfinity, missingRateChange, psi, type MissingRateChange } from '../drift';
+import { EmptyDistributionError, jensenShannon, lInfinity, maxMagnitude, missingRateChange, psi, safeScale, type MissingRateChange } from '../drift';
 import { chiSquaredHomogeneity, ksPValue } from '../stats';
 import type { CategoricalFeatureProfile, ChiSquaredResult, FeatureKind, FeatureProfile, NumericFeatureProfile } from '../types';
 import { ksFromBins, wassersteinFromBins, type BoundedEstimate } from './fine-bins';
@@ -82,8 +82,14 @@ function numericDrift(ref: NumericFeatureProfile, cur: NumericFeatureProfile, mi
   const refRange = { min: ref.min as number, max: ref.max as number };
   const curRange = { min: cur.min as number, max: cur.max as number };
   const ks = ksFromBins(ref.fineEdges, ref.fineCounts, cur.fineCounts, refRange, curRange);
-  const w = wassersteinFromBins(ref.fineEdges, ref.fineCounts, cur.fineCounts, refRange, curRange);
-  const scale = Math.max(profileStd(ref), WASSERSTEIN_MIN_SCALE);
+  // Near ±1.8e308 bin widths overflow: integrate on edges scaled by one power of two (exact), in whose units σ is too.
+  const factor = safeScale(Math.max(maxMagnitude(ref.fineEdges), Math.abs(refRange.min), Math.abs(refRange.max), Math.abs(curRange.min), Math.abs(curRange.max)));
+  const times = (r: { min: number; max: number }) => ({ min: r.min * factor, max: r.max * factor });
+  const w =
+    factor === 1
+      ? wassersteinFromBins(ref.fineEdges, ref.fineCounts, cur.fineCounts, refRange, curRange)
+      : wassersteinFromBins(ref.fineEdges.map((e) => e * factor), ref.fineCounts, cur.fineCounts, times(refRange), times(curRange));
+  const scale = Math.max(profileStd(ref) * factor, WASSERSTEIN_MIN_SCALE * factor);
   return {
     name: ref.name,
     kind: 'numeric',

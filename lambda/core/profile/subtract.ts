@@ -74,6 +74,8 @@ function subtractNumeric(total: NumericFeatureProfile, part: NumericFeatureProfi
     // An empty remainder has exactly zero sums (not the rounding residue of a − a over many adds).
     sum: empty ? 0 : total.sum - part.sum,
     sumSquares: empty ? 0 : total.sumSquares - part.sumSquares,
+    // Saturated sums cannot be un-merged: the remainder keeps the reference's σ (an approximation).
+    ...(total.std !== undefined && !empty && { std: total.std }),
     min: empty ? null : total.min,
     max: empty ? null : total.max,
     edges: [...total.edges],
