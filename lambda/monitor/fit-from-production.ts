@@ -185,7 +185,7 @@ export function fitFromSamples(
       : bands
         ? `; drift bands over ${bands.windows} ${window.name} windows`
         : '';
-  return { ...draft, source: `${base}${note}` };
+  return { ...draft, source: `${base}${note}`, baseline: { start: span.start.toISOString(), end: span.end.toISOString() } };
 }
 
 /**

@@ -28,6 +28,11 @@ export interface MonitorReference {
   readonly source: string;
   readonly profile: DatasetProfile;
   readonly drift: CalibratedDrift;
+  /**
+   * A reference fitted from production: the baseline hours [start, end) it was fitted on. Windows
+   * ending within them are not judged against it (they would be judged against themselves).
+   */
+  readonly baseline?: { readonly start: string; readonly end: string };
 }
 
 /**
@@ -95,6 +100,7 @@ const referenceSchema = z.object({
   rows: z.number().int().positive(),
   source: z.string(),
   profile: z.unknown(),
+  baseline: z.object({ start: z.iso.datetime(), end: z.iso.datetime() }).optional(),
   drift: z.object({
     bands: z.unknown(),
     thresholds: z.record(z.string(), thresholdsSchema),

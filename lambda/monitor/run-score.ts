@@ -128,9 +128,10 @@ export async function runScore(
   const reference = await loadReference(ports.store, model);
   if (!reference) return { status: 'calibrating', message: `model ${model.modelId}: no reference yet, so no drift is judged (push one with \`driftwatch reference --push\`)` };
   const range = windowEnding(now, config.hours, settings.settleMinutes);
-  // A window that ended before its reference was fitted (a reference fitted from production lies over it) is not judged.
-  if (range.end.getTime() < Date.parse(reference.createdAt)) {
-    return { status: 'calibrating', message: `model ${model.modelId}: window ${windowName} ending ${range.end.toISOString()} ended before the reference was fitted (${reference.createdAt}), so no drift is judged on it` };
+  // A reference fitted from production is not judged against the baseline hours it was fitted on;
+  // a pushed reference (training data) judges every window, also those before the push.
+  if (reference.baseline && range.end.getTime() <= Date.parse(reference.baseline.end)) {
+    return { status: 'calibrating', message: `model ${model.modelId}: window ${windowName} ending ${range.end.toISOString()} lies in the production baseline the reference was fitted on (${reference.baseline.start} – ${reference.baseline.end}), so no drift is judged on it` };
   }
   const stateKey = monitorKeys.state(model.modelId, windowName);
 
