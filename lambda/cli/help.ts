@@ -7,6 +7,7 @@ Commands:
   backtest   Replay history window by window: drift, performance and the alerts that would have fired
   reference  Fit a model's reference (profile, drift bands, thresholds) from training data; --push uploads it
   demo       Train a model on bank-marketing data and backtest the monitor over 2008-2010 (no AWS)
+  alert      alert test --env ENV --model ID: send a [TEST] page and Slack message to the model owner's channels
 
 Run 'driftwatch <command> --help' for the options of a command.
 `;

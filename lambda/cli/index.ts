@@ -6,6 +6,7 @@ import { InputError } from '../adapters/local/errors';
 import { backtestCommand } from './commands/backtest';
 import { compareCommand } from './commands/compare';
 import { demoCommand, DEMO_HELP } from './commands/demo';
+import { alertCommand, ALERT_HELP } from './commands/alert-test';
 import { referenceCommand, REFERENCE_HELP } from './commands/reference';
 import { BACKTEST_HELP, COMPARE_HELP, MAIN_HELP } from './help';
 import { CliIo, EXIT_ERROR, EXIT_OK, UsageError } from './io';
@@ -16,6 +17,7 @@ const COMMANDS: Record<string, { run: (argv: readonly string[], io: CliIo) => Pr
   compare: { run: compareCommand, help: COMPARE_HELP },
   backtest: { run: backtestCommand, help: BACKTEST_HELP },
   reference: { run: referenceCommand, help: REFERENCE_HELP },
+  alert: { run: alertCommand, help: ALERT_HELP },
   demo: { run: demoCommand, help: DEMO_HELP },
 };
 
