@@ -9,6 +9,8 @@ import type { DriftTest } from '../lambda/core/types';
 import { PREDICTION_ENVELOPE } from '../lambda/core/schema/record-schema';
 import type { ConfigProblem } from '../lambda/core/schema/format-issues';
 import { formatPath } from '../lambda/core/schema/format-issues';
+import { topFeatures, type MonitorModel } from '../lambda/monitor/model';
+import { ALERTING_DEFAULTS, ownerSchema } from './schema';
 
 /** Partition columns of every prediction/label table (Hive-style `dt=YYYY-MM-DD/hour=HH`). */
 export const PARTITION_COLUMNS = ['dt', 'hour'] as const;
@@ -152,5 +154,105 @@ export function crossFieldProblems(input: unknown): ConfigProblem[] {
   const models = arrayAt(input, 'models');
   duplicates(models, 'id', ['models'], 'model id', out);
   models.forEach((m, i) => modelRules(m, ['models', i], out));
+  models.forEach((m, i) => alertingRules(m, ['models', i], out));
+  ownerRules(models, out);
   return out;
+}
+
+/**
+ * An owner's slug: its name in lower case, runs of other characters as one '-'. It names the owner's
+ * SNS topics (`dw-<env>-<slug>-critical|warning`), so one slug is one owner.
+ * @example ownerSlug('Risk ML') // 'risk-ml'
+ */
+export function ownerSlug(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 64).replace(/-+$/, '');
+}
+
+function recordAt(value: unknown, key: string): Record<string, unknown> {
+  if (!isRecord(value)) return {};
+  const v = value[key];
+  return isRecord(v) ? v : {};
+}
+
+/** The feature names of the model's top-K (what gets per-feature metrics), ranked as the engine ranks them. */
+function topFeatureNames(model: unknown): Set<string> {
+  const features = arrayAt(model, 'features').filter(isRecord).map((f) => ({ id: String(f.name), name: String(f.name), kind: 'numeric' as const, importance: numberAt(f, 'importance') }));
+  const topK = numberAt(recordAt(model, 'monitor'), 'topK') ?? 10;
+  // topFeatures reads only `features` and `topK`.
+  return new Set(topFeatures({ features, topK } as unknown as MonitorModel).map((f) => f.name));
+}
+
+function featureRouteRules(model: unknown, base: Path, out: ConfigProblem[]): void {
+  const names = arrayAt(model, 'features').map((f) => stringAt(f, 'name')).filter((n): n is string => n !== undefined);
+  const top = topFeatureNames(model);
+  for (const [name, route] of Object.entries(recordAt(recordAt(model, 'alerting'), 'features'))) {
+    const path = [...base, 'alerting', 'features', name];
+    if (!names.includes(name)) {
+      out.push({ path, message: `no feature named ${JSON.stringify(name)} in this model (features: ${names.join(', ')})` });
+    } else if (!top.has(name)) {
+      out.push({ path, message: `${JSON.stringify(name)} is not among the model's top ${top.size} features by importance (monitor.topK), so it has no per-feature metric to alarm on; raise its importance or monitor.topK` });
+    }
+    const kind = stringAt(route, 'route');
+    const hasOwner = isRecord(route) && route.owner !== undefined;
+    if (kind === 'owner' && !hasOwner) out.push({ path: [...path, 'owner'], message: 'route "owner" needs the owner to route to ({ name, email, pagerDutySecretName, slackWebhookSecretName })' });
+    if (kind !== undefined && kind !== 'owner' && hasOwner) out.push({ path: [...path, 'owner'], message: `an owner applies only with route "owner", got route ${JSON.stringify(kind)}` });
+  }
+}
+
+function alertingRules(model: unknown, base: Path, out: ConfigProblem[]): void {
+  featureRouteRules(model, base, out);
+  const channels = recordAt(recordAt(model, 'alerting'), 'channels');
+  for (const severity of ['critical', 'warning']) {
+    const seen = new Set<unknown>();
+    arrayAt(channels, severity).forEach((c, i) => {
+      if (seen.has(c)) out.push({ path: [...base, 'alerting', 'channels', severity, i], message: `duplicate channel ${JSON.stringify(c)}` });
+      seen.add(c);
+    });
+  }
+}
+
+/** A model's channels per severity, the defaults filled in (so left out and spelled out compare equal). */
+function channelsOf(model: unknown): Record<string, unknown> {
+  const channels = recordAt(recordAt(model, 'alerting'), 'channels');
+  return { critical: channels.critical ?? ALERTING_DEFAULTS.channels.critical, warning: channels.warning ?? ALERTING_DEFAULTS.channels.warning };
+}
+
+/** Every owner a config names: each model's owner and each feature routed to another owner. */
+function ownersOf(models: readonly unknown[]): { path: Path; owner: Record<string, unknown>; channels?: unknown }[] {
+  return models.flatMap((m, i) => {
+    const own = isRecord(m) && isRecord(m.owner) ? [{ path: ['models', i, 'owner'] as Path, owner: m.owner, channels: channelsOf(m) }] : [];
+    const routed = Object.entries(recordAt(recordAt(m, 'alerting'), 'features')).flatMap(([name, r]) =>
+      isRecord(r) && isRecord(r.owner) ? [{ path: ['models', i, 'alerting', 'features', name, 'owner'] as Path, owner: r.owner }] : [],
+    );
+    return [...own, ...routed];
+  });
+}
+
+/** One slug, one owner: the same email and secrets everywhere, and one set of channels per severity topic. */
+function ownerRules(models: readonly unknown[], out: ConfigProblem[]): void {
+  const first = new Map<string, { path: Path; identity: string; channels?: string }>();
+  for (const { path, owner, channels } of ownersOf(models)) {
+    const name = stringAt(owner, 'name');
+    // An owner with a shape problem is reported there once, not compared here.
+    if (name === undefined || !ownerSchema.safeParse(owner).success) continue;
+    const slug = ownerSlug(name);
+    if (slug === '') {
+      out.push({ path: [...path, 'name'], message: `${JSON.stringify(name)} needs a letter or digit: the owner's name names its SNS topics` });
+      continue;
+    }
+    const identity = JSON.stringify(['email', 'pagerDutySecretName', 'slackWebhookSecretName'].map((k) => owner[k]));
+    const channelKey = channels === undefined ? undefined : JSON.stringify(channels);
+    const seen = first.get(slug);
+    if (!seen) {
+      first.set(slug, { path, identity, channels: channelKey });
+      continue;
+    }
+    if (seen.identity !== identity) {
+      out.push({ path, message: `owner ${JSON.stringify(name)} differs from the one at ${formatPath(seen.path)}: one owner (by name) has one email and one pair of secrets` });
+    }
+    if (channelKey !== undefined && seen.channels === undefined) seen.channels = channelKey;
+    else if (channelKey !== undefined && seen.channels !== channelKey) {
+      out.push({ path: [...path.slice(0, 2), 'alerting', 'channels'], message: `owner ${JSON.stringify(name)} has other channels at ${formatPath(seen.path)}: the models of one owner share its topics, so they share channels` });
+    }
+  }
 }

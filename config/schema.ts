@@ -148,6 +148,47 @@ export const monitorSchema = z.strictObject({
 
 const MONITOR_DEFAULTS = { windows: [{ name: '1d', hours: 24 }, { name: '7d', hours: 168 }], settleMinutes: 20, reprofileHours: 2, topK: 10, minRows: 100 };
 
+/** Where an alert may go: PagerDuty Events v2, a Slack incoming webhook, the owner's email (an SNS subscription). */
+export const ALERT_CHANNELS = ['pagerduty', 'slack', 'email'] as const;
+/**
+ * How a feature's drift alarms route: `page` (its Critical alarm pages the model's owner through the
+ * model-critical composite; the default), `notify` (Warning and Critical only notify the model's
+ * owner on the warning channels, never page), `owner` (both go to another owner's topics).
+ */
+export const FEATURE_ROUTES = ['page', 'notify', 'owner'] as const;
+
+export const featureAlertRouteSchema = z.strictObject({
+  route: z.enum(FEATURE_ROUTES),
+  /** The owner this feature's alarms go to: required with route `owner`, refused otherwise. */
+  owner: ownerSchema.optional(),
+});
+
+const channelList = z.array(z.enum(ALERT_CHANNELS));
+
+/** The channels each severity reaches. @default critical: pagerduty and email; warning: slack and email */
+export const alertChannelsSchema = z.strictObject({
+  critical: channelList.default(['pagerduty', 'email']),
+  warning: channelList.default(['slack', 'email']),
+});
+
+export const ALERTING_DEFAULTS = {
+  noTrafficHours: 3,
+  labelCoverageFloor: 0.5,
+  features: {},
+  channels: { critical: ['pagerduty', 'email'], warning: ['slack', 'email'] },
+} as const;
+
+/** A model's CloudWatch alarms: their spans and floors, per-feature routing, and the channels per severity. */
+export const alertingSchema = z.strictObject({
+  /** Hours without a prediction before the no-traffic alarm fires (missing data counts as none). @default 3 */
+  noTrafficHours: z.number().int().min(1).max(24).default(ALERTING_DEFAULTS.noTrafficHours),
+  /** A window whose labelled share falls below this raises the label-coverage alarm; 0 turns it off. @default 0.5 */
+  labelCoverageFloor: z.number().min(0).max(1).default(ALERTING_DEFAULTS.labelCoverageFloor),
+  /** Per-feature routing by feature name (features left out page). @default {} */
+  features: z.record(z.string(), featureAlertRouteSchema).default({}),
+  channels: alertChannelsSchema.default({ critical: ['pagerduty', 'email'], warning: ['slack', 'email'] }),
+});
+
 const days = z.number().int().min(1).max(3650);
 
 /** Days objects are kept under each prefix; the bucket expires them afterwards. */
@@ -185,6 +226,8 @@ export const modelSchema = z.strictObject({
   /** Windows, settle delay, late re-profiling, top-K and minimum rows of the scheduled monitor. */
   monitor: monitorSchema.default(MONITOR_DEFAULTS),
   retention: retentionOverrideSchema.optional(),
+  /** Alarm spans, floors, per-feature routing and channels (see `alertingSchema`). */
+  alerting: alertingSchema.default({ ...ALERTING_DEFAULTS, features: {}, channels: { critical: ['pagerduty', 'email'], warning: ['slack', 'email'] } }),
 });
 
 export const analyticsSchema = z.strictObject({
@@ -234,3 +277,5 @@ export type DriftwatchConfig = z.output<typeof configSchema>;
 export type ModelConfig = DriftwatchConfig['models'][number];
 export type FeatureConfig = ModelConfig['features'][number];
 export type RetentionConfig = DriftwatchConfig['retention'];
+export type AlertingConfig = ModelConfig['alerting'];
+export type OwnerConfig = ModelConfig['owner'];
