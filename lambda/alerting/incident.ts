@@ -9,7 +9,7 @@ import { monitorKeys } from '../monitor/layout';
 import { alarmRegion, stateChangeIso, triggerMetric, triggeringChildren, type AlarmNotification } from './alarm';
 import { alarmConsoleUrl, s3ConsoleUrl } from './links';
 import { reportDetails, type ReportDetails, type ReportView } from './report-details';
-import type { AlarmAction, AlarmSubject } from './subject';
+import type { AlarmAction, AlarmCause, AlarmSubject } from './subject';
 
 /** What reading the window's latest report gave. */
 export type ReportLookup =
@@ -100,12 +100,15 @@ function reportNote(lookup: ReportLookup, uri: string | null): string | null {
   return null;
 }
 
-function summaryOf(alarm: AlarmNotification, subject: AlarmSubject, action: AlarmAction, details: ReportDetails | null, note: string | null): string {
+function summaryOf(alarm: AlarmNotification, subject: AlarmSubject, action: AlarmAction, details: ReportDetails | null, note: string | null, cause: AlarmCause | null): string {
   const where = `${subject.env}/${subject.modelId}${subject.window ? ` ${subject.window}` : ''}`;
   const label = signalLabel(subject.signal);
   if (action === 'resolve') return clip(`[RESOLVED] ${where}: ${label} back to OK (${alarm.NewStateReason})`, 1024);
   const own = details?.message?.replace(`model ${subject.modelId}: `, '');
-  const what = own ?? `${label} ${subject.severity}: ${(details && fromDetails(details)) ?? alarm.NewStateReason}`;
+  const fallback = (details && fromDetails(details)) ?? alarm.NewStateReason;
+  const what = cause
+    ? `${label} ${subject.severity}, set off by ${cause.alarmName}${cause.window ? ` (${cause.window} window)` : ''}: ${own ?? `${signalLabel(cause.signal)}: ${fallback}`}`
+    : (own ?? `${label} ${subject.severity}: ${fallback}`);
   return clip(`[${subject.severity.toUpperCase()}] ${where}: ${what}${note ? ` (${note})` : ''}`, 1024);
 }
 
@@ -145,10 +148,13 @@ function linksOf(lookup: ReportLookup, alarm: AlarmNotification, region: string,
   return links;
 }
 
-/** The incident of an alarm state change, enriched from the report lookup. */
-export function buildIncident(alarm: AlarmNotification, subject: AlarmSubject, action: AlarmAction, lookup: ReportLookup, ctx: IncidentContext): Incident {
+/**
+ * The incident of an alarm state change, enriched from the report lookup. A composite alarm's
+ * `cause` (its triggering child) picks the signal the details and the summary speak of.
+ */
+export function buildIncident(alarm: AlarmNotification, subject: AlarmSubject, action: AlarmAction, lookup: ReportLookup, ctx: IncidentContext, cause: AlarmCause | null = null): Incident {
   const region = alarmRegion(alarm) || ctx.region;
-  const details = lookup.status === 'found' ? reportDetails(lookup.report, subject.signal, subject.severity) : null;
+  const details = lookup.status === 'found' ? reportDetails(lookup.report, cause?.signal ?? subject.signal, subject.severity) : null;
   const uri = lookup.status === 'none' ? null : `s3://${ctx.bucket}/${lookup.key}`;
   const note = reportNote(lookup, uri);
   return {
@@ -156,7 +162,7 @@ export function buildIncident(alarm: AlarmNotification, subject: AlarmSubject, a
     action,
     subject,
     title: `${subject.modelId}: ${signalLabel(subject.signal)}`,
-    summary: summaryOf(alarm, subject, action, details, note),
+    summary: summaryOf(alarm, subject, action, details, note, cause),
     timestamp: stateChangeIso(alarm),
     alarm: incidentAlarm(alarm),
     details,

@@ -23,7 +23,7 @@
  * its dedup key. Pure: no I/O.
  */
 import { isIdentifier } from '../core/schema/identifier';
-import { triggerDimensions, triggerMetric, type AlarmNotification } from './alarm';
+import { triggerDimensions, triggerMetric, triggeringChildren, type AlarmNotification } from './alarm';
 
 export type Severity = 'critical' | 'warning';
 
@@ -124,6 +124,23 @@ export function alarmSubject(alarm: AlarmNotification, defaultEnv?: string): Ala
   const dedupKey = `${env}/${modelId}/${window ?? 'all'}/${signal}`;
   if (dedupKey.length > 255) throw fail(`its dedup key is longer than PagerDuty's 255 characters: ${dedupKey.slice(0, 80)}...`);
   return { env, modelId, window, signal, severity: fromName?.severity ?? 'critical', dedupKey };
+}
+
+/** What set off a composite alarm: its first triggering child that follows the naming scheme. */
+export interface AlarmCause {
+  readonly alarmName: string;
+  readonly signal: string;
+  readonly window: string | null;
+}
+
+/** A composite alarm's cause (from `TriggeringChildren`), null for a metric alarm or when no child says. */
+export function alarmCause(alarm: AlarmNotification): AlarmCause | null {
+  if (alarm.AlarmRule === undefined) return null;
+  for (const name of triggeringChildren(alarm)) {
+    const parts = parseAlarmName(name);
+    if (parts && parts.signalPart !== 'model') return { alarmName: name, signal: signalFromName(parts.signalPart), window: parts.window };
+  }
+  return null;
 }
 
 export type AlarmAction = 'trigger' | 'resolve';

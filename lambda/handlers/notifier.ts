@@ -9,7 +9,8 @@
  *   `DW_PAGERDUTY_SECRET` and `DW_SLACK_SECRET` (the owner's secret NAMES; their values — the routing
  *   key, the webhook URL — are read from Secrets Manager at run time, cached 5 minutes), optional
  *   `DW_PAGERDUTY_URL` (default https://events.pagerduty.com/v2/enqueue), `DW_ROUTES` (JSON
- *   `{"<topic ARN>": ["pagerduty"|"slack", ...]}`; default Critical → both, Warning → Slack),
+ *   `{"<topic ARN>": ["pagerduty"|"slack", ...]}`, the owner's channels per topic; a topic not listed:
+ *   Critical → both, Warning → Slack),
  *   `DW_DEFAULT_WINDOW` (the report of a window-less alarm, default `1d`), `DW_KMS_KEY_ID`,
  *   `POWERTOOLS_SERVICE_NAME`, `POWERTOOLS_LOG_LEVEL`.
  * - Event: the SNS → Lambda event (`Records[].Sns.Message` = the alarm notification as CloudWatch
@@ -17,7 +18,7 @@
  * - Permissions: `s3:GetObject` on `monitor/<model>/reports/*`, `s3:GetObject` + `s3:PutObject` on
  *   `alerting/<model>/sent/*`, `secretsmanager:GetSecretValue` on the two secrets (and KMS decrypt
  *   of their keys), outbound HTTPS. Timeout: 60 s (each channel sends within 20 s, in parallel).
- * - Failures: every record is tried on both channels; if any channel of any record could not be
+ * - Failures: every record is tried on each of its routed channels; if any channel of any record could not be
  *   delivered, an SNS (asynchronous) invocation THROWS an error listing each failure with its
  *   reason (`pagerduty for dw-prod-fraud-drift-Critical ALARM (prod/fraud/1d/drift:dataset):
  *   PagerDuty Events API: answered 400 ...`), so Lambda retries it twice and then hands it to the

@@ -14,7 +14,7 @@ import { pagerDutyEvent } from '../alerting/pagerduty';
 import { parseReportView } from '../alerting/report-details';
 import { channelsFor, skipReason, type Routes } from '../alerting/routes';
 import { slackMessage } from '../alerting/slack';
-import { alarmAction, alarmSubject, type AlarmSubject } from '../alerting/subject';
+import { alarmAction, alarmCause, alarmSubject, type AlarmSubject } from '../alerting/subject';
 import { monitorKeys } from '../monitor/layout';
 import type { Clock, ObjectStore } from '../ports';
 import { claimDelivery, DELIVERY_FORMAT, finishDelivery, type DeliveryRecord } from './claims';
@@ -58,12 +58,12 @@ export interface DeliveryOutcome {
   readonly warnings: readonly string[];
 }
 
-async function readReport(store: ObjectStore, subject: AlarmSubject, defaultWindow: string): Promise<ReportLookup> {
+async function readReport(store: ObjectStore, modelId: string, window: string): Promise<ReportLookup> {
   let key: string;
   try {
-    key = monitorKeys.latestReport(subject.modelId, subject.window ?? defaultWindow);
+    key = monitorKeys.latestReport(modelId, window);
   } catch (error) {
-    return { status: 'none', reason: `no report for window ${JSON.stringify(subject.window)}: ${(error as Error).message}` };
+    return { status: 'none', reason: `no report for window ${JSON.stringify(window)}: ${(error as Error).message}` };
   }
   try {
     const stored = await store.getJson(key);
@@ -131,8 +131,9 @@ export async function deliverAlarm(ports: NotifierPorts, settings: NotifierSetti
   const head = { id: delivery.id, alarm: alarm.AlarmName, state: alarm.NewStateValue, dedupKey: subject.dedupKey, warnings };
   const action = alarmAction(alarm);
   if (action === null) return { ...head, channels: [] };
-  const lookup = await readReport(ports.store, subject, settings.defaultWindow);
-  const incident = buildIncident(alarm, subject, action, lookup, { bucket: settings.bucket, region: settings.region });
+  const cause = alarmCause(alarm);
+  const lookup = await readReport(ports.store, subject.modelId, cause?.window ?? subject.window ?? settings.defaultWindow);
+  const incident = buildIncident(alarm, subject, action, lookup, { bucket: settings.bucket, region: settings.region }, cause);
   const channels = channelsFor(subject.severity, delivery.topicArn, settings.routes);
   const outcomes = await Promise.all(channels.map((c) => deliverChannel(ports, settings, c, { delivery, alarm, incident }, warnings)));
   return { ...head, channels: outcomes };

@@ -1,6 +1,6 @@
 /** CloudWatch's alarm notification parsed as AWS sends it, and what an alarm is about (dimensions first, the name as fallback). */
 import { parseAlarmNotification, stateChangeIso, AlarmNotificationError } from '../../lambda/alerting/alarm';
-import { alarmAction, alarmSubject, parseAlarmName } from '../../lambda/alerting/subject';
+import { alarmAction, alarmCause, alarmSubject, parseAlarmName } from '../../lambda/alerting/subject';
 import { channelsFor, parseRoutes, skipReason } from '../../lambda/alerting/routes';
 import { compositeAlarm, dims, metricAlarm, TOPIC } from './fixtures';
 
@@ -76,8 +76,20 @@ describe('alarmSubject', () => {
     expect(s.dedupKey).toBe('prod/fraud/all/drift:amount');
   });
 
-  it('gives a composite alarm the model:status signal', () => {
+  it('gives a composite alarm the model:status signal, and its triggering child as the cause', () => {
     expect(subject(compositeAlarm()).dedupKey).toBe('test/bank_marketing/all/model:status');
+    expect(alarmCause(parseAlarmNotification(compositeAlarm()))).toEqual({ alarmName: 'dw-test-bank_marketing-drift-6h-Critical', signal: 'drift:dataset', window: '6h' });
+    expect(alarmCause(parseAlarmNotification(metricAlarm()))).toBeNull();
+  });
+
+  it.each([
+    ['dw-prod-fraud-drift-1d-Critical', 'prod/fraud/1d/drift:dataset'],
+    ['dw-prod-fraud-feature-amount-7d-Warning', 'prod/fraud/7d/drift:amount'],
+    ['dw-prod-fraud-f1-1d-Critical', 'prod/fraud/1d/performance:f1'],
+    ['dw-prod-fraud-label-coverage-1d-Warning', 'prod/fraud/1d/coverage:labels'],
+    ['dw-prod-fraud-no-traffic-Critical', 'prod/fraud/all/traffic:dataset'],
+  ])('reads %s by name alone as %s', (name, dedupKey) => {
+    expect(subject(metricAlarm({ name, metric: 'Custom', namespace: 'Driftwatch', dimensions: [] })).dedupKey).toBe(dedupKey);
   });
 
   it('refuses an alarm that names no model', () => {

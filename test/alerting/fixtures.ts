@@ -71,7 +71,7 @@ export function metricAlarm(o: AlarmOptions = {}): Record<string, any> {
 /** The composite "model critical" alarm's notification. */
 export function compositeAlarm(state: 'ALARM' | 'OK' = 'ALARM'): Record<string, any> {
   const name = 'dw-test-bank_marketing-model-Critical';
-  const child = `arn:aws:cloudwatch:${REGION}:${ACCOUNT}:alarm:dw-test-bank_marketing-drift-Critical`;
+  const child = `arn:aws:cloudwatch:${REGION}:${ACCOUNT}:alarm:dw-test-bank_marketing-drift-6h-Critical`;
   return {
     AlarmName: name,
     AlarmDescription: 'bank_marketing (test): any critical signal',
@@ -85,7 +85,7 @@ export function compositeAlarm(state: 'ALARM' | 'OK' = 'ALARM'): Record<string, 
     AlarmActions: [TOPIC],
     InsufficientDataActions: [],
     OldStateValue: state === 'ALARM' ? 'OK' : 'ALARM',
-    AlarmRule: `ALARM("dw-test-bank_marketing-drift-Critical") OR ALARM("dw-test-bank_marketing-f1-Critical")`,
+    AlarmRule: `ALARM("dw-test-bank_marketing-drift-6h-Critical") OR ALARM("dw-test-bank_marketing-f1-6h-Critical")`,
     TriggeringChildren: [{ Arn: child, State: { Value: 'ALARM', Timestamp: '2026-11-25T12:20:03.123+0000' } }],
   };
 }

@@ -4,7 +4,7 @@ import { buildIncident, type ReportLookup } from '../../lambda/alerting/incident
 import { pagerDutyEvent } from '../../lambda/alerting/pagerduty';
 import { parseReportView } from '../../lambda/alerting/report-details';
 import { slackMessage } from '../../lambda/alerting/slack';
-import { alarmAction, alarmSubject } from '../../lambda/alerting/subject';
+import { alarmAction, alarmCause, alarmSubject } from '../../lambda/alerting/subject';
 import { routingCheckIncident } from '../../lambda/alerting/test-page';
 import { expectPagerDutyEvent, expectSlackMessage } from './formats';
 import { compositeAlarm, DATASET_MESSAGE, dims, driftedReport, metricAlarm } from './fixtures';
@@ -17,7 +17,7 @@ function incidentOf(raw: Record<string, unknown>, lookup: ReportLookup = found) 
   const alarm = parseAlarmNotification(JSON.stringify(raw));
   const action = alarmAction(alarm);
   if (action === null) throw new Error('no action');
-  return buildIncident(alarm, alarmSubject(alarm, 'test'), action, lookup, { bucket: BUCKET, region: 'eu-west-1' });
+  return buildIncident(alarm, alarmSubject(alarm, 'test'), action, lookup, { bucket: BUCKET, region: 'eu-west-1' }, alarmCause(alarm));
 }
 
 describe('pagerDutyEvent', () => {
@@ -95,9 +95,15 @@ describe('pagerDutyEvent', () => {
     expect(event.event_action === 'trigger' && event.payload.summary.length).toBe(1024);
   });
 
-  it('names the triggering child of the composite model alarm', () => {
+  it('pages the composite model alarm on its own dedup key, with what its triggering child says', () => {
     const event = pagerDutyEvent(incidentOf(compositeAlarm()), 'k');
-    expect(event.event_action === 'trigger' && event.payload.custom_details.alarm).toMatchObject({ triggered_by: ['dw-test-bank_marketing-drift-Critical'] });
+    if (event.event_action !== 'trigger') throw new Error('expected a trigger');
+    expect(event.dedup_key).toBe('test/bank_marketing/all/model:status');
+    expect(event.payload.summary).toBe(
+      `[CRITICAL] test/bank_marketing: model status critical, set off by dw-test-bank_marketing-drift-6h-Critical (6h window): ${DATASET_MESSAGE.replace('model bank_marketing: ', '')}`,
+    );
+    expect(event.payload.custom_details.alarm).toMatchObject({ triggered_by: ['dw-test-bank_marketing-drift-6h-Critical'] });
+    expect(event.payload.custom_details.metric).toMatchObject({ name: 'drifted importance', value: 0.7647058823529412 });
   });
 });
 

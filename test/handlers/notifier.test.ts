@@ -6,7 +6,7 @@
  */
 import { sentKey } from '../../lambda/alerting/links';
 import { expectPagerDutyEvent, expectSlackMessage } from '../alerting/formats';
-import { metricAlarm } from '../alerting/fixtures';
+import { compositeAlarm, metricAlarm } from '../alerting/fixtures';
 import { BUCKET, PD_PATH, ROUTING_KEY, SLACK_PATH, startWorld, type World } from './notifier-world';
 
 let world: World;
@@ -95,6 +95,26 @@ describe('an alarm through SNS', () => {
     expectPagerDutyEvent(event);
     expect(event.payload.summary).toContain(`(report not found at s3://${BUCKET}/monitor/bank_marketing/reports/7d/latest.json)`);
     expect(event.dedup_key).toBe('test/bank_marketing/7d/drift:dataset');
+    expect(world.receiver.to(SLACK_PATH)).toHaveLength(1);
+  });
+
+  it('the composite model alarm pages on its own key, enriched from its triggering child\'s window', async () => {
+    await world.publish(compositeAlarm());
+    const event = world.receiver.to(PD_PATH)[0].json();
+    expectPagerDutyEvent(event);
+    expect(event.dedup_key).toBe('test/bank_marketing/all/model:status');
+    expect(event.payload.summary).toMatch(/^\[CRITICAL\] test\/bank_marketing: model status critical, set off by dw-test-bank_marketing-drift-6h-Critical \(6h window\): dataset drift critical in window 5/);
+    expect(event.payload.custom_details.window).toMatchObject({ name: '6h', index: 5 });
+  });
+
+  it('a topic routed to Slack only (DW_ROUTES) never pages, even a Critical alarm', async () => {
+    world.setEnv({ DW_ROUTES: JSON.stringify({ [world.topicArn]: ['slack'] }) });
+    try {
+      await world.publish(metricAlarm({ time: '2026-11-27T12:20:00.000+0000' }));
+    } finally {
+      world.setEnv({ DW_ROUTES: undefined });
+    }
+    expect(world.receiver.to(PD_PATH)).toHaveLength(0);
     expect(world.receiver.to(SLACK_PATH)).toHaveLength(1);
   });
 });
