@@ -1,0 +1,3 @@
+export * from './fleet-dashboard';
+export * from './metrics';
+export * from './model-dashboard';
