@@ -56,9 +56,33 @@ function epochMs(value: number): number {
 }
 
 /**
+ * Numbers in a window column are epoch seconds (or milliseconds) from 1973 on, or before 1967: a
+ * smaller magnitude (row ids, counts, 0..5000) is not a time, and read as seconds it would put every
+ * row in January 1970.
+ */
+export const MIN_EPOCH_SECONDS = 1e8;
+
+/**
+ * The times a window column may hold: from 0001-01-01 to before 9999-12-01 — the hourly partitions
+ * (dt=YYYY-MM-DD) name four-digit years, and a month is left for the last window's end.
+ */
+export const FIRST_TIME_MS = Date.parse('0001-01-01T00:00:00Z');
+export const END_TIME_MS = Date.parse('9999-12-01T00:00:00Z');
+
+function describeMs(ms: number): string {
+  const d = new Date(ms);
+  return Number.isNaN(d.getTime()) ? `${ms} ms since 1970` : d.toISOString();
+}
+
+/**
  * The hour (since 1970, UTC) of every row of a timestamp column in [firstRow, rowCount): a column
  * read as timestamps (epoch milliseconds, see `readDataset`'s `timestamps`), numbers (epoch seconds
  * or milliseconds, told apart by magnitude), or ISO texts.
+ *
+ * @throws InputError naming the row and value: a missing or unparseable value, a number too small to
+ *   be epoch seconds (`MIN_EPOCH_SECONDS`: the column is not a time), or a time outside
+ *   [0001-01-01, 9999-12-01) (`FIRST_TIME_MS`, `END_TIME_MS`), which the hourly partitions cannot hold —
+ *   one such row would otherwise empty every window's SQL range and read as "no drift".
  */
 export function hoursOf(column: Column, firstRow: number, rowCount: number, file: string): Float64Array {
   const n = rowCount - firstRow;
@@ -70,12 +94,31 @@ export function hoursOf(column: Column, firstRow: number, rowCount: number, file
       { file, row: row + 1, column: column.name, value },
     );
   };
+  const outside = (row: number, ms: number, value: string): never => {
+    throw new InputError(
+      `${file}: row ${row + 1}: the window column ${quoteValue(column.name)} holds ${value} (${describeMs(ms)}), outside the times ` +
+        'the hourly partitions (dt=YYYY-MM-DD) can hold: from 0001-01-01 to before 9999-12-01; correct or remove the row',
+      { file, row: row + 1, column: column.name, value },
+    );
+  };
+  const check = (row: number, ms: number, value: () => string) => {
+    if (!(ms >= FIRST_TIME_MS && ms < END_TIME_MS)) outside(row, ms, value());
+    return Math.floor(ms / HOUR_MS);
+  };
   if (column.kind === 'numeric') {
-    const toMs = isEpochMs(column) ? (v: number) => v : epochMs;
+    const marked = isEpochMs(column);
     for (let r = 0; r < n; r++) {
       const v = column.values[firstRow + r];
       if (!Number.isFinite(v)) fail(firstRow + r, Number.isNaN(v) ? 'a missing value' : String(v));
-      hours[r] = Math.floor(toMs(v) / HOUR_MS);
+      if (!marked && Math.abs(v) < MIN_EPOCH_SECONDS) {
+        throw new InputError(
+          `${file}: row ${firstRow + r + 1}: the window column ${quoteValue(column.name)} holds the number ${v}, which as epoch seconds is ` +
+            `${describeMs(v * 1000)}: the column looks like a number, not a time (epoch seconds are read from magnitude ` +
+            `${MIN_EPOCH_SECONDS.toLocaleString('en-US')} on, i.e. from 1973; give ISO date-times such as 2010-03-01T13:45:00Z, or choose the time column)`,
+          { file, row: firstRow + r + 1, column: column.name, value: String(v) },
+        );
+      }
+      hours[r] = check(firstRow + r, marked ? v : epochMs(v), () => String(v));
     }
     return hours;
   }
@@ -85,7 +128,7 @@ export function hoursOf(column: Column, firstRow: number, rowCount: number, file
     if (code < 0) fail(firstRow + r, 'a missing value');
     const ms = parsed[code];
     if (Number.isNaN(ms)) fail(firstRow + r, quoteValue(column.dictionary[code]));
-    hours[r] = Math.floor(ms / HOUR_MS);
+    hours[r] = check(firstRow + r, ms, () => quoteValue(column.dictionary[code]));
   }
   return hours;
 }

@@ -11,6 +11,8 @@ import { InputError } from '../adapters/local/errors';
 import { openDuckDbEngine } from '../adapters/local/duckdb-engine';
 import { readingNotice, type ColumnReading } from '../adapters/local/inference';
 import { readDataset, type ReadOptions } from '../adapters/local/read-dataset';
+import { isEpochMs, markEpochMs } from '../adapters/local/timestamp';
+import { END_PARTITION_MS } from '../sql/partition';
 import type { Alert, Resolution } from '../core/alerts';
 import { importanceShares, resolveThresholds, worst } from '../core/severity';
 import type { Column, Dataset, FeatureKind, Status } from '../core/types';
@@ -68,6 +70,8 @@ interface Prepared {
   readonly batching: Batching;
   readonly dataRows: number;
   readonly notices: readonly string[];
+  /** The data as replayed (sorted by time when it was not in time order). */
+  readonly data: Dataset;
 }
 
 /** The engine's model from a backtest config: feature ids are the columns' SQL names. */
@@ -89,8 +93,10 @@ function backtestModel(config: BacktestConfig, featureIds: readonly string[], ta
 }
 
 async function prepare(input: RunBacktestInput): Promise<Prepared> {
-  const { data, config } = input;
+  const { config } = input;
   const file = input.dataName ?? 'data';
+  const notices = [...(input.notices ?? [])];
+  const data = inTimeOrder(input.data, config, file, notices);
   const featureIds = featureIdentifiers(config.features.map((f) => f.name), 'config');
   const features = config.features.map((f, i) => {
     const column = withKind(findColumn(data, f.name, 'feature', file), f.kind, 'feature', file);
@@ -105,7 +111,6 @@ async function prepare(input: RunBacktestInput): Promise<Prepared> {
   const labelColumn = config.label ? findColumn(data, config.label, 'label', file) : null;
   const label = labelColumn ? (classification ? toCategorical(labelColumn) : toNumeric(labelColumn, 'label', file)) : null;
 
-  const notices = [...(input.notices ?? [])];
   let referenceData: Dataset;
   let firstRow: number;
   let referenceHours: Float64Array | null = null;
@@ -144,6 +149,13 @@ async function prepare(input: RunBacktestInput): Promise<Prepared> {
     const every = parseEvery(config.window.every) as number;
     const hours = hoursOf(findColumn(data, config.window.column, 'window', file), firstRow, data.rowCount, file);
     batching = timeBatching(hours, every);
+    const last = batching.windows[batching.windows.length - 1];
+    if (last && last.endHour * HOUR_MS >= END_PARTITION_MS) {
+      throw new InputError(
+        `${file}: windows of ${config.window.every} on ${JSON.stringify(config.window.column)} reach past the end of 9999, which the hourly partitions cannot name; choose a shorter "every"`,
+        { file },
+      );
+    }
   }
 
   config.features.forEach((f, i) => {
@@ -162,7 +174,35 @@ async function prepare(input: RunBacktestInput): Promise<Prepared> {
   if (assumed) notices.push(`config: ${assumed}`);
   const windows = driftBandsEnabled(config.driftBands) ? referenceWindows(config, referenceData, referenceHours) : null;
   const reference = fitReference(model, referenceData, windows, { source: 'file' in config.reference ? config.reference.file : `rows 0–${referenceData.rowCount}`, createdAt: new Date(0) });
-  return { model, features, prediction, predictedLabel, label, reference, firstRow, batching, dataRows: data.rowCount, notices };
+  return { model, features, prediction, predictedLabel, label, reference, firstRow, batching, dataRows: data.rowCount, notices, data };
+}
+
+/**
+ * The data in time order. With the reference as the first rows and time windows, rows out of order
+ * would put all of history in the reference (and drift would vanish): they are sorted by hour
+ * (stable: rows of one hour keep their order), with a notice naming the first row out of order.
+ * Row windows and a reference file have no order to check.
+ */
+export function inTimeOrder(data: Dataset, config: Pick<BacktestConfig, 'reference' | 'window'>, file: string, notices: string[]): Dataset {
+  if (!('rows' in config.reference) || !('column' in config.window)) return data;
+  const name = config.window.column;
+  const hours = hoursOf(findColumn(data, name, 'window', file), 0, data.rowCount, file);
+  let first = -1;
+  for (let r = 1; r < hours.length && first < 0; r++) if (hours[r] < hours[r - 1]) first = r;
+  if (first < 0) return data;
+  const order = Array.from({ length: data.rowCount }, (_, i) => i).sort((a, b) => hours[a] - hours[b] || a - b);
+  const hour = (h: number) => new Date(h * HOUR_MS).toISOString().slice(0, 13) + 'h';
+  notices.push(
+    `${file}: the rows are not in time order on ${JSON.stringify(name)} (row ${(first + 1).toLocaleString('en-US')}, in hour ${hour(hours[first])}, ` +
+      `comes after a row in hour ${hour(hours[first - 1])}); sorted by ${JSON.stringify(name)} (rows of one hour keep their order) ` +
+      `before taking the first ${config.reference.rows.toLocaleString('en-US')} rows as the reference and cutting the windows`,
+  );
+  const columns = data.columns.map((c): Column => {
+    if (c.kind === 'categorical') return { ...c, codes: Int32Array.from(order, (i) => c.codes[i]) };
+    const sorted: Column = { kind: 'numeric', name: c.name, values: Float64Array.from(order, (i) => c.values[i]) };
+    return isEpochMs(c) ? markEpochMs(sorted) : sorted;
+  });
+  return { rowCount: data.rowCount, columns };
 }
 
 /** How `readDataset` should read a backtest's data: the configured kinds, the time column, the missing values. */
@@ -283,7 +323,7 @@ export async function runBacktest(input: RunBacktestInput): Promise<BacktestResu
 
     // Rows per window (for business metrics, which read rows).
     const rowsOf: Int32Array[] | null = config.metrics && config.metrics.length > 0 ? rowsByWindow(batching) : null;
-    const business = { prediction: p.prediction, predictedLabel: p.predictedLabel, label: p.label, data: new Map(input.data.columns.map((c) => [c.name, c] as const)) };
+    const business = { prediction: p.prediction, predictedLabel: p.predictedLabel, label: p.label, data: new Map(p.data.columns.map((c) => [c.name, c] as const)) };
     const specs = featureSpecs(model, p.reference);
 
     let state: MonitorState = initialState(model.modelId, 'backtest');

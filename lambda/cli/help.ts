@@ -91,7 +91,8 @@ first baseline windows, and ADWIN watches the mean score / positive rate across 
 raised when a signal enters warning or critical (never repeated while it stays there).
 
 Options:
-  --data FILE           History: CSV or Parquet, rows in time order (required)
+  --data FILE           History: CSV or Parquet, rows in time order (required; with time windows
+                        and reference rows, rows out of order are sorted by time, with a notice)
   --config FILE         backtest.json (or .ts exporting it), or a platform config (config/<env>.ts)
                         with --model (required)
   --model ID            With a platform config: the model to backtest (its features, task,
@@ -133,7 +134,9 @@ backtest.json:
   }
   Row windows: window start/end are 0-based row offsets in the file (end exclusive), starting after
   the reference rows; each window is cut into 24 hourly batches (a synthetic day). Time windows: the
-  batch is the UTC hour of the timestamp (ISO date/date-time, no offset = UTC, or epoch seconds);
+  batch is the UTC hour of the timestamp (ISO date/date-time, no offset = UTC, or epoch seconds from
+  100,000,000 = 1973 on; smaller numbers are refused as not a time); times must lie from 0001-01-01
+  to before 9999-12-01 (what dt=YYYY-MM-DD partitions hold): a row outside is refused by its number;
   windows are aligned to UTC midnight of the first day; windows without rows are left out.
 
 Output:

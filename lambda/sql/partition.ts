@@ -16,9 +16,22 @@ export interface HourPartition {
 const DT = /^\d{4}-\d{2}-\d{2}$/;
 const HOUR = /^(?:[01]\d|2[0-3])$/;
 
-/** The partition holding `instant` (UTC). @example hourPartition(new Date('2026-11-24T13:59:00Z')) // { dt: '2026-11-24', hour: '13' } */
+/** The first instant a `dt=YYYY-MM-DD` partition can name (0000-01-01T00:00Z). */
+export const FIRST_PARTITION_MS = Date.parse('0000-01-01T00:00:00Z');
+/** The end of the last hour a `dt=YYYY-MM-DD` partition can name (10000-01-01T00:00Z, exclusive). */
+export const END_PARTITION_MS = Date.parse('9999-12-31T23:00:00Z') + 3_600_000;
+
+/**
+ * The partition holding `instant` (UTC). Throws for an instant outside years 0000–9999, which a
+ * four-digit `dt` cannot name (toISOString would give '+010000-01-01', which sorts before '2024').
+ * @example hourPartition(new Date('2026-11-24T13:59:00Z')) // { dt: '2026-11-24', hour: '13' }
+ */
 export function hourPartition(instant: Date): HourPartition {
-  if (Number.isNaN(instant.getTime())) throw new Error('hourPartition: invalid Date');
+  const ms = instant.getTime();
+  if (Number.isNaN(ms)) throw new Error('hourPartition: invalid Date');
+  if (ms < FIRST_PARTITION_MS || ms >= END_PARTITION_MS) {
+    throw new Error(`hourPartition: ${instant.toISOString()} is outside the years 0000-9999 that a dt=YYYY-MM-DD partition can name`);
+  }
   const iso = instant.toISOString();
   return { dt: iso.slice(0, 10), hour: iso.slice(11, 13) };
 }
