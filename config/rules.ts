@@ -11,6 +11,9 @@ import type { ConfigProblem } from '../lambda/core/schema/format-issues';
 import { formatPath } from '../lambda/core/schema/format-issues';
 import { topFeatures, type MonitorModel } from '../lambda/monitor/model';
 import { ALERTING_DEFAULTS, ownerSchema } from './schema';
+import { greaterIsBetter, parseAssertion } from '../lambda/core/gates';
+import { imageProblem } from '../lambda/retraining/image';
+import { builtInMetrics } from '../lambda/monitor/model';
 
 /** Partition columns of every prediction/label table (Hive-style `dt=YYYY-MM-DD/hour=HH`). */
 export const PARTITION_COLUMNS = ['dt', 'hour'] as const;
@@ -155,6 +158,7 @@ export function crossFieldProblems(input: unknown): ConfigProblem[] {
   duplicates(models, 'id', ['models'], 'model id', out);
   models.forEach((m, i) => modelRules(m, ['models', i], out));
   models.forEach((m, i) => alertingRules(m, ['models', i], out));
+  models.forEach((m, i) => retrainingRules(m, ['models', i], stringAt(input, 'env'), out));
   ownerRules(models, out);
   return out;
 }
@@ -255,4 +259,49 @@ function ownerRules(models: readonly unknown[], out: ConfigProblem[]): void {
       out.push({ path: [...path.slice(0, 2), 'alerting', 'channels'], message: `owner ${JSON.stringify(name)} has other channels at ${formatPath(seen.path)}: the models of one owner share its topics, so they share channels` });
     }
   }
+}
+
+/**
+ * A model's retraining section: images pinned by digest outside dev, assertions that read, gate
+ * metrics whose direction is known or stated, trigger metrics the monitor has.
+ */
+function retrainingRules(model: unknown, base: Path, env: string | undefined, out: ConfigProblem[]): void {
+  if (!isRecord(model) || !isRecord(model.retraining)) return;
+  const at = [...base, 'retraining'];
+  const pipeline = recordAt(model.retraining, 'pipeline');
+  for (const field of ['image', 'evaluationImage', 'inferenceImage']) {
+    const image = stringAt(pipeline, field);
+    const problem = image === undefined || env === undefined ? null : imageProblem(image, env);
+    if (problem) out.push({ path: [...at, 'pipeline', field], message: problem });
+  }
+  const gates = recordAt(model.retraining, 'gates');
+  arrayAt(gates, 'assertions').forEach((a, i) => {
+    if (typeof a !== 'string') return;
+    try {
+      parseAssertion(a);
+    } catch (error) {
+      out.push({ path: [...at, 'gates', 'assertions', i], message: (error as Error).message });
+    }
+  });
+  const unknownDirection = (metric: string) =>
+    `${JSON.stringify(metric)} is not one of MLflow's default metric names, so which way is better is not known: say greaterIsBetter`;
+  arrayAt(gates, 'metrics').forEach((g, i) => {
+    const metric = stringAt(g, 'metric');
+    if (metric !== undefined && isRecord(g) && g.greaterIsBetter === undefined && greaterIsBetter(metric) === null) {
+      out.push({ path: [...at, 'gates', 'metrics', i, 'greaterIsBetter'], message: unknownDirection(metric) });
+    }
+  });
+  arrayAt(recordAt(gates, 'noRegression'), 'metrics').forEach((m, i) => {
+    if (typeof m === 'string' && greaterIsBetter(m) === null) {
+      out.push({ path: [...at, 'gates', 'noRegression', 'metrics', i], message: `${unknownDirection(m)} ({ metric: ${JSON.stringify(m)}, greaterIsBetter: true | false })` });
+    }
+  });
+  const task = stringAt(model, 'task');
+  if (task === undefined || task === 'ranking' || !(task in PREDICTION_TYPE_FOR_TASK)) return;
+  const known = builtInMetrics(task as 'binary_classification' | 'multiclass_classification' | 'regression').map((m) => m.name);
+  arrayAt(recordAt(recordAt(model.retraining, 'triggers'), 'performance'), 'metrics').forEach((m, i) => {
+    if (typeof m === 'string' && !known.includes(m)) {
+      out.push({ path: [...at, 'triggers', 'performance', 'metrics', i], message: `${JSON.stringify(m)} is not a metric the monitor computes for a ${task} (${known.join(', ')})` });
+    }
+  });
 }

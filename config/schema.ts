@@ -189,6 +189,133 @@ export const alertingSchema = z.strictObject({
   channels: alertChannelsSchema.default({ critical: ['pagerduty', 'email'], warning: ['slack', 'email'] }),
 });
 
+/**
+ * Retraining (issue 11): when a model is retrained, and how. Every field but the pipeline's image and
+ * training data has a default. Metric names: `triggers.performance.metrics` and
+ * `triggers.business.metrics` name the monitor's metrics (`f1`, `recall`, a business metric), as its
+ * Performance Status Changed events do; the gates name `evaluation.json`'s metrics, MLflow style
+ * (`recall_score`, `root_mean_squared_error`).
+ */
+export const RETRAINING_DEFAULTS = {
+  minImportanceShare: 0.25,
+  cooldownHours: 72,
+  maxPerMonth: 4,
+  instanceType: 'ml.m5.xlarge',
+  processingInstanceType: 'ml.m5.large',
+  instanceCount: 1,
+  volumeSizeGb: 30,
+  maxRuntimeHours: 24,
+  freshDays: 28,
+} as const;
+
+/** A gate metric name, MLflow style (letters, digits, `_ - . /`). */
+const gateMetric = z.string().regex(/^[A-Za-z0-9_.\-/]{1,250}$/, { message: "expected a metric name such as 'recall_score' (letters, digits, '_', '-', '.', '/')" });
+
+/** MLflow's `MetricThreshold` on an overall metric; at least one of threshold, minAbsoluteChange, minRelativeChange. */
+export const metricGateSchema = z
+  .strictObject({
+    metric: gateMetric,
+    /** ≥ this when greater is better, else ≤. */
+    threshold: z.number().optional(),
+    /** Beat the champion by at least this much (in the metric's unit). */
+    minAbsoluteChange: z.number().min(0).optional(),
+    /** Beat the champion by at least this share of its value (0-1). */
+    minRelativeChange: z.number().min(0).max(1).optional(),
+    /** @default known for MLflow's default metric names (recall_score: true, log_loss: false, ...); required for any other name */
+    greaterIsBetter: z.boolean().optional(),
+  })
+  .refine((g) => g.threshold !== undefined || g.minAbsoluteChange !== undefined || g.minRelativeChange !== undefined, {
+    message: 'a metric gate needs threshold, minAbsoluteChange or minRelativeChange',
+  });
+
+export const retrainingGatesSchema = z.strictObject({
+  /** MLflow `MetricThreshold`s on overall metrics. @default [] */
+  metrics: z.array(metricGateSchema).default([]),
+  /** Business assertions: `"<metric> [on segment <segment>] >=|<=|>|< <number>"`, e.g. `"recall_score on segment high_risk >= 0.90"`. @default [] */
+  assertions: z.array(z.string().min(1).max(500)).default([]),
+  /** The edge-case set; left out, edge cases are not gated. */
+  edgeCases: z
+    .strictObject({
+      /** Share of the cases that must pass. @default 1 (every case) */
+      minPassRate: z.number().min(0).max(1).default(1),
+      /** Case ids that must be present and pass. @default [] */
+      required: z.array(z.string().min(1).max(256)).default([]),
+      /** Fewer cases fail the gate. @default 1 */
+      minCases: z.number().int().min(0).default(1),
+    })
+    .optional(),
+  /** No metric worse than the champion's on the same holdout beyond `tolerance`; left out, not gated. */
+  noRegression: z
+    .strictObject({
+      metrics: z.array(z.union([gateMetric, z.strictObject({ metric: gateMetric, greaterIsBetter: z.boolean() })])).min(1),
+      /** How much worse a metric may be, in its unit. @default 0 */
+      tolerance: z.number().min(0).default(0),
+    })
+    .optional(),
+});
+
+const hyperparameterValue = z.union([z.string().max(2500), z.number(), z.boolean()]);
+
+/** The SageMaker pipeline: the team's images, the instances, the data. */
+export const retrainingPipelineSchema = z.strictObject({
+  /**
+   * The training image, pinned by digest: `<registry>/<repository>@sha256:<64 hex>` (a tag before the
+   * `@` may stay). A tag without a digest is refused outside env `dev`.
+   */
+  image: z.string().min(1).max(512),
+  /** The evaluation step's image (writes evaluation.json). @default the training image */
+  evaluationImage: z.string().min(1).max(512).optional(),
+  /** The evaluation step's command. @default ['python3', '/opt/ml/code/evaluate.py'] */
+  evaluationCommand: z.array(z.string().min(1)).min(1).default(['python3', '/opt/ml/code/evaluate.py']),
+  /** The serving image registered with the model. @default the training image */
+  inferenceImage: z.string().min(1).max(512).optional(),
+  /** Training hyperparameters (SageMaker passes them as strings). @default {} */
+  hyperparameters: z.record(z.string().min(1).max(256), hyperparameterValue).default({}),
+  /** @default 'ml.m5.xlarge' */
+  instanceType: z.string().regex(/^ml\.[a-z0-9]+\.[a-z0-9]+$/, { message: "expected a SageMaker instance type such as 'ml.m5.xlarge'" }).default(RETRAINING_DEFAULTS.instanceType),
+  /** @default 1 */
+  instanceCount: z.number().int().min(1).max(100).default(RETRAINING_DEFAULTS.instanceCount),
+  /** Training volume per instance. @default 30 */
+  volumeSizeGb: z.number().int().min(1).max(16384).default(RETRAINING_DEFAULTS.volumeSizeGb),
+  /** Training stops after this long. @default 24 */
+  maxRuntimeHours: z.number().int().min(1).max(672).default(RETRAINING_DEFAULTS.maxRuntimeHours),
+  /** The data-pull and evaluation steps' instance type. @default 'ml.m5.large' */
+  processingInstanceType: z.string().regex(/^ml\.[a-z0-9]+\.[a-z0-9]+$/, { message: "expected a SageMaker instance type such as 'ml.m5.large'" }).default(RETRAINING_DEFAULTS.processingInstanceType),
+  /** The historical training data: an S3 prefix the data pull copies with the fresh production rows. */
+  trainingData: z.strictObject({ s3Uri: z.string().regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/, { message: 'expected s3://<bucket>/<prefix>' }) }),
+  /** Days of labelled production rows (prediction ⋈ label) the data pull adds. @default 28 */
+  freshDays: z.number().int().min(0).max(366).default(RETRAINING_DEFAULTS.freshDays),
+});
+
+export const retrainingSchema = z.strictObject({
+  /** Off: the trigger records every event as skipped (disabled) and starts nothing. @default true */
+  enabled: z.boolean().default(true),
+  /** Which signals start a retraining. */
+  triggers: z
+    .strictObject({
+      /** Critical drift (the dataset, or a feature) carrying at least `minImportanceShare` of the importance. */
+      drift: z
+        .strictObject({ enabled: z.boolean().default(true), minImportanceShare: z.number().gt(0).max(1).default(RETRAINING_DEFAULTS.minImportanceShare) })
+        .default({ enabled: true, minImportanceShare: RETRAINING_DEFAULTS.minImportanceShare }),
+      /** Critical performance on these monitor metrics (e.g. ['f1', 'recall']). @default [] (none) */
+      performance: z.strictObject({ metrics: z.array(z.string().min(1)).default([]) }).default({ metrics: [] }),
+      /** A business-metric SLA breach: the monitor's performance signal on these metrics at `severity` or worse. @default [] (none), critical */
+      business: z
+        .strictObject({ metrics: z.array(z.string().min(1)).default([]), severity: z.enum(['warning', 'critical']).default('critical') })
+        .default({ metrics: [], severity: 'critical' }),
+    })
+    .default({ drift: { enabled: true, minImportanceShare: RETRAINING_DEFAULTS.minImportanceShare }, performance: { metrics: [] }, business: { metrics: [], severity: 'critical' } }),
+  /** Drift or performance starts a retraining only while a business-metric breach is also active (and vice versa). @default false */
+  requireBusinessConfirmation: z.boolean().default(false),
+  /** Hours after a start during which no other starts. @default 72 */
+  cooldownHours: z.number().min(0).max(24 * 366).default(RETRAINING_DEFAULTS.cooldownHours),
+  /** Starts per calendar month (UTC) at most. @default 4 */
+  maxPerMonth: z.number().int().min(1).max(100).default(RETRAINING_DEFAULTS.maxPerMonth),
+  pipeline: retrainingPipelineSchema,
+  /** What a candidate must pass to be registered. @default no gates (every candidate is registered for manual approval) */
+  gates: retrainingGatesSchema.default({ metrics: [], assertions: [] }),
+});
+
 const days = z.number().int().min(1).max(3650);
 
 /** Days objects are kept under each prefix; the bucket expires them afterwards. */
@@ -228,6 +355,8 @@ export const modelSchema = z.strictObject({
   retention: retentionOverrideSchema.optional(),
   /** Alarm spans, floors, per-feature routing and channels (see `alertingSchema`). */
   alerting: alertingSchema.default({ ...ALERTING_DEFAULTS, features: {}, channels: { critical: ['pagerduty', 'email'], warning: ['slack', 'email'] } }),
+  /** Drift-triggered retraining: triggers, cooldown, monthly maximum, the pipeline, the gates (see `retrainingSchema`). Left out, the model is never retrained. */
+  retraining: retrainingSchema.optional(),
 });
 
 export const analyticsSchema = z.strictObject({
@@ -279,3 +408,4 @@ export type FeatureConfig = ModelConfig['features'][number];
 export type RetentionConfig = DriftwatchConfig['retention'];
 export type AlertingConfig = ModelConfig['alerting'];
 export type OwnerConfig = ModelConfig['owner'];
+export type RetrainingConfig = NonNullable<ModelConfig['retraining']>;
