@@ -45,6 +45,11 @@ export interface BacktestConfig {
   readonly metrics?: readonly BusinessMetricSpec[];
   /** The metric the timeline shows (default: f1 binary, macro_f1 multiclass, mae regression). */
   readonly keyMetric?: string;
+  /**
+   * A window with fewer rows says "too few rows" (`sample` in the result) and judges no drift.
+   * @default MIN_ROWS (100, the monitor's `monitor.minRows` default)
+   */
+  readonly minRows?: number;
   /** Threshold calibration: the first `windows` windows after the reference are the baseline. */
   readonly baseline?: { readonly windows?: number; readonly minSamples?: number };
   /**
@@ -168,6 +173,7 @@ export const backtestConfigSchema = z
     task: z.enum(['binary_classification', 'multiclass_classification', 'regression']).optional(),
     metrics: z.array(metricSchema).optional(),
     keyMetric: z.string().min(1).optional(),
+    minRows: positiveInteger.optional(),
     baseline: z.strictObject({ windows: positiveInteger.optional(), minSamples: positiveInteger.optional() }).optional(),
     driftBands: driftBandsSchema.optional(),
     delimiter: z.string().min(1).optional(),

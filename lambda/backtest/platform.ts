@@ -69,6 +69,7 @@ export function backtestConfigFromPlatform(platform: DriftwatchConfig, options: 
     ...(model.task === 'binary_classification' && model.label.positiveClass !== undefined ? { positiveLabel: model.label.positiveClass } : {}),
     ...(options.delimiter !== undefined ? { delimiter: options.delimiter } : {}),
     ...(model.driftBands !== undefined ? { driftBands: model.driftBands } : {}),
+    minRows: model.monitor.minRows,
   };
   return parseBacktestConfig(json, `${source} (model ${model.id})`);
 }

@@ -15,6 +15,7 @@ import { isEpochMs, markEpochMs } from '../adapters/local/timestamp';
 import { END_PARTITION_MS } from '../sql/partition';
 import type { Alert, Resolution } from '../core/alerts';
 import { importanceShares, resolveThresholds, worst } from '../core/severity';
+import { MIN_ROWS } from '../core/defaults';
 import type { Column, Dataset, FeatureKind, Status } from '../core/types';
 import { calibrateBaseline, decideWindow, type DecideContext } from '../monitor/decide';
 import { driftBandsEnabled, reportDriftBands } from '../monitor/drift-bands';
@@ -87,8 +88,8 @@ function backtestModel(config: BacktestConfig, featureIds: readonly string[], ta
     baseline: { windows: config.baseline?.windows ?? DEFAULT_BASELINE_WINDOWS, minSamples: config.baseline?.minSamples },
     driftBands: config.driftBands,
     topK: config.features.length,
-    // History has no empty windows (they are left out); every replayed window is judged.
-    minRows: 1,
+    // History has no empty windows (they are left out); a window below the minimum says "too few rows".
+    minRows: config.minRows ?? MIN_ROWS,
   };
 }
 
@@ -148,7 +149,7 @@ async function prepare(input: RunBacktestInput): Promise<Prepared> {
   } else {
     const every = parseEvery(config.window.every) as number;
     const hours = hoursOf(findColumn(data, config.window.column, 'window', file), firstRow, data.rowCount, file);
-    batching = timeBatching(hours, every);
+    batching = markPartialWindows(timeBatching(hours, every));
     const last = batching.windows[batching.windows.length - 1];
     if (last && last.endHour * HOUR_MS >= END_PARTITION_MS) {
       throw new InputError(
@@ -175,6 +176,26 @@ async function prepare(input: RunBacktestInput): Promise<Prepared> {
   const windows = driftBandsEnabled(config.driftBands) ? referenceWindows(config, referenceData, referenceHours) : null;
   const reference = fitReference(model, referenceData, windows, { source: 'file' in config.reference ? config.reference.file : `rows 0–${referenceData.rowCount}`, createdAt: new Date(0) });
   return { model, features, prediction, predictedLabel, label, reference, firstRow, batching, dataRows: data.rowCount, notices, data };
+}
+
+/**
+ * Time windows the data covers only in part — the first when the data starts after its start, the
+ * last when the data ends before its end — are marked partial, as a short last row window is.
+ */
+function markPartialWindows(batching: Batching): Batching {
+  const { windows, hourOfRow } = batching;
+  if (windows.length === 0) return batching;
+  let first = Infinity;
+  let last = -Infinity;
+  for (const h of hourOfRow) {
+    if (h < first) first = h;
+    if (h > last) last = h;
+  }
+  const marked = windows.map((w, i) => ({
+    ...w,
+    partial: (i === 0 && first > w.startHour) || (i === windows.length - 1 && last + 1 < w.endHour),
+  }));
+  return { ...batching, windows: marked };
 }
 
 /**

@@ -1,5 +1,14 @@
 import { parseArgs } from 'util';
+import { MIN_ROWS } from '../core/defaults';
 import { UsageError } from './io';
+
+/** A positive integer option, or undefined when not given. @throws UsageError naming the option */
+export function positiveInteger(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(n) || n <= 0) throw new UsageError(`--${name}: expected a positive integer, got ${JSON.stringify(value)}`);
+  return n;
+}
 
 export type ReportFormat = 'text' | 'json' | 'html';
 export const REPORT_FORMATS: readonly ReportFormat[] = ['text', 'json', 'html'];
@@ -20,6 +29,8 @@ export interface CompareArgs {
   readonly currentRows?: string;
   /** Cells that mean "missing", replacing the default list (`--missing-values`). */
   readonly missingValues?: readonly string[];
+  /** Fewer rows than this in either file: "too few rows", no status (`--min-rows`). @default MIN_ROWS (100) */
+  readonly minRows: number;
 }
 
 /** Where `--format html` writes when `--out` is not given. */
@@ -67,6 +78,7 @@ export function parseCompareArgs(argv: readonly string[]): CompareArgs {
         'reference-rows': { type: 'string' },
         'current-rows': { type: 'string' },
         'missing-values': { type: 'string', multiple: true },
+        'min-rows': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -74,7 +86,7 @@ export function parseCompareArgs(argv: readonly string[]): CompareArgs {
     throw new UsageError((error as Error).message.split('\n')[0]);
   }
   const values = parsed.values;
-  if (values.help) return { help: true, reference: '', current: '', format: 'text', exclude: [] };
+  if (values.help) return { help: true, reference: '', current: '', format: 'text', exclude: [], minRows: MIN_ROWS };
   const missing = (['reference', 'current'] as const).filter((name) => !values[name]);
   if (missing.length > 0) throw new UsageError(`missing ${missing.map((m) => `--${m} FILE`).join(' and ')}`);
   const format = (values.format ?? 'text') as ReportFormat;
@@ -94,6 +106,7 @@ export function parseCompareArgs(argv: readonly string[]): CompareArgs {
     referenceRows: values['reference-rows'],
     currentRows: values['current-rows'],
     ...(values['missing-values'] !== undefined && { missingValues: missingValuesOption(values['missing-values']) }),
+    minRows: positiveInteger('min-rows', values['min-rows']) ?? MIN_ROWS,
   };
 }
 

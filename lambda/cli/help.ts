@@ -34,6 +34,7 @@ Options:
   --current-rows R    The same for the current file: e.g. -10000: (the last 10,000 rows)
   --missing-values L  Cells that mean "missing", comma-separated, instead of the default list
                       (below); may be repeated; '' leaves only the empty cell
+  --min-rows N        Fewer rows in either file: "too few rows", no status, exit 2 (default 100)
   -h, --help          Show this help
 
 Input:
@@ -70,7 +71,8 @@ Exit codes:
   0  no feature is critical
   1  the overall status is critical: a feature is critical, or drifted features carry at
      least half of the total importance (use as a CI gate)
-  2  usage or input error (the message names the file, line/row, column and value)
+  2  usage or input error (the message names the file, line/row, column and value), or too
+     few rows to judge (the report is still written, saying so)
 
 Examples:
   driftwatch compare --reference train.csv --current today.csv
@@ -124,6 +126,7 @@ backtest.json:
     "metrics": [ { "name": "yes_rate", "kind": "rate", "numerator": { "label": "yes" },
                    "direction": "higher_is_better" } ],   business metrics (optional)
     "keyMetric": "recall",                     metric shown in the timeline (default f1 / macro_f1 / mae)
+    "minRows": 100,                            a window with fewer rows says "too few rows", no drift
     "baseline": { "windows": 7, "minSamples": 1000 },     calibration period and guard
     "driftBands": { "enabled": true, "multiplier": 3, "warningMultiplier": 2, "minWindows": 6 },
                                                drift thresholds raised to the 2σ / 3σ levels of the

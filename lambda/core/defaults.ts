@@ -10,6 +10,11 @@ export const FINE_BINS = 1000;
 export const MAX_CATEGORIES = 1000;
 /** Wasserstein-1 is divided by max(population std of reference, this). */
 export const WASSERSTEIN_MIN_SCALE = 0.001;
+/**
+ * The documented minimum of rows: a window or a comparison with fewer says "too few rows" instead
+ * of a status (the monitor's `monitor.minRows` default, the backtest's `minRows`, compare's --min-rows).
+ */
+export const MIN_ROWS = 100;
 /** A feature whose importance share is below this never raises a critical status on its own. */
 export const MIN_CRITICAL_IMPORTANCE_SHARE = 0.05;
 

@@ -127,6 +127,11 @@ export interface DriftReport {
   readonly summary: DriftSummary;
   readonly reference: { readonly rows: number };
   readonly current: { readonly rows: number };
+  /**
+   * Set when a side has fewer rows than the comparison's minimum (`minRows`): the measures are
+   * reported, but no status is judged (every status ok, nothing drifted) and `reason` says why.
+   */
+  readonly sample?: { readonly minRows: number; readonly reason: string };
 }
 
 /* ------------------------------------------------------------------------------------------------

@@ -70,7 +70,8 @@ export function measureWindow(
   business: Readonly<Record<string, MetricValue>> = {},
   specs: Record<string, FeatureSpec> = featureSpecs(model, reference),
 ): WindowMeasures {
-  const report = compareProfiles(reference.profile, profile, { features: specs });
+  // Below the model's minimum of rows the report judges nothing (every feature ok, `sample` says why).
+  const report = compareProfiles(reference.profile, profile, { features: specs, minRows: model.minRows });
   const metrics = performance && model.task ? windowMetrics(performance, model.task, model.positiveLabel) : {};
   return { span, rows: profile.rowCount, report, metrics: { ...metrics, ...business }, labelled: performance?.labelled ?? 0, batches };
 }

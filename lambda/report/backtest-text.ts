@@ -7,6 +7,7 @@ import type { Status } from '../core/types';
 
 const GLYPH: Record<Status, string> = { ok: '✓ ok', warning: '▲ warning', critical: '✖ critical' };
 const SHORT: Record<Status, string> = { ok: '✓', warning: '▲', critical: '✖' };
+const TOO_FEW = '· too few rows';
 
 /** Thousands-separated integer. */
 export function count(n: number): string {
@@ -81,7 +82,7 @@ export function renderBacktestText(result: BacktestResult): string {
     String(w.index),
     windowRange(w),
     `${count(w.rows)}${w.partial ? '*' : ''}`,
-    GLYPH[w.status],
+    w.sample && w.rows > 0 ? TOO_FEW : GLYPH[w.status],
     topDrift(w),
     ...(result.keyMetric ? [metricCell(result, w)] : []),
     alertCell(result, w),
@@ -95,7 +96,11 @@ export function renderBacktestText(result: BacktestResult): string {
       .trimEnd();
   lines.push(line(header), widths.map((w) => '-'.repeat(w)).join('  '));
   for (const r of rows) lines.push(line(r));
-  if (result.windows.some((w) => w.partial)) lines.push('* partial window (fewer rows than the window size)');
+  if (result.windows.some((w) => w.partial)) {
+    lines.push(`* partial window (${'rows' in result.window ? 'fewer rows than the window size' : 'the data covers only part of its time span'})`);
+  }
+  const short = result.windows.find((w) => w.sample && w.rows > 0);
+  if (short?.sample) lines.push(`${TOO_FEW}: fewer rows than the minimum of ${count(short.sample.minRows)} (minRows); drift is not judged`);
 
   lines.push('', `Alerts (${result.alerts.length}):`);
   if (result.alerts.length === 0) lines.push('  none');

@@ -137,7 +137,7 @@ export function renderHtml(report: DriftReport, input: HtmlReportInput): string 
     '<meta name="viewport" content="width=device-width, initial-scale=1">' +
     `<title>Drift report: ${escapeHtml(input.currentName)} vs ${escapeHtml(input.referenceName)}</title><style>${STYLE}</style></head><body>`;
   const header =
-    `<header><h1>Drift report ${badge(report.summary.status)}</h1>` +
+    `<header><h1>Drift report ${badge(report.sample ? 'not judged' : report.summary.status)}</h1>` +
     `<p class="muted">Reference <code>${escapeHtml(input.referenceName)}</code> (${report.reference.rows} rows) vs current ` +
     `<code>${escapeHtml(input.currentName)}</code> (${report.current.rows} rows)</p>` +
     `<p class="summary">${escapeHtml(summaryLine(report))}</p></header>`;

@@ -15,6 +15,7 @@ const MAX_NAME = 40;
  * @example "Status: critical. 2 of 20 features drifted (1 critical, 1 warning): euribor3m, month."
  */
 export function summaryLine(report: DriftReport): string {
+  if (report.sample) return `Status: not judged, ${report.sample.reason}.`;
   const counts = statusCounts(report.features);
   const drifted = report.summary.drifted;
   const total = report.features.length;

@@ -145,7 +145,7 @@ describe('driftwatch compare: bad input exits 2 with a message naming file, line
 
   it('treats Infinity as a category, but names file, row, column and value when the config says numeric', async () => {
     const inf = tmp.write('inf.csv', csvText(['x', 'c'], [...sample(20), ['Infinity', 'a']]));
-    const ok = await compare('--reference', same, '--current', inf, '--format', 'json');
+    const ok = await compare('--reference', same, '--current', inf, '--format', 'json', '--min-rows', '1');
     expect(ok.code).not.toBe(2);
     expect(JSON.parse(ok.stdout).features.find((f: { name: string }) => f.name === 'x').kind).toBe('categorical');
 
@@ -224,7 +224,7 @@ describe('driftwatch compare: awkward but valid data', () => {
   it('makes a column numeric in one file and text in the other categorical in both', async () => {
     // One text value in 51 (2%, more than the 1% a numeric column may hold): 'n/a' would be a missing value.
     const text = tmp.write('text-x.csv', csvText(['x', 'c'], [...sample(50), ['twelve', 'a']]));
-    const result = await compare('--reference', same, '--current', text, '--format', 'json');
+    const result = await compare('--reference', same, '--current', text, '--format', 'json', '--min-rows', '1');
     expect(result.code).not.toBe(2);
     const x = JSON.parse(result.stdout).features.find((f: { name: string }) => f.name === 'x');
     expect(x.kind).toBe('categorical');
@@ -236,7 +236,7 @@ describe('driftwatch compare: awkward but valid data', () => {
     const rows = (n: number, missing: string) => Array.from({ length: n }, (_, i) => [i % 10, missing, 7, i % 2 ? 'u' : 'v']);
     const a = tmp.write('holes-a.csv', csvText(['x', 'gone', 'constant', 'c'], rows(100, 'NA')));
     const b = tmp.write('holes-b.csv', csvText(['x', 'gone', 'constant', 'c'], rows(80, '')));
-    const result = await compare('--reference', a, '--current', b, '--format', 'json');
+    const result = await compare('--reference', a, '--current', b, '--format', 'json', '--min-rows', '80');
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     const byName = Object.fromEntries(JSON.parse(result.stdout).features.map((f: { name: string }) => [f.name, f]));
@@ -247,9 +247,15 @@ describe('driftwatch compare: awkward but valid data', () => {
   it('compares files of one row each', async () => {
     const a = tmp.write('one-a.csv', 'x,c\n1,a\n');
     const b = tmp.write('one-b.csv', 'x,c\n2,a\n');
+    // One row against one row is no evidence: below --min-rows (100) the report says so, and it is no pass.
     const result = await compare('--reference', a, '--current', b, '--format', 'json');
-    expect([0, 1]).toContain(result.code);
-    expect(JSON.parse(result.stdout).features).toHaveLength(2);
+    expect(result.code).toBe(2);
+    const report = JSON.parse(result.stdout);
+    expect(report.features).toHaveLength(2);
+    expect(report.features.map((f: { status: string }) => f.status)).toEqual(['ok', 'ok']);
+    expect(report.sample.reason).toBe('too few rows: the reference has 1 row and the current data has 1 row, fewer than the 100 a comparison needs; drift is not judged');
+    expect(result.stderr).toContain('driftwatch compare: error: too few rows:');
+    expect([0, 1]).toContain((await compare('--reference', a, '--current', b, '--min-rows', '1')).code);
   });
 
   it('handles 100,000 distinct categories and a 1 MB field', async () => {
@@ -262,7 +268,7 @@ describe('driftwatch compare: awkward but valid data', () => {
 
     const long = 'z'.repeat(1 << 20);
     const c = tmp.write('long.csv', `x,c\n1,"${long}"\n2,b\n3,a\n`);
-    const longResult = await compare('--reference', same, '--current', c, '--format', 'json');
+    const longResult = await compare('--reference', same, '--current', c, '--format', 'json', '--min-rows', '1');
     expect(longResult.code).not.toBe(2);
   });
 

@@ -12,7 +12,8 @@ describe('backtest text report', () => {
 
   it('prints a drift-only timeline without a metric column, and says when nothing fired', async () => {
     const data = syntheticHistory({ rows: 3000, changeRow: 10_000 });
-    const config = { features: [{ name: 'x2', kind: 'numeric' }], reference: { rows: 2000 }, window: { column: 'ts', every: '1d' } };
+    // Days of 24 rows are below the default minimum of 100 ("too few rows"): judged anyway here, to show the noise.
+    const config = { features: [{ name: 'x2', kind: 'numeric' }], reference: { rows: 2000 }, window: { column: 'ts', every: '1d' }, minRows: 1 };
     const fixed = await runBacktest({ data, config: parseBacktestConfig({ ...config, driftBands: { enabled: false } }) });
     const text = renderBacktestText(fixed);
     expect(text).toContain('42 1d windows on "ts"');
@@ -26,5 +27,11 @@ describe('backtest text report', () => {
     const banded = renderBacktestText(await runBacktest({ data, config: parseBacktestConfig(config) }));
     expect(banded).toMatch(/Drift thresholds: raised to the reference's own variation across \d+ windows \(the 3σ level: mean \+ [0-9.]+σ, widened for \d+ windows\) for x2 \(PSI critical [0-9.]+\)/);
     expect(banded).toMatch(/\n 1  2024-03-25 – 2024-03-26 +24  ✓ ok /);
+
+    // With the default minimum, such days say so instead of a status.
+    const { minRows: _one, ...defaults } = config;
+    const tooFew = renderBacktestText(await runBacktest({ data, config: parseBacktestConfig(defaults) }));
+    expect(tooFew).toMatch(/\n 1  2024-03-25 – 2024-03-26 +24  · too few rows +-\n/);
+    expect(tooFew).toContain('· too few rows: fewer rows than the minimum of 100 (minRows); drift is not judged');
   });
 });

@@ -13,7 +13,7 @@ import { CompareArgs, parseCompareArgs } from '../args';
 import { matchColumns, selectColumns } from '../columns';
 import { loadFeatureConfig } from '../config';
 import { COMPARE_HELP } from '../help';
-import { CliIo, EXIT_CRITICAL, EXIT_OK } from '../io';
+import { CliIo, EXIT_CRITICAL, EXIT_ERROR, EXIT_OK } from '../io';
 
 /** Runs the command; returns the exit code (usage and input errors are thrown, see cli/index.ts). */
 export async function compareCommand(argv: readonly string[], io: CliIo): Promise<number> {
@@ -30,7 +30,7 @@ export async function compareCommand(argv: readonly string[], io: CliIo): Promis
   for (const notice of notices) io.stderr.write(`driftwatch: notice: ${notice}\n`);
   if (args.config) checkPinnedTests(args.config, features, reference);
 
-  const report = compareDatasets(reference, current, { features });
+  const report = compareDatasets(reference, current, { features, minRows: args.minRows });
   const output =
     args.format === 'json'
       ? renderJson(report)
@@ -48,6 +48,11 @@ export async function compareCommand(argv: readonly string[], io: CliIo): Promis
     io.stdout.write(`Wrote the ${args.format} report to ${args.out}. ${summaryLine(report)}\n`);
   } else {
     io.stdout.write(output);
+  }
+  // Too few rows is not a pass: a CI gate on a nearly empty file must not go green.
+  if (report.sample) {
+    io.stderr.write(`driftwatch compare: error: ${report.sample.reason} (--min-rows ${args.minRows}; see --help)\n`);
+    return EXIT_ERROR;
   }
   return report.summary.status === 'critical' || report.features.some((f) => f.status === 'critical') ? EXIT_CRITICAL : EXIT_OK;
 }

@@ -15,6 +15,11 @@ export interface CompareOptions {
    * importances are configured. @default found on the reference (`redundantGroups`); `[]` turns it off
    */
   readonly redundant?: readonly (readonly string[])[];
+  /**
+   * Below this many rows on either side the comparison says "too few rows" (`DriftReport.sample`)
+   * instead of a status: one row against one row is not evidence of drift. @default no minimum
+   */
+  readonly minRows?: number;
 }
 
 /**
@@ -50,7 +55,7 @@ export function compareDatasets(reference: Dataset, current: Dataset, options: C
   });
   // The groups only weigh when no importances are configured: do not look for them otherwise.
   const redundant = shares.configured ? [] : (options.redundant ?? redundantGroups(reference));
-  return buildReport(features, reference.rowCount, current.rowCount, { importanceConfigured: shares.configured, redundant, notes: shares.note ? [shares.note] : [] });
+  return buildReport(features, reference.rowCount, current.rowCount, { importanceConfigured: shares.configured, redundant, notes: shares.note ? [shares.note] : [], minRows: options.minRows });
 }
 
 const rate = (missing: number, total: number) => (total === 0 ? 0 : missing / total);
