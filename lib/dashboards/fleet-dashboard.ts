@@ -9,7 +9,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import type { ModelConfig } from '../../config/schema';
 import { compositeAlarmName } from '../alerting/naming';
-import { METRIC, ModelMetrics } from './metrics';
+import { acceptDashboardTags, METRIC, ModelMetrics } from './metrics';
 
 export interface FleetDashboardProps {
   readonly env: string;
@@ -49,10 +49,12 @@ export class FleetDashboard extends Construct {
     for (let i = 0; i < props.models.length; i += per) pages.push(props.models.slice(i, i + per));
     this.dashboards = pages.map((models, i) => {
       const title = new cloudwatch.TextWidget({ markdown: `# Driftwatch ${props.env}: fleet${pages.length > 1 ? ` (${i + 1} of ${pages.length})` : ''}\nOne row per model: the latest score run of each window, and the model-critical alarm.`, width: 24, height: 2 });
-      return new cloudwatch.Dashboard(this, `Dashboard${i + 1}`, {
+      const dashboard = new cloudwatch.Dashboard(this, `Dashboard${i + 1}`, {
         dashboardName: `dw-${props.env}-fleet${i === 0 ? '' : `-${i + 1}`}`,
         widgets: [[title], ...models.map((m) => row(this, props.env, m))],
       });
+      acceptDashboardTags(dashboard);
+      return dashboard;
     });
   }
 }

@@ -12,7 +12,7 @@ import { DEFAULT_THRESHOLDS } from '../../lambda/core/defaults';
 import { STATUS_VALUE } from '../../lambda/monitor/metrics';
 import { RATIO_THRESHOLDS } from '../alerting/thresholds';
 import type { IModelMonitor } from '../monitor/model-monitor';
-import { METRIC, ModelMetrics } from './metrics';
+import { acceptDashboardTags, METRIC, ModelMetrics } from './metrics';
 
 /** CloudWatch's limit of alarms in one alarm status widget. */
 const ALARMS_PER_WIDGET = 100;
@@ -66,6 +66,7 @@ export class ModelDashboard extends Construct {
         ...alarmRows(props.alarms ?? []),
       ],
     });
+    acceptDashboardTags(this.dashboard);
   }
 }
 

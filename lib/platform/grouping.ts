@@ -6,15 +6,18 @@
  * moving stacks would recreate its named Firehose streams, functions and schedules).
  */
 import type { ModelConfig } from '../../config/schema';
+import { defaultAlarmSpecs } from '../alerting/alarm-specs';
 
 /**
  * Measured template bytes of one model: its data plane (two streams, tables, roles, log stream,
- * saved view) and its monitor (two functions, roles, log groups, queue, schedules, bins table), as
+ * saved view), its monitor (two functions, roles, log groups, queue, schedules, bins table), as
  * synthesized by CDK (pretty-printed JSON), rounded up with a margin: a fixed part, a part per score
  * window, and a part per column (a feature or business column appears in the table and in the view
- * SQL). The platform test checks these stay above what synthesis actually produces.
+ * SQL); and its alerting: each alarm (its definition, and its line in the composite rule and in the
+ * dashboard's alarm widget) and the dashboard's fixed part. The platform test checks these stay
+ * above what synthesis actually produces.
  */
-export const MODEL_TEMPLATE_BYTES = { fixed: 56 * 1024, perWindow: 1536, perColumn: 200 } as const;
+export const MODEL_TEMPLATE_BYTES = { fixed: 56 * 1024, perWindow: 1536, perColumn: 200, perAlarm: 1792, dashboard: 10 * 1024 } as const;
 
 /**
  * CloudFormation resources of one model, counted exactly (the platform test checks them against
@@ -23,6 +26,20 @@ export const MODEL_TEMPLATE_BYTES = { fixed: 56 * 1024, perWindow: 1536, perColu
  * the profile schedule) plus one score schedule per window.
  */
 export const MODEL_RESOURCES = { dataPlane: 10, monitor: 12, perWindow: 1 } as const;
+
+/**
+ * CloudFormation resources of a model's alerting, counted exactly: its metric alarms
+ * (`defaultAlarmSpecs`: per window dataset drift, each top-K feature, each metric's ratio and label
+ * coverage; no traffic; monitor health), the model-critical composite and the model's dashboard.
+ */
+export function estimateAlertingResources(model: ModelConfig): number {
+  return alarmCount(model) + 2;
+}
+
+/** The metric alarms a model gets (the environment name changes names, not the count). */
+function alarmCount(model: ModelConfig): number {
+  return defaultAlarmSpecs('env', model).length;
+}
 
 /**
  * Resource budget per stack: 300 of CloudFormation's 500 (12 models with two windows each), 60% of
@@ -43,13 +60,14 @@ export function estimateModelResources(model: Partial<Pick<ModelConfig, 'monitor
 /** Template budget per stack; leaves room below the 1 MiB limit for later per-model resources. */
 export const DEFAULT_MAX_TEMPLATE_BYTES = 600 * 1024;
 
-/** The slice of a model's config the grouping reads. */
-export type GroupedModel = Pick<ModelConfig, 'features' | 'businessColumns'> & Partial<Pick<ModelConfig, 'monitor'>>;
+/** What the grouping reads: a validated model config. */
+export type GroupedModel = ModelConfig;
 
-/** Estimated template bytes a model adds to its stack. */
+/** Estimated template bytes a model adds to its stack (data plane, monitor, alarms and dashboard). */
 export function estimateModelTemplateBytes(model: GroupedModel): number {
   const columns = model.features.length + (model.businessColumns?.length ?? 0);
-  return MODEL_TEMPLATE_BYTES.fixed + MODEL_TEMPLATE_BYTES.perWindow * windowCount(model) + MODEL_TEMPLATE_BYTES.perColumn * columns;
+  const b = MODEL_TEMPLATE_BYTES;
+  return b.fixed + b.perWindow * windowCount(model) + b.perColumn * columns + b.perAlarm * alarmCount(model) + b.dashboard;
 }
 
 export interface GroupingLimits {
@@ -58,6 +76,12 @@ export interface GroupingLimits {
   readonly maxTemplateBytes?: number;
   /** @default DEFAULT_MAX_RESOURCES */
   readonly maxResources?: number;
+  /**
+   * Resources a model adds to its stack. Platform counts the alerting too
+   * (`estimateModelResources(m) + estimateAlertingResources(m)`).
+   * @default estimateModelResources (the data plane and the monitor)
+   */
+  readonly resourcesOf?: (model: GroupedModel) => number;
 }
 
 /**
@@ -77,7 +101,7 @@ export function groupModels<T extends GroupedModel>(models: readonly T[], limits
   let resources = 0;
   for (const model of models) {
     const size = estimateModelTemplateBytes(model);
-    const count = estimateModelResources(model);
+    const count = (limits.resourcesOf ?? estimateModelResources)(model);
     if (current.length > 0 && (current.length >= maxModels || bytes + size > maxBytes || resources + count > maxResources)) {
       groups.push(current);
       current = [];

@@ -1,12 +1,16 @@
 /**
- * A stack holding the data planes and the monitors of a group of models. It imports the shared
- * bucket by its deterministic name (so IAM resources resolve inside this template) and the key by ARN.
+ * A stack holding the data planes, monitors, alarms and dashboards of a group of models. It imports
+ * the shared bucket by its deterministic name (so IAM resources resolve inside this template), the key
+ * by ARN and the owners' topics by their deterministic ARNs (they live in the data stack).
  */
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import type { DriftwatchConfig, ModelConfig } from '../../config/schema';
+import { ModelAlarms } from '../alerting/model-alarms';
+import { importOwnerTopics } from '../alerting/owner-topics';
+import { ModelDashboard } from '../dashboards/model-dashboard';
 import { ModelMonitor } from '../monitor/model-monitor';
 import { ModelDataPlane } from './model-data-plane';
 
@@ -23,12 +27,19 @@ export class ModelGroupStack extends Stack {
   readonly models: ReadonlyMap<string, ModelDataPlane>;
   /** Each model's scheduled monitor by model id. */
   readonly monitors: ReadonlyMap<string, ModelMonitor>;
+  /** Each model's alarms by model id. */
+  readonly alarms: ReadonlyMap<string, ModelAlarms>;
+  /** Each model's dashboard by model id. */
+  readonly dashboards: ReadonlyMap<string, ModelDashboard>;
 
   constructor(scope: Construct, id: string, props: ModelGroupStackProps) {
     super(scope, id, props);
     const bucket = s3.Bucket.fromBucketAttributes(this, 'DataBucket', { bucketName: props.bucketName, encryptionKey: props.key });
     const planes = new Map<string, ModelDataPlane>();
     const monitors = new Map<string, ModelMonitor>();
+    const alarms = new Map<string, ModelAlarms>();
+    const dashboards = new Map<string, ModelDashboard>();
+    const topics = importOwnerTopics(this, props.config.env);
     for (const model of props.models) {
       planes.set(
         model.id,
@@ -59,8 +70,13 @@ export class ModelGroupStack extends Stack {
           addLogsKeyPolicy: false,
         }),
       );
+      const monitor = monitors.get(model.id)!;
+      alarms.set(model.id, new ModelAlarms(this, `${model.id}-alarms`, { env: props.config.env, model, monitor, topics }));
+      dashboards.set(model.id, new ModelDashboard(this, `${model.id}-dashboard`, { env: props.config.env, model, monitor, alarms: alarms.get(model.id)!.allAlarms() }));
     }
     this.models = planes;
     this.monitors = monitors;
+    this.alarms = alarms;
+    this.dashboards = dashboards;
   }
 }

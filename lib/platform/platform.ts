@@ -1,13 +1,17 @@
 /**
- * Platform: the whole data plane and the monitors of one environment, built from a validated config.
- * One shared data stack plus one stack per group of models (see `groupModels` for the limits).
+ * Platform: the whole data plane, the monitors and their alerting of one environment, built from a
+ * validated config. One shared data stack (with the owners' alarm topics and the fleet dashboard) plus
+ * one stack per group of models (see `groupModels` for the limits).
  */
 import { Tags } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import type { DriftwatchConfig } from '../../config/schema';
 import { dataStackName, modelGroupStackName } from '../common/naming';
 import { DataStack } from './data-stack';
-import { groupModels } from './grouping';
+import { estimateAlertingResources, estimateModelResources, groupModels } from './grouping';
+import type { ModelAlarms } from '../alerting/model-alarms';
+import { OwnerTopics, ownersOfConfig } from '../alerting/owner-topics';
+import { FleetDashboard } from '../dashboards/fleet-dashboard';
 import type { ModelMonitor } from '../monitor/model-monitor';
 import { ModelDataPlane } from './model-data-plane';
 import { ModelGroupStack } from './model-group-stack';
@@ -29,6 +33,12 @@ export class Platform extends Construct {
   readonly models: ReadonlyMap<string, ModelDataPlane>;
   /** Each model's scheduled monitor by model id. */
   readonly monitors: ReadonlyMap<string, ModelMonitor>;
+  /** Each model's alarms by model id. */
+  readonly alarms: ReadonlyMap<string, ModelAlarms>;
+  /** The SNS topics per owner and severity the alarms notify (in the data stack; the notifier subscribes here). */
+  readonly ownerTopics: OwnerTopics;
+  /** One row per model (in the data stack). */
+  readonly fleetDashboard: FleetDashboard;
 
   constructor(scope: Construct, id: string, props: PlatformProps) {
     super(scope, id);
@@ -37,18 +47,23 @@ export class Platform extends Construct {
 
     this.dataStack = new DataStack(scope, `${id}-${config.env}-Data`, {
       stackName: dataStackName(config.env),
-      description: `Driftwatch ${config.env}: data bucket, key, Glue database and Athena workgroup`,
+      description: `Driftwatch ${config.env}: data bucket, key, Glue database, Athena workgroup, alarm topics and fleet dashboard`,
       env,
       config,
     });
 
-    const groups = groupModels(config.models, { maxModels: config.modelsPerStack });
+    this.ownerTopics = new OwnerTopics(this.dataStack, 'OwnerTopics', { env: config.env, owners: ownersOfConfig(config), key: this.dataStack.lake.key });
+    this.fleetDashboard = new FleetDashboard(this.dataStack, 'FleetDashboard', { env: config.env, models: config.models });
+
+    const resourcesOf = (m: DriftwatchConfig['models'][number]) => estimateModelResources(m) + estimateAlertingResources(m);
+    const groups = groupModels(config.models, { maxModels: config.modelsPerStack, resourcesOf });
     const models = new Map<string, ModelDataPlane>();
     const monitors = new Map<string, ModelMonitor>();
+    const alarms = new Map<string, ModelAlarms>();
     this.modelStacks = groups.map((group, i) => {
       const stack = new ModelGroupStack(scope, `${id}-${config.env}-Models-${i + 1}`, {
         stackName: modelGroupStackName(config.env, i),
-        description: `Driftwatch ${config.env}: data plane and monitor of models ${group.map((m) => m.id).join(', ')}`.slice(0, 1024),
+        description: `Driftwatch ${config.env}: data plane, monitor and alarms of models ${group.map((m) => m.id).join(', ')}`.slice(0, 1024),
         env,
         config,
         models: group,
@@ -61,10 +76,12 @@ export class Platform extends Construct {
       stack.addStackDependency(this.dataStack);
       for (const [modelId, plane] of stack.models) models.set(modelId, plane);
       for (const [modelId, monitor] of stack.monitors) monitors.set(modelId, monitor);
+      for (const [modelId, a] of stack.alarms) alarms.set(modelId, a);
       return stack;
     });
     this.models = models;
     this.monitors = monitors;
+    this.alarms = alarms;
 
     for (const stack of [this.dataStack, ...this.modelStacks]) {
       Tags.of(stack).add('driftwatch:env', config.env);
