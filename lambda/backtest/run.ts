@@ -16,7 +16,7 @@ import { END_PARTITION_MS } from '../sql/partition';
 import type { Alert, Resolution } from '../core/alerts';
 import { importanceShares, resolveThresholds, worst } from '../core/severity';
 import { MIN_ROWS } from '../core/defaults';
-import type { Column, Dataset, FeatureKind, Status } from '../core/types';
+import type { CategoricalColumn, Column, Dataset, FeatureKind, Status } from '../core/types';
 import { calibrateBaseline, decideWindow, type DecideContext } from '../monitor/decide';
 import { driftBandsEnabled, reportDriftBands } from '../monitor/drift-bands';
 import { hourSpanLabel } from '../monitor/messages';
@@ -111,6 +111,7 @@ async function prepare(input: RunBacktestInput): Promise<Prepared> {
   const predictedLabel = config.predictedLabel ? toCategorical(findColumn(data, config.predictedLabel, 'predictedLabel', file)) : null;
   const labelColumn = config.label ? findColumn(data, config.label, 'label', file) : null;
   const label = labelColumn ? (classification ? toCategorical(labelColumn) : toNumeric(labelColumn, 'label', file)) : null;
+  if (task === 'binary_classification') checkBinaryClasses(config, label as CategoricalColumn | null, predictedLabel, file);
 
   let referenceData: Dataset;
   let firstRow: number;
@@ -241,6 +242,47 @@ export function collect(notices: string[], config: ReadableColumns, file: string
     const notice = used.has(reading.name) ? readingNotice({ ...reading, file }) : null;
     if (notice) notices.push(notice);
   };
+}
+
+/** The classes a categorical column holds (codes in use), in order of first appearance. */
+function classesOf(column: CategoricalColumn): string[] {
+  const used = new Set<number>();
+  for (const c of column.codes) if (c >= 0) used.add(c);
+  return [...new Set([...used].map((c) => column.dictionary[c]))];
+}
+
+const listed = (values: readonly string[]) => values.slice(0, 10).map((v) => JSON.stringify(v)).join(', ') + (values.length > 10 ? `, ... (${values.length})` : '');
+
+/**
+ * A binary classifier's data must fit it: the label (and predicted label) columns hold at most two
+ * classes — three would be scored as multiclass — and the positive label occurs in the labels (or,
+ * without labels, in the predictions) — a positive label that never occurs (labels 1/0, Parquet
+ * booleans, against "yes") makes F1 vanish and the positive rate read 0.
+ * @throws InputError naming the column, the classes found and the positive label
+ */
+function checkBinaryClasses(config: BacktestConfig, label: CategoricalColumn | null, predicted: CategoricalColumn | null, file: string): void {
+  const columns = [
+    ...(label ? [{ role: 'label', name: config.label as string, classes: classesOf(label) }] : []),
+    ...(predicted ? [{ role: 'predictedLabel', name: config.predictedLabel as string, classes: classesOf(predicted) }] : []),
+  ];
+  for (const c of columns) {
+    if (c.classes.length > 2) {
+      throw new InputError(
+        `${file}: the ${c.role} column ${JSON.stringify(c.name)} holds ${c.classes.length} classes (${listed(c.classes)}) but the task is binary_classification; ` +
+          'set "task": "multiclass_classification", or map the classes to two',
+        { file, column: c.name },
+      );
+    }
+  }
+  const positive = config.positiveLabel;
+  const judged = columns[0];
+  if (positive !== undefined && judged && !judged.classes.includes(positive)) {
+    throw new InputError(
+      `${file}: positiveLabel ${JSON.stringify(positive)} never occurs in the ${judged.role} column ${JSON.stringify(judged.name)} (its classes: ${listed(judged.classes) || 'none'}); ` +
+        'set positiveLabel to one of them (as written in the file, e.g. "1" or "true")',
+      { file, column: judged.name, value: positive },
+    );
+  }
 }
 
 /** The parts of a config that say how to read the data. */

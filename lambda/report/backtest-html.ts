@@ -8,7 +8,7 @@
 import type { BacktestResult, BacktestWindow } from '../backtest/types';
 import type { Alert } from '../core/alerts';
 import type { Status } from '../core/types';
-import { count, stat, driftBandsText, summaryText, topDrift, windowRange } from './backtest-text';
+import { calibrationText, count, stat, driftBandsText, summaryText, topDrift, windowRange } from './backtest-text';
 import { escapeHtml } from './html';
 
 export interface BacktestHtmlOptions {
@@ -303,7 +303,7 @@ export function renderBacktestHtml(result: BacktestResult, options: BacktestHtml
   const header =
     `<header><h1>${escapeHtml(title)} ${badge(result.summary.status)}</h1>` +
     `<p class="muted">${result.data.file ? `<code>${escapeHtml(result.data.file)}</code>, ` : ''}${result.windows.length} ${windows}; reference ${ref}` +
-    `${result.keyMetric ? `; key metric <b>${escapeHtml(result.keyMetric)}</b>, thresholds calibrated on windows 0–${result.baseline.windows - 1}` : ''}.</p>` +
+    `${result.keyMetric ? `; key metric <b>${escapeHtml(result.keyMetric)}</b>, ${escapeHtml(calibrationText(result))}` : ''}.</p>` +
     `<p class="muted">${escapeHtml(driftBandsText(result))}</p>` +
     `<p class="summary">${escapeHtml(summaryText(result))}</p></header>`;
   const metricHead = result.keyMetric ? `<th class="n">${escapeHtml(result.keyMetric)}</th>` : '';

@@ -71,9 +71,7 @@ export function renderBacktestText(result: BacktestResult): string {
   lines.push(
     `Backtest of model ${result.modelId}${result.data.file ? ` on ${result.data.file}` : ''}: ${result.windows.length} ${describeWindow(result)}, reference ${ref}.`,
   );
-  if (result.keyMetric) {
-    lines.push(`Key metric ${result.keyMetric}; thresholds calibrated on windows 0–${result.baseline.windows - 1}.`);
-  }
+  if (result.keyMetric) lines.push(`Key metric ${result.keyMetric}; ${calibrationText(result)}.`);
   lines.push(driftBandsText(result));
   if (result.notices && result.notices.length > 0) lines.push('Notices:', ...result.notices.map((n) => `  ${n}`));
   lines.push('');
@@ -113,6 +111,21 @@ export function renderBacktestText(result: BacktestResult): string {
   }
   lines.push('', summaryText(result));
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * How the performance thresholds were calibrated — on windows 0–N, or why not: the backtest has
+ * fewer windows than the baseline, or calibration was refused for some metrics.
+ * @example "thresholds calibrated on windows 0–6"
+ */
+export function calibrationText(result: BacktestResult): string {
+  const b = result.baseline.windows;
+  const n = result.windows.length;
+  if (n < b) return `thresholds would calibrate on windows 0–${b - 1}, but the backtest has only ${count(n)} windows: performance is not judged (lower baseline.windows)`;
+  const refused = Object.entries(result.calibration).filter(([, c]) => !c.ok).map(([name]) => name);
+  if (refused.length > 0 && refused.length === Object.keys(result.calibration).length) return `calibration on windows 0–${b - 1} was refused (see Calibration): performance is not judged`;
+  if (refused.length > 0) return `thresholds calibrated on windows 0–${b - 1}, refused for ${refused.join(', ')} (see Calibration)`;
+  return `thresholds calibrated on windows 0–${b - 1}`;
 }
 
 /**
