@@ -1,5 +1,5 @@
 /** The `retraining` section of a model's config: defaults, the digest rule outside dev, gates that read. */
-import { checkConfig, validateConfig, type DriftwatchConfigInput } from '../../config';
+import { checkConfig, validateConfig, type ConfigCheck, type DriftwatchConfigInput } from '../../config';
 import { gatesFromConfig, retrainPolicyFromConfig } from '../../lambda/retraining/policy';
 
 const DIGEST = `sha256:${'ab'.repeat(32)}`;
@@ -26,6 +26,9 @@ export function configWith(env: string, retraining: unknown): DriftwatchConfigIn
   } as DriftwatchConfigInput;
 }
 
+/** The problems of a failed check ([] when it passed). */
+const problemsOf = (check: ConfigCheck): readonly string[] => (check.ok ? [] : check.problems);
+
 const minimal = { pipeline: { image: TRAIN_IMAGE, trainingData: { s3Uri: 's3://team-data/fraud/training/' } } };
 
 test('a minimal retraining section gets the documented defaults', () => {
@@ -51,7 +54,7 @@ test('a model without a retraining section stays valid and is never retrained', 
 test.each(['prod', 'staging'])('a tag without a digest is refused in env %s, naming the field', (env) => {
   const check = checkConfig(configWith(env, { ...minimal, pipeline: { ...minimal.pipeline, image: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/fraud-train:v3', inferenceImage: 'serve:latest' } }));
   expect(check.ok).toBe(false);
-  const problems = (check as { problems: string[] }).problems;
+  const problems = problemsOf(check);
   expect(problems).toHaveLength(2);
   expect(problems[0]).toMatch(/^models\[0\]\.retraining\.pipeline\.image: "123456789012\.dkr\.ecr\.eu-west-1\.amazonaws\.com\/fraud-train:v3" is not pinned by digest: outside env "dev" the image must be <repository>@sha256:<64 hex digits>/);
   expect(problems[1]).toMatch(/^models\[0\]\.retraining\.pipeline\.inferenceImage: "serve:latest" is not pinned by digest/);
@@ -61,7 +64,7 @@ test('a tag without a digest is allowed in dev; a tag with a digest anywhere', (
   expect(checkConfig(configWith('dev', { ...minimal, pipeline: { ...minimal.pipeline, image: 'fraud-train:latest' } })).ok).toBe(true);
   expect(checkConfig(configWith('prod', { ...minimal, pipeline: { ...minimal.pipeline, image: `fraud-train:v3@${DIGEST}` } })).ok).toBe(true);
   const bad = checkConfig(configWith('dev', { ...minimal, pipeline: { ...minimal.pipeline, image: 'Fraud Train' } }));
-  expect((bad as { problems: string[] }).problems).toEqual(['models[0].retraining.pipeline.image: "Fraud Train" is not an image reference; expected <registry>/<repository>@sha256:<64 hex digits> (a tag before the @ may stay)']);
+  expect(problemsOf(bad)).toEqual(['models[0].retraining.pipeline.image: "Fraud Train" is not an image reference; expected <registry>/<repository>@sha256:<64 hex digits> (a tag before the @ may stay)']);
 });
 
 test('gates: assertions that do not read, unknown directions and unknown trigger metrics are refused with their paths', () => {
@@ -76,7 +79,7 @@ test('gates: assertions that do not read, unknown directions and unknown trigger
       },
     }),
   );
-  expect((check as { problems: string[] }).problems).toEqual([
+  expect(problemsOf(check)).toEqual([
     'models[0].retraining.gates.assertions[1]: cannot read the assertion "recall is good": expected "<metric> [on segment <segment>] >=|<=|>|< <number>", e.g. "recall_score on segment high_risk >= 0.90"',
     'models[0].retraining.gates.metrics[0].greaterIsBetter: "fraud_dollars_caught" is not one of MLflow\'s default metric names, so which way is better is not known: say greaterIsBetter',
     'models[0].retraining.gates.metrics[1]: a metric gate needs threshold, minAbsoluteChange or minRelativeChange',

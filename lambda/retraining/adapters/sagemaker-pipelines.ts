@@ -1,0 +1,53 @@
+/**
+ * SageMaker Pipelines as the trigger's `PipelineRunner` (SDK v3). The SDK client retries throttling
+ * itself (its standard retry strategy); this adapter pages ListPipelineExecutions over the last 35
+ * days (a pipeline step runs 28 days at most, so an older execution no longer runs) and passes the
+ * ClientRequestToken through, which makes StartPipelineExecution idempotent on SageMaker's side.
+ */
+import { ListPipelineExecutionsCommand, SageMakerClient, StartPipelineExecutionCommand } from '@aws-sdk/client-sagemaker';
+import type { PipelineExecutionSummary } from '../decide-trigger';
+import type { PipelineRunner, StartExecutionInput } from '../ports';
+
+/** Executions created before this many days ago are not listed (none of them can still run). */
+export const LIST_LOOKBACK_DAYS = 35;
+/** At most this many pages of 100 executions. */
+const MAX_PAGES = 10;
+
+export class SageMakerPipelineRunner implements PipelineRunner {
+  constructor(
+    private readonly client: SageMakerClient,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  async listExecutions(pipelineName: string): Promise<PipelineExecutionSummary[]> {
+    const out: PipelineExecutionSummary[] = [];
+    let token: string | undefined;
+    const createdAfter = new Date(this.now().getTime() - LIST_LOOKBACK_DAYS * 86_400_000);
+    for (let page = 0; page < MAX_PAGES; page++) {
+      const res = await this.client.send(
+        new ListPipelineExecutionsCommand({ PipelineName: pipelineName, CreatedAfter: createdAfter, SortBy: 'CreationTime', SortOrder: 'Descending', MaxResults: 100, NextToken: token }),
+      );
+      for (const s of res.PipelineExecutionSummaries ?? []) {
+        if (!s.PipelineExecutionArn) continue;
+        out.push({ arn: s.PipelineExecutionArn, status: s.PipelineExecutionStatus ?? 'Unknown', ...(s.StartTime ? { startTime: s.StartTime.toISOString() } : {}) });
+      }
+      token = res.NextToken;
+      if (!token) break;
+    }
+    return out;
+  }
+
+  async startExecution(input: StartExecutionInput): Promise<{ readonly executionArn: string }> {
+    const res = await this.client.send(
+      new StartPipelineExecutionCommand({
+        PipelineName: input.pipelineName,
+        ClientRequestToken: input.clientRequestToken,
+        PipelineExecutionDisplayName: input.displayName,
+        PipelineExecutionDescription: input.description,
+        PipelineParameters: Object.entries(input.parameters).map(([Name, Value]) => ({ Name, Value })),
+      }),
+    );
+    if (!res.PipelineExecutionArn) throw new Error(`StartPipelineExecution of ${input.pipelineName} returned no PipelineExecutionArn`);
+    return { executionArn: res.PipelineExecutionArn };
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * What the retraining Lambdas build once per container: the model file beside the bundle (as the
+ * monitor's), the environment's names, and the AWS clients.
+ *
+ * Environment: `AWS_REGION`, `DW_BUCKET` (the data bucket: the ledger), `DW_PIPELINE_NAME`,
+ * optional `DW_MODEL_FILE` (default `model.json` beside the bundle), `DW_KMS_KEY_ID`,
+ * `AWS_ENDPOINT_URL[_S3|_SAGEMAKER]` (tests point them at moto_server).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import * as z from 'zod';
+import { modelSchema, type ModelConfig } from '../../config/schema';
+import { S3ObjectStore } from '../adapters/aws/s3-object-store';
+import { formatZodIssues } from '../core/schema/format-issues';
+import { importanceShares } from '../core/severity/importance';
+import { systemClock } from '../ports/clock';
+import { SageMakerPipelineRunner } from './adapters/sagemaker-pipelines';
+import { retrainPolicyFromConfig } from './policy';
+import type { TriggerPorts, TriggerSettings } from './run-trigger';
+
+const modelFileSchema = z.looseObject({ env: z.string().min(1), model: modelSchema });
+
+/** The model file's env and model; the model must have a retraining section. @throws naming the file and every problem */
+export function loadRetrainingModel(file: string): { env: string; model: ModelConfig & { retraining: NonNullable<ModelConfig['retraining']> } } {
+  let json: unknown;
+  try {
+    json = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new Error(`cannot read the model file ${file}: ${(error as Error).message}`);
+  }
+  const parsed = modelFileSchema.safeParse(json, { reportInput: true });
+  if (!parsed.success) throw new Error(`the model file ${file} is not valid: ${formatZodIssues(parsed.error.issues).join('; ')}`);
+  const { env, model } = parsed.data;
+  if (!model.retraining) throw new Error(`the model file ${file}: model ${model.id} has no retraining section`);
+  return { env, model: model as ModelConfig & { retraining: NonNullable<ModelConfig['retraining']> } };
+}
+
+function required(env: NodeJS.ProcessEnv, name: string): string {
+  const value = env[name]?.trim();
+  if (!value) throw new Error(`the retraining Lambda's environment lacks ${name} (the RetrainTrigger construct sets it)`);
+  return value;
+}
+
+function endpoint(env: NodeJS.ProcessEnv, service: string): { endpoint?: string } {
+  const url = env[`AWS_ENDPOINT_URL_${service}`]?.trim() || env.AWS_ENDPOINT_URL?.trim();
+  return url ? { endpoint: url } : {};
+}
+
+/** Importance share per feature, as the monitor weighs them. */
+export function featureSharesOf(model: ModelConfig): Record<string, number> {
+  const names = model.features.map((f) => f.name);
+  const shares = importanceShares(names, Object.fromEntries(model.features.map((f) => [f.name, { importance: f.importance }])));
+  return Object.fromEntries(names.map((n) => [n, shares.get(n) ?? 0]));
+}
+
+export interface RetrainingContext {
+  readonly settings: TriggerSettings;
+  readonly ports: TriggerPorts;
+  readonly model: ModelConfig & { retraining: NonNullable<ModelConfig['retraining']> };
+  readonly clients: { readonly s3: S3Client; readonly sageMaker: SageMakerClient };
+}
+
+/** @throws Error naming each missing variable, or the model file's problems */
+export function retrainingContext(env: NodeJS.ProcessEnv): RetrainingContext {
+  const region = required(env, 'AWS_REGION');
+  const bucket = required(env, 'DW_BUCKET');
+  const pipelineName = required(env, 'DW_PIPELINE_NAME');
+  const { env: envName, model } = loadRetrainingModel(env.DW_MODEL_FILE?.trim() || path.join(__dirname, 'model.json'));
+  const s3Endpoint = endpoint(env, 'S3');
+  const s3 = new S3Client({ region, ...s3Endpoint, ...(s3Endpoint.endpoint ? { forcePathStyle: true } : {}) });
+  const sageMaker = new SageMakerClient({ region, ...endpoint(env, 'SAGEMAKER') });
+  const kmsKeyId = env.DW_KMS_KEY_ID?.trim();
+  return {
+    settings: { env: envName, modelId: model.id, pipelineName, policy: retrainPolicyFromConfig(model.retraining), featureShares: featureSharesOf(model) },
+    ports: { store: new S3ObjectStore(s3, { bucket, ...(kmsKeyId ? { kmsKeyId } : {}) }), pipelines: new SageMakerPipelineRunner(sageMaker), clock: systemClock },
+    model,
+    clients: { s3, sageMaker },
+  };
+}
