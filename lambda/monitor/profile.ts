@@ -7,7 +7,7 @@
  */
 import * as z from 'zod';
 import { parseDatasetProfile } from '../core/profile';
-import type { DatasetProfile } from '../core/types';
+import { PROFILE_FORMAT, type CategoricalFeatureProfile, type DatasetProfile, type NumericFeatureProfile } from '../core/types';
 import { CorruptObject } from '../ports/errors';
 import type { QueryEngine } from '../ports/query-engine';
 import { ATHENA_MAX_QUERY_BYTES, parsePredictionAggregates, parseProfileRows, profileQuery, referenceBinsValues, type PredictionAggregates, type ReferenceBinsSource } from '../sql';
@@ -88,13 +88,45 @@ export async function profileHour(
   };
 }
 
+/**
+ * A feature's profile as an hour profile stores it: the counts, without the bins, which are the
+ * reference's (an hour profile names its reference, and its bins are that reference's by
+ * construction). Storing the reference's 1,000 fine edges per feature again in every hour would be
+ * three quarters of each stored hour, and of the time a 7-day score spends reading 168 of them.
+ */
+export type StoredFeature =
+  | Omit<NumericFeatureProfile, 'edges' | 'fineEdges'>
+  | Omit<CategoricalFeatureProfile, 'categories' | 'rare'>;
+
+/** An hour profile as stored at `monitorKeys.hourProfile`: its profile without the reference's bins. */
+export interface StoredHourProfile extends Omit<HourProfile, 'profile'> {
+  readonly profile: { readonly format: typeof PROFILE_FORMAT; readonly rowCount: number; readonly features: readonly StoredFeature[] };
+}
+
+/** The stored form of an hour profile (`expandHourProfile` restores it with the reference). */
+export function storedHourProfile(hour: HourProfile): StoredHourProfile {
+  const features = hour.profile.features.map((f): StoredFeature => {
+    if (f.kind === 'numeric') {
+      const { edges: _edges, fineEdges: _fine, ...counts } = f;
+      return counts;
+    }
+    const { categories: _categories, rare: _rare, ...counts } = f;
+    return counts;
+  });
+  return { ...hour, profile: { format: PROFILE_FORMAT, rowCount: hour.profile.rowCount, features } };
+}
+
 const hourProfileSchema = z.object({
   format: z.literal(HOUR_PROFILE_FORMAT),
   modelId: z.string(),
   referenceId: z.string(),
   hour: z.string(),
   rows: z.number().int().nonnegative(),
-  profile: z.unknown(),
+  profile: z.object({
+    format: z.literal(PROFILE_FORMAT),
+    rowCount: z.number().int().nonnegative(),
+    features: z.array(z.object({ kind: z.enum(['numeric', 'categorical']), name: z.string() }).passthrough()),
+  }),
   predictions: z.object({
     count: z.number(),
     missing: z.number(),
@@ -110,14 +142,30 @@ const hourProfileSchema = z.object({
 });
 
 /**
- * Validates a stored hour profile.
+ * Validates a stored hour profile's envelope (its counts are checked when it is expanded).
  * @throws CorruptObject naming the key (the scorer then re-profiles the hour)
  */
-export function parseHourProfile(json: unknown, key: string): HourProfile {
+export function parseHourProfile(json: unknown, key: string): StoredHourProfile {
   const parsed = hourProfileSchema.safeParse(json);
   if (!parsed.success) throw new CorruptObject(key, parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; '));
+  return parsed.data as unknown as StoredHourProfile;
+}
+
+/**
+ * A stored hour profile with its reference's bins put back, validated as a whole profile (counts
+ * that do not fit the bins, or add up wrong, are refused).
+ * @throws CorruptObject naming the key, when it is not on this reference's bins or its counts do not fit them
+ */
+export function expandHourProfile(stored: StoredHourProfile, reference: MonitorReference, key: string): HourProfile {
+  if (stored.referenceId !== reference.referenceId) throw new CorruptObject(key, `it counts on reference ${stored.referenceId}, not ${reference.referenceId}`);
+  const byName = new Map(stored.profile.features.map((f) => [f.name, f]));
+  const features = reference.profile.features.map((ref) => {
+    const f = byName.get(ref.name);
+    if (!f || f.kind !== ref.kind) return { name: ref.name, kind: ref.kind, missingFromHour: true };
+    return ref.kind === 'numeric' ? { ...f, edges: ref.edges, fineEdges: ref.fineEdges } : { ...f, categories: ref.categories, ...(ref.rare && { rare: ref.rare }) };
+  });
   try {
-    return { ...parsed.data, profile: parseDatasetProfile(parsed.data.profile, key) } as HourProfile;
+    return { ...stored, profile: parseDatasetProfile({ ...stored.profile, features }, key) };
   } catch (error) {
     throw new CorruptObject(key, (error as Error).message);
   }

@@ -16,7 +16,7 @@ import { monitorKeys } from './layout';
 import { calibrateFromProduction, type BaselineProgress } from './fit-from-production';
 import { hourMetrics, METRICS_NAMESPACE } from './metrics';
 import type { MonitorModel } from './model';
-import { profileHour, type MonitorTables } from './profile';
+import { profileHour, storedHourProfile, type MonitorTables } from './profile';
 import { parseReference, type MonitorReference } from './reference';
 import type { MonitorSettings } from './from-config';
 
@@ -73,7 +73,7 @@ export async function runProfile(
   for (const hour of hours) {
     const profile = await profileHour(ports.query, model, reference, tables, hour, now);
     const key = monitorKeys.hourProfile(model.modelId, hour);
-    await ports.store.putJson(key, profile);
+    await ports.store.putJson(key, storedHourProfile(profile));
     await ports.metrics.publish(METRICS_NAMESPACE, hourMetrics(model, hour, profile.rows));
     done.push({ hour: hour.toISOString(), rows: profile.rows, key });
   }

@@ -19,7 +19,7 @@ import { monitorKeys } from './layout';
 import { hourSpanLabel } from './messages';
 import { METRICS_NAMESPACE, windowMetricData } from './metrics';
 import { metricsOf, type MonitorModel } from './model';
-import { parseHourProfile, profileHour, type HourProfile, type MonitorTables } from './profile';
+import { expandHourProfile, parseHourProfile, profileHour, storedHourProfile, type HourProfile, type MonitorTables } from './profile';
 import type { MonitorReference } from './reference';
 import { monitorReport, renderMonitorHtml } from './report';
 import { loadReference } from './run-profile';
@@ -74,8 +74,9 @@ async function gatherHours(
     let stored: HourProfile | null = null;
     try {
       const json: StoredJson | null = await ports.store.getJson(key);
-      stored = json ? parseHourProfile(json.value, key) : null;
-      if (stored && stored.referenceId !== reference.referenceId) stored = null;
+      const envelope = json ? parseHourProfile(json.value, key) : null;
+      // On an older reference's bins (a reference pushed since): profiled again on this one.
+      stored = envelope && envelope.referenceId === reference.referenceId ? expandHourProfile(envelope, reference, key) : null;
     } catch (error) {
       if (!(error instanceof CorruptObject)) throw error;
       problems.push(`${error.message}; re-profiled`);
@@ -83,7 +84,7 @@ async function gatherHours(
     if (!stored && inline < MAX_INLINE_PROFILES) {
       inline++;
       stored = await profileHour(ports.query, model, reference, tables, hour, ports.clock.now());
-      await ports.store.putJson(key, stored);
+      await ports.store.putJson(key, storedHourProfile(stored));
     }
     if (stored) hours.push(stored);
   }

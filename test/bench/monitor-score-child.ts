@@ -23,7 +23,7 @@ import { decideWindow } from '../../lambda/monitor/decide';
 import { monitorModelFromConfig, monitorSettingsFromConfig } from '../../lambda/monitor/from-config';
 import { monitorKeys } from '../../lambda/monitor/layout';
 import { metricsOf } from '../../lambda/monitor/model';
-import { parseHourProfile, type HourProfile, type MonitorTables } from '../../lambda/monitor/profile';
+import { expandHourProfile, parseHourProfile, storedHourProfile, type HourProfile, type MonitorTables } from '../../lambda/monitor/profile';
 import { parseReference } from '../../lambda/monitor/reference';
 import { monitorReport, renderMonitorHtml } from '../../lambda/monitor/report';
 import { runScore, windowEnding } from '../../lambda/monitor/run-score';
@@ -92,7 +92,7 @@ async function main(): Promise<void> {
   for (let t = range.start.getTime(); t < range.end.getTime(); t += 3_600_000, hours++) {
     const hour = new Date(t);
     const stored = fixture.hourProfiles[hours % fixture.hourProfiles.length] as HourProfile;
-    await store.putJson(monitorKeys.hourProfile(model.modelId, hour), { ...stored, hour: hour.toISOString(), profiledAt: new Date(t + 3_600_000 + 25 * 60_000).toISOString() });
+    await store.putJson(monitorKeys.hourProfile(model.modelId, hour), storedHourProfile({ ...stored, hour: hour.toISOString(), profiledAt: new Date(t + 3_600_000 + 25 * 60_000).toISOString() }));
   }
   const storeBytes = store.keys().reduce((sum, k) => sum + (store.get(k)?.body.length ?? 0), 0);
   const hourProfileBytes = store.get(monitorKeys.hourProfile(model.modelId, range.start))?.body.length ?? 0;
@@ -156,7 +156,7 @@ async function main(): Promise<void> {
     const out: HourProfile[] = [];
     for (let t = range.start.getTime(); t < range.end.getTime(); t += 3_600_000) {
       const key = monitorKeys.hourProfile(model.modelId, new Date(t));
-      out.push(parseHourProfile((await store.getJson(key))?.value, key));
+      out.push(expandHourProfile(parseHourProfile((await store.getJson(key))?.value, key), reference, key));
     }
     return out;
   });
