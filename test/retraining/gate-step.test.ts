@@ -1,0 +1,46 @@
+/** The pipeline's gate step: evaluation.json in, the verdict and the failed checks out, the report in the ledger. */
+import { MemoryObjectStore } from '../../lambda/adapters/local/memory-object-store';
+import { parseAssertion } from '../../lambda/core/gates';
+import { keyPrefixOf, runGateStep } from '../../lambda/retraining/check-gates';
+
+const clock = { now: () => new Date('2026-11-26T03:00:00Z') };
+const settings = { modelId: 'fraud_detector', task: 'binary_classification', bucket: 'store', gates: [parseAssertion('recall_score on segment high_risk >= 0.90'), parseAssertion('recall_score >= 0.8')] };
+const prefix = 'retraining/fraud_detector/runs/exec1/evaluation';
+
+async function withEvaluation(segmentRecall: number) {
+  const store = new MemoryObjectStore('store');
+  await store.putJson(`${prefix}/evaluation.json`, {
+    format: 'driftwatch.evaluation/v1',
+    metrics: { recall_score: 0.91 },
+    segments: { high_risk: { metrics: { recall_score: segmentRecall } } },
+    champion: { version: '7', metrics: { recall_score: 0.89 } },
+  });
+  return store;
+}
+
+test('a failed assertion fails the step with the check, its value, threshold and delta', async () => {
+  const store = await withEvaluation(0.87);
+  const out = await runGateStep({ store, clock }, settings, { evaluationUri: `s3://store/${prefix}`, executionId: 'exec1' });
+  expect(out).toEqual({
+    verdict: 'fail',
+    failed: 'gates failed: recall_score on segment high_risk >= 0.9: recall_score on segment high_risk is 0.87, needs >= 0.9 (delta -0.03)',
+    summary: '1 of 2 checks failed: recall_score on segment high_risk is 0.87, needs >= 0.9 (delta -0.03)',
+    champion: '7',
+    gateReportUri: 'memory://store/retraining/fraud_detector/ledger/gates/exec1.json',
+  });
+  const report = (await store.getJson('retraining/fraud_detector/ledger/gates/exec1.json'))!.value as { format: string; verdict: string; results: unknown[] };
+  expect([report.format, report.verdict, report.results.length]).toEqual(['driftwatch.gate-report/v1', 'fail', 2]);
+  expect((await store.getJson(`${prefix}/model-quality.json`))!.value).toEqual({ binary_classification_metrics: { recall_score: { value: 0.91, standard_deviation: 'NaN' } } });
+});
+
+test('passing gates give verdict pass and failed none', async () => {
+  const out = await runGateStep({ store: await withEvaluation(0.93), clock }, settings, { evaluationUri: `s3://store/${prefix}/`, executionId: 'exec1' });
+  expect([out.verdict, out.failed, out.summary]).toEqual(['pass', 'none', 'all 2 checks passed']);
+});
+
+test('a missing evaluation.json or another bucket fails the step, saying where it looked', async () => {
+  await expect(runGateStep({ store: new MemoryObjectStore('store'), clock }, settings, { evaluationUri: `s3://store/${prefix}`, executionId: 'exec1' })).rejects.toThrow(
+    `no evaluation.json at memory://store/${prefix}/evaluation.json: the evaluation step must write it (format driftwatch.evaluation/v1)`,
+  );
+  expect(() => keyPrefixOf('s3://other/x', 'store')).toThrow('the gate step reads the data bucket store, but evaluationUri names bucket other (s3://other/x)');
+});
