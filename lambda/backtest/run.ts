@@ -176,6 +176,8 @@ async function prepare(input: RunBacktestInput): Promise<Prepared> {
   if (assumed) notices.push(`config: ${assumed}`);
   const windows = driftBandsEnabled(config.driftBands) ? referenceWindows(config, referenceData, referenceHours) : null;
   const reference = fitReference(model, referenceData, windows, { source: 'file' in config.reference ? config.reference.file : `rows 0–${referenceData.rowCount}`, createdAt: new Date(0) });
+  const importancesGiven = config.features.some((f) => f.importance !== undefined);
+  if (reference.profile.redundancySkipped && !importancesGiven) notices.push(`reference: ${reference.profile.redundancySkipped}`);
   return { model, features, prediction, predictedLabel, label, reference, firstRow, batching, dataRows: data.rowCount, notices, data };
 }
 

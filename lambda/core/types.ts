@@ -200,4 +200,6 @@ export interface DatasetProfile {
   readonly features: readonly FeatureProfile[];
   /** Reference profiles only: groups of features that re-encode one fact (`redundantGroups`), left out when none. */
   readonly redundant?: readonly (readonly string[])[];
+  /** Reference profiles only: why the search for those groups was skipped (too many columns), when it was. */
+  readonly redundancySkipped?: string;
 }

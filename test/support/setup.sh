@@ -3,6 +3,9 @@
 #   - .venv/ (project-local Python virtual environment) from test/support/requirements.txt: moto_server,
 #     cfn-lint, numpy, scipy at pinned versions; reinstalled when that file changes (a hash in .venv/).
 #   - Debian's chromium at /usr/bin/chromium (apt-get, as root), for the HTML report checks.
+#   - .venv-peers/ from test/support/requirements-peers.txt: Evidently, NannyML, river (the peers that
+#     `npm run eval` and the cross-checks in test/eval run), reinstalled when that file changes (a hash in
+#     .venv-peers/). A fresh install downloads about 1 GB and takes a few minutes.
 # The jest global setup (test/support/prerequisites.ts) puts .venv/bin first on PATH for the tests and
 # names anything still missing. Set DRIFTWATCH_PYTHON to create the venv with another python3.
 set -euo pipefail
@@ -44,6 +47,24 @@ if [ "$want" != "$have" ] || [ ! -x "$VENV/bin/moto_server" ] || [ ! -x "$VENV/b
   rm -f "$STAMP"
   "$VENV/bin/python3" -m pip install --quiet --disable-pip-version-check -r "$REQUIREMENTS"
   echo "$want" >"$STAMP"
+fi
+
+# --- The peers in .venv-peers --------------------------------------------------------------------
+# Apart from .venv: the peers' dependencies (s3fs/aiobotocore's botocore pin) conflict with moto's.
+PEERS_VENV="$ROOT/.venv-peers"
+PEERS_REQUIREMENTS="$ROOT/test/support/requirements-peers.txt"
+PEERS_STAMP="$PEERS_VENV/.requirements.sha256"
+if [ ! -x "$PEERS_VENV/bin/python3" ] || ! "$PEERS_VENV/bin/python3" -c '' 2>/dev/null; then
+  say "creating .venv-peers with $("$PYTHON" --version 2>&1)"
+  "$PYTHON" -m venv --clear "$PEERS_VENV"
+fi
+want="$(sha256 "$PEERS_REQUIREMENTS")"
+have="$(cat "$PEERS_STAMP" 2>/dev/null || true)"
+if [ "$want" != "$have" ]; then
+  say "installing test/support/requirements-peers.txt into .venv-peers (Evidently, NannyML, river; the first time takes a few minutes)"
+  rm -f "$PEERS_STAMP"
+  "$PEERS_VENV/bin/python3" -m pip install --quiet --disable-pip-version-check -r "$PEERS_REQUIREMENTS"
+  echo "$want" >"$PEERS_STAMP"
 fi
 
 # --- Chromium -------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 import { PSI_BINS } from '../defaults';
 import { histogramSorted, jensenShannon, lInfinity, normalizedWassersteinSorted, psi, quantileEdges, sortedNonMissing } from '../drift';
-import { importanceShares, redundantGroups } from '../severity';
+import { importanceShares } from '../severity';
+import { redundancyCheck, type RedundancyCheck } from '../severity/redundancy';
 import { chiSquaredHomogeneity, ksPValue, ksStatisticSorted } from '../stats';
 import type { CategoricalColumn, Column, Dataset, DriftReport, FeatureSpec, NumericColumn } from '../types';
 import { assembleFeature, type FeatureMeasures } from './assemble';
@@ -54,8 +55,10 @@ export function compareDatasets(reference: Dataset, current: Dataset, options: C
     return assembleFeature(measures, specs[column.name], shares.get(column.name) as number, shares.configured);
   });
   // The groups only weigh when no importances are configured: do not look for them otherwise.
-  const redundant = shares.configured ? [] : (options.redundant ?? redundantGroups(reference));
-  return buildReport(features, reference.rowCount, current.rowCount, { importanceConfigured: shares.configured, redundant, notes: shares.note ? [shares.note] : [], minRows: options.minRows });
+  const check = shares.configured || options.redundant ? null : redundancyCheck(reference);
+  const redundant = shares.configured ? [] : (options.redundant ?? (check as RedundancyCheck).groups);
+  const notes = [shares.note, check?.skipped].filter((n): n is string => n !== undefined);
+  return buildReport(features, reference.rowCount, current.rowCount, { importanceConfigured: shares.configured, redundant, notes, minRows: options.minRows });
 }
 
 const rate = (missing: number, total: number) => (total === 0 ? 0 : missing / total);

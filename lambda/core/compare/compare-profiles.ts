@@ -21,7 +21,9 @@ export function compareProfiles(reference: DatasetProfile, current: DatasetProfi
     return assembleFeature(measureProfiles(ref, cur), specs[ref.name], shares.get(ref.name) as number, shares.configured);
   });
   const redundant = options.redundant ?? reference.redundant ?? [];
-  return buildReport(features, reference.rowCount, current.rowCount, { importanceConfigured: shares.configured, redundant, notes: shares.note ? [shares.note] : [], minRows: options.minRows });
+  const skipped = !shares.configured && options.redundant === undefined ? reference.redundancySkipped : undefined;
+  const notes = [shares.note, skipped].filter((n): n is string => n !== undefined);
+  return buildReport(features, reference.rowCount, current.rowCount, { importanceConfigured: shares.configured, redundant, notes, minRows: options.minRows });
 }
 
 function measureProfiles(ref: FeatureProfile, cur: FeatureProfile): FeatureMeasures {

@@ -1,7 +1,7 @@
 import { MAX_CATEGORIES } from '../defaults';
 import { PROFILE_FORMAT, type Column, type Dataset, type DatasetProfile, type FeatureProfile } from '../types';
 import { fitCategoricalProfile, observeCategoricalProfile } from './categorical';
-import { redundantGroups } from '../severity/redundancy';
+import { redundancyCheck } from '../severity/redundancy';
 import { mergeProfiles } from './merge';
 import { fitNumericProfile, observeNumericProfile } from './numeric';
 
@@ -19,8 +19,14 @@ export function fitDatasetProfile(dataset: Dataset, options: FitProfileOptions =
       ? fitNumericProfile(column.name, column.values)
       : fitCategoricalProfile(column.name, column, maxCategories);
   });
-  const redundant = redundantGroups(dataset);
-  return { format: PROFILE_FORMAT, rowCount: dataset.rowCount, features, ...(redundant.length > 0 ? { redundant } : {}) };
+  const { groups: redundant, skipped } = redundancyCheck(dataset);
+  return {
+    format: PROFILE_FORMAT,
+    rowCount: dataset.rowCount,
+    features,
+    ...(redundant.length > 0 ? { redundant } : {}),
+    ...(skipped !== undefined && { redundancySkipped: skipped }),
+  };
 }
 
 /**

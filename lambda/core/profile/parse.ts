@@ -81,6 +81,7 @@ const datasetProfile = z
     rowCount: count,
     features: z.array(z.discriminatedUnion('kind', [numericProfile, categoricalProfile])),
     redundant: z.array(z.array(z.string()).min(2)).optional(),
+    redundancySkipped: z.string().optional(),
   })
   .superRefine((d, ctx) => {
     const names = new Set(d.features.map((f) => f.name));

@@ -6,12 +6,29 @@ import type { Column, Dataset } from '../types';
 export const REDUNDANCY_MIN_SYMMETRIC_UNCERTAINTY = 0.95;
 /** Rows the redundancy check reads at most (an even stride over the reference): enough to see a one-to-one mapping. */
 export const REDUNDANCY_MAX_ROWS = 10_000;
+/**
+ * Work the check may do: pairs compared × (rows read + `PAIR_COST`). Wide data reads fewer rows (an
+ * even stride) to stay within it — a few seconds on one core — down to `REDUNDANCY_MIN_ROWS`.
+ */
+export const REDUNDANCY_MAX_WORK = 100_000_000;
+/** What comparing one pair costs beyond its rows, in rows. */
+const PAIR_COST = 20;
+/** Fewer rows than this cannot tell a re-encoding from chance: beyond, the check is skipped (and says so). */
+export const REDUNDANCY_MIN_ROWS = 1_000;
 
 export interface RedundancyOptions {
   /** @default REDUNDANCY_MIN_SYMMETRIC_UNCERTAINTY */
   readonly minSymmetricUncertainty?: number;
   /** @default REDUNDANCY_MAX_ROWS */
   readonly maxRows?: number;
+  /** @default REDUNDANCY_MAX_WORK */
+  readonly maxWork?: number;
+}
+
+/** The groups, and why the check was skipped when it was (too many columns of similar entropy). */
+export interface RedundancyCheck {
+  readonly groups: string[][];
+  readonly skipped?: string;
 }
 
 /**
@@ -28,24 +45,56 @@ export interface RedundancyOptions {
  * Groups are the connected components of the links; only groups of two or more are returned, in
  * feature order.
  *
+ * Bounded: pairs whose entropies differ too much cannot reach the bound and are never compared (an
+ * exact pruning); the pairs left are compared on up to `maxRows` rows, fewer for wide data so that
+ * pairs × rows stays within `maxWork`. When that leaves fewer than `REDUNDANCY_MIN_ROWS` rows (about
+ * 1,000 columns of similar entropy), no group is returned: see `redundancyCheck` for the reason.
+ *
  * @example
  * redundantGroups(bankReference) // [['month', 'emp.var.rate', 'cons.price.idx', 'cons.conf.idx', 'nr.employed']]
  */
 export function redundantGroups(reference: Dataset, options: RedundancyOptions = {}): string[][] {
+  return redundancyCheck(reference, options).groups;
+}
+
+/**
+ * `redundantGroups` with the reason when the check was skipped (too many candidate pairs).
+ * @example redundancyCheck(tenThousandColumns).skipped // 'the redundancy check was skipped: 49,995,000 pairs of columns ...'
+ */
+export function redundancyCheck(reference: Dataset, options: RedundancyOptions = {}): RedundancyCheck {
   const minSu = options.minSymmetricUncertainty ?? REDUNDANCY_MIN_SYMMETRIC_UNCERTAINTY;
   const maxRows = options.maxRows ?? REDUNDANCY_MAX_ROWS;
+  const maxWork = options.maxWork ?? REDUNDANCY_MAX_WORK;
   if (!(minSu > 0 && minSu <= 1)) throw new Error(`minSymmetricUncertainty must be in (0, 1], got ${minSu}`);
   if (!Number.isInteger(maxRows) || maxRows < 2) throw new Error(`maxRows must be an integer >= 2, got ${maxRows}`);
-  const rows = sampleRows(reference.rowCount, maxRows);
-  const codes = reference.columns.map((c) => codesOf(c, rows));
-  const entropies = codes.map((c) => entropy(c.values, c.levels));
+  // Entropies first on a small even sample to count the candidate pairs; then the rows the work allows.
+  const minRatio = minSu / (2 - minSu);
+  let rows = sampleRows(reference.rowCount, maxRows);
+  let codes = reference.columns.map((c) => codesOf(c, rows));
+  let entropies = codes.map((c) => entropy(c.values, c.levels));
+  const pairs = candidatePairs(entropies, minRatio);
+  if (pairs * (rows.length + PAIR_COST) > maxWork) {
+    const affordable = Math.floor(maxWork / pairs) - PAIR_COST;
+    const floor = Math.min(REDUNDANCY_MIN_ROWS, reference.rowCount);
+    if (affordable < floor) {
+      return {
+        groups: [],
+        skipped:
+          `the redundancy check was skipped: ${pairs.toLocaleString('en-US')} pairs of columns have entropies close enough to be ` +
+          `re-encodings of each other, more than it compares on ${floor.toLocaleString('en-US')} rows (pairs × rows within ${maxWork.toLocaleString('en-US')}); ` +
+          'every feature counts on its own',
+      };
+    }
+    rows = sampleRows(reference.rowCount, affordable);
+    codes = reference.columns.map((c) => codesOf(c, rows));
+    entropies = codes.map((c) => entropy(c.values, c.levels));
+  }
 
   const parent = reference.columns.map((_, i) => i);
   const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i])));
   // SU ≤ 2·min(H)/(H(X)+H(Y)), so pairs whose entropies differ too much cannot reach the bound:
   // compare only neighbours in entropy order while that ratio allows it.
   const order = entropies.map((_, i) => i).filter((i) => entropies[i] > 0).sort((a, b) => entropies[a] - entropies[b]);
-  const minRatio = minSu / (2 - minSu);
   for (let a = 0; a < order.length; a++) {
     for (let b = a + 1; b < order.length; b++) {
       const i = order[a];
@@ -61,9 +110,25 @@ export function redundantGroups(reference: Dataset, options: RedundancyOptions =
   reference.columns.forEach((c, i) => {
     if (entropies[i] === 0) return;
     const root = find(i);
-    groups.set(root, [...(groups.get(root) ?? []), c.name]);
+    const group = groups.get(root);
+    if (group) group.push(c.name);
+    else groups.set(root, [c.name]);
   });
-  return [...groups.values()].filter((g) => g.length > 1);
+  return { groups: [...groups.values()].filter((g) => g.length > 1) };
+}
+
+/** How many pairs the entropy bound leaves to compare (two pointers over the sorted entropies). */
+function candidatePairs(entropies: readonly number[], minRatio: number): number {
+  const sorted = entropies.filter((h) => h > 0).sort((a, b) => a - b);
+  let pairs = 0;
+  let b = 0;
+  for (let a = 0; a < sorted.length; a++) {
+    if (b < a + 1) b = a + 1;
+    // b: the first index whose entropy is too large to pair with a (sorted[a] < minRatio·sorted[b]).
+    while (b < sorted.length && !(sorted[a] < minRatio * sorted[b])) b++;
+    pairs += b - a - 1;
+  }
+  return pairs;
 }
 
 /** Row numbers to read: all of them, or an even stride over the reference. */
@@ -113,12 +178,27 @@ function entropy(values: Int32Array, levels: number): number {
   return entropyOfCounts(counts, values.length);
 }
 
+/** Reused joint counts: a pair costs its rows, not an allocation and a scan of every cell. */
+const scratch = new Float64Array(1 << 20);
+
 function jointEntropy(x: Codes, y: Codes): number {
   const n = x.values.length;
-  if (x.levels * y.levels <= 1 << 20) {
-    const counts = new Float64Array(x.levels * y.levels);
-    for (let r = 0; r < n; r++) counts[x.values[r] * y.levels + y.values[r]]++;
-    return entropyOfCounts(counts, n);
+  if (x.levels * y.levels <= scratch.length) {
+    const xs = x.values;
+    const ys = y.values;
+    const levels = y.levels;
+    for (let r = 0; r < n; r++) scratch[xs[r] * levels + ys[r]]++;
+    // Each cell once, in first-seen order, zeroed after use so the scratch is clean for the next pair.
+    let h = 0;
+    for (let r = 0; r < n; r++) {
+      const k = xs[r] * levels + ys[r];
+      const c = scratch[k];
+      if (c > 0) {
+        h -= (c / n) * Math.log(c / n);
+        scratch[k] = 0;
+      }
+    }
+    return h;
   }
   const counts = new Map<number, number>();
   for (let r = 0; r < n; r++) {
