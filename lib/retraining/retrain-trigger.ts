@@ -1,0 +1,235 @@
+/**
+ * RetrainTrigger: drift-triggered retraining of one model. An EventBridge rule on the monitor's
+ * Drift / Performance Status Changed events of this model (source `driftwatch`, the env and model
+ * in the detail) invokes the trigger function (`index.handler` of `lambda/handlers/retrain-trigger.ts`),
+ * which applies the model's retraining policy and starts the model's `RetrainingPipeline`; the gate
+ * function (`index.checkGates`, same bundle) is the pipeline's gate step. Events the trigger could
+ * not handle after Lambda's retries, and deliveries EventBridge could not make, land in an encrypted
+ * dead-letter queue with their error.
+ *
+ * Permissions: the trigger reads and writes the model's ledger (`retraining/<model>/ledger/*`) and
+ * lists and starts executions of this pipeline only; the gate function reads the runs'
+ * evaluation.json (`retraining/<model>/runs/*`) and writes beside it and in the ledger's `gates/`;
+ * KMS only through S3 (and SQS for the queue). Usable alone in a team's stack:
+ *
+ * ```ts
+ * new RetrainTrigger(this, 'FraudRetraining', { env: 'prod', model: config.models[0], bucket: lake.bucket, key: lake.key });
+ * ```
+ */
+import { Annotations, Aws, Duration, Stack } from 'aws-cdk-lib';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import type { ModelConfig } from '../../config/schema';
+import { EVENT_SOURCE } from '../../lambda/monitor/events';
+import { TRIGGER_DETAIL_TYPES } from '../../lambda/retraining/trigger-event';
+import { acknowledgeNag, nagResourceName } from '../common/nag';
+import { BUNDLE_FILE, HANDLER_DIST_DIR, handlerBundle, modelAssetDirectory } from '../monitor/bundle';
+import { allowLogGroupEncryption } from '../monitor/log-encryption';
+import { QueueDestination, sendToQueue } from '../monitor/permissions';
+import { retrainingDeadLetterQueueName, retrainingFunctionName, retrainingPrefixes } from './naming';
+import { RetrainingPipeline } from './retraining-pipeline';
+
+/** The retraining handlers' bundle (`lambda/handlers/retrain-trigger.ts`). */
+export const RETRAINING_HANDLER = 'retrain-trigger';
+export const RETRAINING_SERVICE_NAME = 'driftwatch-retraining';
+
+export interface RetrainTriggerProps {
+  /** Environment name (`prod`). */
+  readonly env: string;
+  /** The validated model config; it must have a `retraining` section. */
+  readonly model: ModelConfig;
+  /** The data bucket (the ledger and the runs). */
+  readonly bucket: s3.IBucket;
+  /** The key of the data bucket, the log groups and the queue. */
+  readonly key: kms.IKey;
+  /** The bus the monitor sends its events to. @default the account's default bus */
+  readonly eventBus?: events.IEventBus;
+  /** Directory of prebuilt handler bundles (`<dir>/retrain-trigger/index.js`). @default dist/handlers, bundled from the sources when missing or stale */
+  readonly bundleDirectory?: string;
+  /** The git commit deployed (the pipeline's `CodeVersion` default). @default 'unknown' */
+  readonly codeVersion?: string;
+  /** How long the functions' logs are kept. @default one year */
+  readonly logRetention?: logs.RetentionDays;
+  /** A queue for failed trigger events instead of the construct's own. @default a queue per model, `dw-<env>-<model>-retrain-dlq` */
+  readonly existingDeadLetterQueue?: sqs.IQueue;
+}
+
+export class RetrainTrigger extends Construct {
+  readonly modelId: string;
+  readonly triggerFunction: lambda.Function;
+  readonly gateFunction: lambda.Function;
+  readonly pipeline: RetrainingPipeline;
+  readonly rule: events.Rule;
+  readonly deadLetterQueue: sqs.IQueue;
+  private readonly bucket: s3.IBucket;
+  private readonly key: kms.IKey;
+
+  constructor(scope: Construct, id: string, props: RetrainTriggerProps) {
+    super(scope, id);
+    const { env, model, bucket, key } = props;
+    if (!model.retraining) throw new Error(`RetrainTrigger: model ${model.id} has no retraining section (props.model.retraining); add one to its config or leave the construct out`);
+    this.modelId = model.id;
+    this.bucket = bucket;
+    this.key = key;
+    const stack = Stack.of(this);
+    const prefixes = retrainingPrefixes(model.id);
+
+    this.deadLetterQueue = props.existingDeadLetterQueue ?? this.queue(props);
+    const logRoot = `/driftwatch/${env}/${model.id}/retrain-`;
+    const logGroup = (which: 'trigger' | 'gates') =>
+      new logs.LogGroup(this, which === 'trigger' ? 'TriggerLogs' : 'GateLogs', { logGroupName: `${logRoot}${which}`, retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR, encryptionKey: key });
+    const logGroups = { trigger: logGroup('trigger'), gates: logGroup('gates') };
+    if (!allowLogGroupEncryption(key, `${logRoot}*`)) {
+      Annotations.of(this).addWarningV2('driftwatch:retraining:logsKeyPolicy', `The key ${key.node.path} is imported: its policy must let logs.<region>.amazonaws.com use it for ${logRoot}*`);
+    }
+
+    const bundle = handlerBundle(RETRAINING_HANDLER, props.bundleDirectory ?? HANDLER_DIST_DIR);
+    const code = lambda.Code.fromAsset(modelAssetDirectory(bundle.dir, { env, model }));
+    const s3Key = { actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [key.keyArn], conditions: { StringEquals: { 'kms:ViaService': `s3.${Aws.REGION}.amazonaws.com` } } };
+    const gateRole = new iam.Role(this, 'GateRole', {
+      description: `Driftwatch ${env}: the gate step of ${model.id}'s retraining pipeline`,
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      inlinePolicies: {
+        gates: new iam.PolicyDocument({
+          statements: [
+            new iam.PolicyStatement({ sid: 'ReadRuns', actions: ['s3:GetObject'], resources: [bucket.arnForObjects(`${prefixes.runs}*`)] }),
+            new iam.PolicyStatement({ sid: 'WriteStatisticsAndReports', actions: ['s3:PutObject'], resources: [bucket.arnForObjects(`${prefixes.runs}*`), bucket.arnForObjects(`${prefixes.gateReports}*`)] }),
+            new iam.PolicyStatement({ sid: 'UseDataKeyThroughS3', ...s3Key }),
+            new iam.PolicyStatement({ sid: 'WriteOwnLogs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroups.gates.logGroupArn] }),
+          ],
+        }),
+      },
+    });
+    this.gateFunction = this.fn('GateFunction', 'gates', 'checkGates', code, gateRole, logGroups.gates, props, Duration.minutes(2));
+
+    this.pipeline = new RetrainingPipeline(this, 'Pipeline', { env, model, bucket, key, gateFunction: this.gateFunction, codeVersion: props.codeVersion });
+
+    const triggerRole = new iam.Role(this, 'TriggerRole', {
+      description: `Driftwatch ${env}: the retraining trigger of ${model.id}`,
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      inlinePolicies: {
+        trigger: new iam.PolicyDocument({
+          statements: [
+            new iam.PolicyStatement({ sid: 'ReadWriteLedger', actions: ['s3:GetObject', 's3:PutObject'], resources: [bucket.arnForObjects(`${prefixes.ledger}*`)] }),
+            new iam.PolicyStatement({ sid: 'UseDataKeyThroughS3', ...s3Key }),
+            new iam.PolicyStatement({ sid: 'StartAndListExecutions', actions: ['sagemaker:StartPipelineExecution', 'sagemaker:ListPipelineExecutions'], resources: [this.pipeline.pipelineArn] }),
+            new iam.PolicyStatement({ sid: 'WriteOwnLogs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroups.trigger.logGroupArn] }),
+            ...sendToQueue(this.deadLetterQueue),
+          ],
+        }),
+      },
+    });
+    this.triggerFunction = this.fn('TriggerFunction', 'trigger', 'handler', code, triggerRole, logGroups.trigger, props, Duration.minutes(1), { DW_PIPELINE_NAME: this.pipeline.pipelineName });
+
+    acknowledgeNag(gateRole, [
+      {
+        id: 'AwsSolutions-IAM5',
+        reason: `The gate step reads the evaluation.json a run wrote under ${prefixes.runs}<execution>/ and writes beside it and in ${prefixes.gateReports}; execution ids are not known in advance, so each wildcard is one prefix of this model`,
+        appliesTo: [`${prefixes.runs}*`, `${prefixes.gateReports}*`].map((p) => `Resource::${nagResourceName(stack, bucket.arnForObjects(p))}`),
+      },
+    ]);
+    acknowledgeNag(triggerRole, [
+      {
+        id: 'AwsSolutions-IAM5',
+        reason: `The trigger's ledger holds one decision per monitor event under ${prefixes.ledger}; their names come from the events, so the wildcard is this model's ledger prefix only`,
+        appliesTo: [`Resource::${nagResourceName(stack, bucket.arnForObjects(`${prefixes.ledger}*`))}`],
+      },
+    ]);
+
+    const ruleName = `dw-${env}-${model.id}-retrain`;
+    this.rule = new events.Rule(this, 'Rule', {
+      ruleName,
+      description: `Driftwatch ${env}: the monitor's drift and performance events of ${model.id} → its retraining trigger`,
+      eventBus: props.eventBus,
+      eventPattern: { source: [EVENT_SOURCE], detailType: [...TRIGGER_DETAIL_TYPES], detail: { env: [env], modelId: [model.id] } },
+      targets: [new targets.LambdaFunction(this.triggerFunction, { deadLetterQueue: this.deadLetterQueue, retryAttempts: 4, maxEventAge: Duration.hours(6) })],
+    });
+    // EventBridge writes undeliverable events to the encrypted queue itself, so the key must let it
+    // (for this rule only); an IAM policy cannot grant a service principal that.
+    if (!props.existingDeadLetterQueue) {
+      const { statementAdded } = key.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: `EventBridgeDeadLetters${model.id.replace(/[^A-Za-z0-9]/g, '')}`.slice(0, 100),
+          principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+          actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+          resources: ['*'],
+          // The rule's ARN from its name: a reference to the rule would make the key depend on it (a cycle through the functions' roles).
+          conditions: { ArnEquals: { 'aws:SourceArn': stack.formatArn({ service: 'events', resource: 'rule', resourceName: props.eventBus ? `${props.eventBus.eventBusName}/${ruleName}` : ruleName }) } },
+        }),
+        /* allowNoOp */ true,
+      );
+      if (!statementAdded) {
+        Annotations.of(this).addWarningV2('driftwatch:retraining:eventsKeyPolicy', `The key ${key.node.path} is imported: its policy must let events.amazonaws.com use it (kms:Decrypt, kms:GenerateDataKey) for the rule ${this.rule.node.path}, or undeliverable trigger events are lost`);
+      }
+    }
+  }
+
+  /** Failed trigger runs (sum over one hour): above 0, look at the dead-letter queue. */
+  metricTriggerErrors(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.triggerFunction.metricErrors({ statistic: 'Sum', period: Duration.hours(1), ...props });
+  }
+
+  /** Trigger events waiting in the dead-letter queue (maximum over 5 minutes). */
+  metricDeadLetterMessages(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period: Duration.minutes(5), ...props });
+  }
+
+  /** Lets `grantee` read the model's ledger (a `driftwatch history` role, an auditor). */
+  grantReadLedger(grantee: iam.IGrantable): iam.Grant {
+    const grant = iam.Grant.addToPrincipal({ grantee, actions: ['s3:GetObject'], resourceArns: [this.bucket.arnForObjects(`${retrainingPrefixes(this.modelId).ledger}*`)] });
+    this.key.grantDecrypt(grantee);
+    return grant;
+  }
+
+  private queue({ env, model, key }: RetrainTriggerProps): sqs.Queue {
+    const queue = new sqs.Queue(this, 'DeadLetterQueue', {
+      queueName: retrainingDeadLetterQueueName(env, model.id),
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: key,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    acknowledgeNag(queue, [{ id: 'AwsSolutions-SQS3', reason: "This queue is itself the dead-letter queue of the retraining trigger (Lambda's on-failure destination and the rule target's DLQ)" }]);
+    return queue;
+  }
+
+  private fn(
+    id: string,
+    which: 'trigger' | 'gates',
+    entry: 'handler' | 'checkGates',
+    code: lambda.Code,
+    role: iam.IRole,
+    logGroup: logs.ILogGroup,
+    props: RetrainTriggerProps,
+    timeout: Duration,
+    extraEnv: Record<string, string> = {},
+  ): lambda.Function {
+    const f = new lambda.Function(this, id, {
+      functionName: retrainingFunctionName(props.env, props.model.id, which),
+      description: which === 'trigger' ? `Driftwatch ${props.env}: decides and starts the retraining of ${props.model.id}` : `Driftwatch ${props.env}: the gate step of ${props.model.id}'s retraining`,
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      handler: `${BUNDLE_FILE.replace(/\.js$/, '')}.${entry}`,
+      code,
+      memorySize: 256,
+      timeout,
+      role,
+      logGroup,
+      environment: { DW_BUCKET: props.bucket.bucketName, POWERTOOLS_SERVICE_NAME: RETRAINING_SERVICE_NAME, POWERTOOLS_LOG_LEVEL: 'INFO', NODE_OPTIONS: '--enable-source-maps', ...extraEnv },
+      ...(which === 'trigger' ? { retryAttempts: 2, onFailure: new QueueDestination(this.deadLetterQueue) } : {}),
+    });
+    (f.node.defaultChild as lambda.CfnFunction).addMetadata('cfn-lint', {
+      config: { ignore_checks: ['W3005'], ignore_reasons: { W3005: 'CDK adds DependsOn on the execution role beside the GetAtt of its ARN' } },
+    });
+    acknowledgeNag(f, [{ id: 'AwsSolutions-L1', reason: 'The handlers are bundled for and tested on Node.js 22 (esbuild target node22), as the monitor\'s; a newer runtime is this one setting once the bundles are tested on it' }]);
+    return f;
+  }
+}

@@ -1,0 +1,149 @@
+/**
+ * RetrainTrigger on its own in a team's stack (its own bucket and key), asserted on the template:
+ * the rule on the monitor's events, the two functions and their contract with the handlers, the
+ * pipeline with the builder's definition and its package group, least privilege, cdk-nag
+ * AwsSolutions and cfn-lint; the real handler bundle (size, no DuckDB).
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { validateConfig } from '../../config';
+import { bundleHandler, removeTemporaryAssets } from '../../lib/monitor';
+import { RETRAINING_HANDLER, RetrainTrigger } from '../../lib/retraining';
+import { asArray, iamStatements, nagFindings } from '../lib/helpers';
+import { configWith, TRAIN_IMAGE } from './config.test-fixture';
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'dw-retrain-construct-'));
+afterAll(() => {
+  removeTemporaryAssets();
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+const bundles = path.join(tmp, 'bundles');
+fs.mkdirSync(path.join(bundles, RETRAINING_HANDLER), { recursive: true });
+fs.writeFileSync(path.join(bundles, RETRAINING_HANDLER, 'index.js'), 'exports.handler = async () => 1; exports.checkGates = async () => 2;\n');
+fs.writeFileSync(path.join(bundles, RETRAINING_HANDLER, 'index.js.map'), '{"version":3,"sources":[],"mappings":""}\n');
+
+const model = validateConfig(
+  configWith('team', {
+    pipeline: { image: TRAIN_IMAGE, trainingData: { s3Uri: 's3://team-data/fraud/training/' }, hyperparameters: { max_depth: 6 } },
+    gates: { assertions: ['recall_score on segment high_risk >= 0.90'] },
+  }),
+).models[0];
+
+function teamStack() {
+  const app = new App({ outdir: path.join(tmp, 'out') });
+  const stack = new Stack(app, 'Team', { env: { account: '123456789012', region: 'eu-west-1' } });
+  const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
+  const bucket = new s3.Bucket(stack, 'Bucket', { encryption: s3.BucketEncryption.KMS, encryptionKey: key, enforceSSL: true });
+  const retraining = new RetrainTrigger(stack, 'FraudRetraining', { env: 'team', model, bucket, key, bundleDirectory: bundles, codeVersion: 'abc1234' });
+  return { app, stack, retraining, template: Template.fromStack(stack) };
+}
+const team = teamStack();
+
+/** A CloudFormation string with references as `${Logical.Attr}` (Fn::Join flattened). */
+function render(value: unknown): string {
+  if (typeof value === 'string') return value;
+  const v = value as Record<string, unknown>;
+  if ('Ref' in v) return `\${${v.Ref as string}}`;
+  if ('Fn::GetAtt' in v) return `\${${(v['Fn::GetAtt'] as string[]).join('.')}}`;
+  if ('Fn::Join' in v) {
+    const [sep, parts] = v['Fn::Join'] as [string, unknown[]];
+    return parts.map(render).join(sep);
+  }
+  return JSON.stringify(v);
+}
+
+test('the rule sends this model\'s drift and performance events to the trigger, with a dead-letter queue', () => {
+  team.template.hasResourceProperties('AWS::Events::Rule', {
+    EventPattern: { source: ['driftwatch'], 'detail-type': ['Driftwatch Drift Status Changed', 'Driftwatch Performance Status Changed'], detail: { env: ['team'], modelId: ['fraud_detector'] } },
+    Targets: [Match.objectLike({ RetryPolicy: { MaximumRetryAttempts: 4, MaximumEventAgeInSeconds: 21600 }, DeadLetterConfig: Match.objectLike({}) })],
+  });
+});
+
+test('two functions from one bundle: the trigger (index.handler) and the gate step (index.checkGates)', () => {
+  team.template.hasResourceProperties('AWS::Lambda::Function', {
+    FunctionName: 'dw-team-fraud_detector-retrain-trigger',
+    Handler: 'index.handler',
+    Runtime: 'nodejs22.x',
+    Architectures: ['arm64'],
+    Environment: { Variables: Match.objectLike({ DW_PIPELINE_NAME: 'dw-team-fraud-detector-retrain', DW_BUCKET: Match.anyValue() }) },
+  });
+  team.template.hasResourceProperties('AWS::Lambda::Function', { FunctionName: 'dw-team-fraud_detector-retrain-gates', Handler: 'index.checkGates' });
+  team.template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { MaximumRetryAttempts: 2, DestinationConfig: { OnFailure: Match.anyValue() } });
+});
+
+test('the pipeline is the builder\'s definition, run by its own role, registering into the model\'s package group', () => {
+  team.template.hasResourceProperties('AWS::SageMaker::ModelPackageGroup', { ModelPackageGroupName: 'dw-team-fraud-detector' });
+  const [pipeline] = Object.values(team.template.findResources('AWS::SageMaker::Pipeline')) as { Properties: Record<string, unknown> }[];
+  expect(pipeline.Properties.PipelineName).toBe('dw-team-fraud-detector-retrain');
+  const body = JSON.parse(render((pipeline.Properties.PipelineDefinition as { PipelineDefinitionBody: unknown }).PipelineDefinitionBody));
+  expect(body.Version).toBe('2020-12-01');
+  expect(body.Steps.map((s: { Name: string }) => s.Name)).toEqual(['PullData', 'Train', 'Evaluate', 'CheckGates', 'GatesPassed']);
+  const train = body.Steps[1].Arguments;
+  expect(train.AlgorithmSpecification.TrainingImage).toBe(TRAIN_IMAGE);
+  expect(train.HyperParameters).toEqual({ max_depth: '6' });
+  expect(train.RoleArn).toMatch(/^\$\{FraudRetrainingPipelineRole[0-9A-F]+\.Arn\}$/);
+  expect(body.Steps[3].FunctionArn).toMatch(/^\$\{FraudRetrainingGateFunction[0-9A-F]+\.Arn\}$/);
+  expect(body.Parameters.find((p: { Name: string }) => p.Name === 'CodeVersion').DefaultValue).toBe('abc1234');
+  expect(body.Steps[4].Arguments.IfSteps[0].Arguments.ModelPackageGroupName).toBe('dw-team-fraud-detector');
+});
+
+test('least privilege: the trigger starts and lists this pipeline only; no wildcard resource but ECR login and SageMaker metrics', () => {
+  const statements = iamStatements(team.template);
+  const start = statements.filter((s) => asArray(s.Action as string | string[]).includes('sagemaker:StartPipelineExecution'));
+  expect(start).toHaveLength(1);
+  expect(render(start[0].Resource)).toBe('arn:${AWS::Partition}:sagemaker:eu-west-1:123456789012:pipeline/dw-team-fraud-detector-retrain');
+  const star = statements.filter((s) => asArray(s.Resource as unknown).some((r) => r === '*'));
+  expect(star.map((s) => s.Action)).toEqual(['ecr:GetAuthorizationToken', 'cloudwatch:PutMetricData']);
+  const pull = statements.find((s) => s.Sid === 'PullImages');
+  expect(render(pull!.Resource)).toBe('arn:${AWS::Partition}:ecr:eu-west-1:123456789012:repository/fraud-train');
+  const history = statements.find((s) => s.Sid === 'ReadTrainingHistory');
+  expect(render(history!.Resource)).toBe('arn:${AWS::Partition}:s3:::team-data/fraud/training/*');
+  for (const s of statements.filter((x) => asArray(x.Action as string | string[]).some((a) => a.startsWith('kms:')) && x.Sid !== undefined)) {
+    expect(JSON.stringify(s.Condition)).toMatch(/kms:ViaService/);
+  }
+});
+
+test('cdk-nag AwsSolutions: no finding left unacknowledged in the construct', () => {
+  // The team's own bucket (no access logs in this fixture) is not the construct's to fix.
+  expect(nagFindings(team.retraining)).toEqual([]);
+});
+
+test('cfn-lint reports no errors', () => {
+  const file = path.join(tmp, 'team.template.json');
+  fs.writeFileSync(file, JSON.stringify(team.template.toJSON()));
+  const run = spawnSync('cfn-lint', ['--format', 'parseable', file], { encoding: 'utf8' });
+  expect(run.error).toBeUndefined();
+  expect(run.stdout.split('\n').filter((l) => /:E\d{4}:/.test(l))).toEqual([]);
+  expect(run.status! & 2).toBe(0);
+});
+
+test('a model without a retraining section is refused, naming the prop', () => {
+  const stack = new Stack(new App(), 'Bad');
+  const key = new kms.Key(stack, 'Key');
+  const bucket = new s3.Bucket(stack, 'Bucket');
+  const { retraining: _, ...plain } = model;
+  expect(() => new RetrainTrigger(stack, 'R', { env: 'team', model: plain as typeof model, bucket, key, bundleDirectory: bundles })).toThrow(
+    'RetrainTrigger: model fraud_detector has no retraining section (props.model.retraining); add one to its config or leave the construct out',
+  );
+});
+
+test('the real handler bundle holds both entry points, no DuckDB, under 1 MB', () => {
+  const out = path.join(tmp, 'real');
+  const report = bundleHandler(RETRAINING_HANDLER, out);
+  expect(report.bytes).toBeLessThan(1024 * 1024);
+  const mod = fs.readFileSync(path.join(out, 'index.js'), 'utf8');
+  expect(mod).toMatch(/checkGates/);
+});
+
+test('the key lets EventBridge write undeliverable events of this rule to the encrypted queue', () => {
+  team.template.hasResourceProperties('AWS::KMS::Key', {
+    KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Principal: { Service: 'events.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Condition: { ArnEquals: { 'aws:SourceArn': Match.anyValue() } } })]) },
+  });
+});
