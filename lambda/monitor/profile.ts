@@ -6,8 +6,7 @@
  *   (the backtest replaying history; the same bin rule, the same counts as the hours merged).
  */
 import * as z from 'zod';
-import { parseDatasetProfile } from '../core/profile';
-import { PROFILE_FORMAT, type CategoricalFeatureProfile, type DatasetProfile, type NumericFeatureProfile } from '../core/types';
+import { PROFILE_FORMAT, type CategoricalFeatureProfile, type DatasetProfile, type FeatureProfile, type NumericFeatureProfile } from '../core/types';
 import { CorruptObject } from '../ports/errors';
 import type { QueryEngine } from '../ports/query-engine';
 import { ATHENA_MAX_QUERY_BYTES, parsePredictionAggregates, parseProfileRows, profileQuery, referenceBinsValues, type PredictionAggregates, type ReferenceBinsSource } from '../sql';
@@ -151,24 +150,55 @@ export function parseHourProfile(json: unknown, key: string): StoredHourProfile 
   return parsed.data as unknown as StoredHourProfile;
 }
 
+const isCount = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x) && x >= 0;
+
+/** Counts that fit `bins` bins and add up to `total`, or what is wrong with them. */
+function binCountProblem(counts: unknown, bins: number, total: number): string | null {
+  if (!Array.isArray(counts) || counts.length !== bins) return `has ${Array.isArray(counts) ? counts.length : 'no'} counts for the reference's ${bins} bins`;
+  let sum = 0;
+  for (const c of counts) {
+    if (!isCount(c)) return `holds ${JSON.stringify(c)}, not a count`;
+    sum += c;
+  }
+  return sum === total ? null : `counts add up to ${sum}, not ${total}`;
+}
+
+/** Why a stored feature's counts do not fit the reference feature's bins (null when they do). */
+function featureProblem(f: Record<string, unknown>, ref: FeatureProfile, rowCount: number): string | null {
+  const count = f.count;
+  const missing = f.missing;
+  if (!isCount(count) || !isCount(missing) || count + missing !== rowCount) return `count ${String(count)} + missing ${String(missing)} is not the hour's ${rowCount} rows`;
+  if (ref.kind === 'numeric') {
+    for (const k of ['sum', 'sumSquares'] as const) if (typeof f[k] !== 'number' || !Number.isFinite(f[k])) return `${k} is ${JSON.stringify(f[k])}`;
+    if ((count === 0) !== (f.min === null) || (count === 0) !== (f.max === null)) return 'min and max must be null exactly when count is 0';
+    return binCountProblem(f.counts, ref.edges.length + 1, count) ?? binCountProblem(f.fineCounts, ref.fineEdges.length + 1, count);
+  }
+  if (!isCount(f.other)) return `other is ${JSON.stringify(f.other)}`;
+  if (f.seenOther !== undefined && (!isCount(f.seenOther) || f.seenOther > f.other)) return `seenOther ${JSON.stringify(f.seenOther)} is not a count up to other`;
+  return binCountProblem(f.counts, ref.categories.length, count - f.other);
+}
+
 /**
- * A stored hour profile with its reference's bins put back, validated as a whole profile (counts
- * that do not fit the bins, or add up wrong, are refused).
+ * A stored hour profile with its reference's bins put back. The counts are checked against those
+ * bins (lengths, whole counts, totals) with plain loops: the bins come from the validated reference,
+ * and a 7-day score checks 168 hours.
  * @throws CorruptObject naming the key, when it is not on this reference's bins or its counts do not fit them
  */
 export function expandHourProfile(stored: StoredHourProfile, reference: MonitorReference, key: string): HourProfile {
   if (stored.referenceId !== reference.referenceId) throw new CorruptObject(key, `it counts on reference ${stored.referenceId}, not ${reference.referenceId}`);
   const byName = new Map(stored.profile.features.map((f) => [f.name, f]));
-  const features = reference.profile.features.map((ref) => {
+  const rowCount = stored.profile.rowCount;
+  const features = reference.profile.features.map((ref): FeatureProfile => {
     const f = byName.get(ref.name);
-    if (!f || f.kind !== ref.kind) return { name: ref.name, kind: ref.kind, missingFromHour: true };
-    return ref.kind === 'numeric' ? { ...f, edges: ref.edges, fineEdges: ref.fineEdges } : { ...f, categories: ref.categories, ...(ref.rare && { rare: ref.rare }) };
+    if (!f || f.kind !== ref.kind) throw new CorruptObject(key, `feature ${JSON.stringify(ref.name)} (${ref.kind}) is not in it`);
+    const problem = featureProblem(f as unknown as Record<string, unknown>, ref, rowCount);
+    if (problem) throw new CorruptObject(key, `feature ${JSON.stringify(ref.name)}: ${problem}`);
+    return ref.kind === 'numeric'
+      ? ({ ...f, edges: ref.edges, fineEdges: ref.fineEdges } as NumericFeatureProfile)
+      : ({ ...f, categories: ref.categories, ...(ref.rare && { rare: ref.rare }) } as CategoricalFeatureProfile);
   });
-  try {
-    return { ...stored, profile: parseDatasetProfile({ ...stored.profile, features }, key) };
-  } catch (error) {
-    throw new CorruptObject(key, (error as Error).message);
-  }
+  if (stored.rows !== rowCount) throw new CorruptObject(key, `rows ${stored.rows} is not the profile's ${rowCount}`);
+  return { ...stored, profile: { format: PROFILE_FORMAT, rowCount, features } };
 }
 
 /** A query engine that can stream results as column chunks (DuckDB). */

@@ -2,6 +2,7 @@
  * Stored hour profiles keep the counts and leave the bins to the reference they name: a 7-day score
  * reads 168 of them, and the reference's 1,000 fine edges per feature would otherwise be most of each.
  */
+import fc from 'fast-check';
 import { observeDatasetProfile } from '../../lambda/core/profile';
 import { expandHourProfile, HOUR_PROFILE_FORMAT, parseHourProfile, storedHourProfile, type HourProfile } from '../../lambda/monitor/profile';
 import { fitReference } from '../../lambda/monitor/reference';
@@ -37,5 +38,21 @@ test('a stored hour whose counts do not fit the reference\'s bins is refused wit
   const other = fitReference(model, recordsToDataset(bankSpec, bank.slice(20_000, 30_000)), null, { source: 'test', createdAt: new Date(0) });
   expect(() => expandHourProfile(parseHourProfile(JSON.parse(JSON.stringify(storedHourProfile(hour))), key), other, key)).toThrow(
     `it counts on reference ${reference.referenceId}, not ${other.referenceId}`,
+  );
+});
+
+test('any one count changed (another whole count, a fraction, a negative) is refused, naming the feature', () => {
+  const base = JSON.stringify(storedHourProfile(hour));
+  fc.assert(
+    fc.property(fc.nat(), fc.nat(), fc.constantFrom('plus', 'fraction', 'negative'), fc.constantFrom('counts', 'fineCounts'), (fi, bi, how, field) => {
+      const stored = JSON.parse(base);
+      const numeric = field === 'fineCounts';
+      const candidates = stored.profile.features.filter((f: { kind: string }) => !numeric || f.kind === 'numeric');
+      const f = candidates[fi % candidates.length];
+      const i = bi % f[field].length;
+      f[field][i] = how === 'plus' ? f[field][i] + 1 + (bi % 7) : how === 'fraction' ? f[field][i] + 0.5 : -1;
+      expect(() => expandHourProfile(parseHourProfile(stored, key), reference, key)).toThrow(`feature "${f.name}"`);
+    }),
+    { numRuns: 200 },
   );
 });
