@@ -24,7 +24,7 @@ import { metricsOf, defaultKeyMetric, type MonitorModel } from '../monitor/model
 import type { MetricValue } from '../monitor/performance';
 import { profileHistory, type MonitorTables } from '../monitor/profile';
 import { fitReference, type MonitorReference } from '../monitor/reference';
-import { featureSpecs, measureWindow, windowPerformance, type HourBatch } from '../monitor/score';
+import { featureSpecs, historyPerformance, measureWindow, type HourBatch } from '../monitor/score';
 import { initialState, type MonitorState } from '../monitor/state';
 import type { MonitorWindow } from '../monitor/types';
 import type { TableEngine } from '../ports/query-engine';
@@ -374,12 +374,15 @@ export async function runBacktest(input: RunBacktestInput): Promise<BacktestResu
     // Profile at the coarsest grain that tiles the windows: whole UTC days (row windows are
     // synthetic days) give up to 24× fewer result rows than hours.
     const groupBy = 'rows' in config.window || (parseEvery(config.window.every) as number) % 24 === 0 ? 'day' : 'hour';
-    const grouped = await profileHistory(engine, model, p.reference, tables, {
+    const scan = {
       hours: { start: new Date(minHour * HOUR_MS), end: new Date((maxHour + 1) * HOUR_MS) },
       groupBy,
       targets: windows.length,
-      targetOf: (dt, hour) => windowAt(windows, Date.parse(`${dt}T${hour ?? '00'}:00:00Z`) / HOUR_MS),
-    });
+      targetOf: (dt: string, hour: string | null) => windowAt(windows, Date.parse(`${dt}T${hour ?? '00'}:00:00Z`) / HOUR_MS),
+    } as const;
+    const grouped = await profileHistory(engine, model, p.reference, tables, scan);
+    // Every window's label join from one grouped query (labels sit in their prediction's hour here).
+    const performances = await historyPerformance(engine, model, tables, scan, 0);
     // Each window's hourly prediction aggregates, in time order.
     const batchesOf: HourBatch[][] = windows.map(() => []);
     for (const part of grouped.partitions) {
@@ -406,7 +409,7 @@ export async function runBacktest(input: RunBacktestInput): Promise<BacktestResu
         ...(span.startRow !== null && { startRow: span.startRow, endRow: span.endRow as number }),
         partial: span.partial,
       };
-      const performance = await windowPerformance(engine, model, tables, engineSpan, 0);
+      const performance = performances ? performances[span.index] : null;
       let rowMetrics: Record<string, MetricValue> = {};
       if (rowsOf) rowMetrics = businessMetrics(config.metrics ?? [], business, rowsOf[span.index].map((r) => r + p.firstRow));
       const measures = measureWindow(model, p.reference, engineSpan, grouped.profiles[span.index], batchesOf[span.index], performance, rowMetrics, specs);

@@ -23,6 +23,13 @@ export interface PerformanceQueryInput {
   readonly window: { readonly start: Date; readonly end: Date };
   /** Labels are read from the window's first day to `end` + this many days. @default 14 */
   readonly labelLookbackDays?: number;
+  /**
+   * Aggregate each partition of the range separately in the same scan — 'hour': rows start with dt,
+   * hour; 'day': with dt — so a replay of history judges every window from one query
+   * (`parseGroupedPerformanceRows`) instead of one per window. Predictions and labels are
+   * de-duplicated over the whole range. Left out: one window, no group columns.
+   */
+  readonly groupBy?: 'hour' | 'day';
 }
 
 const q = quoteIdentifier;
@@ -58,10 +65,12 @@ export function performanceQuery(input: PerformanceQueryInput): string {
         'SUM(ABS(label)) AS sum_abs_label',
         ...businessSums,
       ];
-  const groups = classification ? ['variant', 'predicted_label', 'label', 'labelled'] : ['variant', 'labelled'];
-  return `-- driftwatch performance: model ${spec.modelId}, predictions [${input.window.start.toISOString()}, ${input.window.end.toISOString()}), labels ${lookback} days beyond
+  const partition = input.groupBy === 'hour' ? ['dt', 'hour'] : input.groupBy === 'day' ? ['dt'] : [];
+  if (input.groupBy !== undefined && partition.length === 0) throw new Error(`performanceQuery: groupBy must be 'hour' or 'day', got ${JSON.stringify(input.groupBy)}`);
+  const groups = [...partition, ...(classification ? ['variant', 'predicted_label', 'label', 'labelled'] : ['variant', 'labelled'])];
+  return `-- driftwatch performance: model ${spec.modelId}, predictions [${input.window.start.toISOString()}, ${input.window.end.toISOString()}), labels ${lookback} days beyond${partition.length > 0 ? `, per ${input.groupBy}` : ''}
 WITH window_predictions AS (
-  SELECT ${predictionColumns.join(', ')},
+  SELECT ${[...partition.map(q), ...predictionColumns].join(', ')},
     ROW_NUMBER() OVER (PARTITION BY ${q('prediction_id')} ORDER BY ${q('event_time')}) AS copy_number
   FROM ${qualifiedTable(input.predictionTable)}
   WHERE ${hourRangeFilter(input.window.start, input.window.end)}
@@ -121,6 +130,26 @@ export interface PerformanceAggregates extends VariantPerformance {
 }
 
 const toNumber = (v: unknown): number => (v === null || v === undefined || v === '' ? 0 : Number(v));
+
+/**
+ * Parses the rows of a grouped `performanceQuery` (`groupBy`) into one aggregate per target (a
+ * window): `targetOf` names the target of a partition (hour null with day grain); every target gets
+ * one, empty when no prediction fell in it.
+ */
+export function parseGroupedPerformanceRows(
+  rows: readonly ResultRow[],
+  spec: ModelRecordSpec,
+  targets: number,
+  targetOf: (dt: string, hour: string | null) => number,
+): PerformanceAggregates[] {
+  const byTarget: ResultRow[][] = Array.from({ length: targets }, () => []);
+  for (const row of rows) {
+    const target = targetOf(String(row.dt), row.hour === undefined || row.hour === null ? null : String(row.hour));
+    if (!(target >= 0 && target < targets)) throw new Error(`performance rows: partition ${String(row.dt)} ${String(row.hour ?? '')} is in no target`);
+    byTarget[target].push(row);
+  }
+  return byTarget.map((r) => parsePerformanceRows(r, spec));
+}
 
 /** Parses the rows of `performanceQuery` into totals and per-variant aggregates. */
 export function parsePerformanceRows(rows: readonly ResultRow[], spec: ModelRecordSpec): PerformanceAggregates {
