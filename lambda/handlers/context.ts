@@ -11,7 +11,8 @@ import { modelSchema, type ModelConfig } from '../../config/schema';
 import { formatZodIssues } from '../core/schema/format-issues';
 import { awsPorts, type AwsMonitorPorts } from '../adapters/aws';
 import { failureEvent } from '../monitor/events';
-import { monitorSettingsFromConfig, type MonitorSettings } from '../monitor/from-config';
+import { monitorModelFromConfig, monitorSettingsFromConfig, type MonitorSettings } from '../monitor/from-config';
+import { schemaProblems } from '../monitor/schema-check';
 import type { MonitorTables } from '../monitor/profile';
 import { DEFAULT_LABEL_LOOKBACK_DAYS } from '../sql/performance-query';
 
@@ -89,16 +90,33 @@ export function parseEvent<T>(schema: z.ZodType<T>, event: unknown, handler: str
 }
 
 /**
- * Sends the "monitor failed" event for a failed run, then lets the caller rethrow (so Lambda retries
- * and, after the retries, the event lands in the dead-letter queue with the error). A failure to send
+ * Sends the "monitor failed" event for a failed run and returns the error for the caller to throw
+ * (so Lambda retries and, after the retries, the event lands in the dead-letter queue with it) —
+ * with the table's schema problems in front when its real columns explain the failure. A failure to send
  * is logged, never allowed to hide the original error.
  */
-export async function reportFailure(ctx: HandlerContext, step: 'profile' | 'score', window: string | null, error: unknown): Promise<void> {
-  const err = error instanceof Error ? error : new Error(String(error));
+export async function reportFailure(ctx: HandlerContext, step: 'profile' | 'score', window: string | null, error: unknown): Promise<Error> {
+  let err = error instanceof Error ? error : new Error(String(error));
+  // A failed query is often a schema change: the table's real columns say which one.
+  const problems = await tableProblems(ctx);
+  if (problems.length > 0) err = Object.assign(new Error(`${problems.join('; ')} (the query failed: ${err.message})`, { cause: err }), { name: err.name });
   logger.error(`${step} failed`, err);
   try {
     await ctx.ports.events.put([failureEvent({ env: ctx.env, modelId: ctx.config.id, window }, step, err, ctx.ports.clock.now())]);
   } catch (sendError) {
     logger.error('could not send the monitor-failed event', sendError as Error);
+  }
+  return err;
+}
+
+/** What the prediction table's real columns (Glue) say is wrong with it; nothing when they cannot be read. */
+async function tableProblems(ctx: HandlerContext): Promise<string[]> {
+  const { database, table } = ctx.tables.predictions;
+  if (database === undefined) return [];
+  try {
+    return schemaProblems(monitorModelFromConfig(ctx.env, ctx.config), table, await ctx.ports.tableSchema.columns(database, table));
+  } catch (error) {
+    logger.warn('could not read the table schema', error as Error);
+    return [];
   }
 }

@@ -27,7 +27,6 @@ export const handler = async (event: unknown) => {
     logger.info(outcome.status === 'calibrating' ? (outcome.message ?? 'calibrating') : 'profiled', { hours: outcome.hours });
     return outcome;
   } catch (error) {
-    await reportFailure(ctx, 'profile', null, error);
-    throw error;
+    throw await reportFailure(ctx, 'profile', null, error);
   }
 };

@@ -17,7 +17,6 @@ export const handler = async (event: unknown) => {
     logger.info(outcome.status, outcome.status === 'scored' ? { status: outcome.window.status, events: outcome.events.length, report: outcome.reportUri } : { outcome });
     return outcome.status === 'scored' ? { status: 'scored', window: outcome.window.index, windowStatus: outcome.window.status, events: outcome.events.length, reportUri: outcome.reportUri } : outcome;
   } catch (error) {
-    await reportFailure(ctx, 'score', input.window, error);
-    throw error;
+    throw await reportFailure(ctx, 'score', input.window, error);
   }
 };

@@ -15,6 +15,9 @@ import * as path from 'node:path';
 import { CreateWorkGroupCommand, StartQueryExecutionCommand, type StartQueryExecutionCommandInput } from '@aws-sdk/client-athena';
 import { PutRuleCommand, PutTargetsCommand, EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { CreateBucketCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateDatabaseCommand, CreateTableCommand, UpdateTableCommand } from '@aws-sdk/client-glue';
+import { predictionColumns } from '../../lambda/core/schema/record-schema';
+import { bankSpec } from '../sql/bank';
 import { CreateQueueCommand, DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { parseEmfLines } from '../../lambda/adapters/aws';
 import { runBacktest } from '../../lambda/backtest';
@@ -224,18 +227,49 @@ test('each window has a self-contained HTML report beside its JSON', async () =>
   expect(html).toContain('euribor3m');
 });
 
-test('a feature column missing from the table fails the run, and a Monitor Failed event names it', async () => {
+/** The Glue table's columns as the CDK app defines them (the record contract), with one column changed. */
+async function glueTable(change: (columns: { Name: string; Type: string }[]) => { Name: string; Type: string }[]): Promise<void> {
+  const glue = handlerContext().ports.clients.glue;
+  const Columns = change(predictionColumns(bankSpec).map((c) => ({ Name: c.name, Type: c.type })));
+  const input = { Name: tables.predictions.table, StorageDescriptor: { Columns }, PartitionKeys: [{ Name: 'dt', Type: 'string' }, { Name: 'hour', Type: 'string' }] };
+  try {
+    await glue.send(new UpdateTableCommand({ DatabaseName: tables.predictions.database, TableInput: input }));
+  } catch {
+    await glue.send(new CreateDatabaseCommand({ DatabaseInput: { Name: tables.predictions.database } })).catch(() => undefined);
+    await glue.send(new CreateTableCommand({ DatabaseName: tables.predictions.database, TableInput: input }));
+  }
+}
+
+async function failedEvent(): Promise<Captured['events'][number]> {
+  const failed = (await receiveAll()).filter((e) => e['detail-type'] === 'Driftwatch Monitor Failed');
+  expect(failed).toHaveLength(1);
+  failedEvents.push(...failed);
+  expect(failed[0].detail).toMatchObject({ env: ENV, modelId: MODEL_ID, signal: 'monitor:profile', severity: 'critical', step: 'profile', dedupKey: `${ENV}/${MODEL_ID}/hourly/monitor:profile` });
+  return failed[0];
+}
+
+test('a feature column missing from the table fails the run, and a Monitor Failed event names it (from the Glue table)', async () => {
+  await glueTable((columns) => columns.filter((c) => c.Name !== 'age'));
   const glob = path.join(dir.dir, 'predictions', MODEL_ID, '*', '*', '*.parquet');
   await duck.run(
     `CREATE OR REPLACE VIEW "${tables.predictions.database}"."${tables.predictions.table}" AS SELECT * EXCLUDE ("age") FROM ` +
       `read_parquet('${glob}', hive_partitioning = true, hive_types = {'dt': VARCHAR, 'hour': VARCHAR})`,
   );
   await expect(profileHandler({ hour: '2026-11-25T07:00:00Z' })).rejects.toThrow(/"age"/);
-  const failed = (await receiveAll()).filter((e) => e['detail-type'] === 'Driftwatch Monitor Failed');
-  expect(failed).toHaveLength(1);
-  failedEvents.push(...failed);
-  expect(failed[0].detail).toMatchObject({ env: ENV, modelId: MODEL_ID, signal: 'monitor:profile', severity: 'critical', step: 'profile', dedupKey: `${ENV}/${MODEL_ID}/hourly/monitor:profile` });
-  expect(failed[0].detail.message).toMatch(/"age"/);
+  const event = await failedEvent();
+  expect(event.detail.message).toMatch(/^column "age" is missing from predictions_bank_marketing \(feature \(numeric\)\) \(the query failed: .*"age"/);
+});
+
+test('a feature column re-typed in the table fails the run, and the Monitor Failed event names the column and both types', async () => {
+  await glueTable((columns) => columns.map((c) => (c.Name === 'age' ? { ...c, Type: 'string' } : c)));
+  const glob = path.join(dir.dir, 'predictions', MODEL_ID, '*', '*', '*.parquet');
+  await duck.run(
+    `CREATE OR REPLACE VIEW "${tables.predictions.database}"."${tables.predictions.table}" AS SELECT * REPLACE ('n/a' AS "age") FROM ` +
+      `read_parquet('${glob}', hive_partitioning = true, hive_types = {'dt': VARCHAR, 'hour': VARCHAR})`,
+  );
+  await expect(profileHandler({ hour: '2026-11-25T07:00:00Z' })).rejects.toThrow(/column "age" of predictions_bank_marketing is string; the model expects double/);
+  const event = await failedEvent();
+  expect(event.detail.message).toMatch(/^column "age" of predictions_bank_marketing is string; the model expects double \(feature \(numeric\)\) \(the query failed: /);
 });
 
 test('a bad event is refused with the field named, before any work', async () => {

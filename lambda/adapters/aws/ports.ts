@@ -10,11 +10,13 @@
  */
 import { AthenaClient } from '@aws-sdk/client-athena';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { GlueClient } from '@aws-sdk/client-glue';
 import { S3Client } from '@aws-sdk/client-s3';
 import { systemClock, type MonitorPorts } from '../../ports';
 import { AthenaQueryEngine } from './athena-query-engine';
 import { EmfMetricsSink } from './emf-metrics-sink';
 import { EventBridgeEventSink } from './eventbridge-event-sink';
+import { GlueTableSchema } from './glue-table-schema';
 import { S3ObjectStore } from './s3-object-store';
 
 /** The variables the monitor's Lambdas are given (the construct sets them). */
@@ -37,7 +39,9 @@ export interface AwsMonitorPorts extends MonitorPorts {
   /** Where the engine publishes its metrics (`DW_METRICS_NAMESPACE`, default 'Driftwatch'). */
   readonly metricsNamespace: string;
   /** The SDK clients, for a test or a script that must destroy them. */
-  readonly clients: { readonly athena: AthenaClient; readonly s3: S3Client; readonly eventBridge: EventBridgeClient };
+  /** The tables' real columns (Glue), to name a missing or re-typed column when a query fails. */
+  readonly tableSchema: GlueTableSchema;
+  readonly clients: { readonly athena: AthenaClient; readonly s3: S3Client; readonly eventBridge: EventBridgeClient; readonly glue: GlueClient };
 }
 
 /**
@@ -51,6 +55,7 @@ export function awsPorts(env: NodeJS.ProcessEnv): AwsMonitorPorts {
   const s3Endpoint = endpoint(env, 'S3');
   const s3 = new S3Client({ region, ...s3Endpoint, ...(s3Endpoint.endpoint ? { forcePathStyle: true } : {}) });
   const eventBridge = new EventBridgeClient({ region, ...endpoint(env, 'EVENTBRIDGE') });
+  const glue = new GlueClient({ region, ...endpoint(env, 'GLUE') });
   const kmsKeyId = nonEmpty(env[AWS_PORTS_ENV.kmsKeyId]);
   return {
     query: new AthenaQueryEngine(athena, { workGroup, database }),
@@ -59,7 +64,8 @@ export function awsPorts(env: NodeJS.ProcessEnv): AwsMonitorPorts {
     events: new EventBridgeEventSink(eventBridge, { eventBusName: nonEmpty(env[AWS_PORTS_ENV.eventBusName]) ?? 'default' }),
     clock: systemClock,
     metricsNamespace: nonEmpty(env[AWS_PORTS_ENV.metricsNamespace]) ?? 'Driftwatch',
-    clients: { athena, s3, eventBridge },
+    tableSchema: new GlueTableSchema(glue),
+    clients: { athena, s3, eventBridge, glue },
   };
 }
 
