@@ -26,7 +26,7 @@ import { groundTruthColumns, predictionColumns } from '../../lambda/core/schema/
 import { monitorSettingsFromConfig } from '../../lambda/monitor/from-config';
 import { metricCount } from '../../lambda/monitor/metrics';
 import { recordSpecOf } from '../../lambda/monitor/model';
-import { profileHour, type HourProfile, type MonitorTables } from '../../lambda/monitor/profile';
+import { profileHour, storedHourProfile, type HourProfile, type MonitorTables } from '../../lambda/monitor/profile';
 import { parseReference, serializeReference, type MonitorReference } from '../../lambda/monitor/reference';
 import { windowEnding } from '../../lambda/monitor/run-score';
 import { windowPerformance } from '../../lambda/monitor/score';
@@ -202,7 +202,7 @@ async function profileOnce(engine: DuckDbEngine, reference: MonitorReference, ho
   const timed = timedEngine(engine);
   const started = performance.now();
   const profile = await profileHour(timed, benchModel(), reference, tables, hour, NOW);
-  const json = JSON.stringify(profile);
+  const json = JSON.stringify(storedHourProfile(profile)); // as the profile Lambda stores it
   const totalMs = performance.now() - started;
   return { engineMs: timed.ms, lambdaMs: totalMs - timed.ms, profile, json, sql: timed.sql, rows: timed.rows };
 }
