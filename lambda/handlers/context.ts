@@ -3,13 +3,13 @@
  * model from the `model.json` the construct ships beside the bundle (the 4 KB environment limit is
  * too small for a model's features).
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import * as z from 'zod';
 import { modelSchema, type ModelConfig } from '../../config/schema';
-import { formatZodIssues } from '../core/schema/format-issues';
 import { awsPorts, type AwsMonitorPorts } from '../adapters/aws';
+import { readJsonFile } from '../adapters/local/json-file';
+import { formatZodIssues } from '../core/schema/format-issues';
 import { failureEvent } from '../monitor/events';
 import { monitorModelFromConfig, monitorSettingsFromConfig, type MonitorSettings } from '../monitor/from-config';
 import { schemaProblems } from '../monitor/schema-check';
@@ -41,15 +41,7 @@ function required(env: NodeJS.ProcessEnv, name: string): string {
 
 /** Reads and validates the model file. @throws Error naming the file and every problem */
 export function loadModelFile(file: string): z.output<typeof modelFileSchema> {
-  let json: unknown;
-  try {
-    json = JSON.parse(fs.readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new Error(`cannot read the model file ${file}: ${(error as Error).message}`);
-  }
-  const parsed = modelFileSchema.safeParse(json, { reportInput: true });
-  if (!parsed.success) throw new Error(`the model file ${file} is not valid: ${formatZodIssues(parsed.error.issues).join('; ')}`);
-  return parsed.data;
+  return readJsonFile(file, modelFileSchema, 'the model file');
 }
 
 export function loadHandlerContext(env: NodeJS.ProcessEnv): HandlerContext {

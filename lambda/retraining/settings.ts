@@ -6,14 +6,13 @@
  * optional `DW_MODEL_FILE` (default `model.json` beside the bundle), `DW_KMS_KEY_ID`,
  * `AWS_ENDPOINT_URL[_S3|_SAGEMAKER]` (tests point them at moto_server).
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import * as z from 'zod';
 import { modelSchema, type ModelConfig } from '../../config/schema';
 import { S3ObjectStore } from '../adapters/aws/s3-object-store';
-import { formatZodIssues } from '../core/schema/format-issues';
+import { readJsonFile } from '../adapters/local/json-file';
 import { importanceShares } from '../core/severity/importance';
 import { systemClock } from '../ports/clock';
 import { SageMakerPipelineRunner } from './adapters/sagemaker-pipelines';
@@ -24,15 +23,7 @@ const modelFileSchema = z.looseObject({ env: z.string().min(1), model: modelSche
 
 /** The model file's env and model; the model must have a retraining section. @throws naming the file and every problem */
 export function loadRetrainingModel(file: string): { env: string; model: ModelConfig & { retraining: NonNullable<ModelConfig['retraining']> } } {
-  let json: unknown;
-  try {
-    json = JSON.parse(fs.readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new Error(`cannot read the model file ${file}: ${(error as Error).message}`);
-  }
-  const parsed = modelFileSchema.safeParse(json, { reportInput: true });
-  if (!parsed.success) throw new Error(`the model file ${file} is not valid: ${formatZodIssues(parsed.error.issues).join('; ')}`);
-  const { env, model } = parsed.data;
+  const { env, model } = readJsonFile(file, modelFileSchema, 'the model file');
   if (!model.retraining) throw new Error(`the model file ${file}: model ${model.id} has no retraining section`);
   return { env, model: model as ModelConfig & { retraining: NonNullable<ModelConfig['retraining']> } };
 }

@@ -16,6 +16,7 @@
  * under .bench/monitor/ (git-ignored).
  */
 import { PROFILE_MEMORY_MB, SCORE_MEMORY_MB } from '../../lib/monitor/functions';
+import { bundleOptions } from '../../lib/monitor/bundle';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -280,25 +281,12 @@ function handlerBundles(): Bundle[] {
     if (fs.existsSync(dist) && staleSources(dist).length === 0) return { name, file: dist, bytes: fs.statSync(dist).size, origin: path.relative(ROOT, dist) };
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const esbuild = require('esbuild') as typeof import('esbuild');
-    const outfile = path.join(DIR, 'bundles', name, 'index.js');
-    esbuild.buildSync({
-      entryPoints: [path.join(ROOT, 'lambda', 'handlers', `${name}.ts`)],
-      outfile,
-      bundle: true,
-      platform: 'node',
-      target: 'node22',
-      format: 'cjs',
-      mainFields: ['module', 'main'],
-      minify: true,
-      sourcemap: true,
-      sourcesContent: false,
-      legalComments: 'external',
-      external: ['@duckdb/node-api*', '@duckdb/node-bindings*', 'duckdb*'],
-      absWorkingDir: ROOT,
-      logLevel: 'silent',
-    });
+    const outdir = path.join(DIR, 'bundles', name);
+    const outfile = path.join(outdir, 'index.js');
+    // The very options `npm run bundle` uses (lib/monitor/bundle.ts), so the sizes are the deployed ones.
+    esbuild.buildSync({ ...bundleOptions(path.join(ROOT, 'lambda', 'handlers', `${name}.ts`), outdir), absWorkingDir: ROOT, logLevel: 'silent' });
     const why = fs.existsSync(dist) ? 'dist/ bundle older than its sources' : 'no dist/ bundle';
-    return { name, file: outfile, bytes: fs.statSync(outfile).size, origin: `bundled here (${why}; same settings as npm run bundle)` };
+    return { name, file: outfile, bytes: fs.statSync(outfile).size, origin: `bundled here (${why}; npm run bundle's options)` };
   });
 }
 
