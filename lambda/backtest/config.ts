@@ -244,21 +244,36 @@ export async function loadBacktestConfig(file: string): Promise<BacktestConfig> 
   return parseBacktestConfig(await readConfigModule(file), file);
 }
 
+/**
+ * Why a config module did not load, the error itself included: esbuild's "Transform failed with 1
+ * error:" is only its first line, the file, line and reason follow (at most 6 lines are kept).
+ */
+function moduleError(error: unknown): string {
+  const lines = String((error as Error)?.message ?? error).split('\n').map((l) => l.trimEnd()).filter((l) => l.trim() !== '');
+  return lines.slice(0, 6).join(' / ') + (lines.length > 6 ? ' / ...' : '');
+}
+
 /** The raw content of a config file: parsed JSON, or the default export of a module. */
 export async function readConfigModule(file: string): Promise<unknown> {
   const ext = path.extname(file).toLowerCase();
   if (!fs.existsSync(file)) throw new BacktestConfigError(file, ['file not found']);
+  if (fs.statSync(file).isDirectory()) throw new BacktestConfigError(file, ['is a directory, not a config file (give backtest.json, or a .ts exporting the config)']);
   if (ext === '.ts' || ext === '.js' || ext === '.cjs' || ext === '.mts' || ext === '.cts') {
     let mod: { default?: unknown };
     try {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       mod = require(path.resolve(file));
     } catch (error) {
-      throw new BacktestConfigError(file, [`cannot load the module: ${(error as Error).message.split('\n')[0]}`]);
+      throw new BacktestConfigError(file, [`cannot load the module: ${moduleError(error)}`]);
     }
     return mod && typeof mod === 'object' && 'default' in mod ? mod.default : mod;
   }
-  const text = fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
+  } catch (error) {
+    throw new BacktestConfigError(file, [`cannot read the file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`]);
+  }
   try {
     return JSON.parse(text);
   } catch (error) {

@@ -36,6 +36,42 @@ export interface CompareArgs {
 /** Where `--format html` writes when `--out` is not given. */
 export const DEFAULT_HTML_OUT = 'driftwatch-report.html';
 
+const COMPARE_OPTIONS = ['reference', 'current', 'config', 'format', 'out', 'delimiter', 'exclude', 'reference-rows', 'current-rows', 'missing-values', 'min-rows', 'help'];
+
+/** Levenshtein distance, for "did you mean". */
+function distance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    row = next;
+  }
+  return row[b.length];
+}
+
+/**
+ * util.parseArgs' error in full and in the command's words: an unknown option with the closest
+ * known one (or the list), a missing value with the option's name, a stray argument with where it
+ * belongs. Nothing is cut: every line of the original message is kept.
+ * @example optionProblem(unknownFormt, ['format', 'out']) // 'unknown option --formt (did you mean --format?)'
+ */
+export function optionProblem(error: unknown, known: readonly string[]): string {
+  const e = error as { code?: string; message?: string };
+  const message = String(e?.message ?? error).split('\n').map((l) => l.trim()).filter(Boolean).join(' ');
+  if (e?.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    const name = /'(-[^']*)'/.exec(message)?.[1] ?? message;
+    const bare = name.replace(/^-+/, '').split('=')[0];
+    const closest = known.map((k) => ({ k, d: distance(bare, k) })).sort((a, b) => a.d - b.d)[0];
+    const hint = closest && closest.d <= Math.max(2, Math.floor(bare.length / 3)) ? `did you mean --${closest.k}?` : `the options are ${known.map((k) => `--${k}`).join(', ')}`;
+    return `unknown option ${name} (${hint})`;
+  }
+  if (e?.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
+    const value = /'([^']*)'/.exec(message)?.[1] ?? '';
+    return `unexpected argument ${JSON.stringify(value)}: every value follows its option (e.g. --${known[0]} ${value}); quote a value with spaces`;
+  }
+  return message;
+}
+
 /**
  * `--current-rows -10000:` would read as an option to util.parseArgs: bind a value that starts with
  * a minus and a digit to its range option (`--current-rows=-10000:`).
@@ -83,7 +119,7 @@ export function parseCompareArgs(argv: readonly string[]): CompareArgs {
       },
     });
   } catch (error) {
-    throw new UsageError((error as Error).message.split('\n')[0]);
+    throw new UsageError(optionProblem(error, COMPARE_OPTIONS));
   }
   const values = parsed.values;
   if (values.help) return { help: true, reference: '', current: '', format: 'text', exclude: [], minRows: MIN_ROWS };

@@ -48,8 +48,11 @@ export function loadFeatureConfig(path: string): Record<string, FeatureSpec> {
   let text: string;
   try {
     text = fs.readFileSync(path, 'utf8');
-  } catch {
-    throw new InputError(`${path}: file not found`, { file: path });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new InputError(`${path}: file not found`, { file: path });
+    if (code === 'EISDIR') throw new InputError(`${path}: is a directory, not a features.json file`, { file: path });
+    throw new InputError(`${path}: cannot read the file (${code ?? (error as Error).message})`, { file: path });
   }
   let json: unknown;
   try {

@@ -58,6 +58,13 @@ export async function runDemo(input: DemoInput = {}): Promise<DemoOutput> {
   progress(`reading ${dataFile}…`);
   const data = await readDataset(dataFile, { delimiter: config.delimiter ?? BANK_DELIMITER });
   const referenceRows = config.reference.rows;
+  if (data.rowCount <= referenceRows) {
+    throw new InputError(
+      `${dataFile}: the file has ${data.rowCount.toLocaleString('en-US')} rows, but the demo trains on the first ` +
+        `${referenceRows.toLocaleString('en-US')} and replays the rest: give the whole bank-additional-full.csv (41,188 rows)`,
+      { file: dataFile },
+    );
+  }
   progress(`training the model on rows 0–${(referenceRows - 1).toLocaleString('en-US')}…`);
   const model = trainDemoModel(sliceRows(data, { start: 0, end: referenceRows }), {
     label: BANK_LABEL,

@@ -82,7 +82,8 @@ describe('driftwatch compare: usage errors exit 2', () => {
     [['--current', 'b.csv'], 'missing --reference FILE'],
     [['--reference', 'a.csv'], 'missing --current FILE'],
     [['--reference', 'a.csv', '--current', 'b.csv', '--format', 'pdf'], '--format "pdf" is not one of text, json, html'],
-    [['--reference', 'a.csv', '--current', 'b.csv', '--colour'], "Unknown option '--colour'"],
+    [['--reference', 'a.csv', '--current', 'b.csv', '--colour'], 'unknown option --colour (the options are --reference, --current, --config, --format'],
+    [['--reference', 'a.csv', '--current', 'b.csv', '--formt', 'json'], 'unknown option --formt (did you mean --format?)'],
   ])('%j', async (args, message) => {
     const result = await compare(...args);
     expect(result.code).toBe(2);

@@ -26,12 +26,18 @@ export interface ParquetOptions {
   readonly missingValues?: readonly string[];
   /** Called once per column with its kind, its Parquet type and what was mixed in it. */
   readonly onColumn?: (reading: ColumnReading) => void;
+  /** Columns not to read at all (e.g. compare's --exclude): they are left out of the dataset. */
+  readonly skip?: ReadonlySet<string>;
+  /** Called with each column of `skip` the file has. */
+  readonly onSkip?: (name: string) => void;
 }
 
 const TIME_TYPE = /^(DATE|TIMESTAMP)/;
 /** An instant: `epoch_ms` of it directly, since a cast to TIMESTAMP would apply the local time zone. */
 const TZ_TYPE = /^TIMESTAMP WITH TIME ZONE/;
-const NUMERIC_TYPE = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|DECIMAL)/;
+const NUMERIC_TYPE = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|DECIMAL)(\(\d+, ?\d+\))?$/;
+/** Lists, arrays, structs, maps and unions: nested values, read as their text (`[1, 2]`), never as numbers. */
+const NESTED_TYPE = /\[\d*\]$|^(STRUCT|MAP|UNION|LIST)\b/;
 
 /** Double-quotes a column name for DuckDB (names come from the file, so escape embedded quotes). */
 function sqlName(name: string): string {
@@ -59,8 +65,18 @@ export async function readParquet(path: string, options: ParquetOptions = {}): P
         file: fileName,
       });
     }
-    const schema = described.getRowObjectsJS() as Array<{ column_name: string; column_type: string }>;
+    const skip = options.skip ?? new Set<string>();
+    const all = described.getRowObjectsJS() as Array<{ column_name: string; column_type: string }>;
+    for (const c of all) if (skip.has(c.column_name)) options.onSkip?.(c.column_name);
+    const schema = all.filter((c) => !skip.has(c.column_name));
     const plan = schema.map(({ column_name: name, column_type: type }) => {
+      if (NESTED_TYPE.test(type) && (kinds[name] === 'numeric' || timestamps.has(name))) {
+        throw new InputError(
+          `${fileName}: column ${quoteValue(name)} is a nested Parquet column (${type}): it cannot be read as ${kinds[name] === 'numeric' ? 'numeric' : 'a timestamp'} ` +
+            '(it is read as text, one category per distinct value; exclude it or declare it categorical)',
+          { file: fileName, column: name },
+        );
+      }
       const stored: FeatureKind = NUMERIC_TYPE.test(type) ? 'numeric' : 'categorical';
       const time = !timestamps.has(name) || stored === 'numeric' ? null : TZ_TYPE.test(type) ? 'zoned' : TIME_TYPE.test(type) ? 'native' : 'text';
       return { name, type, stored, time, kind: kinds[name] ?? stored };
@@ -77,7 +93,8 @@ export async function readParquet(path: string, options: ParquetOptions = {}): P
       .join(', ');
     const reader = await connection.runAndReadAll(`SELECT ${select || '1'} FROM read_parquet(?)`, [path]);
     const rowCount = reader.currentRowCount;
-    const raw = plan.length > 0 ? reader.getColumnsJS() : [];
+    // A file with no rows has no column chunks: every column is empty.
+    const raw = plan.length > 0 && rowCount > 0 ? reader.getColumnsJS() : plan.map(() => []);
     const columns: Column[] = plan.map(({ name, type, stored, time, kind }, index) => {
       const cells = raw[index] as Array<number | string | null>;
       const forced = kinds[name] !== undefined || time !== null;

@@ -26,6 +26,10 @@ export interface ReadOptions {
   readonly missingValues?: readonly string[];
   /** Called once per column with its kind and what was mixed in it; `readingNotice` words it. */
   readonly onColumn?: (reading: ColumnReading) => void;
+  /** Columns to leave out (compare's --exclude): Parquet does not read them at all (a nested column may not convert). */
+  readonly skip?: readonly string[];
+  /** Called with each column of `skip` the file has (so a caller can tell a skipped column from one the file lacks). */
+  readonly onSkip?: (name: string) => void;
 }
 
 const PARQUET_MAGIC = Buffer.from('PAR1', 'latin1');
@@ -44,10 +48,55 @@ const GZIP_MAGIC = Buffer.from([0x1f, 0x8b]);
  * @example const history = await readDataset('bank-additional-full.csv.gz', { delimiter: ';' });
  */
 export async function readDataset(path: string, options: ReadOptions = {}): Promise<Dataset> {
-  const format = checkedFormat(path);
   const { kinds, timestamps, missingValues, onColumn } = options;
-  if (format === 'parquet') return readParquet(path, { kinds, timestamps, missingValues, onColumn, fileName: path });
-  return parseCsv(await readBytes(path, format), { delimiter: options.delimiter, kinds, timestamps, missingValues, onColumn, fileName: path });
+  const skip = new Set(options.skip ?? []);
+  const source = checkedSource(path);
+  if (source.kind === 'stream') {
+    // A pipe or device (/dev/stdin, a FIFO): its size is unknown until read, so read it first.
+    const bytes = await readStream(path);
+    if (startsWith(bytes, PARQUET_MAGIC)) {
+      throw new InputError(`${path}: Parquet cannot be read from a pipe (it is read from its end first): write it to a file`, { file: path });
+    }
+    const text = startsWith(bytes, GZIP_MAGIC) ? await gunzipBytes(path, bytes) : bytes;
+    return dropColumns(parseCsv(checkedText(path, text), { delimiter: options.delimiter, kinds, timestamps, missingValues, onColumn, fileName: path }), skip, options.onSkip);
+  }
+  const format = source.format;
+  if (format === 'parquet') return readParquet(path, { kinds, timestamps, missingValues, onColumn, skip, onSkip: options.onSkip, fileName: path });
+  const bytes = checkedText(path, await readBytes(path, format));
+  return dropColumns(parseCsv(bytes, { delimiter: options.delimiter, kinds, timestamps, missingValues, onColumn, fileName: path }), skip, options.onSkip);
+}
+
+function dropColumns(dataset: Dataset, skip: ReadonlySet<string>, onSkip?: (name: string) => void): Dataset {
+  if (skip.size === 0) return dataset;
+  for (const c of dataset.columns) if (skip.has(c.name)) onSkip?.(c.name);
+  return { rowCount: dataset.rowCount, columns: dataset.columns.filter((c) => !skip.has(c.name)) };
+}
+
+/** ZIP archives start with PK\x03\x04 (a local file header). */
+const ZIP_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
+
+/**
+ * The bytes, checked to be CSV text: not a ZIP archive, no NUL byte in the first 64 KiB (a binary
+ * file read as CSV would otherwise fail as "expected 1 fields"), not only white space.
+ */
+function checkedText(path: string, bytes: Buffer): Buffer {
+  if (startsWith(bytes, ZIP_MAGIC)) {
+    throw new InputError(`${path}: a ZIP archive, not CSV or Parquet: unzip it first (unzip ${path}) and read the file inside`, { file: path });
+  }
+  const head = bytes.subarray(0, 65_536);
+  const nul = head.indexOf(0);
+  if (nul >= 0) {
+    throw new InputError(
+      `${path}: not a text file (a NUL byte at offset ${nul}): CSV must be text (UTF-8), and Parquet is recognised by its first bytes (PAR1); ` +
+        'is it an Excel, image or compressed file?',
+      { file: path },
+    );
+  }
+  if (bytes.length === 0) throw new InputError(`${path}: the file is empty (expected a header row)`, { file: path });
+  if (/^[\s\uFEFF]*$/.test(head.toString('utf8')) && /^[\s\uFEFF]*$/.test(bytes.toString('utf8'))) {
+    throw new InputError(`${path}: the file holds only white space (expected a header row)`, { file: path });
+  }
+  return bytes;
 }
 
 /**
@@ -58,30 +107,73 @@ export async function readDataset(path: string, options: ReadOptions = {}): Prom
  * @example parseCsv(Buffer.concat([Buffer.from('a,b\n'), await readFileBytes('no-header.csv.gz')]))
  */
 export async function readFileBytes(path: string): Promise<Buffer> {
-  const format = checkedFormat(path);
-  return readBytes(path, format === 'gzip' ? 'gzip' : 'plain');
+  const source = checkedSource(path);
+  if (source.kind === 'stream') {
+    const bytes = await readStream(path);
+    return startsWith(bytes, GZIP_MAGIC) ? gunzipBytes(path, bytes) : bytes;
+  }
+  return readBytes(path, source.format === 'gzip' ? 'gzip' : 'plain');
 }
 
 type Format = 'parquet' | 'gzip' | 'plain';
 
-/** The file's format from its first bytes, after checking it exists, is a file and is not empty. */
-function checkedFormat(path: string): Format {
+/** The reason a file could not be read, as the system says it (EACCES: permission denied). */
+function cannotRead(path: string, error: unknown): InputError {
+  const e = error as NodeJS.ErrnoException;
+  if (e.code === 'ENOENT') return new InputError(`${path}: file not found`, { file: path });
+  if (e.code === 'EISDIR') return new InputError(`${path}: is a directory, not a file`, { file: path });
+  return new InputError(`${path}: cannot read the file (${e.code ?? 'error'}: ${(e.message ?? String(error)).replace(/^[A-Z]+: /, '').split(',')[0]})`, { file: path });
+}
+
+/**
+ * What the path is: a regular file with its format (from its first bytes, after checking it is not
+ * empty), or a stream (a pipe, a FIFO, /dev/stdin) whose size says nothing before it is read.
+ */
+function checkedSource(path: string): { kind: 'file'; format: Format } | { kind: 'stream' } {
   let stat: fs.Stats;
   try {
     stat = fs.statSync(path);
-  } catch {
-    throw new InputError(`${path}: file not found`, { file: path });
+  } catch (error) {
+    throw cannotRead(path, error);
   }
   if (stat.isDirectory()) throw new InputError(`${path}: is a directory, not a file`, { file: path });
+  if (!stat.isFile()) return { kind: 'stream' };
   if (stat.size === 0) throw new InputError(`${path}: the file is empty (expected a header row)`, { file: path });
   const head = readHead(path, 4);
-  if (startsWith(head, PARQUET_MAGIC)) return 'parquet';
-  if (startsWith(head, GZIP_MAGIC)) return 'gzip';
-  return 'plain';
+  if (startsWith(head, PARQUET_MAGIC)) return { kind: 'file', format: 'parquet' };
+  if (startsWith(head, GZIP_MAGIC)) return { kind: 'file', format: 'gzip' };
+  return { kind: 'file', format: 'plain' };
+}
+
+/** All bytes of a pipe or device, then the empty check a regular file gets from its size. */
+async function readStream(path: string): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  try {
+    for await (const chunk of fs.createReadStream(path)) chunks.push(chunk as Buffer);
+  } catch (error) {
+    throw cannotRead(path, error);
+  }
+  const bytes = Buffer.concat(chunks);
+  if (bytes.length === 0) throw new InputError(`${path}: the input is empty (expected a header row)`, { file: path });
+  return bytes;
+}
+
+async function gunzipBytes(path: string, bytes: Buffer): Promise<Buffer> {
+  try {
+    return await new Promise<Buffer>((resolve, reject) => zlib.gunzip(bytes, (error, out) => (error ? reject(error) : resolve(out))));
+  } catch (error) {
+    throw new InputError(gzipProblem(path, error as NodeJS.ErrnoException), { file: path });
+  }
 }
 
 async function readBytes(path: string, format: 'gzip' | 'plain'): Promise<Buffer> {
-  if (format === 'plain') return fs.readFileSync(path);
+  if (format === 'plain') {
+    try {
+      return fs.readFileSync(path);
+    } catch (error) {
+      throw cannotRead(path, error);
+    }
+  }
   const bytes = await gunzipFile(path);
   if (startsWith(bytes, PARQUET_MAGIC)) {
     throw new InputError(
@@ -117,6 +209,8 @@ async function gunzipFile(path: string): Promise<Buffer> {
     });
   } catch (error) {
     if (error instanceof InputError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== undefined && !code.startsWith('Z_')) throw cannotRead(path, error);
     throw new InputError(gzipProblem(path, error as NodeJS.ErrnoException), { file: path });
   }
   return Buffer.concat(chunks, total);
@@ -132,7 +226,12 @@ function gzipProblem(path: string, error: NodeJS.ErrnoException): string {
 
 /** Reads only the first `n` bytes, so a Parquet file is not loaded twice. */
 function readHead(path: string, n: number): Buffer {
-  const fd = fs.openSync(path, 'r');
+  let fd: number;
+  try {
+    fd = fs.openSync(path, 'r');
+  } catch (error) {
+    throw cannotRead(path, error);
+  }
   try {
     const head = Buffer.alloc(n);
     const read = fs.readSync(fd, head, 0, n, 0);

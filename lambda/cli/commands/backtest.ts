@@ -27,7 +27,7 @@ import { validateConfig, ConfigValidationError } from '../../../config/validate'
 import { renderBacktestHtml } from '../../report/backtest-html';
 import { renderBacktestJson } from '../../report/backtest-json';
 import { renderBacktestText, summaryText } from '../../report/backtest-text';
-import { REPORT_FORMATS, type ReportFormat } from '../args';
+import { optionProblem, REPORT_FORMATS, type ReportFormat } from '../args';
 import { BACKTEST_HELP } from '../help';
 import { CliIo, EXIT_CRITICAL, EXIT_OK, UsageError } from '../io';
 
@@ -82,7 +82,7 @@ export function parseBacktestArgs(argv: readonly string[]): BacktestArgs {
       },
     });
   } catch (error) {
-    throw new UsageError((error as Error).message.split('\n')[0]);
+    throw new UsageError(optionProblem(error, ['data', 'config', 'model', 'delimiter', 'format', 'out', 'reference-rows', 'window-rows', 'window-column', 'every', 'fail-on', 'quiet', 'help']));
   }
   const v = parsed.values;
   if (v.help) return { help: true, data: '', config: '', format: 'text', failOn: 'none', quiet: false };

@@ -77,12 +77,16 @@ async function readBoth(
 ): Promise<{ reference: Dataset; current: Dataset; warnings: string[]; notices: string[] }> {
   const kinds: Record<string, FeatureKind> = {};
   for (const [name, spec] of Object.entries(features)) if (spec.kind) kinds[name] = spec.kind;
+  // Excluded columns are not read at all (a nested Parquet column may not convert): the ones found.
+  const skipped = new Set<string>();
   const read = async (file: string, extra: Record<string, FeatureKind> = {}): Promise<Read> => {
     const readings = new Map<string, ColumnReading>();
     const dataset = await readDataset(resolve(file), {
       delimiter: args.delimiter,
       kinds: { ...kinds, ...extra },
       missingValues: args.missingValues,
+      skip: args.exclude,
+      onSkip: (name) => skipped.add(name),
       // Name the file as the user typed it, not as resolved.
       onColumn: (r) => readings.set(r.name, { ...r, file }),
     }).catch((error: unknown) => {
@@ -112,7 +116,7 @@ async function readBoth(
     { file: args.config, names: Object.keys(features) },
   );
   for (const name of excluded) {
-    if (!reference.columns.some((c) => c.name === name) && !current.columns.some((c) => c.name === name)) {
+    if (!skipped.has(name)) {
       warnings.push(`--exclude names column ${JSON.stringify(name)}, which neither file has`);
     }
   }

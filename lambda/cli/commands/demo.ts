@@ -10,6 +10,7 @@ import { DEFAULT_DEMO_DATA, DEFAULT_DEMO_HTML, describeModel, describeStory, run
 import { renderBacktestHtml } from '../../report/backtest-html';
 import { renderBacktestJson } from '../../report/backtest-json';
 import { renderBacktestText } from '../../report/backtest-text';
+import { optionProblem } from '../args';
 import { CliIo, EXIT_OK, UsageError } from '../io';
 
 export const DEMO_HELP = `Usage: driftwatch demo [options]
@@ -47,7 +48,7 @@ export async function demoCommand(argv: readonly string[], io: CliIo): Promise<n
       },
     }).values;
   } catch (error) {
-    throw new UsageError((error as Error).message.split('\n')[0]);
+    throw new UsageError(optionProblem(error, ['data', 'out', 'json', 'quiet', 'help']));
   }
   if (values.help) {
     io.stdout.write(DEMO_HELP);

@@ -96,6 +96,8 @@ describe('numeric columns with stray cells (CSV)', () => {
   it('give the drift verdict of the same data without the stray cells', () => {
     fc.assert(
       fc.property(mixedColumn, fc.double({ min: 0, max: 3, noNaN: true }), ({ values, cells, kindOf }, shift) => {
+        // Stray cells (missing and invalid) of at most 2%: below the missing rate's warning level.
+        fc.pre(kindOf.filter((k) => k !== 'number').length <= 0.02 * kindOf.length);
         const reference = parseCsv(csvOf(values.map((v) => String(v + 0.5 * Math.sin(v)))));
         const withCells = parseCsv(csvOf(cells.map((c, i) => (kindOf[i] === 'number' ? String(values[i] + shift) : c))));
         const clean = parseCsv(csvOf(values.filter((_, i) => kindOf[i] === 'number').map((v) => String(v + shift))));
