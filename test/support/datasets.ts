@@ -17,6 +17,8 @@ export const DATASET_FILES = {
   'elec2_electricity.csv': path.join(TEST_DATASETS_DIR, 'elec2_electricity.csv.gz'),
   'INSECTS-gradual_balanced_24150.csv': path.join(TEST_DATASETS_DIR, 'INSECTS-gradual_balanced_24150.csv.gz'),
   'us_census_ma_employment_MA_reference.pq': path.join(TEST_DATASETS_DIR, 'us_census_ma_employment_MA_reference.pq'),
+  'us_census_ma_employment_MA_analysis.pq': path.join(TEST_DATASETS_DIR, 'us_census_ma_employment_MA_analysis.pq'),
+  'us_census_ma_employment_MA_analysis_target.pq': path.join(TEST_DATASETS_DIR, 'us_census_ma_employment_MA_analysis_target.pq'),
 } as const;
 
 export type DatasetName = keyof typeof DATASET_FILES;

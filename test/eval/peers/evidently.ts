@@ -1,6 +1,6 @@
 /**
  * Evidently's default data-drift rule (DataDriftPreset / DatasetDriftMetric with no options),
- * emulated on raw column arrays with Driftwatch's core statistics.
+ * emulated on raw column arrays with Driftwatch's core statistics: a test of our reading, not a peer.
  *
  * Our reading of Evidently's source (evidently/calculations/stattests/registry.py
  * `_get_default_stattest`, and the tests it names), per column, with NaN/±inf dropped first:
@@ -12,7 +12,7 @@
  *                                          drift when p < 0.05
  *   reference > 1,000 rows:
  *     numeric column, n_values > 5      → Wasserstein-1 / max(np.std(reference), 0.001), drift when ≥ 0.1
- *     numeric n_values ≤ 5 / categorical → Jensen–Shannon distance (base 2), drift when ≥ 0.1
+ *     numeric n_values ≤ 5 / categorical → Jensen–Shannon distance in nats, drift when ≥ 0.1
  *   dataset drift when (drifted columns / columns) ≥ 0.5 (`get_dataset_drift`, drift_share = 0.5).
  *
  * Details kept from the source:
@@ -26,6 +26,12 @@
  *   two-proportion z, two-sided p = 2·(1 − Φ(|z|)); p = 1 when both sides hold one and the same value.
  * - Jensen–Shannon (`jensenshannon.py` → `get_binned_data(..., feel_zeroes=False)`): for these
  *   columns the bins are the union of distinct values (no smoothing), so a new category has its own bin.
+ *   It calls `scipy.spatial.distance.jensenshannon` without a base, so the distance is in nats: our base-2
+ *   distance × √ln 2. (This emulation read it as base 2 until test/eval/peers-agree.test.ts ran it beside
+ *   Evidently 0.7.23 on bank's windows and found the scores 1.2× Evidently's.)
+ *
+ * test/eval/peers-agree.test.ts checks this emulation against Evidently itself on the same windows; `npm run
+ * eval` reports Evidently's own figures, not this emulation's.
  */
 import { jensenShannon, normalizedWasserstein } from '../../../lambda/core/drift';
 import { chiSquaredSurvival, ks2samp } from '../../../lambda/core/stats';
@@ -98,7 +104,7 @@ function evidentlyColumn(ref: Column, cur: Column): EvidentlyColumnResult {
       return result(distance, distance >= EVIDENTLY_DISTANCE);
     }
     case 'jensenshannon': {
-      const distance = jensenShannon(reference, current);
+      const distance = jensenShannon(reference, current) * Math.sqrt(Math.LN2);
       return result(distance, distance >= EVIDENTLY_DISTANCE);
     }
     case 'chisquare': {
