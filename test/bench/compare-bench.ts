@@ -28,6 +28,9 @@ import {
 } from './support';
 
 const PEER = path.join(__dirname, 'compare_peer.py');
+/** Evidently and NannyML themselves (test/bench/peers_bench.py), in .venv-peers when setup.sh has made it. */
+const PEERS_BENCH = path.join(__dirname, 'peers_bench.py');
+const PEERS_PYTHON = path.join(ROOT, '.venv-peers/bin/python3');
 
 /* ----------------------------------------------------------------------------------------------
  * Deterministic data
@@ -109,6 +112,23 @@ function agreement(oursFile: string, peerFile: string): string[] {
   return Object.entries(worst).map(([stat, { diff, name }]) => `  ${stat.padEnd(26)} max |difference| ${diff.toExponential(2)} (${name})`);
 }
 
+/** Evidently's Report([DataDriftPreset()]) and NannyML's univariate drift on the same files, when .venv-peers exists. */
+function realPeers(reference: string, current: string, rows: number): { tool: string; command: string; args: string[]; check: (m: Measured) => void }[] {
+  if (!fs.existsSync(PEERS_PYTHON)) {
+    console.log('(.venv-peers is missing: bash test/support/setup.sh installs Evidently and NannyML for this bench)');
+    return [];
+  }
+  process.env.NML_DISABLE_USAGE_LOGGING = '1';
+  process.env.DO_NOT_TRACK = '1';
+  const run = (tool: string, label: string) => ({
+    tool: label,
+    command: PEERS_PYTHON,
+    args: [PEERS_BENCH, tool, reference, current, path.join(BENCH_DIR, `${tool}-${rows}.json`)],
+    check: exitsWith(label, [0]),
+  });
+  return [run('evidently', 'Evidently 0.7.23 DataDriftPreset'), run('nannyml', 'NannyML 0.13.1 univariate drift')];
+}
+
 function main(): void {
   const args = process.argv.slice(2);
   const rows = rowsFlag(args, 1_000_000);
@@ -127,6 +147,7 @@ function main(): void {
         check: exitsWith('driftwatch', [0, 1]),
       },
       ...(python ? [{ tool: `pandas + scipy (${python})`, command: python, args: [PEER, reference, current, peerOut], check: exitsWith('the peer', [0]) }] : []),
+      ...realPeers(reference, current, rows),
     ],
     runsFlag(args),
   );

@@ -151,7 +151,8 @@ export const canMeasureMemory = (): boolean => fs.existsSync(TIME);
 
 /** The first python that can import pandas and scipy (pyenv's python3 usually cannot; Debian's can). */
 export function findPython(): string | null {
-  for (const candidate of ['python3', '/usr/bin/python3']) {
+  // Last: the project's .venv-peers (pandas 2.3.3, scipy 1.17.1 from test/support/requirements-peers.txt).
+  for (const candidate of ['python3', '/usr/bin/python3', path.join(ROOT, '.venv-peers/bin/python3')]) {
     const probe = spawnSync(candidate, ['-c', 'import pandas, scipy'], { encoding: 'utf8' });
     if (probe.status === 0) return candidate;
   }
