@@ -3,6 +3,7 @@
  * by the core's declarative metric code.
  */
 import { businessAggregates, businessMetricColumns, businessMetricFromAggregates, type BusinessMetricSpec, type Row } from '../core/metrics';
+import { dict } from '../core/own';
 import type { Column } from '../core/types';
 import type { MetricValue } from '../monitor/performance';
 
@@ -46,7 +47,7 @@ export function businessMetrics(
     for (let i = 0; i < rows.length; i++) {
       const r = rows[i];
       if (source.label && cell(source.label, r) === null) continue;
-      const o: Record<string, string | number | null> = {};
+      const o = dict<string | number | null>(); // column names are keys: `__proto__` too
       for (const [name, column] of columns) o[name] = cell(column, r);
       objects.push(o);
     }

@@ -2,6 +2,7 @@
  * Data columns for the backtest: the configured columns found by name (with a clear error when one
  * is missing), coerced to the kind the config says, and each feature mapped to an SQL identifier.
  */
+import { oneColumnHint } from '../adapters/local/csv';
 import { InputError, quoteValue } from '../adapters/local/errors';
 import { isIdentifier } from '../core/schema/identifier';
 import type { CategoricalColumn, Column, Dataset, FeatureKind, NumericColumn } from '../core/types';
@@ -55,7 +56,8 @@ export function findColumn(dataset: Dataset, name: string, role: string, file: s
   if (column) return column;
   const names = dataset.columns.map((c) => quoteValue(c.name, 40));
   const list = names.slice(0, 25).join(', ') + (names.length > 25 ? ', ...' : '');
-  throw new InputError(`${file}: the ${role} column ${quoteValue(name)} is not in the data (columns: ${list})`, { file, column: name });
+  const hint = dataset.columns.length === 1 ? oneColumnHint(dataset.columns[0].name, 0x2c) ?? oneColumnHint(dataset.columns[0].name, 0x3b) : null;
+  throw new InputError(`${file}: the ${role} column ${quoteValue(name)} is not in the data (columns: ${list})${hint ? `; ${hint}` : ''}`, { file, column: name });
 }
 
 /** Numbers as category text, the way they print (`1`, `0.5`); NaN stays missing. */

@@ -16,6 +16,7 @@ import { END_PARTITION_MS } from '../sql/partition';
 import type { Alert, Resolution } from '../core/alerts';
 import { importanceShares, resolveThresholds, worst } from '../core/severity';
 import { MIN_ROWS } from '../core/defaults';
+import { dict } from '../core/own';
 import type { CategoricalColumn, Column, Dataset, FeatureKind, Status } from '../core/types';
 import { calibrateBaseline, decideWindow, type DecideContext } from '../monitor/decide';
 import { driftBandsEnabled, reportDriftBands } from '../monitor/drift-bands';
@@ -292,7 +293,8 @@ export type ReadableColumns = Pick<BacktestConfig, 'features' | 'window' | 'pred
 
 /** The kinds `readDataset` should force for the configured columns. */
 export function kindsOf(config: ReadableColumns): Record<string, FeatureKind> {
-  const kinds: Record<string, FeatureKind> = {};
+  // Keyed by column names: `__proto__` and `constructor` are names too.
+  const kinds = dict<FeatureKind>();
   for (const f of config.features) kinds[f.name] = f.kind;
   const task = inferTask(config);
   const classification = task !== 'regression';
@@ -308,7 +310,7 @@ export function kindsOf(config: ReadableColumns): Record<string, FeatureKind> {
  */
 export function timestampsOf(config: ReadableColumns): string[] {
   if (!('column' in config.window)) return [];
-  return config.window.column in kindsOf(config) ? [] : [config.window.column];
+  return Object.hasOwn(kindsOf(config), config.window.column) ? [] : [config.window.column];
 }
 
 /** The index of the window holding `hour` (windows are in time order and do not overlap). */

@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { parseArgs } from 'util';
 import { MIN_ROWS } from '../core/defaults';
 import { UsageError } from './io';
@@ -35,6 +37,21 @@ export interface CompareArgs {
 
 /** Where `--format html` writes when `--out` is not given. */
 export const DEFAULT_HTML_OUT = 'driftwatch-report.html';
+
+const COMPARE_OPTION_SPECS = {
+  reference: { type: 'string' },
+  current: { type: 'string' },
+  config: { type: 'string' },
+  format: { type: 'string' },
+  out: { type: 'string' },
+  delimiter: { type: 'string' },
+  exclude: { type: 'string', multiple: true },
+  'reference-rows': { type: 'string' },
+  'current-rows': { type: 'string' },
+  'missing-values': { type: 'string', multiple: true },
+  'min-rows': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
 
 const COMPARE_OPTIONS = ['reference', 'current', 'config', 'format', 'out', 'delimiter', 'exclude', 'reference-rows', 'current-rows', 'missing-values', 'min-rows', 'help'];
 
@@ -103,24 +120,13 @@ export function parseCompareArgs(argv: readonly string[]): CompareArgs {
       args: joinNegativeRanges(argv),
       strict: true,
       allowPositionals: false,
-      options: {
-        reference: { type: 'string' },
-        current: { type: 'string' },
-        config: { type: 'string' },
-        format: { type: 'string' },
-        out: { type: 'string' },
-        delimiter: { type: 'string' },
-        exclude: { type: 'string', multiple: true },
-        'reference-rows': { type: 'string' },
-        'current-rows': { type: 'string' },
-        'missing-values': { type: 'string', multiple: true },
-        'min-rows': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
+      options: COMPARE_OPTION_SPECS,
+      tokens: true,
     });
   } catch (error) {
     throw new UsageError(optionProblem(error, COMPARE_OPTIONS));
   }
+  checkRepeated(parsed.tokens, COMPARE_OPTION_SPECS);
   const values = parsed.values;
   if (values.help) return { help: true, reference: '', current: '', format: 'text', exclude: [], minRows: MIN_ROWS };
   const missing = (['reference', 'current'] as const).filter((name) => !values[name]);
@@ -153,4 +159,58 @@ export function parseCompareArgs(argv: readonly string[]): CompareArgs {
  */
 export function missingValuesOption(values: readonly string[]): string[] {
   return values.flatMap((list) => list.split(',')).map((v) => v.trim());
+}
+
+/** What util.parseArgs returns with `tokens: true`: one token per option occurrence. */
+type OptionToken = { readonly kind: string; readonly name?: string; readonly rawName?: string; readonly value?: string };
+
+/**
+ * Refuses an option given twice. util.parseArgs keeps the last value silently, so a CI gate written
+ * `--current a.csv ... --current a.csv` (or a reference and current swapped by a script) would compare
+ * something else than it says. Repeatable options (`multiple`) and flags may repeat.
+ * @throws UsageError naming the option and both values
+ */
+export function checkRepeated(tokens: readonly OptionToken[] | undefined, options: Readonly<Record<string, { readonly type: string; readonly multiple?: boolean }>>): void {
+  const seen = new Map<string, string>();
+  for (const t of tokens ?? []) {
+    if (t.kind !== 'option' || t.name === undefined) continue;
+    const option = Object.hasOwn(options, t.name) ? options[t.name] : undefined;
+    if (!option || option.type !== 'string' || option.multiple) continue;
+    const value = t.value ?? '';
+    const first = seen.get(t.name);
+    if (first !== undefined) {
+      throw new UsageError(`--${t.name} is given twice (${JSON.stringify(first)} and ${JSON.stringify(value)}): give it once`);
+    }
+    seen.set(t.name, value);
+  }
+}
+
+/** Whether two paths name the same file: the same resolved path, or the same device and inode (links). */
+export function sameFile(a: string, b: string): boolean {
+  if (path.resolve(a) === path.resolve(b)) return true;
+  try {
+    const x = fs.statSync(a);
+    const y = fs.statSync(b);
+    return x.dev === y.dev && x.ino === y.ino;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Refuses an output path that names one of the inputs: writing the report there would destroy the data.
+ * @throws UsageError naming the option and the input it would overwrite
+ */
+export function checkOutput(
+  option: string,
+  out: string | undefined,
+  inputs: readonly { readonly option: string; readonly file: string | undefined }[],
+  resolve: (file: string) => string = (file) => path.resolve(file),
+): void {
+  if (out === undefined) return;
+  for (const input of inputs) {
+    if (input.file !== undefined && sameFile(resolve(out), resolve(input.file))) {
+      throw new UsageError(`${option} ${JSON.stringify(out)} is the ${input.option} file: writing the report there would overwrite it; choose another file`);
+    }
+  }
 }

@@ -9,6 +9,7 @@ import { driftTestSchema } from '../core/schema/drift-test';
 import { thresholdsSchema } from '../core/schema/thresholds';
 import type { FeatureSpec } from '../core/types';
 import { InputError } from '../adapters/local/errors';
+import { dict } from '../core/own';
 
 const featureSchema = z.strictObject({
   kind: z.enum(['numeric', 'categorical']).optional(),
@@ -32,11 +33,23 @@ export type FeatureConfig = z.infer<typeof featureConfigSchema>;
  */
 export function parseFeatureConfig(json: unknown, fileName: string): Record<string, FeatureSpec> {
   const result = featureConfigSchema.safeParse(json, { reportInput: true });
-  if (!result.success) {
-    const problems = formatZodIssues(result.error.issues).map((problem) => `  ${fileName}: ${problem}`);
+  // zod (as any plain object) drops a "__proto__" key: each entry is validated on its own into a
+  // record without a prototype, so a column called __proto__ or constructor is configured like any other.
+  const issues = result.success ? [] : [...result.error.issues];
+  const features = dict<FeatureSpec>();
+  const raw = (json as { features?: unknown } | null)?.features;
+  if (raw !== null && typeof raw === 'object' && !Array.isArray(raw)) {
+    for (const [name, value] of Object.entries(raw)) {
+      const entry = featureSchema.safeParse(value, { reportInput: true });
+      if (entry.success) features[name] = entry.data;
+      else if (name === '__proto__') issues.push(...entry.error.issues.map((i) => ({ ...i, path: ['features', name, ...i.path] })));
+    }
+  }
+  if (issues.length > 0) {
+    const problems = formatZodIssues(issues).map((problem) => `  ${fileName}: ${problem}`);
     throw new InputError(`${fileName} is not a valid feature config:\n${problems.join('\n')}`, { file: fileName });
   }
-  return result.data.features;
+  return features;
 }
 
 /**

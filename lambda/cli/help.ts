@@ -24,7 +24,7 @@ Options:
   --current FILE      Current data: CSV or Parquet (required)
   --config FILE       features.json with per-feature kind, importance and thresholds
   --format FORMAT     text (default) | json | html
-  --out FILE          Write the report to FILE instead of stdout
+  --out FILE          Write the report to FILE instead of stdout (never one of the inputs)
                       (html defaults to driftwatch-report.html)
   --delimiter CHAR    CSV field delimiter: one character, or 'tab' (default ',')
   --exclude COLS      Columns to leave out, comma-separated (ids, timestamps, targets);
@@ -36,6 +36,7 @@ Options:
                       (below); may be repeated; '' leaves only the empty cell
   --min-rows N        Fewer rows in either file: "too few rows", no status, exit 2 (default 100)
   -h, --help          Show this help
+  An option that takes one value may be given once (--exclude and --missing-values repeat).
 
 Input:
   CSV files have a header row; fields may be double-quoted ("" is a quote inside quotes);
@@ -105,7 +106,8 @@ Options:
   --every SPAN          ... of SPAN (1h, 6h, 1d, 7d, 2w; default 1d)
   --delimiter CHAR      CSV field delimiter (overrides the config's; default ',')
   --format FORMAT       text (default) | json | html
-  --out FILE            Write the report to FILE (html defaults to driftwatch-backtest.html)
+  --out FILE            Write the report to FILE (html defaults to driftwatch-backtest.html;
+                        never the data, config or reference file)
   --fail-on LEVEL       none (default) | warning | critical: exit 1 when an alert of that
                         severity or worse would have fired (use as a CI gate)
   -q, --quiet           No progress lines on stderr

@@ -3,6 +3,7 @@
  * message on stderr. `bin/driftwatch.ts` calls `runCli(process.argv.slice(2), process)`.
  */
 import { InputError } from '../adapters/local/errors';
+import { terminalSafe } from '../report/format';
 import { backtestCommand } from './commands/backtest';
 import { compareCommand } from './commands/compare';
 import { demoCommand, DEMO_HELP } from './commands/demo';
@@ -46,9 +47,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return await command.run(rest, io);
   } catch (error) {
     if (error instanceof UsageError) {
-      io.stderr.write(`driftwatch ${name}: ${error.message}\nRun 'driftwatch ${name} --help' for usage.\n`);
+      io.stderr.write(`driftwatch ${name}: ${terminalSafe(error.message, true)}\nRun 'driftwatch ${name} --help' for usage.\n`);
     } else if (error instanceof InputError) {
-      io.stderr.write(`driftwatch ${name}: error: ${error.message}\n`);
+      // Messages quote names and values from the data: nothing in them reaches the terminal raw.
+      io.stderr.write(`driftwatch ${name}: error: ${terminalSafe(error.message, true)}\n`);
     } else {
       io.stderr.write(`driftwatch ${name}: unexpected error: ${(error as Error)?.stack ?? String(error)}\n`);
     }

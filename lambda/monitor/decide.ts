@@ -10,6 +10,7 @@ import { decideAlerts, featurePagingStatus, signalKey, type Alert, type Resoluti
 import { calibrate, ratioToBaseline, statusFor, type Calibration } from '../core/calibration';
 import { distanceOf } from '../core/compare/assemble';
 import { CRITICAL_IMPORTANCE_CRITICAL, DRIFTED_IMPORTANCE_CRITICAL, worst } from '../core/severity';
+import { dict } from '../core/own';
 import type { Status } from '../core/types';
 import type { Direction } from '../core/metrics';
 import { thresholdsOf } from './drift-bands';
@@ -44,7 +45,7 @@ export function calibrateBaseline(
   ctx: DecideContext,
   baseline: MonitorState['baseline'],
 ): Record<string, CalibrationReport> {
-  const out: Record<string, CalibrationReport> = {};
+  const out = dict<CalibrationReport>(); // metric names are keys: `__proto__` too
   for (const { name, direction } of ctx.metrics) {
     const windows = Object.hasOwn(baseline, name) ? baseline[name] : [];
     const r = calibrate(name, direction, windows, { minWindows: ctx.model.baseline.windows, minSamples: ctx.model.baseline.minSamples });
@@ -119,7 +120,7 @@ function windowFeatures(ctx: DecideContext, m: WindowMeasures, since: Record<str
 
 /** Since when each feature drifts: kept while it stays in warning or critical, cleared once ok. */
 function nextSince(previous: MonitorState['since'], m: WindowMeasures, nameOf: (id: string) => string): Record<string, number | string> {
-  const since: Record<string, number | string> = {};
+  const since = dict<number | string>(); // feature names are keys: `__proto__` too
   for (const f of m.report.features) {
     const name = nameOf(f.name);
     if (f.status !== 'ok') since[name] = Object.hasOwn(previous, name) ? previous[name] : startOf(m);
@@ -168,7 +169,7 @@ function driftSignals(ctx: DecideContext, m: WindowMeasures, state: MonitorState
 
 /** Metric values with their status against the calibration (null during the baseline), and their signals. */
 function judgeMetrics(ctx: DecideContext, m: WindowMeasures, calibration: MonitorState['calibration'], inBaseline: boolean, where: string) {
-  const metrics: Record<string, WindowMetric> = {};
+  const metrics = dict<WindowMetric>();
   const signals: Signal[] = [];
   const baselineWindows = ctx.model.baseline.windows;
   for (const { name, direction } of ctx.metrics) {

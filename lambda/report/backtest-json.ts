@@ -1,4 +1,5 @@
 import type { BacktestResult } from '../backtest/types';
+import { jsonSafe } from './format';
 
 /**
  * The backtest as JSON with 2-space indentation (the `--format json` contract: `windows` with
@@ -6,5 +7,5 @@ import type { BacktestResult } from '../backtest/types';
  * message; more keys may follow). Non-finite numbers become null, as JSON requires.
  */
 export function renderBacktestJson(result: BacktestResult): string {
-  return `${JSON.stringify(result, null, 2)}\n`;
+  return `${jsonSafe(JSON.stringify(result, null, 2))}\n`;
 }

@@ -4,6 +4,8 @@
  */
 import type { BacktestResult, BacktestWindow } from '../backtest/types';
 import type { Status } from '../core/types';
+import { terminalSafe } from './format';
+import { cut } from './text';
 
 const GLYPH: Record<Status, string> = { ok: '✓ ok', warning: '▲ warning', critical: '✖ critical' };
 const SHORT: Record<Status, string> = { ok: '✓', warning: '▲', critical: '✖' };
@@ -37,7 +39,7 @@ export function windowRange(w: Pick<BacktestWindow, 'start' | 'end'>): string {
 export function topDrift(w: BacktestWindow, limit = 3): string {
   const drifted = w.features.filter((f) => f.status !== 'ok');
   if (drifted.length === 0) return '-';
-  const shown = drifted.slice(0, limit).map((f) => `${f.name.length > 24 ? `${f.name.slice(0, 23)}~` : f.name} ${stat(f.psi)}${f.status === 'critical' ? '!' : ''}`);
+  const shown = drifted.slice(0, limit).map((f) => `${cut(terminalSafe(f.name), 24)} ${stat(f.psi)}${f.status === 'critical' ? '!' : ''}`);
   return shown.join(', ') + (drifted.length > limit ? ` +${drifted.length - limit}` : '');
 }
 
@@ -110,7 +112,8 @@ export function renderBacktestText(result: BacktestResult): string {
     for (const c of refusals) lines.push(`  ${c.message}`);
   }
   lines.push('', summaryText(result));
-  return `${lines.join('\n')}\n`;
+  // Feature names, values and file names from the data: nothing in them reaches the terminal raw.
+  return `${terminalSafe(lines.join('\n'), true)}\n`;
 }
 
 /**

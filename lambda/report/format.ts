@@ -46,3 +46,31 @@ export function statusCounts(features: readonly FeatureDrift[]): { critical: num
   for (const feature of features) counts[feature.status]++;
   return counts;
 }
+
+/**
+ * Control characters (C0, DEL, C1) and bidirectional formatting characters (U+061C, U+200E/F,
+ * U+202A–U+202E, U+2066–U+2069) that a name or value from the data could use to rewrite a terminal
+ * line — move the cursor, clear the screen, reorder what is shown — written as visible escapes.
+ */
+const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+const UNSAFE_WITH_NEWLINES = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * JSON text with C1 controls, bidi characters and the line/paragraph separators written as \\uNNNN
+ * escapes: the same JSON value, but nothing in it can rewrite the terminal it is printed on.
+ */
+export function jsonSafe(json: string): string {
+  return json.replace(/[\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2028\u2029\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/**
+ * Text safe to print on a terminal: every control and bidi character as `\xNN` / `\u{NNNN}` (tab
+ * and newline kept only when `keepLines`, for whole reports whose own lines must stay lines).
+ * @example terminalSafe('x\u001b[2Jy') // 'x\\x1b[2Jy'
+ */
+export function terminalSafe(text: string, keepLines = false): string {
+  return text.replace(keepLines ? UNSAFE : UNSAFE_WITH_NEWLINES, (c) => {
+    const code = c.charCodeAt(0);
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u{${code.toString(16)}}`;
+  });
+}

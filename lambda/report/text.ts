@@ -1,5 +1,10 @@
 import type { DriftReport, FeatureDrift } from '../core/types';
-import { byImpact, fixed, missingCell, statusCounts, testCell } from './format';
+import { byImpact, fixed, missingCell, statusCounts, terminalSafe, testCell } from './format';
+
+/** A name for a table cell: escaped for the terminal, cut to `max` characters with a `~`. */
+export function cut(name: string, max: number): string {
+  return name.length > max ? `${name.slice(0, max - 1)}~` : name;
+}
 
 export interface TextReportOptions {
   /** How the two inputs are named in the summary (usually their paths). */
@@ -36,7 +41,7 @@ export function summaryLine(report: DriftReport): string {
 export function renderText(report: DriftReport, options: TextReportOptions = {}): string {
   const header = ['feature', 'kind', 'status', 'PSI', 'p-value', 'Wasserstein', 'missing ref->cur', 'importance', 'impact'];
   const rows = byImpact(report.features).map((f: FeatureDrift) => [
-    f.name.length > MAX_NAME ? `${f.name.slice(0, MAX_NAME - 1)}~` : f.name,
+    cut(terminalSafe(f.name), MAX_NAME),
     f.kind,
     f.status,
     fixed(f.psi),
@@ -59,5 +64,6 @@ export function renderText(report: DriftReport, options: TextReportOptions = {})
   lines.push(`Compared ${from} with ${to}.`);
   lines.push(summaryLine(report));
   for (const note of report.summary.notes ?? []) lines.push(`Note: ${note}.`);
-  return `${lines.join('\n')}\n`;
+  // Names and values from the data reach the summary and notes too: nothing in them reaches the terminal raw.
+  return `${terminalSafe(lines.join('\n'), true)}\n`;
 }

@@ -14,6 +14,7 @@
  * holds more invalid cells than 1% of the rows the file can hold at most; the rows before the
  * switch are re-read once at the end (all of them when the share is only known to be too high then).
  */
+import { own } from '../../core/own';
 import type { CategoricalColumn, Column, Dataset, FeatureKind, NumericColumn } from '../../core/types';
 import { InputError, quoteValue } from './errors';
 import { fewInvalid, MAX_EXAMPLES, MAX_INVALID_SHARE, MissingMatcher, textReading, type CellExample, type ColumnReading } from './inference';
@@ -37,6 +38,8 @@ export interface CsvOptions {
   readonly missingValues?: readonly string[];
   /** Called once per column with its kind and what was mixed in it (invalid cells, numbers among text). */
   readonly onColumn?: (reading: ColumnReading) => void;
+  /** Called with what the reader noticed about the file as a whole (one column that looks like several). */
+  readonly onNotice?: (message: string) => void;
 }
 
 const QUOTE = 0x22;
@@ -248,6 +251,10 @@ export function parseCsv(bytes: Buffer, options: CsvOptions = {}): Dataset {
     names.push(name);
   }
   const width = names.length;
+  if (width === 1) {
+    const other = oneColumnHint(names[0], delimiter);
+    if (other) options.onNotice?.(`${fileName}: ${other}`);
+  }
   const dataStart = tokenizer.pos;
   const dataLine = tokenizer.line;
 
@@ -255,7 +262,7 @@ export function parseCsv(bytes: Buffer, options: CsvOptions = {}): Dataset {
   let capacity = estimateRows(bytes, dataStart);
   const columns: ColumnState[] = names.map((name) => {
     const timestamp = timestamps.has(name);
-    const forced = timestamp ? 'numeric' : kinds[name];
+    const forced = timestamp ? 'numeric' : own(kinds, name);
     const numeric = forced !== 'categorical';
     return {
       name,
@@ -320,7 +327,7 @@ export function parseCsv(bytes: Buffer, options: CsvOptions = {}): Dataset {
             badTimestamp(fileName, row, data.recordLine, column.name, fieldText(bytes, start, end, flags[c]));
           }
           column.timestamp = false;
-          column.forced = kinds[column.name];
+          column.forced = own(kinds, column.name);
         }
         const value = flags[c] & ESCAPED ? undefined : parseNumberBytes(bytes, start, end);
         if (value !== undefined) {
@@ -403,6 +410,26 @@ function reading(file: string, column: Column, state: ColumnState, rows: number)
     return { file, name: column.name, kind: 'numeric', forced, nonMissing: present + state.invalid, numbers: present, invalid: state.invalid, examples: state.examples };
   }
   return { file, name: column.name, kind: 'categorical', forced, ...textReading(column.codes, column.dictionary) };
+}
+
+const DELIMITERS: readonly [string, string][] = [[',', "','"], [';', "';'"], ['\t', "'tab'"], ['|', "'|'"]];
+
+/**
+ * When a file reads as one column whose name holds another common delimiter several times (a
+ * `;`-separated file read with ',', or the reverse), what to say: the delimiter that would split it.
+ * @example oneColumnHint('a;b;c', 0x2c) // "the delimiter ',' finds one column, \"a;b;c\", whose name holds 2 ';': is the delimiter ';'?"
+ */
+export function oneColumnHint(name: string, delimiter: number): string | null {
+  const used = String.fromCharCode(delimiter);
+  let best: [string, string, number] | null = null;
+  for (const [c, shown] of DELIMITERS) {
+    if (c === used) continue;
+    const n = name.split(c).length - 1;
+    if (n > 0 && (best === null || n > best[2])) best = [c, shown, n];
+  }
+  if (!best) return null;
+  const usedShown = DELIMITERS.find(([c]) => c === used)?.[1] ?? JSON.stringify(used);
+  return `the delimiter ${usedShown} finds one column, ${quoteValue(name, 60)}, whose name holds ${best[2]} ${best[1]}: is the delimiter ${best[1]}? (--delimiter, or "delimiter" in a backtest config)`;
 }
 
 /** Line breaks (LF, and CR not followed by LF) from `start`: records after it are at most this + 1. */

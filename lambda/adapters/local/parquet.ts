@@ -6,6 +6,7 @@
  * through `onColumn`, as CSV's invalid cells are).
  */
 import { DuckDBInstance } from '@duckdb/node-api';
+import { own } from '../../core/own';
 import type { Column, Dataset, FeatureKind } from '../../core/types';
 import { InputError, quoteValue } from './errors';
 import { fewInvalid, MAX_EXAMPLES, MAX_INVALID_SHARE, MissingMatcher, textReading, type CellExample, type ColumnReading } from './inference';
@@ -70,16 +71,16 @@ export async function readParquet(path: string, options: ParquetOptions = {}): P
     for (const c of all) if (skip.has(c.column_name)) options.onSkip?.(c.column_name);
     const schema = all.filter((c) => !skip.has(c.column_name));
     const plan = schema.map(({ column_name: name, column_type: type }) => {
-      if (NESTED_TYPE.test(type) && (kinds[name] === 'numeric' || timestamps.has(name))) {
+      if (NESTED_TYPE.test(type) && (own(kinds, name) === 'numeric' || timestamps.has(name))) {
         throw new InputError(
-          `${fileName}: column ${quoteValue(name)} is a nested Parquet column (${type}): it cannot be read as ${kinds[name] === 'numeric' ? 'numeric' : 'a timestamp'} ` +
+          `${fileName}: column ${quoteValue(name)} is a nested Parquet column (${type}): it cannot be read as ${own(kinds, name) === 'numeric' ? 'numeric' : 'a timestamp'} ` +
             '(it is read as text, one category per distinct value; exclude it or declare it categorical)',
           { file: fileName, column: name },
         );
       }
       const stored: FeatureKind = NUMERIC_TYPE.test(type) ? 'numeric' : 'categorical';
       const time = !timestamps.has(name) || stored === 'numeric' ? null : TZ_TYPE.test(type) ? 'zoned' : TIME_TYPE.test(type) ? 'native' : 'text';
-      return { name, type, stored, time, kind: kinds[name] ?? stored };
+      return { name, type, stored, time, kind: own(kinds, name) ?? stored };
     });
     // Numbers arrive as DOUBLE; text as VARCHAR (so dates, booleans and lists become categories).
     const select = plan
@@ -97,7 +98,7 @@ export async function readParquet(path: string, options: ParquetOptions = {}): P
     const raw = plan.length > 0 && rowCount > 0 ? reader.getColumnsJS() : plan.map(() => []);
     const columns: Column[] = plan.map(({ name, type, stored, time, kind }, index) => {
       const cells = raw[index] as Array<number | string | null>;
-      const forced = kinds[name] !== undefined || time !== null;
+      const forced = own(kinds, name) !== undefined || time !== null;
       const report = (column: Column, numeric?: Numbers) => {
         if (!options.onColumn) return column;
         const reading: ColumnReading =
@@ -117,7 +118,7 @@ export async function readParquet(path: string, options: ParquetOptions = {}): P
         const numeric = toNumbers(cells, stored, missing);
         if (fewInvalid(numeric.invalid, numeric.present + numeric.invalid)) return report({ kind, name, values: numeric.values }, numeric);
         // Too many invalid values to stay numeric: an error when declared so, categorical otherwise.
-        if (kinds[name] === 'numeric') badNumber(fileName, numeric, name);
+        if (own(kinds, name) === 'numeric') badNumber(fileName, numeric, name);
       }
       return report(toCategorical(name, cells, missing));
     });

@@ -30,6 +30,8 @@ export interface ReadOptions {
   readonly skip?: readonly string[];
   /** Called with each column of `skip` the file has (so a caller can tell a skipped column from one the file lacks). */
   readonly onSkip?: (name: string) => void;
+  /** Called with what the reader noticed about the file as a whole (CSV: one column that looks like several). */
+  readonly onNotice?: (message: string) => void;
 }
 
 const PARQUET_MAGIC = Buffer.from('PAR1', 'latin1');
@@ -48,7 +50,7 @@ const GZIP_MAGIC = Buffer.from([0x1f, 0x8b]);
  * @example const history = await readDataset('bank-additional-full.csv.gz', { delimiter: ';' });
  */
 export async function readDataset(path: string, options: ReadOptions = {}): Promise<Dataset> {
-  const { kinds, timestamps, missingValues, onColumn } = options;
+  const { kinds, timestamps, missingValues, onColumn, onNotice } = options;
   const skip = new Set(options.skip ?? []);
   const source = checkedSource(path);
   if (source.kind === 'stream') {
@@ -58,12 +60,12 @@ export async function readDataset(path: string, options: ReadOptions = {}): Prom
       throw new InputError(`${path}: Parquet cannot be read from a pipe (it is read from its end first): write it to a file`, { file: path });
     }
     const text = startsWith(bytes, GZIP_MAGIC) ? await gunzipBytes(path, bytes) : bytes;
-    return dropColumns(parseCsv(checkedText(path, text), { delimiter: options.delimiter, kinds, timestamps, missingValues, onColumn, fileName: path }), skip, options.onSkip);
+    return dropColumns(parseCsv(checkedText(path, text), { delimiter: options.delimiter, kinds, timestamps, missingValues, onColumn, onNotice, fileName: path }), skip, options.onSkip);
   }
   const format = source.format;
   if (format === 'parquet') return readParquet(path, { kinds, timestamps, missingValues, onColumn, skip, onSkip: options.onSkip, fileName: path });
   const bytes = checkedText(path, await readBytes(path, format));
-  return dropColumns(parseCsv(bytes, { delimiter: options.delimiter, kinds, timestamps, missingValues, onColumn, fileName: path }), skip, options.onSkip);
+  return dropColumns(parseCsv(bytes, { delimiter: options.delimiter, kinds, timestamps, missingValues, onColumn, onNotice, fileName: path }), skip, options.onSkip);
 }
 
 function dropColumns(dataset: Dataset, skip: ReadonlySet<string>, onSkip?: (name: string) => void): Dataset {

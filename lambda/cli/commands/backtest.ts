@@ -27,7 +27,8 @@ import { validateConfig, ConfigValidationError } from '../../../config/validate'
 import { renderBacktestHtml } from '../../report/backtest-html';
 import { renderBacktestJson } from '../../report/backtest-json';
 import { renderBacktestText, summaryText } from '../../report/backtest-text';
-import { optionProblem, REPORT_FORMATS, type ReportFormat } from '../args';
+import { terminalSafe } from '../../report/format';
+import { checkOutput, checkRepeated, optionProblem, REPORT_FORMATS, type ReportFormat } from '../args';
 import { BACKTEST_HELP } from '../help';
 import { CliIo, EXIT_CRITICAL, EXIT_OK, UsageError } from '../io';
 
@@ -57,6 +58,22 @@ function positive(name: string, value: string | undefined): number | undefined {
   return n;
 }
 
+const BACKTEST_OPTIONS = {
+  data: { type: 'string' },
+  config: { type: 'string' },
+  model: { type: 'string' },
+  delimiter: { type: 'string' },
+  format: { type: 'string' },
+  out: { type: 'string' },
+  'reference-rows': { type: 'string' },
+  'window-rows': { type: 'string' },
+  'window-column': { type: 'string' },
+  every: { type: 'string' },
+  'fail-on': { type: 'string' },
+  quiet: { type: 'boolean', short: 'q' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
 /** Parses `backtest`'s arguments. @throws UsageError naming the bad option. */
 export function parseBacktestArgs(argv: readonly string[]): BacktestArgs {
   let parsed;
@@ -65,25 +82,13 @@ export function parseBacktestArgs(argv: readonly string[]): BacktestArgs {
       args: [...argv],
       strict: true,
       allowPositionals: false,
-      options: {
-        data: { type: 'string' },
-        config: { type: 'string' },
-        model: { type: 'string' },
-        delimiter: { type: 'string' },
-        format: { type: 'string' },
-        out: { type: 'string' },
-        'reference-rows': { type: 'string' },
-        'window-rows': { type: 'string' },
-        'window-column': { type: 'string' },
-        every: { type: 'string' },
-        'fail-on': { type: 'string' },
-        quiet: { type: 'boolean', short: 'q' },
-        help: { type: 'boolean', short: 'h' },
-      },
+      options: BACKTEST_OPTIONS,
+      tokens: true,
     });
   } catch (error) {
-    throw new UsageError(optionProblem(error, ['data', 'config', 'model', 'delimiter', 'format', 'out', 'reference-rows', 'window-rows', 'window-column', 'every', 'fail-on', 'quiet', 'help']));
+    throw new UsageError(optionProblem(error, Object.keys(BACKTEST_OPTIONS)));
   }
+  checkRepeated(parsed.tokens, BACKTEST_OPTIONS);
   const v = parsed.values;
   if (v.help) return { help: true, data: '', config: '', format: 'text', failOn: 'none', quiet: false };
   const missing = (['data', 'config'] as const).filter((name) => !v[name]);
@@ -126,7 +131,7 @@ export async function backtestCommand(argv: readonly string[], io: CliIo): Promi
   }
   const cwd = io.cwd ?? process.cwd();
   const resolve = (file: string) => path.resolve(cwd, file);
-  const progress = args.quiet ? undefined : (message: string) => io.stderr.write(`driftwatch backtest: ${message}\n`);
+  const progress = args.quiet ? undefined : (message: string) => io.stderr.write(`driftwatch backtest: ${terminalSafe(message)}\n`);
   const nameFile = (error: unknown, file: string) => {
     if (error instanceof InputError) return new InputError(error.message.split(resolve(file)).join(file), error.details);
     return error;
@@ -154,6 +159,8 @@ export async function backtestCommand(argv: readonly string[], io: CliIo): Promi
   } catch (error) {
     asInputError(error, args.config);
   }
+  const referenceFile = config && 'file' in config.reference ? path.join(path.dirname(args.config), config.reference.file) : undefined;
+  checkOutput('--out', args.out, [{ option: '--data', file: args.data }, { option: '--config', file: args.config }, { option: 'reference', file: referenceFile }], resolve);
   const delimiter = args.delimiter ?? config?.delimiter;
   progress?.(`reading ${args.data}…`);
   // Read with the kinds the config forces (a platform model's feature and record-contract kinds)
@@ -206,7 +213,7 @@ export async function backtestCommand(argv: readonly string[], io: CliIo): Promi
     throw nameFile(error, args.data);
   }
   result = { ...result, data: { ...result.data, file: args.data } };
-  for (const notice of result.notices ?? []) io.stderr.write(`driftwatch backtest: notice: ${notice}\n`);
+  for (const notice of result.notices ?? []) io.stderr.write(`driftwatch backtest: notice: ${terminalSafe(notice)}\n`);
 
   const output =
     args.format === 'json' ? renderBacktestJson(result) : args.format === 'html' ? renderBacktestHtml(result) : renderBacktestText(result);
@@ -216,7 +223,7 @@ export async function backtestCommand(argv: readonly string[], io: CliIo): Promi
     } catch (error) {
       throw new InputError(`${args.out}: cannot write the report (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, { file: args.out });
     }
-    io.stdout.write(`Wrote the ${args.format} report to ${args.out}. ${summaryText(result)}\n`);
+    io.stdout.write(terminalSafe(`Wrote the ${args.format} report to ${args.out}. ${summaryText(result)}`) + '\n');
   } else {
     io.stdout.write(output);
   }

@@ -4,12 +4,14 @@ import * as path from 'path';
 import { compareDatasets } from '../../core/compare';
 import { driftTestProblem } from '../../core/schema/drift-test';
 import { resolveRowSlice, sliceRows } from '../../core/dataset';
+import { dict } from '../../core/own';
 import type { Dataset, FeatureKind, FeatureSpec } from '../../core/types';
 import { InputError, quoteValue } from '../../adapters/local/errors';
 import { fewInvalid, readingNotice, type ColumnReading } from '../../adapters/local/inference';
 import { readDataset } from '../../adapters/local/read-dataset';
 import { renderHtml, renderJson, renderText, summaryLine } from '../../report';
-import { CompareArgs, parseCompareArgs } from '../args';
+import { terminalSafe } from '../../report/format';
+import { checkOutput, CompareArgs, parseCompareArgs } from '../args';
 import { matchColumns, selectColumns } from '../columns';
 import { loadFeatureConfig } from '../config';
 import { COMPARE_HELP } from '../help';
@@ -24,10 +26,11 @@ export async function compareCommand(argv: readonly string[], io: CliIo): Promis
   }
   const cwd = io.cwd ?? process.cwd();
   const resolve = (file: string) => path.resolve(cwd, file);
+  checkOutput('--out', args.out, [{ option: '--reference', file: args.reference }, { option: '--current', file: args.current }, { option: '--config', file: args.config }], resolve);
   const features: Record<string, FeatureSpec> = args.config ? loadFeatureConfig(resolve(args.config)) : {};
   const { reference, current, warnings, notices } = await readBoth(args, features, resolve);
-  for (const warning of warnings) io.stderr.write(`driftwatch: warning: ${warning}\n`);
-  for (const notice of notices) io.stderr.write(`driftwatch: notice: ${notice}\n`);
+  for (const warning of warnings) io.stderr.write(`driftwatch: warning: ${terminalSafe(warning)}\n`);
+  for (const notice of notices) io.stderr.write(`driftwatch: notice: ${terminalSafe(notice)}\n`);
   if (args.config) checkPinnedTests(args.config, features, reference);
 
   const report = compareDatasets(reference, current, { features, minRows: args.minRows });
@@ -45,7 +48,7 @@ export async function compareCommand(argv: readonly string[], io: CliIo): Promis
         file: args.out,
       });
     }
-    io.stdout.write(`Wrote the ${args.format} report to ${args.out}. ${summaryLine(report)}\n`);
+    io.stdout.write(terminalSafe(`Wrote the ${args.format} report to ${args.out}. ${summaryLine(report)}`) + '\n');
   } else {
     io.stdout.write(output);
   }
@@ -75,18 +78,20 @@ async function readBoth(
   features: Record<string, FeatureSpec>,
   resolve: (file: string) => string,
 ): Promise<{ reference: Dataset; current: Dataset; warnings: string[]; notices: string[] }> {
-  const kinds: Record<string, FeatureKind> = {};
+  const kinds = dict<FeatureKind>();
   for (const [name, spec] of Object.entries(features)) if (spec.kind) kinds[name] = spec.kind;
   // Excluded columns are not read at all (a nested Parquet column may not convert): the ones found.
   const skipped = new Set<string>();
+  const fileNotices: string[] = [];
   const read = async (file: string, extra: Record<string, FeatureKind> = {}): Promise<Read> => {
     const readings = new Map<string, ColumnReading>();
     const dataset = await readDataset(resolve(file), {
       delimiter: args.delimiter,
-      kinds: { ...kinds, ...extra },
+      kinds: Object.assign(dict<FeatureKind>(), kinds, extra),
       missingValues: args.missingValues,
       skip: args.exclude,
       onSkip: (name) => skipped.add(name),
+      onNotice: (message) => fileNotices.push(message.split(resolve(file)).join(file)),
       // Name the file as the user typed it, not as resolved.
       onColumn: (r) => readings.set(r.name, { ...r, file }),
     }).catch((error: unknown) => {
@@ -107,14 +112,22 @@ async function readBoth(
   }
   const excluded = new Set(args.exclude);
   for (const name of excluded) {
-    if (features[name]) throw new InputError(`column ${JSON.stringify(name)} is both excluded (--exclude) and configured in ${args.config}`, { file: args.config, column: name });
+    if (Object.hasOwn(features, name)) throw new InputError(`column ${JSON.stringify(name)} is both excluded (--exclude) and configured in ${args.config}`, { file: args.config, column: name });
   }
   const names = (dataset: Dataset) => dataset.columns.map((c) => c.name).filter((name) => !excluded.has(name));
-  const { common, warnings } = matchColumns(
-    { file: args.reference, names: names(reference) },
-    { file: args.current, names: names(current) },
-    { file: args.config, names: Object.keys(features) },
-  );
+  let matched;
+  try {
+    matched = matchColumns(
+      { file: args.reference, names: names(reference) },
+      { file: args.current, names: names(current) },
+      { file: args.config, names: Object.keys(features) },
+    );
+  } catch (error) {
+    // A wrong delimiter is the usual reason files share no column: say so with the error.
+    if (error instanceof InputError && fileNotices.length > 0) throw new InputError(`${error.message}; ${[...new Set(fileNotices)].join('; ')}`, error.details);
+    throw error;
+  }
+  const { common, warnings } = matched;
   for (const name of excluded) {
     if (!skipped.has(name)) {
       warnings.push(`--exclude names column ${JSON.stringify(name)}, which neither file has`);
@@ -126,6 +139,7 @@ async function readBoth(
   reference = ref.dataset;
   current = cur.dataset;
   const notices = [
+    ...new Set(fileNotices),
     ...mixed.notices,
     ...common.flatMap((name) => [ref.readings.get(name), cur.readings.get(name)].map((r) => (r ? readingNotice(r) : null)).filter((n): n is string => n !== null)),
   ];
@@ -161,7 +175,7 @@ export function reconcileKinds(
   referenceFile: string,
   currentFile: string,
 ): { reference: Record<string, FeatureKind>; current: Record<string, FeatureKind>; notices: string[] } {
-  const out = { reference: {} as Record<string, FeatureKind>, current: {} as Record<string, FeatureKind>, notices: [] as string[] };
+  const out = { reference: dict<FeatureKind>(), current: dict<FeatureKind>(), notices: [] as string[] };
   const as = (r: ColumnReading) => (r.type ? `${r.kind} (${r.type})` : r.kind);
   for (const name of names) {
     const r = reference.get(name);

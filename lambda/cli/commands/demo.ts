@@ -10,7 +10,7 @@ import { DEFAULT_DEMO_DATA, DEFAULT_DEMO_HTML, describeModel, describeStory, run
 import { renderBacktestHtml } from '../../report/backtest-html';
 import { renderBacktestJson } from '../../report/backtest-json';
 import { renderBacktestText } from '../../report/backtest-text';
-import { optionProblem } from '../args';
+import { checkOutput, checkRepeated, optionProblem } from '../args';
 import { CliIo, EXIT_OK, UsageError } from '../io';
 
 export const DEMO_HELP = `Usage: driftwatch demo [options]
@@ -31,25 +31,30 @@ Options:
   -h, --help     Show this help
 `;
 
+const DEMO_OPTIONS = {
+  data: { type: 'string' },
+  out: { type: 'string' },
+  json: { type: 'string' },
+  quiet: { type: 'boolean', short: 'q' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
 /** Runs the demo; returns 0 (usage and input errors are thrown, see cli/index.ts). */
 export async function demoCommand(argv: readonly string[], io: CliIo): Promise<number> {
-  let values;
+  let parsed;
   try {
-    values = parseArgs({
+    parsed = parseArgs({
       args: [...argv],
       strict: true,
       allowPositionals: false,
-      options: {
-        data: { type: 'string' },
-        out: { type: 'string' },
-        json: { type: 'string' },
-        quiet: { type: 'boolean', short: 'q' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }).values;
+      options: DEMO_OPTIONS,
+      tokens: true,
+    });
   } catch (error) {
-    throw new UsageError(optionProblem(error, ['data', 'out', 'json', 'quiet', 'help']));
+    throw new UsageError(optionProblem(error, Object.keys(DEMO_OPTIONS)));
   }
+  checkRepeated(parsed.tokens, DEMO_OPTIONS);
+  const values = parsed.values;
   if (values.help) {
     io.stdout.write(DEMO_HELP);
     return EXIT_OK;
@@ -60,6 +65,9 @@ export async function demoCommand(argv: readonly string[], io: CliIo): Promise<n
   const cwd = io.cwd ?? process.cwd();
   const dataFile = values.data ? path.resolve(cwd, values.data) : DEFAULT_DEMO_DATA;
   const out = values.out ?? DEFAULT_DEMO_HTML;
+  const resolve = (file: string) => path.resolve(cwd, file);
+  checkOutput('--out', out, [{ option: '--data', file: dataFile }, { option: '--json', file: values.json }], resolve);
+  checkOutput('--json', values.json, [{ option: '--data', file: dataFile }], resolve);
 
   const { model, result } = await runDemo({
     dataFile,

@@ -1,4 +1,5 @@
 import { PSI_BINS } from '../defaults';
+import { own } from '../own';
 import { histogramSorted, jensenShannon, lInfinity, normalizedWassersteinSorted, psi, quantileEdges, sortedNonMissing } from '../drift';
 import { importanceShares } from '../severity';
 import { redundancyCheck, type RedundancyCheck } from '../severity/redundancy';
@@ -52,7 +53,7 @@ export function compareDatasets(reference: Dataset, current: Dataset, options: C
       column.kind === 'numeric'
         ? measureNumeric(column, other as NumericColumn)
         : measureCategorical(column, other as CategoricalColumn);
-    return assembleFeature(measures, specs[column.name], shares.get(column.name) as number, shares.configured);
+    return assembleFeature(measures, own(specs, column.name), shares.get(column.name) as number, shares.configured);
   });
   // The groups only weigh when no importances are configured: do not look for them otherwise.
   const check = shares.configured || options.redundant ? null : redundancyCheck(reference);

@@ -1,3 +1,4 @@
+import { own } from '../own';
 import { profileDrift } from '../profile';
 import { importanceShares } from '../severity';
 import type { DatasetProfile, DriftReport, FeatureProfile } from '../types';
@@ -18,7 +19,7 @@ export function compareProfiles(reference: DatasetProfile, current: DatasetProfi
   const features = reference.features.map((ref) => {
     const cur = currentByName.get(ref.name);
     if (!cur) throw new Error(`feature ${JSON.stringify(ref.name)} is in the reference profile but not in the current one`);
-    return assembleFeature(measureProfiles(ref, cur), specs[ref.name], shares.get(ref.name) as number, shares.configured);
+    return assembleFeature(measureProfiles(ref, cur), own(specs, ref.name), shares.get(ref.name) as number, shares.configured);
   });
   const redundant = options.redundant ?? reference.redundant ?? [];
   const skipped = !shares.configured && options.redundant === undefined ? reference.redundancySkipped : undefined;

@@ -1,3 +1,4 @@
+import { own } from '../own';
 import type { FeatureSpec } from '../types';
 
 /** Importance share per feature, and whether any importance was configured at all. */
@@ -32,7 +33,7 @@ export function importanceShares(
 ): ImportanceShares {
   const given: number[] = [];
   for (const name of names) {
-    const importance = specs[name]?.importance;
+    const importance = own(specs, name)?.importance;
     if (importance === undefined) continue;
     if (!Number.isFinite(importance) || importance < 0) {
       throw new Error(`features.${name}.importance must be a finite number >= 0, got ${importance}`);
@@ -40,14 +41,14 @@ export function importanceShares(
     given.push(importance);
   }
   let fallback = given.length > 0 ? given.reduce((a, b) => a + b, 0) / given.length : 1;
-  let raw = names.map((name) => specs[name]?.importance ?? fallback);
+  let raw = names.map((name) => own(specs, name)?.importance ?? fallback);
   let total = raw.reduce((a, b) => a + b, 0);
   if (total === Infinity) {
     // The sum overflowed (importances near 1.8e308): the same shares, relative to the largest.
     const largest = Math.max(...given);
     fallback = given.reduce((a, b) => a + b / largest, 0) / given.length;
     raw = names.map((name) => {
-      const importance = specs[name]?.importance;
+      const importance = own(specs, name)?.importance;
       return importance === undefined ? fallback : importance / largest;
     });
     total = raw.reduce((a, b) => a + b, 0);
