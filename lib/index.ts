@@ -5,4 +5,7 @@ export * from './data-lake/data-lake';
 export * from './prediction-log';
 export * from './analytics';
 export * from './monitor';
+export * from './alerting';
+export * from './dashboards';
+export * from './retraining';
 export * from './platform';
