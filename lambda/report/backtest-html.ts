@@ -305,6 +305,8 @@ export function renderBacktestHtml(result: BacktestResult, options: BacktestHtml
     `<p class="muted">${result.data.file ? `<code>${escapeHtml(result.data.file)}</code>, ` : ''}${result.windows.length} ${windows}; reference ${ref}` +
     `${result.keyMetric ? `; key metric <b>${escapeHtml(result.keyMetric)}</b>, ${escapeHtml(calibrationText(result))}` : ''}.</p>` +
     `<p class="muted">${escapeHtml(driftBandsText(result))}</p>` +
+    // What reading the data decided (sorted rows, cells counted as missing): the text report says it too.
+    (result.notices && result.notices.length > 0 ? `<p class="muted">Notices:</p><ul class="notices">${result.notices.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>` : '') +
     `<p class="summary">${escapeHtml(summaryText(result))}</p></header>`;
   const metricHead = result.keyMetric ? `<th class="n">${escapeHtml(result.keyMetric)}</th>` : '';
   const timeline =

@@ -4,7 +4,7 @@
  */
 import type { Dataset, DriftReport, FeatureDrift } from '../core/types';
 import { Bar, featureBars } from './distributions';
-import { byImpact, fixed, missingCell, testCell } from './format';
+import { byImpact, fixed, missingCell, terminalSafe, testCell } from './format';
 import { summaryLine } from './text';
 
 export interface HtmlReportInput {
@@ -18,9 +18,17 @@ export interface HtmlReportInput {
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
-/** Escapes text for HTML content and attribute values. @example escapeHtml('<b>') // '&lt;b&gt;' */
+/**
+ * Escapes text for HTML content and attribute values. Control characters and bidirectional
+ * overrides from the data (U+202A–U+202E, U+2066–U+2069, U+200E/F, U+061C, C0, DEL, C1) are shown
+ * as visible escapes, as the text report shows them (`terminalSafe`): a browser applies an override
+ * to what follows it, so a feature named `\u202e...` would show another name, or reorder the
+ * cells after it. Tabs and newlines stay (titles keep their lines).
+ * @example escapeHtml('<b>') // '&lt;b&gt;'
+ * @example escapeHtml('x\u202ey') // 'x\\u{202e}y'
+ */
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ESCAPES[c]);
+  return terminalSafe(text, true).replace(/[&<>"']/g, (c) => ESCAPES[c]);
 }
 
 const STYLE = `

@@ -9,7 +9,9 @@ import * as os from 'os';
 import * as path from 'path';
 import { chromium } from 'playwright-core';
 import { parseBacktestConfig, runBacktest, type BacktestResult } from '../../lambda/backtest';
+import fc from 'fast-check';
 import { renderBacktestHtml } from '../../lambda/report/backtest-html';
+import { terminalSafe } from '../../lambda/report/format';
 import { syntheticConfig, syntheticHistory } from '../backtest/synthetic';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -75,6 +77,29 @@ describe('renderBacktestHtml', () => {
     });
     expect(html).not.toContain('<img');
     expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
+  });
+
+  it('shows control and bidi characters from the data as visible escapes (model id, feature names, messages, file names)', () => {
+    const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+    const unsafe = fc.constantFrom('\u202a', '\u202b', '\u202c', '\u202d', '\u202e', '\u2066', '\u2067', '\u2068', '\u2069', '\u200e', '\u061c', '\u001b]0;x\u0007', '\r', '\u009b');
+    const tainted = fc.tuple(fc.stringMatching(/^[a-z]{0,4}$/), unsafe, fc.stringMatching(/^[a-z]{0,4}$/)).map(([a, u, b]) => `${a}${u}${b}`);
+    fc.assert(
+      fc.property(tainted, tainted, tainted, (model, feature, file) => {
+        const html = renderBacktestHtml({
+          ...result,
+          modelId: model,
+          data: { ...result.data, file },
+          windows: result.windows.map((w) => ({ ...w, features: w.features.map((f) => ({ ...f, name: `${f.name}${feature}` })) })),
+          alerts: result.alerts.map((a) => ({ ...a, message: `${a.message} ${feature}` })),
+          notices: [`${file}: notice about ${feature}`],
+        });
+        expect(html).not.toMatch(UNSAFE);
+        // Shown as the text report shows them.
+        const visible = (text: string) => terminalSafe(text, true).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+        for (const shown of [model, `x1${feature}`, file, `${file}: notice about ${feature}`]) expect(html).toContain(visible(shown));
+      }),
+      { numRuns: 25, seed: 1403 },
+    );
   });
 
   it('opens in headless Chromium without console or page errors, with both charts and the alerts marked', async () => {

@@ -1,4 +1,7 @@
+import fc from 'fast-check';
+import { compareDatasets } from '../../lambda/core/compare';
 import { categoricalBars, numericBars, shortNumber } from '../../lambda/report/distributions';
+import { terminalSafe } from '../../lambda/report/format';
 import { escapeHtml, renderHtml } from '../../lambda/report/html';
 import { renderJson } from '../../lambda/report/json';
 import { renderText, summaryLine } from '../../lambda/report/text';
@@ -149,5 +152,35 @@ describe('renderHtml', () => {
     expect(sections[0].match(/<rect /g)).toHaveLength(20); // 10 PSI bins x 2
     expect(sections[1].match(/<rect /g)).toHaveLength(4); // 2 categories x 2
     expect(html).toContain('Status: critical. 2 of 2 features drifted');
+  });
+});
+
+describe('renderHtml with control and bidi characters in the data', () => {
+  /** What a browser would apply: bidi overrides, embeddings, isolates, marks, C0 (but tab and newline), DEL, C1. */
+  const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+  const unsafe = fc.constantFrom('\u202a', '\u202b', '\u202c', '\u202d', '\u202e', '\u2066', '\u2067', '\u2068', '\u2069', '\u200f', '\u061c', '\u001b[2J', '\r', '\u0085', '\u007f');
+  /** Letters with at least one unsafe character somewhere. */
+  const tainted = fc.tuple(fc.stringMatching(/^[a-z]{0,4}$/), unsafe, fc.stringMatching(/^[a-z]{0,4}$/)).map(([a, u, b]) => `${a}${u}${b}`);
+
+  it('shows them as visible escapes in names, categories and file names: none reaches the page raw', () => {
+    fc.assert(
+      fc.property(tainted, tainted, tainted, tainted, (name, category, other, file) => {
+        const labels = (shift: number) => range(200).map((i) => ((i + shift) % 3 === 0 ? category : (i + shift) % 3 === 1 ? other : 'plain'));
+        const reference: Dataset = { rowCount: 200, columns: [numeric('income', range(200)), categorical(name, labels(0))] };
+        const current: Dataset = { rowCount: 200, columns: [numeric('income', range(200, 80)), categorical(name, labels(0).map((l, i) => (i < 150 ? category : l)))] };
+        const drift = compareDatasets(reference, current);
+        const html = renderHtml(drift, { reference, current, referenceName: file, currentName: `${file}.2` });
+        expect(html).not.toMatch(UNSAFE);
+        // Shown, as the text report shows them (categories may be cut to fit a bar's label).
+        for (const shown of [name, file]) expect(html).toContain(terminalSafe(shown, true).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'));
+      }),
+      { numRuns: 40, seed: 1402 },
+    );
+  });
+
+  it('writes U+202E as the visible \\u{202e}, as the text report does', () => {
+    expect(escapeHtml('abc\u202edcba')).toBe('abc\\u{202e}dcba');
+    expect(escapeHtml('\u2066x\u2069')).toBe('\\u{2066}x\\u{2069}');
+    expect(escapeHtml('a\tb\nc')).toBe('a\tb\nc');
   });
 });
