@@ -6,3 +6,4 @@ export * from './validate';
 export * from './define';
 export * from './environments';
 export * from './record-spec';
+export * from './compliance';

@@ -6,6 +6,8 @@ export default defineConfig({
   account: '123456789012',
   region: 'eu-west-1',
   tags: { project: 'driftwatch', environment: 'prod' },
+  // Deleting a production stack takes turning this off first (the buckets and key are retained anyway).
+  compliance: { profile: 'standard', terminationProtection: true },
   retention: { predictionDays: 400, labelDays: 400, errorDays: 90 },
   analytics: { bytesScannedCutoffPerQuery: 20 * 1024 ** 3, lookbackDays: 14, resultRetentionDays: 30 },
   models: [

@@ -14,6 +14,7 @@ import { ALERTING_DEFAULTS, ownerSchema } from './schema';
 import { greaterIsBetter, parseAssertion } from '../lambda/core/gates';
 import { imageProblem } from '../lambda/retraining/image';
 import { builtInMetrics } from '../lambda/monitor/model';
+import { complianceProblems } from './compliance';
 
 /** Partition columns of every prediction/label table (Hive-style `dt=YYYY-MM-DD/hour=HH`). */
 export const PARTITION_COLUMNS = ['dt', 'hour'] as const;
@@ -160,6 +161,7 @@ export function crossFieldProblems(input: unknown): ConfigProblem[] {
   models.forEach((m, i) => alertingRules(m, ['models', i], out));
   models.forEach((m, i) => retrainingRules(m, ['models', i], stringAt(input, 'env'), out));
   ownerRules(models, out);
+  out.push(...complianceProblems(input));
   return out;
 }
 

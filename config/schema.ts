@@ -10,6 +10,7 @@ import { identifierProblem } from '../lambda/core/schema/identifier';
 import { driftBandsSchema } from '../lambda/core/schema/drift-bands';
 import { DRIFT_TESTS, driftTestSchema } from '../lambda/core/schema/drift-test';
 import { thresholdsSchema } from '../lambda/core/schema/thresholds';
+import { COMPLIANCE_DEFAULTS, complianceSchema } from './compliance';
 
 /** Longest model id: keeps Firehose stream names (`dw-<env>-<model>-predictions`) within 64 characters. */
 export const MAX_MODEL_ID_LENGTH = 32;
@@ -396,6 +397,8 @@ export const configSchema = z.strictObject({
     lookbackDays: 14,
     resultRetentionDays: 30,
   }),
+  /** The compliance profile (standard | hipaa | pci) and what the stricter ones need (see `config/compliance.ts`). @default { profile: 'standard' } */
+  compliance: complianceSchema.default({ ...COMPLIANCE_DEFAULTS, keyAdministrators: [] }),
   models: z.array(modelSchema).min(1),
 });
 
@@ -409,3 +412,4 @@ export type RetentionConfig = DriftwatchConfig['retention'];
 export type AlertingConfig = ModelConfig['alerting'];
 export type OwnerConfig = ModelConfig['owner'];
 export type RetrainingConfig = NonNullable<ModelConfig['retraining']>;
+export type { ComplianceConfig, ComplianceProfile } from './compliance';

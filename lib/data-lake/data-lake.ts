@@ -2,12 +2,23 @@
  * The encrypted, versioned, TLS-only data bucket an environment shares between its models (one
  * prefix per model and record kind), with its KMS key and server-access-log bucket.
  */
-import { Duration, FeatureFlags, RemovalPolicy } from 'aws-cdk-lib';
-import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
+import { Aws, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { acknowledgeNag } from '../common/nag';
+import { acknowledgeNag, nagResourceName } from '../common/nag';
+import { addPrefixRetention } from '../common/retention';
+
+/** Where the data bucket is replicated to: a versioned bucket in another region, with its own key. */
+export interface DataReplicaProps {
+  /** Region of the replica bucket. */
+  readonly region: string;
+  /** Name of the replica bucket (versioning on). */
+  readonly bucketName: string;
+  /** ARN of the KMS key (in the replica region) the replicas are encrypted with. */
+  readonly keyArn: string;
+}
 
 export interface DataLakeProps {
   /**
@@ -41,6 +52,22 @@ export interface DataLakeProps {
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Principals that administer the key this construct creates (rotation, policy, disabling, scheduling
+   * deletion) without the right to encrypt or decrypt with it. Ignored with `existingKey`.
+   * @default [] - the account's IAM policies decide who administers the key
+   */
+  readonly keyAdministrators?: readonly iam.IPrincipal[];
+  /**
+   * Refuse requests to both buckets made with a TLS version below this (`s3:TlsVersion`).
+   * @default - any TLS version (plain HTTP is always refused)
+   */
+  readonly minimumTlsVersion?: number;
+  /**
+   * Replicate every object of the data bucket (SSE-KMS objects included) to a bucket in another region.
+   * @default - no replication
+   */
+  readonly replica?: DataReplicaProps;
 }
 
 /**
@@ -57,6 +84,8 @@ export class DataLake extends Construct {
   readonly key: kms.IKey;
   /** The bucket holding the data bucket's server access logs. */
   readonly accessLogsBucket: s3.IBucket;
+  /** The role S3 replicates with (when `replica` is given). */
+  readonly replicationRole?: iam.Role;
 
   constructor(scope: Construct, id: string, props: DataLakeProps = {}) {
     super(scope, id);
@@ -68,6 +97,8 @@ export class DataLake extends Construct {
         description: `Driftwatch data key (${this.node.path})`,
         enableKeyRotation: true,
         removalPolicy,
+        // Administration without use: the admin actions only (kms:Create*, Put*, Enable*, ScheduleKeyDeletion, ...).
+        admins: props.keyAdministrators ? [...props.keyAdministrators] : undefined,
       });
 
     if (props.existingAccessLogsBucket) {
@@ -77,13 +108,12 @@ export class DataLake extends Construct {
         // S3 server access logging can only deliver to SSE-S3 buckets, so this bucket cannot use the KMS key.
         encryption: s3.BucketEncryption.S3_MANAGED,
         enforceSSL: true,
+        minimumTLSVersion: props.minimumTlsVersion,
         versioned: true,
         blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-        // With the (recommended) bucket-policy flag, log delivery is granted by policy and ACLs stay
-        // off; apps without the flag get CDK's legacy LogDeliveryWrite ACL, which needs ObjectWriter.
-        objectOwnership: FeatureFlags.of(this).isEnabled(S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY)
-          ? s3.ObjectOwnership.BUCKET_OWNER_ENFORCED
-          : s3.ObjectOwnership.OBJECT_WRITER,
+        // ACLs off whatever the app's feature flags: log delivery is granted by the bucket policy
+        // below (allowServerAccessLogs), never by CDK's legacy LogDeliveryWrite ACL.
+        objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
         removalPolicy,
         lifecycleRules: [
           {
@@ -99,6 +129,20 @@ export class DataLake extends Construct {
           id: 'AwsSolutions-S1',
           reason: 'This bucket is the server-access-log target of the data bucket; logging it to itself would loop',
         },
+        ...['NIST.800.53.R5', 'HIPAA.Security', 'PCI.DSS.321'].flatMap((pack) => [
+          {
+            id: `${pack}-S3DefaultEncryptionKMS`,
+            reason:
+              'S3 server access logging delivers only to buckets encrypted with SSE-S3 (an SSE-KMS target drops the logs), so this ' +
+              'log bucket stays AES-256; it holds request metadata (keys, requesters), never record content',
+          },
+          {
+            id: `${pack}-S3BucketReplicationEnabled`,
+            reason:
+              'This bucket holds the data bucket\'s server access logs (request metadata, not records): versioned, TLS-only, kept ' +
+              `${props.accessLogRetentionDays ?? 365} days in the environment's region; the data itself is what the profile replicates`,
+          },
+        ]),
       ]);
       this.accessLogsBucket = logs;
     }
@@ -110,11 +154,10 @@ export class DataLake extends Construct {
       // S3 Bucket Keys cut KMS requests (and cost) for Firehose's many small writes.
       bucketKeyEnabled: true,
       enforceSSL: true,
+      minimumTLSVersion: props.minimumTlsVersion,
       versioned: true,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      serverAccessLogsBucket: this.accessLogsBucket,
-      serverAccessLogsPrefix: 'data-bucket/',
       removalPolicy,
       lifecycleRules: [
         {
@@ -125,6 +168,15 @@ export class DataLake extends Construct {
         },
       ],
     });
+    // Server access logging set on the resource, and log delivery granted by a policy on the target:
+    // the same template whatever the app's @aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy flag says.
+    (this.bucket.node.defaultChild as s3.CfnBucket).loggingConfiguration = {
+      destinationBucketName: this.accessLogsBucket.bucketName,
+      logFilePrefix: ACCESS_LOG_PREFIX,
+    };
+    allowServerAccessLogs(this.accessLogsBucket, this.bucket, ACCESS_LOG_PREFIX);
+    denyOtherEncryption(this.bucket, this.key);
+    if (props.replica) this.replicationRole = replicate(this, this.bucket, this.key, props.replica);
   }
 
   /**
@@ -136,12 +188,130 @@ export class DataLake extends Construct {
   }
 }
 
+// Moved to lib/common/retention.ts (no instanceof: a consumer's bucket may come from another copy of aws-cdk-lib).
+export { addPrefixRetention } from '../common/retention';
+
+/** Prefix of the data bucket's server access logs in the log bucket. */
+export const ACCESS_LOG_PREFIX = 'data-bucket/';
+
 /**
- * Adds a prefix-scoped expiration rule when the bucket is one this app defines; an imported bucket's
- * lifecycle belongs to its owner, so nothing is added (and false is returned).
+ * Lets the S3 logging service write `source`'s server access logs under `prefix` of `target` (when
+ * the target is defined in this app; an imported bucket's policy is its owner's).
  */
-export function addPrefixRetention(bucket: s3.IBucket, ruleId: string, prefix: string, days: number): boolean {
-  if (!(bucket instanceof s3.Bucket)) return false;
-  bucket.addLifecycleRule({ id: ruleId, prefix, expiration: Duration.days(days) });
-  return true;
+export function allowServerAccessLogs(target: s3.IBucket, source: s3.IBucket, prefix: string): boolean {
+  const { statementAdded } = target.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'S3ServerAccessLogDelivery',
+      principals: [new iam.ServicePrincipal('logging.s3.amazonaws.com')],
+      actions: ['s3:PutObject'],
+      resources: [target.arnForObjects(`${prefix}*`)],
+      conditions: { ArnLike: { 'aws:SourceArn': source.bucketArn }, StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+    }),
+  );
+  return statementAdded && target instanceof s3.Bucket;
+}
+
+/**
+ * Refuses uploads that ask for another encryption than SSE-KMS, or for another KMS key than the
+ * bucket's. Uploads that name no encryption get the bucket's default (this key), so they pass.
+ * The key is named by its ARN, as Firehose, Athena and the handlers do.
+ */
+function denyOtherEncryption(bucket: s3.Bucket, key: kms.IKey): void {
+  const everyone = [new iam.AnyPrincipal()];
+  bucket.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'DenyOtherEncryptionTypes',
+      effect: iam.Effect.DENY,
+      principals: everyone,
+      actions: ['s3:PutObject'],
+      resources: [bucket.arnForObjects('*')],
+      conditions: {
+        StringNotEquals: { 's3:x-amz-server-side-encryption': 'aws:kms' },
+        Null: { 's3:x-amz-server-side-encryption': 'false' },
+      },
+    }),
+  );
+  bucket.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'DenyOtherKmsKeys',
+      effect: iam.Effect.DENY,
+      principals: everyone,
+      actions: ['s3:PutObject'],
+      resources: [bucket.arnForObjects('*')],
+      conditions: {
+        StringNotEquals: { 's3:x-amz-server-side-encryption-aws-kms-key-id': key.keyArn },
+        Null: { 's3:x-amz-server-side-encryption-aws-kms-key-id': 'false' },
+      },
+    }),
+  );
+}
+
+/**
+ * Cross-region replication of every object (SSE-KMS ones re-encrypted with the replica's key) and of
+ * delete markers, by a role that reads this bucket's versions and writes only the replica bucket.
+ */
+function replicate(scope: Construct, bucket: s3.Bucket, key: kms.IKey, replica: DataReplicaProps): iam.Role {
+  const stack = Stack.of(scope);
+  const replicaArn = `arn:${Aws.PARTITION}:s3:::${replica.bucketName}`;
+  const role = new iam.Role(scope, 'ReplicationRole', {
+    description: `S3 replication of ${scope.node.path} to ${replica.bucketName} (${replica.region})`,
+    assumedBy: new iam.ServicePrincipal('s3.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } } }),
+  });
+  const sourceObjects = bucket.arnForObjects('*');
+  const replicaObjects = `${replicaArn}/*`;
+  const policy = new iam.ManagedPolicy(scope, 'ReplicationPolicy', {
+    description: `Replication of the Driftwatch data bucket to ${replica.bucketName}`,
+    roles: [role],
+    statements: [
+      new iam.PolicyStatement({ sid: 'ReadConfiguration', actions: ['s3:GetReplicationConfiguration', 's3:ListBucket'], resources: [bucket.bucketArn] }),
+      new iam.PolicyStatement({
+        sid: 'ReadVersions',
+        actions: ['s3:GetObjectVersionForReplication', 's3:GetObjectVersionAcl', 's3:GetObjectVersionTagging'],
+        resources: [sourceObjects],
+      }),
+      new iam.PolicyStatement({ sid: 'WriteReplica', actions: ['s3:ReplicateObject', 's3:ReplicateDelete', 's3:ReplicateTags'], resources: [replicaObjects] }),
+      new iam.PolicyStatement({
+        sid: 'DecryptSource',
+        actions: ['kms:Decrypt'],
+        resources: [key.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `s3.${Aws.REGION}.amazonaws.com` }, StringLike: { 'kms:EncryptionContext:aws:s3:arn': sourceObjects } },
+      }),
+      new iam.PolicyStatement({
+        sid: 'EncryptReplica',
+        actions: ['kms:Encrypt', 'kms:GenerateDataKey'],
+        resources: [replica.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `s3.${replica.region}.amazonaws.com` }, StringLike: { 'kms:EncryptionContext:aws:s3:arn': replicaObjects } },
+      }),
+    ],
+  });
+  acknowledgeNag(policy, [
+    {
+      id: 'AwsSolutions-IAM5',
+      reason:
+        'S3 replication reads every object version of the data bucket and writes the same keys to the replica bucket; object ' +
+        'keys are not known in advance, so each wildcard is one whole bucket, the data bucket or its replica, and nothing else',
+      appliesTo: [sourceObjects, replicaObjects].map((arn) => `Resource::${nagResourceName(stack, arn)}`),
+    },
+  ]);
+  const cfn = bucket.node.defaultChild as s3.CfnBucket;
+  cfn.replicationConfiguration = {
+    role: role.roleArn,
+    rules: [
+      {
+        id: 'replicate-to-replica-region',
+        status: 'Enabled',
+        priority: 1,
+        filter: { prefix: '' },
+        deleteMarkerReplication: { status: 'Enabled' },
+        sourceSelectionCriteria: { sseKmsEncryptedObjects: { status: 'Enabled' } },
+        destination: {
+          bucket: replicaArn,
+          encryptionConfiguration: { replicaKmsKeyId: replica.keyArn },
+        },
+      },
+    ],
+  };
+  // No dependency of the bucket on the policy (the policy names the bucket): S3 uses the role's
+  // permissions only when it replicates, after the stack has created both.
+  return role;
 }
