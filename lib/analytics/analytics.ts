@@ -1,14 +1,15 @@
 /**
  * Analytics: the Glue database and the Athena workgroup an environment queries its logs with.
  */
-import { Stack } from 'aws-cdk-lib';
+import { Aws, Stack } from 'aws-cdk-lib';
 import * as athena from 'aws-cdk-lib/aws-athena';
 import * as glue from 'aws-cdk-lib/aws-glue';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { quoteIdentifier } from '../../lambda/core/schema/identifier';
-import { addPrefixRetention } from '../data-lake/data-lake';
+import { addPrefixRetention } from '../common/retention';
 
 /** Where Athena writes query results inside the data bucket. */
 export const ATHENA_RESULTS_PREFIX = 'athena-results/';
@@ -35,6 +36,20 @@ export interface AnalyticsProps {
 }
 
 /**
+ * A table `grantQuery` opens: its name in the database and where its objects are. A
+ * `PredictionLog` or `GroundTruthLog` is one.
+ */
+export interface QueryableTable {
+  readonly tableName: string;
+  /** The bucket holding the table's objects. */
+  readonly bucket: s3.IBucket;
+  /** The key the objects are encrypted with. */
+  readonly key: kms.IKey;
+  /** The prefix the table's objects are under (`predictions/<model>/`). */
+  readonly dataRoot: string;
+}
+
+/**
  * The Glue database and an Athena (engine v3) workgroup whose settings clients cannot override:
  * KMS-encrypted results, a per-query scan cut-off, CloudWatch query metrics.
  *
@@ -50,6 +65,10 @@ export class Analytics extends Construct {
   readonly workGroupName: string;
   /** `s3://<bucket>/athena-results/` */
   readonly resultsLocation: string;
+  /** The bucket the workgroup writes its results to (under `athena-results/`). */
+  readonly resultsBucket: s3.IBucket;
+  /** The key encrypting the query results. */
+  readonly key: kms.IKey;
 
   constructor(scope: Construct, id: string, props: AnalyticsProps) {
     super(scope, id);
@@ -82,5 +101,50 @@ export class Analytics extends Construct {
         },
       },
     });
+    this.resultsBucket = props.resultsBucket;
+    this.key = props.key;
+  }
+
+  /**
+   * Lets `grantee` run Athena queries in this workgroup over `tables` (an analyst's role, a
+   * notebook, a service): start, read and stop queries in the workgroup only; read the database
+   * and those tables in Glue; read those tables' objects; write and read the workgroup's results;
+   * use the keys only through S3 and Athena. With no tables, the database's catalog entries only
+   * (enough to list tables, not to read rows).
+   *
+   * @example
+   * analytics.grantQuery(analystRole, predictions, groundTruth);
+   */
+  grantQuery(grantee: iam.IGrantable, ...tables: QueryableTable[]): iam.Grant {
+    const stack = Stack.of(this);
+    const viaS3AndAthena = { StringEquals: { 'kms:ViaService': ['s3', 'athena'].map((svc) => `${svc}.${Aws.REGION}.amazonaws.com`) } };
+    const listOnly = (prefix: string) => ({ StringLike: { 's3:prefix': [`${prefix}*`] } });
+    const grants: Omit<iam.GrantOnPrincipalOptions, 'grantee'>[] = [
+      {
+        actions: ['athena:StartQueryExecution', 'athena:GetQueryExecution', 'athena:GetQueryResults', 'athena:StopQueryExecution', 'athena:GetWorkGroup'],
+        resourceArns: [stack.formatArn({ service: 'athena', resource: 'workgroup', resourceName: this.workGroupName })],
+      },
+      {
+        actions: ['glue:GetDatabase', 'glue:GetTable', 'glue:GetTables', 'glue:GetPartition', 'glue:GetPartitions'],
+        resourceArns: [
+          stack.formatArn({ service: 'glue', resource: 'catalog' }),
+          stack.formatArn({ service: 'glue', resource: 'database', resourceName: this.databaseName }),
+          ...tables.map((t) => stack.formatArn({ service: 'glue', resource: 'table', resourceName: `${this.databaseName}/${t.tableName}` })),
+        ],
+      },
+      {
+        actions: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
+        resourceArns: [this.resultsBucket.arnForObjects(`${ATHENA_RESULTS_PREFIX}*`)],
+      },
+      { actions: ['s3:ListBucket'], resourceArns: [this.resultsBucket.bucketArn], conditions: listOnly(ATHENA_RESULTS_PREFIX) },
+      { actions: ['s3:GetBucketLocation'], resourceArns: [...new Set([this.resultsBucket, ...tables.map((t) => t.bucket)].map((b) => b.bucketArn))] },
+      { actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resourceArns: [this.key.keyArn], conditions: viaS3AndAthena },
+      ...tables.flatMap((t) => [
+        { actions: ['s3:GetObject'], resourceArns: [t.bucket.arnForObjects(`${t.dataRoot}*`)] },
+        { actions: ['s3:ListBucket'], resourceArns: [t.bucket.bucketArn], conditions: listOnly(t.dataRoot) },
+        { actions: ['kms:Decrypt'], resourceArns: [t.key.keyArn], conditions: viaS3AndAthena },
+      ]),
+    ];
+    return grants.map((g) => iam.Grant.addToPrincipal({ grantee, ...g })).reduce((all, one) => all.combine(one));
   }
 }

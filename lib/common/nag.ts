@@ -39,14 +39,33 @@ export function acknowledgeNag(resource: IConstruct, acknowledgements: readonly 
 
 /**
  * How cdk-nag names a resource in a finding (`appliesTo` of an IAM5 acknowledgement): the resolved
- * value with references rendered as `<LogicalId.Attr>` (cdk-nag's flattenCfnReference).
+ * value with references rendered as `<LogicalId.Attr>` and `<LogicalId>`, joins joined and `${X}` of
+ * a Fn::Sub as `<X>` (what cdk-nag v3's internal `flattenCfnReference` does; written out here rather
+ * than imported from cdk-nag's private `lib/utils`, which a consumer's cdk-nag may not have).
  *
  * @example `Resource::${nagResourceName(stack, bucket.arnForObjects('monitor/fraud/*'))}`
  */
 export function nagResourceName(stack: Stack, value: string): string {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { flattenCfnReference } = require('cdk-nag/lib/utils/flatten-cfn-reference') as {
-    flattenCfnReference: (v: unknown) => string;
-  };
   return flattenCfnReference(stack.resolve(value));
+}
+
+/** A resolved CloudFormation value as one string, the way cdk-nag names findings. */
+export function flattenCfnReference(node: unknown): string {
+  if (node === undefined) return '';
+  if (typeof node === 'string') return node.replace(/\$\{/g, '<').replace(/\}/g, '>');
+  if (node !== null && typeof node === 'object') {
+    const fn = node as Record<string, unknown>;
+    if (fn['Fn::Join']) {
+      const [delimiter, items] = fn['Fn::Join'] as [string, unknown[]];
+      return items.map(flattenCfnReference).join(delimiter);
+    }
+    if (fn['Fn::Sub']) return flattenCfnReference(fn['Fn::Sub']);
+    if (fn['Fn::GetAtt']) {
+      const [resource, attribute] = fn['Fn::GetAtt'] as [unknown, unknown];
+      return `<${flattenCfnReference(resource)}.${flattenCfnReference(attribute)}>`;
+    }
+    if (fn['Fn::ImportValue']) return flattenCfnReference(fn['Fn::ImportValue']);
+    if (fn.Ref) return `<${flattenCfnReference(fn.Ref)}>`;
+  }
+  return JSON.stringify(node);
 }

@@ -14,8 +14,9 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import type { TableColumn } from '../../lambda/core/schema/record-schema';
-import { acknowledgeNag } from '../common/nag';
-import { DataLake, addPrefixRetention } from '../data-lake/data-lake';
+import { acknowledgeNag, nagResourceName } from '../common/nag';
+import { DataLake } from '../data-lake/data-lake';
+import { addPrefixRetention } from '../common/retention';
 import { PARTITION_KEYS, errorRoot, partitionProjection, tableLayout } from './layout';
 
 /**
@@ -227,7 +228,7 @@ export abstract class RecordLog extends Construct {
         reason:
           'Firehose writes generated object names under this log\'s own prefixes only (data and error prefix of one model); ' +
           'the wildcard is limited to those prefixes and cannot reach other models',
-        appliesTo: objectArns.map((arn) => `Resource::${nagResource(stack, arn)}`),
+        appliesTo: objectArns.map((arn) => `Resource::${nagResourceName(stack, arn)}`),
       },
     ]);
 
@@ -320,16 +321,4 @@ export abstract class RecordLog extends Construct {
   metricThrottledRecords(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.metric('ThrottledRecords', { statistic: 'Sum', ...props });
   }
-}
-
-/**
- * How cdk-nag names a resource in an IAM5 finding: the resolved value with references rendered
- * as `<LogicalId.Attr>` (see cdk-nag's flattenCfnReference).
- */
-function nagResource(stack: Stack, value: string): string {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { flattenCfnReference } = require('cdk-nag/lib/utils/flatten-cfn-reference') as {
-    flattenCfnReference: (v: unknown) => string;
-  };
-  return flattenCfnReference(stack.resolve(value));
 }
