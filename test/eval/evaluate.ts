@@ -153,7 +153,8 @@ export function score(dataset: string, method: string, windows: readonly Window[
   };
 }
 
-function featureData(data: Dataset, config: BacktestConfig): Dataset {
+/** The config's features, as columns of `data` in the config's order. */
+export function featureData(data: Dataset, config: BacktestConfig): Dataset {
   const byName = new Map(data.columns.map((c) => [c.name, c]));
   return {
     rowCount: data.rowCount,
@@ -379,6 +380,10 @@ function markdown(outcomes: readonly Outcome[], notes: readonly string[]): strin
 }
 
 async function main(): Promise<void> {
+  if (process.argv.includes('--injected')) {
+    const { injectedMain } = await import('./injected');
+    return injectedMain(DATASETS, CONFIG_DIR, RESULTS, process.argv.slice(2));
+  }
   const outcomes: Outcome[] = [];
   const notes: string[] = [];
   for (const dataset of DATASETS) {
@@ -391,7 +396,10 @@ async function main(): Promise<void> {
   }
   console.log(`\n${textTable(outcomes)}\n`);
   for (const note of notes) console.log(note);
-  fs.writeFileSync(RESULTS, markdown(outcomes, notes));
+  // The injected-drift section (npm run eval -- --injected) is kept as it is.
+  const { splitResults } = await import('./injected');
+  const { injected } = splitResults(fs.existsSync(RESULTS) ? fs.readFileSync(RESULTS, 'utf8') : '');
+  fs.writeFileSync(RESULTS, injected ? `${markdown(outcomes, notes)}\n${injected}` : markdown(outcomes, notes));
   console.log(`\nWrote ${path.relative(process.cwd(), RESULTS)}`);
 }
 

@@ -46,7 +46,8 @@ export interface RealPeers {
   readonly seconds: Readonly<Record<string, number>>;
 }
 
-function encode(column: Column): unknown {
+/** A column as the peer scripts read it (eval_peers.py's `frame`): numbers with null for missing, or dictionary and codes. */
+export function encode(column: Column): unknown {
   if (column.kind === 'numeric') return { values: Array.from(column.values, (v) => (Number.isFinite(v) ? v : null)) };
   return { dictionary: column.dictionary, codes: Array.from(column.codes) };
 }

@@ -1,0 +1,699 @@
+/**
+ * `npm run eval -- --injected [--seeds N] [--only NAME]`: drift of known kind, size, feature and row injected
+ * into real data made stationary, so that every alarm is either true or false by construction.
+ *
+ * Per dataset of the documented-change eval (test/eval/evaluate.ts) and per seed:
+ * 1. Stationary: the dataset's rows in the order of a seeded Fisher–Yates permutation (test/support/random.ts's
+ *    mulberry32). The first `reference` rows are the reference, the next `stationary` windows of the eval's
+ *    window size are the stationary stretch: the rows are exchangeable, so every alarm there is false.
+ * 2. Drift: the next two windows' rows are the drift base. Each scenario (one kind and size into one feature)
+ *    appends the base with that one feature changed from a change row inside the first window (in its first
+ *    half, seeded) to the end of the second, then the second base window unchanged (a washout, not scored, so
+ *    that a page raised by one scenario can resolve before the next begins). The ground truth records the
+ *    kind, the size, the feature, its importance, the change row and every row whose value was changed.
+ * 3. Every method judges the same stream in the same windows: Driftwatch's backtest (its defaults; and the same
+ *    with the model's importances configured), Evidently and NannyML by their own code
+ *    (test/eval/peers/injected_peers.py), the SageMaker L∞ emulation.
+ *
+ * Kinds: mean shifts of 0.1, 0.25, 0.5 and 1 reference σ and the spread ×1.5 about the reference mean
+ * (numeric features); a missing-rate jump of +10 points (any feature); 20 % of rows moved to the reference's
+ * most frequent category and 10 % of rows taking a category never seen (categorical features). Each kind goes
+ * into the eligible feature of highest importance and, where one exists, the eligible feature of negligible
+ * importance (a share below 1 % of the total). Importances: the bank demo's configured ones
+ * (config/backtest/bank-demo.json); elsewhere |coefficient| × std shares of the demo's logistic regression
+ * trained on the seed's reference rows (INSECTS: its first class against the rest).
+ *
+ * Scored per method: false-alarm rate (alarmed stationary windows / stationary windows), power (high-importance
+ * scenarios alarmed in either drift window), delay (windows from the one holding the change, 1 = that window;
+ * rows from the change to the end of the alarmed window), and pages caused by drift in negligible-importance
+ * features (negligible scenarios alarmed in either drift window: with no drift the stationary rate would give
+ * 1 − (1 − rate)² of them).
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { loadBacktestConfig, runBacktest, type BacktestConfig } from '../../lambda/backtest';
+import { sliceRows } from '../../lambda/core/dataset';
+import type { Column, Dataset } from '../../lambda/core/types';
+import { featureImportances, trainDemoModel } from '../../lambda/demo';
+import { datasetFile } from '../support/datasets';
+import { prng } from '../support/random';
+import { runPeer } from './peers/python';
+import { sageMakerDrift } from './peers/sagemaker';
+import { featureData, type EvalDataset } from './evaluate';
+import { encode } from './peers/real';
+
+/* ----------------------------------------------------------------------------------------------
+ * Injection with exact ground truth
+ * -------------------------------------------------------------------------------------------- */
+
+export type DriftKind = 'mean' | 'variance' | 'missing' | 'reweight' | 'new-category';
+
+export interface DriftSpec {
+  readonly kind: DriftKind;
+  /** mean: shift in reference σ; variance: spread factor; missing, reweight, new-category: share of the rows. */
+  readonly size: number;
+}
+
+export const KINDS: readonly DriftSpec[] = [
+  { kind: 'mean', size: 0.1 },
+  { kind: 'mean', size: 0.25 },
+  { kind: 'mean', size: 0.5 },
+  { kind: 'mean', size: 1 },
+  { kind: 'variance', size: 1.5 },
+  { kind: 'missing', size: 0.1 },
+  { kind: 'reweight', size: 0.2 },
+  { kind: 'new-category', size: 0.1 },
+];
+
+export const NEW_CATEGORY = '__injected_new_category__';
+/** A feature is of negligible importance below this share of the total. */
+export const NEGLIGIBLE_SHARE = 0.01;
+
+export function specLabel(spec: DriftSpec): string {
+  switch (spec.kind) {
+    case 'mean':
+      return `mean +${spec.size} σ`;
+    case 'variance':
+      return `spread ×${spec.size}`;
+    case 'missing':
+      return `missing +${spec.size * 100} pts`;
+    case 'reweight':
+      return `${spec.size * 100} % to top category`;
+    default:
+      return `${spec.size * 100} % new category`;
+  }
+}
+
+export function eligible(spec: DriftSpec, kind: Column['kind']): boolean {
+  if (spec.kind === 'mean' || spec.kind === 'variance') return kind === 'numeric';
+  if (spec.kind === 'reweight' || spec.kind === 'new-category') return kind === 'categorical';
+  return true;
+}
+
+/** A seeded Fisher–Yates permutation of 0..n-1. */
+export function permutation(n: number, seed: number): Int32Array {
+  const random = prng(seed);
+  const order = Int32Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    const t = order[i];
+    order[i] = order[j];
+    order[j] = t;
+  }
+  return order;
+}
+
+/** The rows `rows` of `column`, in that order (a copy). */
+export function takeRows(column: Column, rows: ArrayLike<number>): Column {
+  if (column.kind === 'numeric') return { ...column, values: Float64Array.from({ length: rows.length }, (_, i) => column.values[rows[i]]) };
+  return { ...column, codes: Int32Array.from({ length: rows.length }, (_, i) => column.codes[rows[i]]) };
+}
+
+/** Reference statistics an injection needs: mean and population σ of the non-missing values, the most frequent category. */
+export interface ReferenceStats {
+  readonly mean: number;
+  readonly std: number;
+  readonly topCode: number;
+}
+
+export function referenceStats(column: Column): ReferenceStats {
+  if (column.kind === 'numeric') {
+    let n = 0;
+    let sum = 0;
+    for (const v of column.values) if (Number.isFinite(v)) (n++, (sum += v));
+    const mean = sum / n;
+    let ss = 0;
+    for (const v of column.values) if (Number.isFinite(v)) ss += (v - mean) ** 2;
+    return { mean, std: Math.sqrt(ss / n), topCode: -1 };
+  }
+  const counts = new Float64Array(column.dictionary.length);
+  for (const c of column.codes) if (c >= 0) counts[c]++;
+  let topCode = 0;
+  for (let c = 1; c < counts.length; c++) if (counts[c] > counts[topCode]) topCode = c;
+  return { mean: NaN, std: NaN, topCode };
+}
+
+export interface Injected {
+  /** The changed column (a copy; the input is not modified). */
+  readonly column: Column;
+  /** Offsets (into the column) of every value that differs from the input. */
+  readonly changed: number[];
+}
+
+/**
+ * Injects `spec` into `column` from offset `from` to its end. Mean and spread change every non-missing value;
+ * missing, reweight and new-category pick each row with probability `size` (seeded) and change it when it
+ * would differ (a missing value stays missing, a row already in the top category stays). Returns only rows
+ * whose value actually changed.
+ */
+export function inject(column: Column, from: number, spec: DriftSpec, stats: ReferenceStats, random: () => number): Injected {
+  const changed: number[] = [];
+  if (!eligible(spec, column.kind)) throw new Error(`${spec.kind} cannot go into the ${column.kind} feature ${JSON.stringify(column.name)}`);
+  if (column.kind === 'numeric') {
+    const values = Float64Array.from(column.values);
+    for (let i = from; i < values.length; i++) {
+      const v = values[i];
+      if (!Number.isFinite(v)) continue;
+      let next = v;
+      if (spec.kind === 'mean') next = v + spec.size * stats.std;
+      else if (spec.kind === 'variance') next = stats.mean + spec.size * (v - stats.mean);
+      else if (random() < spec.size) next = NaN;
+      if (!Object.is(next, v)) {
+        values[i] = next;
+        changed.push(i);
+      }
+    }
+    return { column: { ...column, values }, changed };
+  }
+  const codes = Int32Array.from(column.codes);
+  let dictionary = column.dictionary;
+  let newCode = -1;
+  if (spec.kind === 'new-category') {
+    if (dictionary.includes(NEW_CATEGORY)) throw new Error(`${column.name} already holds ${NEW_CATEGORY}`);
+    newCode = dictionary.length;
+    dictionary = [...dictionary, NEW_CATEGORY];
+  }
+  for (let i = from; i < codes.length; i++) {
+    if (!(random() < spec.size)) continue;
+    const c = codes[i];
+    const next = spec.kind === 'missing' ? -1 : spec.kind === 'reweight' ? stats.topCode : newCode;
+    if (next !== c) {
+      codes[i] = next;
+      changed.push(i);
+    }
+  }
+  return { column: { ...column, codes, dictionary }, changed };
+}
+
+/* ----------------------------------------------------------------------------------------------
+ * The stream: reference, stationary stretch, then per scenario two drift windows and a washout
+ * -------------------------------------------------------------------------------------------- */
+
+export type WindowRole = 'stationary' | 'drift' | 'washout';
+
+export interface StreamWindow {
+  readonly index: number;
+  readonly start: number;
+  readonly end: number;
+  readonly role: WindowRole;
+  /** Scenario index for drift and washout windows. */
+  readonly scenario?: number;
+}
+
+export interface ScenarioChoice {
+  readonly spec: DriftSpec;
+  readonly feature: string;
+  readonly importance: number;
+  readonly importanceClass: 'high' | 'negligible';
+}
+
+export interface Scenario extends ScenarioChoice {
+  /** First changed row of the stream (the change point). */
+  readonly changeRow: number;
+  /** Every stream row whose `feature` value differs from the drift base. */
+  readonly changedRows: readonly number[];
+  /** The stream windows holding drifted rows (the change's window first). */
+  readonly windows: readonly number[];
+}
+
+export interface StreamPlan {
+  readonly referenceRows: number;
+  readonly windowRows: number;
+  readonly stationaryWindows: number;
+}
+
+export interface Stream {
+  readonly data: Dataset;
+  /** Stream row → row of the input dataset (the permutation, with drift base and washout rows repeated). */
+  readonly sourceRow: Int32Array;
+  readonly windows: readonly StreamWindow[];
+  readonly scenarios: readonly Scenario[];
+}
+
+
+/**
+ * For each kind, the eligible feature of highest importance and the eligible one of lowest importance when its
+ * share is below NEGLIGIBLE_SHARE. `importances` are shares (summing to 1) by feature name.
+ */
+export function chooseScenarios(features: readonly { name: string; kind: Column['kind'] }[], importances: ReadonlyMap<string, number>, kinds = KINDS): ScenarioChoice[] {
+  const out: ScenarioChoice[] = [];
+  for (const spec of kinds) {
+    const candidates = features.filter((f) => eligible(spec, f.kind)).map((f) => ({ name: f.name, importance: importances.get(f.name) ?? 0 }));
+    if (candidates.length === 0) continue;
+    // Ties broken by name, so the choice never depends on the config's order.
+    const sorted = [...candidates].sort((a, b) => b.importance - a.importance || (a.name < b.name ? -1 : 1));
+    const high = sorted[0];
+    out.push({ spec, feature: high.name, importance: high.importance, importanceClass: 'high' });
+    const low = sorted[sorted.length - 1];
+    if (low.name !== high.name && low.importance < NEGLIGIBLE_SHARE) out.push({ spec, feature: low.name, importance: low.importance, importanceClass: 'negligible' });
+  }
+  return out;
+}
+
+/**
+ * Builds one seed's stream from `data` (feature columns only). The permutation comes from `seed`; the change
+ * rows and the rows a missing/reweight/new-category injection picks from seeded generators derived from it.
+ */
+export function buildStream(data: Dataset, plan: StreamPlan, choices: readonly ScenarioChoice[], seed: number, order = permutation(data.rowCount, seed)): Stream {
+  const { referenceRows: R, windowRows: W, stationaryWindows: S } = plan;
+  const needed = R + (S + 2) * W;
+  if (needed > data.rowCount) throw new Error(`the plan needs ${needed} rows, the data has ${data.rowCount}`);
+  const baseStart = R + S * W;
+  const baseRows = order.subarray(baseStart, baseStart + 2 * W);
+  const washoutRows = order.subarray(baseStart + W, baseStart + 2 * W);
+  const source: number[] = Array.from(order.subarray(0, baseStart));
+  const windows: StreamWindow[] = [];
+  for (let k = 0; k < S; k++) windows.push({ index: k, start: R + k * W, end: R + (k + 1) * W, role: 'stationary' });
+  const random = prng(seed * 7919 + 17);
+  const byName = new Map(data.columns.map((c) => [c.name, c]));
+  const reference = Array.from(order.subarray(0, R));
+  const statsOf = new Map<string, ReferenceStats>();
+  const statsFor = (name: string) => {
+    if (!statsOf.has(name)) statsOf.set(name, referenceStats(takeRows(byName.get(name) as Column, reference)));
+    return statsOf.get(name) as ReferenceStats;
+  };
+  const segments: { feature: string; column: Column; at: number }[] = [];
+  const scenarios: Scenario[] = [];
+  for (const [s, choice] of choices.entries()) {
+    const at = source.length;
+    const column = byName.get(choice.feature);
+    if (!column) throw new Error(`no feature ${JSON.stringify(choice.feature)}`);
+    const from = Math.floor(random() * (W / 2));
+    const injected = inject(takeRows(column, baseRows), from, choice.spec, statsFor(choice.feature), random);
+    source.push(...baseRows, ...washoutRows);
+    segments.push({ feature: choice.feature, column: injected.column, at });
+    const first = windows.length;
+    windows.push({ index: first, start: at, end: at + W, role: 'drift', scenario: s });
+    windows.push({ index: first + 1, start: at + W, end: at + 2 * W, role: 'drift', scenario: s });
+    windows.push({ index: first + 2, start: at + 2 * W, end: at + 3 * W, role: 'washout', scenario: s });
+    scenarios.push({ ...choice, changeRow: at + from, changedRows: injected.changed.map((i) => at + i), windows: [first, first + 1] });
+  }
+  const sourceRow = Int32Array.from(source);
+  const columns = data.columns.map((column): Column => {
+    const base = takeRows(column, sourceRow);
+    const mine = segments.filter((seg) => seg.feature === column.name);
+    if (mine.length === 0) return base;
+    if (base.kind === 'numeric') {
+      const values = base.values;
+      for (const seg of mine) values.set((seg.column as typeof base).values, seg.at);
+      return base;
+    }
+    // Categorical: one dictionary for the stream (the new category, when injected, appended once).
+    let dictionary = base.dictionary;
+    const codes = base.codes;
+    for (const seg of mine) {
+      const segment = seg.column as typeof base;
+      if (segment.dictionary.length > dictionary.length) dictionary = segment.dictionary;
+      codes.set(segment.codes, seg.at);
+    }
+    return { ...base, codes, dictionary };
+  });
+  return { data: { rowCount: sourceRow.length, columns }, sourceRow, windows, scenarios };
+}
+
+/* ----------------------------------------------------------------------------------------------
+ * Scoring
+ * -------------------------------------------------------------------------------------------- */
+
+export interface ScenarioScore {
+  readonly scenario: Scenario;
+  readonly detected: boolean;
+  /** 1 = the window holding the change. */
+  readonly delayWindows: number | null;
+  readonly delayRows: number | null;
+}
+
+export interface MethodScore {
+  readonly stationaryWindows: number;
+  readonly falseAlarms: number;
+  readonly scenarios: readonly ScenarioScore[];
+}
+
+/** Scores one method's alarms (one boolean per stream window) against the stream's ground truth. */
+export function scoreStream(stream: Pick<Stream, 'windows' | 'scenarios'>, alarms: readonly boolean[]): MethodScore {
+  if (alarms.length !== stream.windows.length) throw new Error(`${alarms.length} alarms for ${stream.windows.length} windows`);
+  const stationary = stream.windows.filter((w) => w.role === 'stationary');
+  return {
+    stationaryWindows: stationary.length,
+    falseAlarms: stationary.filter((w) => alarms[w.index]).length,
+    scenarios: stream.scenarios.map((scenario) => {
+      const k = scenario.windows.findIndex((i) => alarms[i]);
+      const w = k < 0 ? null : stream.windows[scenario.windows[k]];
+      return { scenario, detected: w !== null, delayWindows: w ? k + 1 : null, delayRows: w ? w.end - scenario.changeRow : null };
+    }),
+  };
+}
+
+export interface Summary {
+  readonly stationaryWindows: number;
+  readonly falseAlarms: number;
+  /** By specLabel: high-importance scenarios, how many detected, delays of the detected. */
+  readonly power: ReadonlyMap<string, { scenarios: number; detected: number; delayWindows: number[]; delayRows: number[] }>;
+  readonly negligible: { scenarios: number; alarmed: number };
+}
+
+export function summarize(scores: readonly MethodScore[]): Summary {
+  const power = new Map<string, { scenarios: number; detected: number; delayWindows: number[]; delayRows: number[] }>();
+  for (const spec of KINDS) power.set(specLabel(spec), { scenarios: 0, detected: 0, delayWindows: [], delayRows: [] });
+  const negligible = { scenarios: 0, alarmed: 0 };
+  let stationaryWindows = 0;
+  let falseAlarms = 0;
+  for (const s of scores) {
+    stationaryWindows += s.stationaryWindows;
+    falseAlarms += s.falseAlarms;
+    for (const x of s.scenarios) {
+      if (x.scenario.importanceClass === 'negligible') {
+        negligible.scenarios++;
+        if (x.detected) negligible.alarmed++;
+        continue;
+      }
+      const p = power.get(specLabel(x.scenario.spec)) as { scenarios: number; detected: number; delayWindows: number[]; delayRows: number[] };
+      p.scenarios++;
+      if (x.detected) {
+        p.detected++;
+        p.delayWindows.push(x.delayWindows as number);
+        p.delayRows.push(x.delayRows as number);
+      }
+    }
+  }
+  return { stationaryWindows, falseAlarms, power, negligible };
+}
+
+/* ----------------------------------------------------------------------------------------------
+ * Running the methods
+ * -------------------------------------------------------------------------------------------- */
+
+export const INJ_DW = 'Driftwatch (defaults, dataset signal)';
+export const INJ_DW_PAGES = 'Driftwatch (defaults, every page)';
+export const INJ_DWI = 'Driftwatch (importances configured, dataset signal)';
+export const INJ_DWI_PAGES = 'Driftwatch (importances configured, every page)';
+export const INJ_EVIDENTLY = 'Evidently DataDriftPreset (defaults)';
+export const INJ_NANNYML = 'NannyML univariate drift (defaults, any column alert)';
+export const INJ_SAGEMAKER = 'SageMaker Model Monitor (L∞ > 0.1)';
+export const INJ_METHODS = [INJ_DW, INJ_DW_PAGES, INJ_DWI, INJ_DWI_PAGES, INJ_EVIDENTLY, INJ_NANNYML, INJ_SAGEMAKER] as const;
+
+export interface InjectedPlan extends StreamPlan {
+  readonly seeds: number;
+}
+
+/** Stationary windows per dataset: as many as the rows allow after the reference and the drift base, at most 40. */
+export function planFor(rows: number, referenceRows: number, windowRows: number, seeds: number, maxStationary = 40): InjectedPlan {
+  const stationaryWindows = Math.min(maxStationary, Math.floor((rows - referenceRows) / windowRows) - 2);
+  return { referenceRows, windowRows, stationaryWindows, seeds };
+}
+
+interface PeerRun {
+  readonly evidently: readonly { share: number; drift: boolean; drifted: string[] }[];
+  readonly nannyml: readonly { alerts: string[] }[];
+  readonly methods: Readonly<Record<string, string>>;
+}
+interface PeerAnswer {
+  readonly versions: { evidently: string; nannyml: string };
+  readonly runs: readonly PeerRun[];
+  readonly checked: number;
+  readonly seconds: Readonly<Record<string, number>>;
+}
+
+/** One process call for every seed of a dataset (a request file: the streams are tens of MB). */
+async function runPeers(features: readonly { name: string; kind: Column['kind'] }[], streams: readonly Stream[], referenceRows: number, checks: readonly (readonly number[])[]): Promise<PeerAnswer> {
+  const dir = fs.mkdtempSync(path.join(require('os').tmpdir(), 'driftwatch-injected-'));
+  const file = path.join(dir, 'request.json');
+  try {
+    const out = fs.openSync(file, 'w');
+    fs.writeSync(out, `{"features":${JSON.stringify(features)},"runs":[`);
+    streams.forEach((stream, r) => {
+      const columns: Record<string, unknown> = {};
+      for (const c of stream.data.columns) columns[c.name] = encode(c);
+      const run = { columns, reference: [0, referenceRows], windows: stream.windows.map((w) => [w.start, w.end]), check: checks[r] ?? [] };
+      fs.writeSync(out, `${r ? ',' : ''}${JSON.stringify(run)}`);
+    });
+    fs.writeSync(out, ']}');
+    fs.closeSync(out);
+    return await runPeer<PeerAnswer>('injected_peers.py', null, [file]);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Importance shares by feature: the bank demo's configured ones, else the demo model's on the reference rows. */
+async function importancesFor(dataset: EvalDataset, data: Dataset, referenceRows: Int32Array, features: readonly string[], configDir: string): Promise<Map<string, number>> {
+  if (dataset.file === 'bank-additional-full.csv') {
+    const demo = await loadBacktestConfig(path.join(configDir, 'bank-demo.json'));
+    const raw = new Map(demo.features.map((f) => [f.name, f.importance ?? 0]));
+    const total = features.reduce((s, n) => s + (raw.get(n) ?? 0), 0);
+    return new Map(features.map((n) => [n, (raw.get(n) ?? 0) / total]));
+  }
+  const label = dataset.label ?? INSECTS_LABEL;
+  const referenceData: Dataset = { rowCount: referenceRows.length, columns: data.columns.map((c) => takeRows(c, referenceRows)) };
+  const model = trainDemoModel(referenceData, { label: label.column, positive: label.positive, features: [...features] });
+  return new Map(featureImportances(model).map((f) => [f.name, f.importance]));
+}
+
+/** INSECTS has six balanced classes and no binary label: its first class against the rest. */
+const INSECTS_LABEL = { column: 'class', positive: '2' };
+
+export interface DatasetRun {
+  readonly dataset: string;
+  readonly plan: InjectedPlan;
+  readonly scores: ReadonlyMap<string, MethodScore[]>;
+  readonly choices: readonly ScenarioChoice[][];
+  readonly code: ReadonlyMap<string, string>;
+  readonly notes: string[];
+  readonly seconds: Readonly<Record<string, number>>;
+}
+
+export interface InjectedOptions {
+  readonly seeds?: number;
+  readonly maxStationary?: number;
+  /** Windows per seed whose Evidently result is checked against its full Report. @default seed 0: the first stationary and the first drift window */
+  readonly reportChecks?: (seed: number, stream: Stream) => number[];
+  readonly configDir: string;
+}
+
+/** Runs every method on every seed of one dataset. */
+export async function runInjected(dataset: EvalDataset, options: InjectedOptions): Promise<DatasetRun> {
+  const config = await loadBacktestConfig(path.join(options.configDir, dataset.config));
+  const referenceRows = (config.reference as { rows: number }).rows;
+  const windowRows = (config.window as { rows: number }).rows;
+  const all = await dataset.load(datasetFile(dataset.file));
+  const data = featureData(all, config);
+  const plan = planFor(data.rowCount, referenceRows, windowRows, options.seeds ?? 8, options.maxStationary);
+  const features = config.features.map((f) => ({ name: f.name, kind: f.kind as Column['kind'] }));
+  const seconds: Record<string, number> = { driftwatch: 0, sagemaker: 0 };
+
+  const streams: Stream[] = [];
+  const choices: ScenarioChoice[][] = [];
+  const importances: Map<string, number>[] = [];
+  for (let seed = 1; seed <= plan.seeds; seed++) {
+    const order = permutation(data.rowCount, seed);
+    const imp = await importancesFor(dataset, all, order.subarray(0, referenceRows), features.map((f) => f.name), options.configDir);
+    const chosen = chooseScenarios(features, imp);
+    importances.push(imp);
+    choices.push(chosen);
+    streams.push(buildStream(data, plan, chosen, seed, order));
+  }
+  const checks = streams.map((s, i) => (options.reportChecks ? options.reportChecks(i + 1, s) : i === 0 ? [0, s.windows.findIndex((w) => w.role === 'drift')] : []));
+  // The peers' Python runs beside Driftwatch (2 cores).
+  const peersPromise = runPeers(features, streams, referenceRows, checks);
+
+  const scores = new Map<string, MethodScore[]>(INJ_METHODS.map((m) => [m, []]));
+  for (const [i, stream] of streams.entries()) {
+    const started = Date.now();
+    for (const weighted of [false, true]) {
+      const cfg: BacktestConfig = weighted ? { ...config, features: config.features.map((f) => ({ ...f, importance: importances[i].get(f.name) ?? 0 })) } : config;
+      const result = await runBacktest({ data: stream.data, config: cfg, dataName: `${dataset.file} (seed ${i + 1})` });
+      if (result.windows.length !== stream.windows.length || result.windows.some((w, k) => Number(w.start) !== stream.windows[k].start || Number(w.end) !== stream.windows[k].end)) {
+        throw new Error(`${dataset.name}: the backtest's windows are not the stream's`);
+      }
+      const signal = result.windows.map((w) => w.drift.status === 'critical');
+      const paged = new Set(result.alerts.filter((a) => a.kind === 'drift' && a.severity === 'critical' && a.feature !== undefined).map((a) => a.window));
+      const pages = signal.map((s, k) => s || paged.has(k));
+      (scores.get(weighted ? INJ_DWI : INJ_DW) as MethodScore[]).push(scoreStream(stream, signal));
+      (scores.get(weighted ? INJ_DWI_PAGES : INJ_DW_PAGES) as MethodScore[]).push(scoreStream(stream, pages));
+    }
+    seconds.driftwatch += (Date.now() - started) / 1000;
+    const t = Date.now();
+    const reference = sliceRows(stream.data, { start: 0, end: referenceRows });
+    const sm = stream.windows.map((w) => sageMakerDrift(reference, sliceRows(stream.data, { start: w.start, end: w.end })).drift);
+    (scores.get(INJ_SAGEMAKER) as MethodScore[]).push(scoreStream(stream, sm));
+    seconds.sagemaker += (Date.now() - t) / 1000;
+  }
+  const peers = await peersPromise;
+  peers.runs.forEach((run, i) => {
+    (scores.get(INJ_EVIDENTLY) as MethodScore[]).push(scoreStream(streams[i], run.evidently.map((w) => w.drift)));
+    (scores.get(INJ_NANNYML) as MethodScore[]).push(scoreStream(streams[i], run.nannyml.map((w) => w.alerts.length > 0)));
+  });
+  for (const [k, v] of Object.entries(peers.seconds)) seconds[k] = v;
+
+  const code = new Map<string, string>(INJ_METHODS.map((m) => [m, 'Driftwatch']));
+  code.set(INJ_EVIDENTLY, `Evidently ${peers.versions.evidently}, run here (its stat tests without the report rendering; ${peers.checked} windows checked identical to its Report)`);
+  code.set(INJ_NANNYML, `NannyML ${peers.versions.nannyml}, run here`);
+  code.set(INJ_SAGEMAKER, 'emulation (test/eval/peers/sagemaker.ts)');
+
+  const notes: string[] = [];
+  const picked = new Map<string, number>();
+  for (const cs of choices) for (const c of cs) picked.set(`${c.importanceClass} ${c.feature} (${specLabel(c.spec)})`, (picked.get(`${c.importanceClass} ${c.feature} (${specLabel(c.spec)})`) ?? 0) + 1);
+  const byFeature = new Map<string, { cls: string; seeds: number; kinds: Set<string>; shares: number[] }>();
+  choices.forEach((cs, i) => {
+    for (const c of cs) {
+      const key = `${c.importanceClass}:${c.feature}`;
+      const e = byFeature.get(key) ?? { cls: c.importanceClass, seeds: 0, kinds: new Set<string>(), shares: [] };
+      e.kinds.add(c.spec.kind);
+      e.shares.push(importances[i].get(c.feature) ?? 0);
+      byFeature.set(key, e);
+    }
+  });
+  notes.push(
+    `features injected: ${[...byFeature].map(([key, e]) => `${key.split(':')[1]} (${e.cls}, importance share ${Math.min(...e.shares).toFixed(3)}–${Math.max(...e.shares).toFixed(3)}; ${[...e.kinds].join(', ')})`).join('; ')}`,
+  );
+  const evMethods = new Set(peers.runs.flatMap((r) => Object.values(r.methods)));
+  notes.push(`Evidently's tests here: ${[...evMethods].join(', ')}`);
+  return { dataset: dataset.name, plan, scores, choices, code, notes, seconds };
+}
+
+/* ----------------------------------------------------------------------------------------------
+ * Tables
+ * -------------------------------------------------------------------------------------------- */
+
+const pct = (a: number, b: number) => (b === 0 ? '–' : `${((100 * a) / b).toFixed(1)} %`);
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+function powerCell(p: { scenarios: number; detected: number; delayWindows: number[] } | undefined): string {
+  if (!p || p.scenarios === 0) return 'n/a';
+  const delay = p.delayWindows.length ? `, ${(p.delayWindows.reduce((a, b) => a + b, 0) / p.delayWindows.length).toFixed(2)} w` : '';
+  return `${p.detected}/${p.scenarios}${delay}`;
+}
+
+export function injectedHeaders(): string[] {
+  return ['method', 'whose code', 'false-alarm rate (stationary windows)', ...KINDS.map((k) => `${specLabel(k)}`), 'pages from negligible-importance drift'];
+}
+
+export function injectedRow(method: string, code: string, s: Summary): string[] {
+  return [
+    method,
+    code,
+    `${pct(s.falseAlarms, s.stationaryWindows)} (${s.falseAlarms}/${s.stationaryWindows})`,
+    ...KINDS.map((k) => powerCell(s.power.get(specLabel(k)))),
+    s.negligible.scenarios ? `${s.negligible.alarmed}/${s.negligible.scenarios}` : 'n/a',
+  ];
+}
+
+export { median };
+
+/* ----------------------------------------------------------------------------------------------
+ * RESULTS.md section and the command
+ * -------------------------------------------------------------------------------------------- */
+
+export const INJECTED_HEADING = '# Injected drift with exact ground truth';
+
+/** RESULTS.md as the documented-change part and the injected section (from its heading on, or ''). */
+export function splitResults(text: string): { documented: string; injected: string } {
+  const at = text.indexOf(`\n${INJECTED_HEADING}\n`);
+  const documented = at < 0 ? text : text.slice(0, at + 1);
+  return { documented: documented.replace(/\n+$/, '\n'), injected: at < 0 ? '' : text.slice(at + 1) };
+}
+
+function pooled(runs: readonly DatasetRun[], method: string): Summary {
+  return summarize(runs.flatMap((r) => r.scores.get(method) ?? []));
+}
+
+function mdTable(headers: readonly string[], rows: readonly string[][]): string[] {
+  return [`| ${headers.join(' | ')} |`, `|${headers.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)];
+}
+
+function textTable(headers: readonly string[], rows: readonly string[][]): string {
+  const all = [headers as string[], ...rows];
+  const widths = headers.map((_, c) => Math.max(...all.map((r) => r[c].length)));
+  return all.map((r) => r.map((cell, c) => cell.padEnd(widths[c])).join('  ')).join('\n');
+}
+
+/** Shorter "whose code" for the pooled table. */
+function shortCode(code: string): string {
+  return code.replace(/ \(its stat tests.*\)$/, ' (stat tests, checked against its Report)');
+}
+
+export function injectedMarkdown(runs: readonly DatasetRun[], command: string): string {
+  const headers = injectedHeaders();
+  const lines = [
+    INJECTED_HEADING,
+    '',
+    `Generated by \`${command}\` (\`test/eval/injected.ts\`, \`test/eval/peers/injected_peers.py\`); do not edit by hand. Every figure`,
+    'below was computed in the run that wrote this section.',
+    '',
+    "Each dataset of the table above is made stationary by shuffling its rows (a seeded Fisher–Yates permutation per seed); the",
+    "first reference rows are the reference (the eval's sizes), the next windows the stationary stretch (every alarm there is",
+    'false). The two windows after them are the drift base: each scenario appends them with one feature changed from a seeded',
+    'change row in the first half of the first window to the end of the second, then an unchanged washout window (not scored)',
+    'so that a page can resolve before the next scenario. Kinds: mean +0.1 / 0.25 / 0.5 / 1 reference σ and spread ×1.5 about the',
+    'reference mean (numeric), +10 points of missing values (any kind), 20 % of rows moved to the most frequent reference',
+    'category and 10 % of rows taking a new category (categorical). Each kind goes into the eligible feature of highest',
+    'importance and into the one of lowest importance when its share is below 1 % ("negligible"). Importances: the bank',
+    "demo's configured ones (`config/backtest/bank-demo.json`); elsewhere the |coefficient| × std shares of the demo's logistic",
+    "regression trained on the seed's reference rows (INSECTS: class 2 against the rest). Driftwatch (defaults) runs",
+    '`config/backtest/eval-*.json` as the table above (no importances); "importances configured" adds those shares to the',
+    'features, nothing else. "every page" also counts a window in which a critical feature alert pages. Evidently: per column the',
+    'test DataDriftPreset picks, called as its ValueDrift calculation calls it but without the plotting (the full',
+    '`Report([DataDriftPreset()])` costs 35–140 s a dataset here); on the windows noted below the full Report ran too and gave the',
+    'same tests, scores (exactly) and shares. NannyML: `UnivariateDriftCalculator` as above. SageMaker: the L∞ emulation.',
+    '',
+    'Cells: power = high-importance scenarios alarmed in either drift window / scenarios, then the mean delay in windows (1 =',
+    'the window holding the change, whose injected part is between half and all of it). "pages from negligible-importance',
+    'drift" = negligible scenarios alarmed in either drift window / scenarios (by chance alone about 1 − (1 − false-alarm',
+    'rate)² of them). n/a: no feature of that kind (INSECTS and Elec2 have no categorical feature).',
+    '',
+    '## All datasets pooled',
+    '',
+    ...mdTable(headers, INJ_METHODS.map((m) => injectedRow(m, shortCode(runs[0].code.get(m) ?? ''), pooled(runs, m)))),
+    '',
+  ];
+  for (const run of runs) {
+    lines.push(
+      `## ${run.dataset}`,
+      '',
+      `${run.plan.seeds} seeds; reference ${run.plan.referenceRows.toLocaleString('en-US')} rows, windows of ${run.plan.windowRows.toLocaleString('en-US')} rows, ${run.plan.stationaryWindows} stationary windows per seed, ${run.choices[0].length} scenarios per seed (seed 1).`,
+      '',
+      ...mdTable(headers, INJ_METHODS.map((m) => injectedRow(m, run.code.get(m) ?? '', summarize(run.scores.get(m) ?? [])))),
+      '',
+      ...run.notes.map((n) => `- ${n}`),
+      `- time: ${Object.entries(run.seconds).map(([k, v]) => `${k} ${v.toFixed(1)} s`).join(', ')}`,
+      '',
+    );
+  }
+  return lines.join('\n');
+}
+
+function flag(args: readonly string[], name: string): string | undefined {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+}
+
+/** `npm run eval -- --injected [--seeds N] [--only NAME]`: prints the tables and writes the RESULTS.md section. */
+export async function injectedMain(datasets: readonly EvalDataset[], configDir: string, resultsFile: string, args: readonly string[]): Promise<void> {
+  const seeds = flag(args, '--seeds') ? Number(flag(args, '--seeds')) : undefined;
+  const only = flag(args, '--only');
+  const runs: DatasetRun[] = [];
+  for (const dataset of datasets.filter((d) => !only || d.name.toLowerCase().includes(only.toLowerCase()))) {
+    const started = Date.now();
+    process.stderr.write(`${dataset.name} (injected) ... `);
+    // The census file has 277,677 rows; 5 seeds keep its part under a few minutes.
+    const run = await runInjected(dataset, { configDir, seeds: seeds ?? (dataset.file.startsWith('us_census') ? 5 : 10) });
+    runs.push(run);
+    process.stderr.write(`${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+    console.log(`\n${run.dataset}\n${textTable(injectedHeaders(), INJ_METHODS.map((m) => injectedRow(m, m === INJ_EVIDENTLY ? 'Evidently' : run.code.get(m) ?? '', summarize(run.scores.get(m) ?? []))))}`);
+    for (const n of run.notes) console.log(`  ${n}`);
+    console.log(`  time: ${Object.entries(run.seconds).map(([k, v]) => `${k} ${v.toFixed(1)} s`).join(', ')}`);
+  }
+  console.log(`\nAll pooled\n${textTable(injectedHeaders(), INJ_METHODS.map((m) => injectedRow(m, m === INJ_EVIDENTLY ? 'Evidently' : runs[0].code.get(m) ?? '', pooled(runs, m))))}`);
+  if (only || seeds !== undefined) {
+    console.log('\n(--only / --seeds: RESULTS.md not written)');
+    return;
+  }
+  const current = fs.existsSync(resultsFile) ? fs.readFileSync(resultsFile, 'utf8') : '';
+  const { documented } = splitResults(current);
+  fs.writeFileSync(resultsFile, `${documented}\n${injectedMarkdown(runs, 'npm run eval -- --injected')}`);
+  console.log(`\nWrote the injected section of ${path.relative(process.cwd(), resultsFile)}`);
+}
