@@ -9,6 +9,10 @@
  * `timestamp` spread evenly over 100 days (so 100 daily windows), plus a reference file of N / 10
  * rows from the 30 days before. Drift is scheduled on purpose: num_0's mean creeps up from day 50,
  * num_1 widens from day 70, num_5 gains missing values from day 60, cat_0 is reweighted from day 80.
+ *
+ * With .venv-peers (test/support/setup.sh), Evidently 0.7.23 runs as a second peer in the same interleaved
+ * runs: the rows grouped by UTC day as the pandas script does, and its Report([DataDriftPreset()]) per day
+ * against the reference (test/bench/peers_bench.py evidently-daily): the backtest a team would write with it.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -32,6 +36,9 @@ import {
 } from './support';
 
 const PEER = path.join(__dirname, 'backtest_peer.py');
+/** Evidently itself (test/bench/peers_bench.py), in .venv-peers when setup.sh has made it. */
+const PEERS_BENCH = path.join(__dirname, 'peers_bench.py');
+const PEERS_PYTHON = path.join(ROOT, '.venv-peers/bin/python3');
 const DAYS = 100;
 const DAY_MS = 86_400_000;
 const DATA_START = Date.UTC(2024, 0, 1);
@@ -123,6 +130,25 @@ interface Stat {
   readonly chiSquared?: { pValue: number };
 }
 
+/** Evidently's Report([DataDriftPreset()]) per daily window, when .venv-peers exists. */
+function evidentlyPeer(files: BenchFiles, rows: number): { tool: string; command: string; args: string[]; check: (m: Measured) => void }[] {
+  if (!fs.existsSync(PEERS_PYTHON)) {
+    console.log('(.venv-peers is missing: bash test/support/setup.sh installs Evidently for this bench)');
+    return [];
+  }
+  process.env.NML_DISABLE_USAGE_LOGGING = '1';
+  process.env.DO_NOT_TRACK = '1';
+  const label = 'Evidently 0.7.23 DataDriftPreset per day';
+  return [
+    {
+      tool: label,
+      command: PEERS_PYTHON,
+      args: [PEERS_BENCH, 'evidently-daily', files.reference, files.data, path.join(BENCH_DIR, `backtest-evidently-${rows}.json`), files.config],
+      check: exitsWith(label, [0]),
+    },
+  ];
+}
+
 /** Largest absolute difference per statistic over every (day, feature), and whether the windows line up. */
 function agreement(oursFile: string, peerFile: string): string[] {
   const ours = JSON.parse(fs.readFileSync(oursFile, 'utf8')) as { windows: { start: string; rows: number; features: Stat[] }[] };
@@ -189,6 +215,7 @@ function main(): void {
             },
           ]
         : []),
+      ...evidentlyPeer(files, rows),
     ],
     runs,
   );
