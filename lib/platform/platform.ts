@@ -8,6 +8,7 @@ import { Construct } from 'constructs';
 import type { DriftwatchConfig } from '../../config/schema';
 import { dataStackName, modelGroupStackName } from '../common/naming';
 import { DataStack } from './data-stack';
+import { checkPlatformPlacement } from './placement';
 import { estimateAlertingResources, estimateModelResources, groupModels } from './grouping';
 import type { ModelAlarms } from '../alerting/model-alarms';
 import { OwnerTopics, ownersOfConfig } from '../alerting/owner-topics';
@@ -22,6 +23,9 @@ export interface PlatformProps {
 }
 
 /**
+ * Its scope is an App or a Stage (it creates its own stacks; inside a stack it throws), and an app
+ * holds one Platform per env: a second one of the same env throws, naming the stack.
+ *
  * @example
  * const app = new App();
  * new Platform(app, 'Driftwatch', { config: loadEnvironment('dev') });
@@ -43,6 +47,7 @@ export class Platform extends Construct {
   constructor(scope: Construct, id: string, props: PlatformProps) {
     super(scope, id);
     const { config } = props;
+    checkPlatformPlacement(this, scope, config);
     const env = config.account || config.region ? { account: config.account, region: config.region } : undefined;
 
     this.dataStack = new DataStack(scope, `${id}-${config.env}-Data`, {
