@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseArgs } from 'util';
+import { parseArgs, type ParseArgsConfig } from 'util';
 import { MIN_ROWS } from '../core/defaults';
 import { UsageError } from './io';
 
@@ -52,8 +52,6 @@ const COMPARE_OPTION_SPECS = {
   'min-rows': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
-
-const COMPARE_OPTIONS = ['reference', 'current', 'config', 'format', 'out', 'delimiter', 'exclude', 'reference-rows', 'current-rows', 'missing-values', 'min-rows', 'help'];
 
 /** Levenshtein distance, for "did you mean". */
 function distance(a: string, b: string): number {
@@ -114,20 +112,7 @@ function joinNegativeRanges(argv: readonly string[]): string[] {
  * @example parseCompareArgs(['--reference', 'a.csv', '--current', 'b.csv']).format // 'text'
  */
 export function parseCompareArgs(argv: readonly string[]): CompareArgs {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: joinNegativeRanges(argv),
-      strict: true,
-      allowPositionals: false,
-      options: COMPARE_OPTION_SPECS,
-      tokens: true,
-    });
-  } catch (error) {
-    throw new UsageError(optionProblem(error, COMPARE_OPTIONS));
-  }
-  checkRepeated(parsed.tokens, COMPARE_OPTION_SPECS);
-  const values = parsed.values;
+  const values = parseOptions(joinNegativeRanges(argv), COMPARE_OPTION_SPECS);
   if (values.help) return { help: true, reference: '', current: '', format: 'text', exclude: [], minRows: MIN_ROWS };
   const missing = (['reference', 'current'] as const).filter((name) => !values[name]);
   if (missing.length > 0) throw new UsageError(`missing ${missing.map((m) => `--${m} FILE`).join(' and ')}`);
@@ -159,6 +144,27 @@ export function parseCompareArgs(argv: readonly string[]): CompareArgs {
  */
 export function missingValuesOption(values: readonly string[]): string[] {
   return values.flatMap((list) => list.split(',')).map((v) => v.trim());
+}
+
+/** Option specs as util.parseArgs takes them. */
+type OptionSpecs = NonNullable<ParseArgsConfig['options']>;
+
+/**
+ * A command's options, parsed as every command parses them: `--name value` or `--name=value`, no
+ * stray argument, util.parseArgs' error in full and in the command's words (`optionProblem`), and
+ * an option that takes one value refused when given twice (`checkRepeated`).
+ * @throws UsageError naming the option
+ * @example parseOptions(['--data', 'a.csv'], { data: { type: 'string' } }).data // 'a.csv'
+ */
+export function parseOptions<const T extends OptionSpecs>(argv: readonly string[], options: T) {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...argv], strict: true, allowPositionals: false, options, tokens: true });
+  } catch (error) {
+    throw new UsageError(optionProblem(error, Object.keys(options)));
+  }
+  checkRepeated(parsed.tokens, options);
+  return parsed.values;
 }
 
 /** What util.parseArgs returns with `tokens: true`: one token per option occurrence. */
@@ -199,6 +205,7 @@ export function sameFile(a: string, b: string): boolean {
 
 /**
  * Refuses an output path that names one of the inputs: writing the report there would destroy the data.
+ * `what` names what is written (`the report`, `the reference`).
  * @throws UsageError naming the option and the input it would overwrite
  */
 export function checkOutput(
@@ -206,11 +213,12 @@ export function checkOutput(
   out: string | undefined,
   inputs: readonly { readonly option: string; readonly file: string | undefined }[],
   resolve: (file: string) => string = (file) => path.resolve(file),
+  what = 'the report',
 ): void {
   if (out === undefined) return;
   for (const input of inputs) {
     if (input.file !== undefined && sameFile(resolve(out), resolve(input.file))) {
-      throw new UsageError(`${option} ${JSON.stringify(out)} is the ${input.option} file: writing the report there would overwrite it; choose another file`);
+      throw new UsageError(`${option} ${JSON.stringify(out)} is the ${input.option} file: writing ${what} there would overwrite it; choose another file`);
     }
   }
 }

@@ -27,12 +27,13 @@ export const featureConfigSchema = z.strictObject({
 export type FeatureConfig = z.infer<typeof featureConfigSchema>;
 
 /**
- * Validates parsed JSON as a feature config.
+ * Validates parsed JSON as a feature config (`schema`: features.json's, or one that extends it, as
+ * `driftwatch reference`'s does with `modelId` and `driftBands`) and returns its features.
  *
  * @throws InputError listing every problem as `file: path: message`.
  */
-export function parseFeatureConfig(json: unknown, fileName: string): Record<string, FeatureSpec> {
-  const result = featureConfigSchema.safeParse(json, { reportInput: true });
+export function parseFeatureConfig(json: unknown, fileName: string, schema: z.ZodType = featureConfigSchema): Record<string, FeatureSpec> {
+  const result = schema.safeParse(json, { reportInput: true });
   // zod (as any plain object) drops a "__proto__" key: each entry is validated on its own into a
   // record without a prototype, so a column called __proto__ or constructor is configured like any other.
   const issues = result.success ? [] : [...result.error.issues];
@@ -53,25 +54,31 @@ export function parseFeatureConfig(json: unknown, fileName: string): Record<stri
 }
 
 /**
- * Reads and validates features.json.
- *
- * @example loadFeatureConfig('features.json') // { income: { kind: 'numeric', importance: 0.4 } }
+ * Reads a JSON config file; messages name it as `name` (as the user wrote it).
+ * @throws InputError: not found, a directory, unreadable (the system's reason), not valid JSON
  */
-export function loadFeatureConfig(path: string): Record<string, FeatureSpec> {
+export function readJsonConfig(path: string, name = path): unknown {
   let text: string;
   try {
     text = fs.readFileSync(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new InputError(`${path}: file not found`, { file: path });
-    if (code === 'EISDIR') throw new InputError(`${path}: is a directory, not a features.json file`, { file: path });
-    throw new InputError(`${path}: cannot read the file (${code ?? (error as Error).message})`, { file: path });
+    if (code === 'ENOENT') throw new InputError(`${name}: file not found`, { file: name });
+    if (code === 'EISDIR') throw new InputError(`${name}: is a directory, not a features.json file`, { file: name });
+    throw new InputError(`${name}: cannot read the file (${code ?? (error as Error).message})`, { file: name });
   }
-  let json: unknown;
   try {
-    json = JSON.parse(text.replace(/^\uFEFF/, ''));
+    return JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (error) {
-    throw new InputError(`${path}: not valid JSON (${(error as Error).message})`, { file: path });
+    throw new InputError(`${name}: not valid JSON (${(error as Error).message})`, { file: name });
   }
-  return parseFeatureConfig(json, path);
+}
+
+/**
+ * Reads and validates features.json; messages name it as `name` (as the user wrote it).
+ *
+ * @example loadFeatureConfig('features.json') // { income: { kind: 'numeric', importance: 0.4 } }
+ */
+export function loadFeatureConfig(path: string, name = path): Record<string, FeatureSpec> {
+  return parseFeatureConfig(readJsonConfig(path, name), name);
 }

@@ -8,6 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import fc from 'fast-check';
 import { runBacktest, type BacktestConfig } from '../../lambda/backtest';
+import { featureIdentifiers } from '../../lambda/backtest/columns';
 import type { Column, Dataset } from '../../lambda/core/types';
 import { renderBacktestText } from '../../lambda/report/backtest-text';
 import { csvText, run, sample, tempDir } from './helpers';
@@ -17,6 +18,7 @@ afterAll(() => tmp.cleanup());
 const ref = tmp.write('ref.csv', csvText(['x', 'c'], sample(300)));
 const cur = tmp.write('cur.csv', csvText(['x', 'c'], sample(300, 2)));
 const btConfig = tmp.write('bt.json', JSON.stringify({ features: [{ name: 'x', kind: 'numeric' }], reference: { rows: 200 }, window: { rows: 100 } }));
+const refFeatures = tmp.write('features.json', JSON.stringify({ modelId: 'm', features: { x: { kind: 'numeric' }, c: {} } }));
 
 describe('an option given twice', () => {
   it('is refused, naming both values, for every option that takes one value', async () => {
@@ -24,6 +26,8 @@ describe('an option given twice', () => {
       ['compare', ['--reference', ref, '--current', cur], ['reference', 'current', 'config', 'format', 'out', 'delimiter', 'reference-rows', 'current-rows', 'min-rows']],
       ['backtest', ['--data', cur, '--config', btConfig], ['data', 'config', 'model', 'delimiter', 'format', 'out', 'reference-rows', 'window-rows', 'window-column', 'every', 'fail-on']],
       ['demo', [], ['data', 'out', 'json']],
+      ['reference', ['--data', cur, '--config', refFeatures, '--out', 'reference.json'], ['data', 'config', 'env', 'model', 'out', 'bucket', 'window-rows', 'window-column', 'every', 'delimiter']],
+      ['alert', ['test', '--dry-run'], ['env', 'model', 'severity']],
     ];
     for (const [command, base, options] of commands) {
       const samples = fc.sample(fc.tuple(fc.constantFrom(...options), fc.stringMatching(/^[a-z0-9.]{1,8}$/), fc.stringMatching(/^[a-z0-9.]{1,8}$/), fc.boolean()), { numRuns: 8, seed: command.length });
@@ -54,8 +58,13 @@ describe('--out naming an input', () => {
       expect(backtest.stderr).toContain(`--out ${JSON.stringify(spelling)} is the --data file`);
       const demo = await run(['demo', '--data', cur, '--json', spelling], tmp.dir);
       expect(demo.stderr).toContain(`--json ${JSON.stringify(spelling)} is the --data file`);
+      const reference = await run(['reference', '--data', cur, '--config', refFeatures, '--out', spelling], tmp.dir);
+      expect(reference.code).toBe(2);
+      expect(reference.stderr).toContain(`--out ${JSON.stringify(spelling)} is the --data file: writing the reference there would overwrite it`);
     }
     expect((await run(['backtest', '--data', cur, '--config', btConfig, '--out', 'bt.json'], tmp.dir)).stderr).toContain('is the --config file');
+    expect((await run(['reference', '--data', cur, '--config', refFeatures, '--out', './features.json'], tmp.dir)).stderr).toContain('is the --config file');
+    expect(JSON.parse(fs.readFileSync(refFeatures, 'utf8')).modelId).toBe('m');
     expect(fs.readFileSync(cur, 'utf8')).toBe(before);
     expect(JSON.parse(fs.readFileSync(btConfig, 'utf8')).window).toEqual({ rows: 100 });
   }, 60_000);
@@ -90,6 +99,31 @@ describe('column names that are object built-ins', () => {
         return { ...report, features: Object.fromEntries(report.features.map((f: { name: string }) => [f.name, f])), summary: { ...report.summary, drifted: [...report.summary.drifted].sort() } };
       };
       expect(byName(rename(tricky.stdout))).toEqual(byName(safe.stdout));
+    }
+  }, 60_000);
+
+  it('are features and a window column of driftwatch reference like any other name', async () => {
+    const samples = fc.sample(fc.tuple(fc.uniqueArray(fc.constantFrom(...TRICKY), { minLength: 3, maxLength: 3 }), fc.boolean()), { numRuns: 4, seed: 114 });
+    for (const [k, [names, categorical]] of samples.entries()) {
+      const [a, b] = names;
+      const write = (label: string, [x, y, t]: string[]) => {
+        const rows = Array.from({ length: 600 }, (_, i) => [((i * 7919) % 600) / 600 + (i >= 300 ? 1 : 0), categorical ? 'pqr'[i % 3] : (i * 31) % 17, new Date(Date.UTC(2024, 0, 1) + i * 3_600_000).toISOString()]);
+        tmp.write(`${label}.csv`, csvText([x, y, t], rows));
+        tmp.write(`${label}.json`, JSON.stringify({ modelId: 'm', features: { [x]: { kind: 'numeric', importance: 2 }, [y]: { importance: 1 } } }));
+        return run(['reference', '--data', `${label}.csv`, '--config', `${label}.json`, '--out', `${label}-reference.json`, '--window-column', t], tmp.dir);
+      };
+      const tricky = await write(`ref-tricky${k}`, names);
+      const plain = await write(`ref-plain${k}`, ['a', 'b', 'ts']);
+      expect(tricky.stderr).toBe('');
+      expect([tricky.code, plain.code]).toEqual([0, 0]);
+      const read = (label: string, from: string[], to: string[]) => {
+        const text = from.reduce((t, name, i) => t.split(JSON.stringify(name)).join(JSON.stringify(to[i])), fs.readFileSync(path.join(tmp.dir, `${label}-reference.json`), 'utf8'));
+        const { referenceId, createdAt, source, ...rest } = JSON.parse(text);
+        return rest;
+      };
+      // The reference keys features by their SQL ids (as the monitor's tables name them): rename those too.
+      const ids = featureIdentifiers([a, b], 'test');
+      expect(read(`ref-tricky${k}`, [a, b, ...ids], ['a', 'b', 'a', 'b'])).toEqual(read(`ref-plain${k}`, [], []));
     }
   }, 60_000);
 

@@ -2,6 +2,7 @@
  * `driftwatch reference` on the shipped datasets: the file it writes is a reference the Lambdas
  * accept, fitted by the same code as the backtest's; `--push` against a real moto_server.
  */
+import fc from 'fast-check';
 import { CreateBucketCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { spawn } from 'child_process';
 import * as fs from 'fs';
@@ -219,7 +220,8 @@ describe('driftwatch reference: bad input exits 2 and says what to change', () =
     ['both --config and --env', ['reference', '--data', BANK, '--config', bankConfig, '--env', 'dev', '--model', 'fraud_detector', '--out', out], 'give either --config features.json or --env ENV --model ID, not both'],
     ['--push with a features.json and no --bucket', [...bankArgs(out), '--push'], '--push with --config needs --bucket NAME'],
     ['--push of a features.json without a modelId', ['reference', '--data', BANK, '--config', unnamed, '--out', out, '--push', '--bucket', 'b'], '--push needs the model\'s id: add "modelId": "<model>"'],
-    ['--out equal to --data', ['reference', '--data', 'copy.csv.gz', '--config', bankConfig, '--out', './copy.csv.gz'], '--out ./copy.csv.gz is the --data file'],
+    ['--out equal to --data', ['reference', '--data', 'copy.csv.gz', '--config', bankConfig, '--out', './copy.csv.gz'], '--out "./copy.csv.gz" is the --data file: writing the reference there would overwrite it'],
+    ['--out equal to --config', ['reference', '--data', 'copy.csv.gz', '--config', bankConfig, '--out', path.basename(bankConfig)], `--out "${path.basename(bankConfig)}" is the --config file`],
   ])('%s', async (_name, argv, message) => {
     const result = await run(argv, tmp.dir);
     expect(result.code).toBe(2);
@@ -233,4 +235,50 @@ describe('driftwatch reference: bad input exits 2 and says what to change', () =
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(`driftwatch reference: error: ${BANK}: the feature column "agee" is not in the data (columns: "age", "job"`);
   });
+});
+
+describe('driftwatch reference: the rows it is fitted on', () => {
+  /** Hourly rows over 40 days (a numeric x with a weekly swing, a categorical c), with a time column. */
+  function lines(n: number): string[] {
+    const random = prng(11);
+    return Array.from({ length: n }, (_, i) => {
+      const time = new Date(Date.UTC(2025, 2, 1) + i * 3_600_000).toISOString();
+      return `${time},${(random() + Math.sin((i / 168) * 2 * Math.PI)).toFixed(4)},${'pqr'[Math.floor(random() * 3)]}`;
+    });
+  }
+  const config = tmp.write('order-features.json', JSON.stringify({ modelId: 'order', features: { x: { kind: 'numeric' }, c: {} } }));
+  const fitted = (file: string) => {
+    const { createdAt, source, ...rest } = JSON.parse(fs.readFileSync(file, 'utf8'));
+    return rest;
+  };
+
+  it('in any order give the same reference over a time column (its windows are cut by time, not by row)', async () => {
+    const rows = lines(40 * 24);
+    const sorted = tmp.write('order-sorted.csv', `ts,x,c\n${rows.join('\n')}\n`);
+    expect((await run(['reference', '--data', sorted, '--config', config, '--window-column', 'ts', '--out', 'order-sorted.json'], tmp.dir)).code).toBe(0);
+    const expected = fitted(path.join(tmp.dir, 'order-sorted.json'));
+    for (const [k, seed] of fc.sample(fc.integer(), { numRuns: 4, seed: 1404 }).entries()) {
+      const random = prng(seed);
+      const shuffled = rows.map((row) => ({ row, key: random() })).sort((a, b) => a.key - b.key).map((r) => r.row);
+      const file = tmp.write(`order-${k}.csv`, `ts,x,c\n${shuffled.join('\n')}\n`);
+      const r = await run(['reference', '--data', file, '--config', config, '--window-column', 'ts', '--out', `order-${k}.json`], tmp.dir);
+      expect(r.code).toBe(0);
+      expect(fitted(path.join(tmp.dir, `order-${k}.json`))).toEqual(expected);
+    }
+  }, 60_000);
+
+  it('are at least the 100 the monitor judges a window against (MIN_ROWS), or the reference is refused', async () => {
+    for (const n of fc.sample(fc.integer({ min: 1, max: 150 }), { numRuns: 6, seed: 1405 })) {
+      const file = tmp.write(`short-${n}.csv`, `ts,x,c\n${lines(n).join('\n')}\n`);
+      const r = await run(['reference', '--data', file, '--config', config, '--window-rows', '10', '--out', `short-${n}.json`], tmp.dir);
+      if (n < 100) {
+        expect(r.code).toBe(2);
+        expect(r.stderr).toContain(`${n} rows, fewer than the 100 a reference needs`);
+        expect(fs.existsSync(path.join(tmp.dir, `short-${n}.json`))).toBe(false);
+      } else {
+        expect(r.stderr).toBe('');
+        expect(r.code).toBe(0);
+      }
+    }
+  }, 60_000);
 });

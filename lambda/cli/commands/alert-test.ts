@@ -5,7 +5,6 @@
  * what was sent where (never a secret's value); `--dry-run` prints the payloads and sends nothing.
  * Exit 0 when every channel accepted, 2 otherwise (each channel is tried either way).
  */
-import { parseArgs } from 'util';
 import { loadEnvironment, UnknownEnvironmentError } from '../../../config/environments';
 import type { ModelConfig } from '../../../config/schema';
 import { ConfigValidationError } from '../../../config/validate';
@@ -14,6 +13,7 @@ import { PAGERDUTY_EVENTS_URL, pagerDutyEvent, type PagerDutySeverity } from '..
 import { slackMessage } from '../../alerting/slack';
 import { routingCheckIncident, type RoutingCheck } from '../../alerting/test-page';
 import { CliIo, EXIT_ERROR, EXIT_OK, UsageError } from '../io';
+import { parseOptions } from '../args';
 
 export const ALERT_HELP = `Usage: driftwatch alert test --env ENV --model ID [options]
 
@@ -47,17 +47,7 @@ interface AlertTestArgs {
 const SEVERITIES: readonly PagerDutySeverity[] = ['info', 'warning', 'error', 'critical'];
 
 function parseAlertArgs(argv: readonly string[]): AlertTestArgs | 'help' {
-  let values;
-  try {
-    values = parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: false,
-      options: { env: { type: 'string' }, model: { type: 'string' }, severity: { type: 'string' }, 'dry-run': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
-    }).values;
-  } catch (error) {
-    throw new UsageError((error as Error).message.split('\n')[0]);
-  }
+  const values = parseOptions(argv, { env: { type: 'string' }, model: { type: 'string' }, severity: { type: 'string' }, 'dry-run': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } });
   if (values.help) return 'help';
   const missing = (['env', 'model'] as const).filter((name) => !values[name]);
   if (missing.length > 0) throw new UsageError(`missing ${missing.map((m) => `--${m} ${m === 'env' ? 'ENV' : 'ID'}`).join(' and ')}`);

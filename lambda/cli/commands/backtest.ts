@@ -5,7 +5,6 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseArgs } from 'util';
 import { InputError } from '../../adapters/local/errors';
 import type { ColumnReading } from '../../adapters/local/inference';
 import { readDataset } from '../../adapters/local/read-dataset';
@@ -28,7 +27,7 @@ import { renderBacktestHtml } from '../../report/backtest-html';
 import { renderBacktestJson } from '../../report/backtest-json';
 import { renderBacktestText, summaryText } from '../../report/backtest-text';
 import { terminalSafe } from '../../report/format';
-import { checkOutput, checkRepeated, optionProblem, REPORT_FORMATS, type ReportFormat } from '../args';
+import { checkOutput, parseOptions, positiveInteger, REPORT_FORMATS, type ReportFormat } from '../args';
 import { BACKTEST_HELP } from '../help';
 import { CliIo, EXIT_CRITICAL, EXIT_OK, UsageError } from '../io';
 
@@ -51,13 +50,6 @@ export interface BacktestArgs {
   readonly quiet: boolean;
 }
 
-function positive(name: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`--${name}: expected a positive integer, got ${JSON.stringify(value)}`);
-  return n;
-}
-
 const BACKTEST_OPTIONS = {
   data: { type: 'string' },
   config: { type: 'string' },
@@ -76,20 +68,7 @@ const BACKTEST_OPTIONS = {
 
 /** Parses `backtest`'s arguments. @throws UsageError naming the bad option. */
 export function parseBacktestArgs(argv: readonly string[]): BacktestArgs {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: false,
-      options: BACKTEST_OPTIONS,
-      tokens: true,
-    });
-  } catch (error) {
-    throw new UsageError(optionProblem(error, Object.keys(BACKTEST_OPTIONS)));
-  }
-  checkRepeated(parsed.tokens, BACKTEST_OPTIONS);
-  const v = parsed.values;
+  const v = parseOptions(argv, BACKTEST_OPTIONS);
   if (v.help) return { help: true, data: '', config: '', format: 'text', failOn: 'none', quiet: false };
   const missing = (['data', 'config'] as const).filter((name) => !v[name]);
   if (missing.length > 0) throw new UsageError(`missing ${missing.map((m) => `--${m} FILE`).join(' and ')}`);
@@ -106,8 +85,8 @@ export function parseBacktestArgs(argv: readonly string[]): BacktestArgs {
     delimiter: v.delimiter,
     format,
     out: v.out ?? (format === 'html' ? DEFAULT_BACKTEST_HTML_OUT : undefined),
-    referenceRows: positive('reference-rows', v['reference-rows']),
-    windowRows: positive('window-rows', v['window-rows']),
+    referenceRows: positiveInteger('reference-rows', v['reference-rows']),
+    windowRows: positiveInteger('window-rows', v['window-rows']),
     windowColumn: v['window-column'],
     every: v.every,
     failOn,

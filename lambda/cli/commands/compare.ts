@@ -27,7 +27,7 @@ export async function compareCommand(argv: readonly string[], io: CliIo): Promis
   const cwd = io.cwd ?? process.cwd();
   const resolve = (file: string) => path.resolve(cwd, file);
   checkOutput('--out', args.out, [{ option: '--reference', file: args.reference }, { option: '--current', file: args.current }, { option: '--config', file: args.config }], resolve);
-  const features: Record<string, FeatureSpec> = args.config ? loadFeatureConfig(resolve(args.config)) : {};
+  const features: Record<string, FeatureSpec> = args.config ? loadFeatureConfig(resolve(args.config), args.config) : {};
   const { reference, current, warnings, notices } = await readBoth(args, features, resolve);
   for (const warning of warnings) io.stderr.write(`driftwatch: warning: ${terminalSafe(warning)}\n`);
   for (const notice of notices) io.stderr.write(`driftwatch: notice: ${terminalSafe(notice)}\n`);

@@ -4,13 +4,12 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseArgs } from 'util';
 import { InputError } from '../../adapters/local/errors';
 import { DEFAULT_DEMO_DATA, DEFAULT_DEMO_HTML, describeModel, describeStory, runDemo } from '../../demo/run-demo';
 import { renderBacktestHtml } from '../../report/backtest-html';
 import { renderBacktestJson } from '../../report/backtest-json';
 import { renderBacktestText } from '../../report/backtest-text';
-import { checkOutput, checkRepeated, optionProblem } from '../args';
+import { checkOutput, parseOptions } from '../args';
 import { CliIo, EXIT_OK, UsageError } from '../io';
 
 export const DEMO_HELP = `Usage: driftwatch demo [options]
@@ -41,20 +40,7 @@ const DEMO_OPTIONS = {
 
 /** Runs the demo; returns 0 (usage and input errors are thrown, see cli/index.ts). */
 export async function demoCommand(argv: readonly string[], io: CliIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: false,
-      options: DEMO_OPTIONS,
-      tokens: true,
-    });
-  } catch (error) {
-    throw new UsageError(optionProblem(error, Object.keys(DEMO_OPTIONS)));
-  }
-  checkRepeated(parsed.tokens, DEMO_OPTIONS);
-  const values = parsed.values;
+  const values = parseOptions(argv, DEMO_OPTIONS);
   if (values.help) {
     io.stdout.write(DEMO_HELP);
     return EXIT_OK;

@@ -1,7 +1,6 @@
 /** The options of `driftwatch reference`, parsed and checked against each other. */
-import * as fs from 'fs';
 import * as path from 'path';
-import { parseArgs } from 'util';
+import { checkOutput, parseOptions, positiveInteger } from '../args';
 import { UsageError } from '../io';
 
 /** Where the model comes from: a features.json, or a registered environment's platform config. */
@@ -27,38 +26,22 @@ export interface ReferenceArgs {
 
 const HELP_ONLY: ReferenceArgs = { help: true, data: '', out: '', source: { kind: 'config', file: '' }, window: { kind: 'rows' }, push: false };
 
-function positive(name: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`--${name}: expected a positive integer, got ${JSON.stringify(value)}`);
-  return n;
-}
+const REFERENCE_OPTIONS = {
+  data: { type: 'string' },
+  config: { type: 'string' },
+  env: { type: 'string' },
+  model: { type: 'string' },
+  out: { type: 'string' },
+  push: { type: 'boolean' },
+  bucket: { type: 'string' },
+  'window-rows': { type: 'string' },
+  'window-column': { type: 'string' },
+  every: { type: 'string' },
+  delimiter: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
 
-function parse(argv: readonly string[]) {
-  try {
-    return parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        data: { type: 'string' },
-        config: { type: 'string' },
-        env: { type: 'string' },
-        model: { type: 'string' },
-        out: { type: 'string' },
-        push: { type: 'boolean' },
-        bucket: { type: 'string' },
-        'window-rows': { type: 'string' },
-        'window-column': { type: 'string' },
-        every: { type: 'string' },
-        delimiter: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }).values;
-  } catch (error) {
-    throw new UsageError((error as Error).message.split('\n')[0]);
-  }
-}
+const parse = (argv: readonly string[]) => parseOptions(argv, REFERENCE_OPTIONS);
 
 type Values = ReturnType<typeof parse>;
 
@@ -76,7 +59,7 @@ function modelSource(v: Values): ModelSource {
 }
 
 function windowOption(v: Values): WindowOption {
-  const rows = positive('window-rows', v['window-rows']);
+  const rows = positiveInteger('window-rows', v['window-rows']);
   const column = v['window-column'];
   if (rows !== undefined && (column !== undefined || v.every !== undefined)) {
     throw new UsageError('give either --window-rows N, or --window-column COL [--every SPAN], not both');
@@ -86,19 +69,10 @@ function windowOption(v: Values): WindowOption {
   return column !== undefined ? { kind: 'time', column, ...(v.every !== undefined && { every: v.every }) } : { kind: 'rows', ...(rows !== undefined && { rows }) };
 }
 
-/** The same file, also through a symbolic link (a file that does not exist yet is never the same). */
-export function sameFile(a: string, b: string): boolean {
-  if (path.resolve(a) === path.resolve(b)) return true;
-  try {
-    return fs.realpathSync(a) === fs.realpathSync(b);
-  } catch {
-    return false;
-  }
-}
-
 /**
  * Parses `reference`'s arguments; relative paths stay as given (messages name them as the user wrote
- * them), `cwd` only resolves them to check that `--out` is not the `--data` file.
+ * them), `cwd` only resolves them to check that `--out` is neither the `--data` nor the `--config` file
+ * (by any spelling, symbolic or hard link: `checkOutput`, as compare, backtest and demo check).
  *
  * @throws UsageError naming the unknown, missing or conflicting option.
  * @example parseReferenceArgs(['--data', 'train.csv', '--config', 'features.json', '--out', 'ref.json'], '/work').window // { kind: 'rows' }
@@ -112,9 +86,8 @@ export function parseReferenceArgs(argv: readonly string[], cwd: string): Refere
   const window = windowOption(v);
   const data = v.data as string;
   const out = v.out as string;
-  if (sameFile(path.resolve(cwd, out), path.resolve(cwd, data))) {
-    throw new UsageError(`--out ${out} is the --data file; the reference is written to a file of its own (e.g. --out reference.json)`);
-  }
+  // The reference is written to a file of its own: never over the data or the features.json it is fitted from.
+  checkOutput('--out', out, [{ option: '--data', file: data }, { option: '--config', file: source.kind === 'config' ? source.file : undefined }], (file) => path.resolve(cwd, file), 'the reference');
   if (v.bucket !== undefined && !v.push) throw new UsageError('--bucket applies with --push (it names the bucket the reference is uploaded to)');
   if (v.bucket === '') throw new UsageError('--bucket needs a bucket name');
   if (v.push && source.kind === 'config' && v.bucket === undefined) {

@@ -9,6 +9,7 @@ import { hoursOf } from '../../backtest/batches';
 import { findColumn, sliceColumn, withKind } from '../../backtest/columns';
 import { parseEvery, type BacktestConfig } from '../../backtest/config';
 import { referenceWindows } from '../../backtest/drift-bands';
+import { dict } from '../../core/own';
 import { driftTestProblem } from '../../core/schema/drift-test';
 import { resolveThresholds } from '../../core/severity';
 import type { Column, Dataset, FeatureKind } from '../../core/types';
@@ -33,15 +34,24 @@ export interface ReferenceData {
 
 /** Reads the file; its messages name the file as the user wrote it, not its absolute path. */
 async function readData(args: ReferenceArgs, file: string, draft: ModelDraft): Promise<Dataset> {
-  const kinds: Record<string, FeatureKind> = {};
+  // Keyed by column names: `__proto__` and `toString` are names too.
+  const kinds = dict<FeatureKind>();
   for (const f of draft.features) if (f.kind !== undefined) kinds[f.name] = f.kind;
   const time = args.window.kind === 'time' ? args.window.column : undefined;
-  const timestamps = time !== undefined && !(time in kinds) ? [time] : [];
+  const timestamps = time !== undefined && !Object.hasOwn(kinds, time) ? [time] : [];
   const data = await readDataset(file, { delimiter: args.delimiter, kinds, timestamps }).catch((error: unknown) => {
     if (error instanceof InputError) throw new InputError(error.message.split(file).join(args.data), { ...error.details, file: args.data });
     throw error;
   });
   if (data.rowCount === 0) throw new InputError(`${args.data}: the file has a header but no data rows`, { file: args.data });
+  // A smaller reference would leave every window of the monitor unjudged ("too few rows").
+  if (data.rowCount < draft.minRows) {
+    throw new InputError(
+      `${args.data}: ${data.rowCount.toLocaleString('en-US')} rows, fewer than the ${draft.minRows.toLocaleString('en-US')} a reference needs ` +
+        `(the monitor judges no window against a smaller one: ${draft.env === null ? 'the documented minimum' : `monitor.minRows of model ${draft.modelId} in ${draft.configName}`}); give more training rows`,
+      { file: args.data },
+    );
+  }
   return data;
 }
 

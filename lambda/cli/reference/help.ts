@@ -9,13 +9,17 @@ the document the monitor's Lambdas read; with --push, uploads it to the model's 
 bucket. The reference is fitted by the same code as the backtest's, so the two agree on thresholds.
 
 Options:
-  --data FILE          Training data: CSV, gzip-compressed CSV or Parquet (required)
+  --data FILE          Training data: CSV, gzip-compressed CSV or Parquet (required); at
+                       least 100 rows (a platform model: its monitor.minRows), since the monitor
+                       judges no window against a smaller reference ("too few rows"). Read as
+                       compare reads (missing values, numeric or categorical: see compare --help)
   --config FILE        features.json (below): the model's features by column name
   --env ENV            Or a platform environment: config/ENV.ts (registered in
                        config/environments.ts), validated as 'cdk synth -c env=ENV' does ...
   --model ID           ... and the model of it to fit the reference for (required with --env)
   --out FILE           Where to write the reference JSON (required; parent folders are created,
-                       the file is replaced atomically; never the --data file)
+                       the file is replaced atomically; never the --data or --config file,
+                       by any spelling, symbolic or hard link)
   --window-rows N      Drift bands over consecutive windows of N rows
                        (default: the data cut into 20 windows)
   --window-column COL  Drift bands over time windows of a timestamp column instead (ISO date or
@@ -24,6 +28,8 @@ Options:
                        first monitor window (monitor.windows[0].hours, 1d unless configured);
                        with --config, 1d). Use the size of the production window the reference
                        will be compared with: the bands measure how much such a window varies.
+                       Time windows are cut by time, so the rows may come in any order (the same
+                       reference); row windows take the rows as they come.
   --delimiter CHAR     CSV field delimiter: one character, or 'tab' (default ',')
   --push               Also upload it to S3 with the usual AWS credential chain (AWS_PROFILE,
                        AWS_ACCESS_KEY_ID/..., SSO, instance or container role) and region
@@ -35,11 +41,13 @@ Options:
                        Driftwatch-ENV-Data prints it as the DataBucketName output).
                        Required with --config.
   -h, --help           Show this help
+  An option that takes one value may be given once (it is refused twice, naming both values).
 
 Features:
   --config: the features named in features.json are read from the columns of those names; each
   becomes the SQL column of its name in lower case with other characters as _ (emp.var.rate ->
-  emp_var_rate), as in the backtest. --env: the model's features are SQL names already and the
+  emp_var_rate), as in the backtest; names such as __proto__ or constructor are names like any
+  other. --env: the model's features are SQL names already and the
   data's columns must carry them (the record contract's names).
 
 features.json:

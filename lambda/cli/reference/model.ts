@@ -3,19 +3,18 @@
  * and `driftBands`, feature names mapped to SQL ids as the backtest maps them) or from a registered
  * environment's platform config (validated as the CDK app does, mapped by `monitorModelFromConfig`).
  */
-import * as fs from 'fs';
 import { loadEnvironment, UnknownEnvironmentError } from '../../../config/environments';
 import { identifier, MAX_MODEL_ID_LENGTH } from '../../../config/schema';
 import { ConfigValidationError } from '../../../config/validate';
 import { InputError } from '../../adapters/local/errors';
 import { BacktestConfigError, DEFAULT_BASELINE_WINDOWS } from '../../backtest/config';
 import { featureIdentifiers } from '../../backtest/columns';
+import { MIN_ROWS } from '../../core/defaults';
 import { driftBandsSchema } from '../../core/schema/drift-bands';
-import { formatZodIssues } from '../../core/schema/format-issues';
 import type { FeatureKind } from '../../core/types';
 import { monitorModelFromConfig } from '../../monitor/from-config';
 import type { MonitorFeature, MonitorModel } from '../../monitor/model';
-import { featureConfigSchema } from '../config';
+import { featureConfigSchema, parseFeatureConfig, readJsonConfig } from '../config';
 import type { ModelSource } from './args';
 
 /** A feature before the data is read: its kind may still be unknown (features.json may leave it out). */
@@ -32,6 +31,8 @@ export interface ModelDraft {
   readonly features: readonly DraftFeature[];
   /** The window span the drift bands default to over a time column (`1d`, `6h`). */
   readonly defaultEvery: string;
+  /** The fewest rows the monitor judges (a platform model's `monitor.minRows`, else MIN_ROWS): a reference needs as many. */
+  readonly minRows: number;
   /** The engine's model once every feature's kind is known. */
   build(features: readonly MonitorFeature[]): MonitorModel;
 }
@@ -44,28 +45,13 @@ const referenceConfigSchema = featureConfigSchema.extend({
   driftBands: driftBandsSchema.optional(),
 });
 
-function readJson(file: string, name: string): unknown {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch {
-    throw new InputError(`${name}: file not found`, { file: name });
-  }
-  try {
-    return JSON.parse(text.replace(/^\uFEFF/, ''));
-  } catch (error) {
-    throw new InputError(`${name}: not valid JSON (${(error as Error).message})`, { file: name });
-  }
-}
-
 /** features.json → a draft whose feature ids are the names' SQL identifiers (as in the backtest). */
 function draftFromFeatureConfig(file: string, name: string): ModelDraft {
-  const parsed = referenceConfigSchema.safeParse(readJson(file, name), { reportInput: true });
-  if (!parsed.success) {
-    const problems = formatZodIssues(parsed.error.issues).map((problem) => `  ${name}: ${problem}`);
-    throw new InputError(`${name} is not a valid feature config:\n${problems.join('\n')}`, { file: name });
-  }
-  const entries = Object.entries(parsed.data.features);
+  const json = readJsonConfig(file, name);
+  // Read as compare reads features.json: every problem at once, `__proto__` a feature like any other.
+  const features = parseFeatureConfig(json, name, referenceConfigSchema);
+  const { modelId, driftBands } = referenceConfigSchema.parse(json);
+  const entries = Object.entries(features);
   if (entries.length === 0) throw new InputError(`${name}: "features" lists no feature; name each feature column of the model`, { file: name });
   let ids: string[];
   try {
@@ -74,7 +60,6 @@ function draftFromFeatureConfig(file: string, name: string): ModelDraft {
     if (error instanceof BacktestConfigError) throw new InputError(error.message.replace('backtest config', 'feature config'), { file: name });
     throw error;
   }
-  const { modelId, driftBands } = parsed.data;
   const id = modelId ?? UNNAMED_MODEL_ID;
   return {
     modelId: id,
@@ -83,6 +68,7 @@ function draftFromFeatureConfig(file: string, name: string): ModelDraft {
     configName: name,
     features: entries.map(([n, spec], i) => ({ id: ids[i], name: n, ...spec })),
     defaultEvery: '1d',
+    minRows: MIN_ROWS,
     build: (features) => ({
       env: 'local',
       modelId: id,
@@ -127,6 +113,7 @@ function draftFromEnvironment(env: string, modelId: string): ModelDraft {
     configName,
     features: model.features,
     defaultEvery: spanOf(hours),
+    minRows: model.minRows,
     build: (features) => ({ ...model, features }),
   };
 }
