@@ -19,6 +19,11 @@ export type Channel = 'pagerduty' | 'slack';
 /** Where the notifier records what it sent, under the data bucket. */
 export const ALERTING_PREFIX = 'alerting/';
 
+/** Where the delivery records of a model's alarms are kept (IAM scoping). */
+export function sentRoot(modelId: string): string {
+  return `${ALERTING_PREFIX}${modelId}/sent/`;
+}
+
 /**
  * The delivery record of one alarm state change on one channel:
  * `alerting/<model>/sent/<alarm>-<hash>/<StateChangeTime>-<state>-<channel>.json`.
@@ -31,5 +36,5 @@ export const ALERTING_PREFIX = 'alerting/';
 export function sentKey(modelId: string, alarmArn: string, alarmName: string, stateChangeIso: string, state: string, channel: Channel): string {
   const readable = alarmName.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 200);
   const hash = createHash('sha256').update(alarmArn).digest('hex').slice(0, 8);
-  return `${ALERTING_PREFIX}${modelId}/sent/${readable}-${hash}/${stateChangeIso.replace(/:/g, '')}-${state}-${channel}.json`;
+  return `${sentRoot(modelId)}${readable}-${hash}/${stateChangeIso.replace(/:/g, '')}-${state}-${channel}.json`;
 }

@@ -56,6 +56,8 @@ export const monitorKeys = {
   /** Which baseline hours are sampled (the store cannot list keys). */
   baselineSamples: (modelId: string) => `${root(modelId)}samples/baseline.json`,
   state: (modelId: string, window: string) => `${root(modelId)}state/${checkWindowName(window)}.json`,
+  /** Every window's reports (the notifier reads under it). */
+  reportsRoot: (modelId: string) => `${root(modelId)}reports/`,
   report: (modelId: string, window: string, windowStart: Date, extension: 'json' | 'html') =>
     `${root(modelId)}reports/${checkWindowName(window)}/${windowStart.toISOString().replace(/\.000Z$/, 'Z').replace(/:/g, '')}.${extension}`,
   latestReport: (modelId: string, window: string) => `${root(modelId)}reports/${checkWindowName(window)}/latest.json`,

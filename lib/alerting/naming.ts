@@ -8,6 +8,7 @@
  * - one composite per model, `dw-<env>-<model>-model-Critical` ("model critical");
  * - SNS topics per owner and severity, `dw-<env>-<owner-slug>-critical|warning`.
  */
+import { createHash } from 'node:crypto';
 import { ArnFormat, Stack } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { ownerSlug } from '../../config/rules';
@@ -57,4 +58,27 @@ export function alarmArn(scope: IConstruct, name: string): string {
 /** Every alarm of an environment matches this ARN pattern (the key and topic policies allow CloudWatch for them only). */
 export function alarmArnPattern(scope: IConstruct, env: string): string {
   return alarmArn(scope, `dw-${env}-*`);
+}
+
+/** `base` + `suffix` within `max` characters: a long base is cut and keeps a hash of itself, so names stay unique. */
+function bounded(base: string, suffix: string, max: number): string {
+  if (base.length + suffix.length <= max) return `${base}${suffix}`;
+  const hash = createHash('sha256').update(base).digest('hex').slice(0, 6);
+  return `${base.slice(0, max - suffix.length - 7).replace(/-+$/, '')}-${hash}${suffix}`;
+}
+
+/**
+ * The names of an owner's notifier: function `dw-<env>-<owner-slug>-notifier` (Lambda allows 64
+ * characters), its dead-letter queue (SQS: 80), log group, failure alarm (matches the alarm pattern
+ * the key and topic policies allow) and failure topic.
+ */
+export function notifierNames(env: string, owner: { readonly name: string }) {
+  const base = `dw-${env}-${ownerSlug(owner.name)}`;
+  return {
+    function: bounded(base, '-notifier', 64),
+    deadLetterQueue: bounded(base, '-notifier-dlq', 80),
+    logGroup: `/driftwatch/${env}/notifier/${ownerSlug(owner.name)}`,
+    failureAlarm: `${base}-notifier-failed`,
+    failureTopic: bounded(base, '-notifier-failures', 256),
+  } as const;
 }

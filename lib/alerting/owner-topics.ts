@@ -55,6 +55,19 @@ export function ownersOfConfig(config: DriftwatchConfig): OwnerChannels[] {
   return [...bySlug.values()];
 }
 
+/** The models whose alarms can reach an owner: the owner's own, and those with a feature routed to the owner. */
+export function modelsReachingOwner(config: DriftwatchConfig, owner: OwnerConfig): string[] {
+  const slug = ownerSlug(owner.name);
+  return config.models
+    .filter((m) => ownerSlug(m.owner.name) === slug || Object.values(m.alerting.features).some((r) => r.owner && ownerSlug(r.owner.name) === slug))
+    .map((m) => m.id);
+}
+
+/** Whether any of an owner's topics routes to PagerDuty or Slack (otherwise email alone needs no notifier). */
+export function needsNotifier(o: OwnerChannels): boolean {
+  return [...o.channels.critical, ...o.channels.warning].some((c) => c !== 'email');
+}
+
 /**
  * @example
  * const topics = new OwnerTopics(dataStack, 'OwnerTopics', { env: 'prod', owners: ownersOfConfig(config), key: lake.key });
@@ -82,6 +95,11 @@ export class OwnerTopics extends Construct implements IAlarmTopics {
     return Fn.join('', [...parts, '}']);
   }
 
+  /** The owner's topics (both severities): what the owner's notifier subscribes to. */
+  routesOf(owner: OwnerConfig): OwnerTopicRoute[] {
+    return this.routes.filter((r) => r.slug === ownerSlug(owner.name));
+  }
+
   topicFor(owner: OwnerConfig, severity: Severity): sns.ITopic {
     const route = this.routes.find((r) => r.slug === ownerSlug(owner.name) && r.severity === severity);
     if (!route) throw new Error(`no topic for owner ${JSON.stringify(owner.name)} (owners: ${[...new Set(this.routes.map((r) => r.owner.name))].join(', ')})`);
@@ -91,24 +109,45 @@ export class OwnerTopics extends Construct implements IAlarmTopics {
   private topic(props: OwnerTopicsProps, o: OwnerChannels, severity: Severity): OwnerTopicRoute {
     const slug = ownerSlug(o.owner.name);
     const channels = severity === 'Critical' ? o.channels.critical : o.channels.warning;
-    const topic = new sns.Topic(this, `${slug}-${severity}`, {
+    const topic = alarmTopic(this, `${slug}-${severity}`, {
+      env: props.env,
       topicName: topicName(props.env, o.owner, severity),
-      displayName: `Driftwatch ${props.env} ${severity.toLowerCase()} alerts for ${o.owner.name}`.slice(0, 100),
-      masterKey: props.key,
-      enforceSSL: true,
+      displayName: `Driftwatch ${props.env} ${severity.toLowerCase()} alerts for ${o.owner.name}`,
+      key: props.key,
+      email: channels.includes('email') ? o.owner.email : undefined,
     });
-    topic.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'CloudWatchAlarmsPublish',
-        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-        actions: ['sns:Publish'],
-        resources: [topic.topicArn],
-        conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID }, ArnLike: { 'aws:SourceArn': alarmArnPattern(this, props.env) } },
-      }),
-    );
-    if (channels.includes('email')) new sns.Subscription(this, `${slug}-${severity}-email`, { topic, protocol: sns.SubscriptionProtocol.EMAIL, endpoint: o.owner.email });
     return { owner: o.owner, slug, severity, topic, channels };
   }
+}
+
+/** What `alarmTopic` makes. */
+export interface AlarmTopicProps {
+  readonly env: string;
+  readonly topicName: string;
+  /** Cut to SNS's 100 characters. */
+  readonly displayName: string;
+  readonly key: kms.IKey;
+  /** Subscribed by email when given. */
+  readonly email?: string;
+}
+
+/**
+ * A topic CloudWatch alarms of this environment notify: encrypted with the key, TLS only, publishing
+ * allowed to the account's `dw-<env>-*` alarms, with an email subscription when `email` is given.
+ */
+export function alarmTopic(scope: Construct, id: string, props: AlarmTopicProps): sns.Topic {
+  const topic = new sns.Topic(scope, id, { topicName: props.topicName, displayName: props.displayName.slice(0, 100), masterKey: props.key, enforceSSL: true });
+  topic.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'CloudWatchAlarmsPublish',
+      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+      actions: ['sns:Publish'],
+      resources: [topic.topicArn],
+      conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID }, ArnLike: { 'aws:SourceArn': alarmArnPattern(scope, props.env) } },
+    }),
+  );
+  if (props.email) new sns.Subscription(scope, `${id}-email`, { topic, protocol: sns.SubscriptionProtocol.EMAIL, endpoint: props.email });
+  return topic;
 }
 
 /**

@@ -11,7 +11,8 @@ import { DataStack } from './data-stack';
 import { checkPlatformPlacement } from './placement';
 import { estimateAlertingResources, estimateModelResources, groupModels } from './grouping';
 import type { ModelAlarms } from '../alerting/model-alarms';
-import { OwnerTopics, ownersOfConfig } from '../alerting/owner-topics';
+import { OwnerNotifier } from '../alerting/notifier';
+import { modelsReachingOwner, needsNotifier, OwnerTopics, ownersOfConfig } from '../alerting/owner-topics';
 import { FleetDashboard } from '../dashboards/fleet-dashboard';
 import type { ModelMonitor } from '../monitor/model-monitor';
 import { ModelDataPlane } from './model-data-plane';
@@ -41,6 +42,8 @@ export class Platform extends Construct {
   readonly alarms: ReadonlyMap<string, ModelAlarms>;
   /** The SNS topics per owner and severity the alarms notify (in the data stack; the notifier subscribes here). */
   readonly ownerTopics: OwnerTopics;
+  /** Each owner's notifier (PagerDuty and Slack) by owner name, in the data stack beside the topics. */
+  readonly notifiers: ReadonlyMap<string, OwnerNotifier>;
   /** One row per model (in the data stack). */
   readonly fleetDashboard: FleetDashboard;
 
@@ -58,6 +61,24 @@ export class Platform extends Construct {
     });
 
     this.ownerTopics = new OwnerTopics(this.dataStack, 'OwnerTopics', { env: config.env, owners: ownersOfConfig(config), key: this.dataStack.lake.key });
+    const notifiers = new Map<string, OwnerNotifier>();
+    for (const o of ownersOfConfig(config).filter(needsNotifier)) {
+      notifiers.set(
+        o.owner.name,
+        new OwnerNotifier(this.dataStack, `Notifier-${this.ownerTopics.routesOf(o.owner)[0].slug}`, {
+          env: config.env,
+          owner: o.owner,
+          routes: this.ownerTopics.routesOf(o.owner),
+          routesJson: this.ownerTopics.notifierRoutesJson(o.owner),
+          modelIds: modelsReachingOwner(config, o.owner),
+          bucket: this.dataStack.lake.bucket,
+          key: this.dataStack.lake.key,
+          // The data stack's key policy covers every log group under /driftwatch/<env>/.
+          addLogsKeyPolicy: false,
+        }),
+      );
+    }
+    this.notifiers = notifiers;
     this.fleetDashboard = new FleetDashboard(this.dataStack, 'FleetDashboard', { env: config.env, models: config.models });
 
     const resourcesOf = (m: DriftwatchConfig['models'][number]) => estimateModelResources(m) + estimateAlertingResources(m);

@@ -1,7 +1,7 @@
 /**
  * A team's stack for the alerting tests: its own key and bucket, the environment's owner topics, and
  * per model the real ModelMonitor (on throwaway prebuilt bundles, so nothing is bundled), its
- * ModelAlarms and ModelDashboard; plus helpers that read the synthesized template back.
+ * ModelAlarms and ModelDashboard, per owner the OwnerNotifier; plus helpers that read the synthesized template back.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -10,15 +10,25 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import type { DriftwatchConfig } from '../../config';
-import { ModelAlarms, OwnerTopics, ownersOfConfig } from '../../lib/alerting';
+import example from '../../config/example';
+import { validateConfig, type DriftwatchConfig } from '../../config';
+import { ModelAlarms, modelsReachingOwner, needsNotifier, NOTIFIER_HANDLER, OwnerNotifier, OwnerTopics, ownersOfConfig } from '../../lib/alerting';
 import { FleetDashboard, ModelDashboard } from '../../lib/dashboards';
 import { MONITOR_HANDLERS, ModelMonitor } from '../../lib/monitor';
+
+export const payments = { name: 'Payments Risk', email: 'payments-risk@example.com', pagerDutySecretName: 'dw/pay/pd', slackWebhookSecretName: 'dw/pay/slack' };
+
+/** config/example.ts with fraud_detector's merchant_category only notifying and country routed to Payments Risk. */
+export function exampleConfig(): DriftwatchConfig {
+  const input = JSON.parse(JSON.stringify(example));
+  input.models[0].alerting = { features: { merchant_category: { route: 'notify' }, country: { route: 'owner', owner: payments } } };
+  return validateConfig(input);
+}
 
 /** A directory of stand-in bundles (what `npm run bundle` writes); the construct only copies them. */
 export function stubBundles(root: string): string {
   const dir = path.join(root, 'bundles');
-  for (const name of Object.values(MONITOR_HANDLERS)) {
+  for (const name of [...Object.values(MONITOR_HANDLERS), NOTIFIER_HANDLER]) {
     fs.mkdirSync(path.join(dir, name), { recursive: true });
     fs.writeFileSync(path.join(dir, name, 'index.js'), `exports.handler = async () => ${JSON.stringify(name)};\n`);
     fs.writeFileSync(path.join(dir, name, 'index.js.map'), '{"version":3,"sources":[],"mappings":""}\n');
@@ -32,6 +42,8 @@ export interface TeamStack {
   readonly topics: OwnerTopics;
   readonly monitors: Map<string, ModelMonitor>;
   readonly alarms: Map<string, ModelAlarms>;
+  /** Each owner's notifier by owner name. */
+  readonly notifiers: Map<string, OwnerNotifier>;
   readonly template: Template;
 }
 
@@ -52,8 +64,16 @@ export function teamStack(config: DriftwatchConfig, outdir = fs.mkdtempSync(path
     monitors.set(model.id, monitor);
     alarms.set(model.id, a);
   }
+  const notifiers = new Map<string, OwnerNotifier>();
+  for (const o of ownersOfConfig(config).filter(needsNotifier)) {
+    const routes = topics.routesOf(o.owner);
+    notifiers.set(
+      o.owner.name,
+      new OwnerNotifier(stack, `Notifier-${routes[0].slug}`, { env: config.env, owner: o.owner, routes, routesJson: topics.notifierRoutesJson(o.owner), modelIds: modelsReachingOwner(config, o.owner), bucket, key, bundleDirectory }),
+    );
+  }
   new FleetDashboard(stack, 'Fleet', { env: config.env, models: config.models });
-  return { app, stack, topics, monitors, alarms, template: Template.fromStack(stack) };
+  return { app, stack, topics, monitors, alarms, notifiers, template: Template.fromStack(stack) };
 }
 
 type Json = Record<string, unknown>;

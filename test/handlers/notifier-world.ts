@@ -33,10 +33,13 @@ export interface World {
   readonly sns: SNSClient;
   readonly secrets: SecretsManagerClient;
   readonly store: S3ObjectStore;
+  /** The first topic's ARN. */
   readonly topicArn: string;
+  /** Every topic's ARN by name. */
+  readonly topicArns: Readonly<Record<string, string>>;
   readonly invocations: Invocation[];
-  /** Publishes an alarm notification to the topic and waits for the notifier's invocation to finish. */
-  publish(alarm: Record<string, unknown>): Promise<Invocation>;
+  /** Publishes an alarm notification to a topic (the first by default) and waits for the notifier's invocation to finish. */
+  publish(alarm: Record<string, unknown>, topicArn?: string): Promise<Invocation>;
   /** Runs the handler on an event directly (a redelivery of a recorded event). */
   invoke(event: unknown): Invocation;
   /** Changes the notifier's environment (a new container). */
@@ -89,39 +92,54 @@ function lambdaEvent(delivery: Record<string, any>, subscriptionArn: string) {
   };
 }
 
-async function snsEndpoint(invocations: Invocation[], subscription: { arn: string }): Promise<Receiver> {
+/** One HTTP endpoint for every topic: SNS names the subscription in each delivery's header. */
+async function snsEndpoint(invocations: Invocation[]): Promise<Receiver> {
   const endpoint = await startReceiver({ '/sns': { status: 200, body: '' } });
   endpoint.onRequest = (request: ReceivedRequest) => {
     const delivery = request.json();
     if (delivery.Type === 'SubscriptionConfirmation') void fetch(delivery.SubscribeURL);
-    else if (delivery.Type === 'Notification') invoke(invocations, lambdaEvent(delivery, subscription.arn));
+    else if (delivery.Type === 'Notification') invoke(invocations, lambdaEvent(delivery, String(request.headers['x-amz-sns-subscription-arn'] ?? `${delivery.TopicArn}:subscription`)));
   };
   return endpoint;
 }
 
-export async function startWorld(): Promise<World> {
+export interface WorldOptions {
+  /** Topics to create, each with the notifier subscribed over HTTP. @default ['dw-test-risk_ml-critical'] */
+  readonly topics?: readonly string[];
+  /** The secrets' names. @default PD_SECRET and SLACK_SECRET */
+  readonly secretNames?: { readonly pagerDuty: string; readonly slack: string };
+  /** Put the README's drifted report where the bank model's 6h alarms look. @default true */
+  readonly seedReport?: boolean;
+}
+
+export async function startWorld(options: WorldOptions = {}): Promise<World> {
+  const secretNames = options.secretNames ?? { pagerDuty: PD_SECRET, slack: SLACK_SECRET };
   const moto = await startMoto();
   const receiver = await startReceiver({ [PD_PATH]: { status: 202, body: { status: 'success', message: 'Event processed' } }, [SLACK_PATH]: { status: 200, body: 'ok' } });
-  Object.assign(process.env, notifierEnv(moto, receiver));
+  Object.assign(process.env, notifierEnv(moto, receiver), { DW_PAGERDUTY_SECRET: secretNames.pagerDuty, DW_SLACK_SECRET: secretNames.slack });
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   notifier = require('../../lambda/handlers/notifier') as NotifierModule;
   notifier.resetNotifier();
   const s3 = new S3Client(motoClientConfig(moto.endpoint, { forcePathStyle: true }));
   await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
   const store = new S3ObjectStore(s3, { bucket: BUCKET });
-  await store.putJson(monitorKeys.latestReport('bank_marketing', '6h'), driftedReport());
+  if (options.seedReport ?? true) await store.putJson(monitorKeys.latestReport('bank_marketing', '6h'), driftedReport());
   const secrets = new SecretsManagerClient(motoClientConfig(moto.endpoint));
-  await secrets.send(new CreateSecretCommand({ Name: PD_SECRET, SecretString: ROUTING_KEY }));
-  await secrets.send(new CreateSecretCommand({ Name: SLACK_SECRET, SecretString: `${receiver.url}${SLACK_PATH}` }));
+  await secrets.send(new CreateSecretCommand({ Name: secretNames.pagerDuty, SecretString: ROUTING_KEY }));
+  await secrets.send(new CreateSecretCommand({ Name: secretNames.slack, SecretString: `${receiver.url}${SLACK_PATH}` }));
   const sns = new SNSClient(motoClientConfig(moto.endpoint));
-  const topicArn = (await sns.send(new CreateTopicCommand({ Name: 'dw-test-risk_ml-critical' }))).TopicArn as string;
   const invocations: Invocation[] = [];
-  const subscription = { arn: '' };
-  const endpoint = await snsEndpoint(invocations, subscription);
-  subscription.arn = (await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'http', Endpoint: `${endpoint.url}/sns` }))).SubscriptionArn as string;
-  const publish = async (alarm: Record<string, unknown>) => {
+  const endpoint = await snsEndpoint(invocations);
+  const topicArns: Record<string, string> = {};
+  for (const name of options.topics ?? ['dw-test-risk_ml-critical']) {
+    const arn = (await sns.send(new CreateTopicCommand({ Name: name }))).TopicArn as string;
+    await sns.send(new SubscribeCommand({ TopicArn: arn, Protocol: 'http', Endpoint: `${endpoint.url}/sns` }));
+    topicArns[name] = arn;
+  }
+  const topicArn = Object.values(topicArns)[0];
+  const publish = async (alarm: Record<string, unknown>, to = topicArn) => {
     const before = invocations.length;
-    await sns.send(new PublishCommand({ TopicArn: topicArn, Subject: `${alarm.NewStateValue}: "${alarm.AlarmName}" in EU (Ireland)`, Message: JSON.stringify(alarm) }));
+    await sns.send(new PublishCommand({ TopicArn: to, Subject: `${alarm.NewStateValue}: "${alarm.AlarmName}" in ${alarm.Region ?? 'EU (Ireland)'}`.slice(0, 100), Message: JSON.stringify(alarm) }));
     for (let i = 0; invocations.length === before && i < 100; i += 1) await new Promise((r) => setTimeout(r, 20));
     if (invocations.length === before) throw new Error('SNS did not deliver the notification to the HTTP endpoint');
     const invocation = invocations[invocations.length - 1];
@@ -143,5 +161,5 @@ export async function startWorld(): Promise<World> {
     }
     notifier.resetNotifier();
   };
-  return { moto, receiver, sns, secrets, store, topicArn, invocations, publish, invoke: (event) => invoke(invocations, event), setEnv, stop };
+  return { moto, receiver, sns, secrets, store, topicArn, topicArns, invocations, publish, invoke: (event) => invoke(invocations, event), setEnv, stop };
 }

@@ -8,21 +8,10 @@
 import * as fs from 'node:fs';
 import { Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
-import example from '../../config/example';
-import { validateConfig, type DriftwatchConfig } from '../../config';
 import { ModelAlarms, importOwnerTopics, schedulePeriod, type IAlarmTopics } from '../../lib/alerting';
 import { removeTemporaryAssets } from '../../lib/monitor';
 import { nagFindings } from './helpers';
-import { alarmsByName, render, resourcesOf, teamStack, type TeamStack } from '../alerting-eval/stack';
-
-const payments = { name: 'Payments Risk', email: 'payments-risk@example.com', pagerDutySecretName: 'dw/pay/pd', slackWebhookSecretName: 'dw/pay/slack' };
-
-/** config/example.ts with fraud_detector's merchant_category only notifying and country routed to Payments Risk. */
-function exampleConfig(): DriftwatchConfig {
-  const input = JSON.parse(JSON.stringify(example));
-  input.models[0].alerting = { features: { merchant_category: { route: 'notify' }, country: { route: 'owner', owner: payments } } };
-  return validateConfig(input);
-}
+import { alarmsByName, exampleConfig, payments, render, resourcesOf, teamStack, type TeamStack } from '../alerting-eval/stack';
 
 let team: TeamStack;
 let alarms: Map<string, Record<string, unknown>>;
@@ -155,11 +144,13 @@ describe('routing', () => {
 describe('the owner topics', () => {
   it('one per owner and severity, encrypted with the key, with the owner email subscribed', () => {
     expect(Object.values(resourcesOf(team.template, 'AWS::SNS::Topic')).map((r) => r.Properties.TopicName).sort()).toEqual(
-      ['growth-ml', 'payments-risk', 'risk-ml'].flatMap((o) => [`dw-example-${o}-critical`, `dw-example-${o}-warning`]).sort(),
+      // Each owner's notifier has a topic of its own for its failures (email only).
+      ['growth-ml', 'payments-risk', 'risk-ml'].flatMap((o) => [`dw-example-${o}-critical`, `dw-example-${o}-warning`, `dw-example-${o}-notifier-failures`]).sort(),
     );
     team.template.allResourcesProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Key'), 'Arn'] } });
     team.template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'payments-risk@example.com', TopicArn: { Ref: topicId('dw-example-payments-risk-critical') } });
-    team.template.resourceCountIs('AWS::SNS::Subscription', 6);
+    const protocols = Object.values(resourcesOf(team.template, 'AWS::SNS::Subscription')).map((r) => r.Properties.Protocol);
+    expect({ email: protocols.filter((p) => p === 'email').length, lambda: protocols.filter((p) => p === 'lambda').length }).toEqual({ email: 6 + 3, lambda: 6 });
   });
 
   it('refuse publishing without TLS and let only CloudWatch alarms of this environment and account publish', () => {
@@ -209,7 +200,7 @@ describe('periods and validation', () => {
 });
 
 describe('cdk-nag', () => {
-  it('finds nothing unacknowledged in the alarms, topics and dashboards', () => {
-    expect(nagFindings(team.stack).filter((f) => /Topics|alarms|dashboard|Fleet/.test(f))).toEqual([]);
+  it('finds nothing unacknowledged in the alarms, topics, notifiers and dashboards', () => {
+    expect(nagFindings(team.stack).filter((f) => /Topics|alarms|dashboard|Fleet|Notifier/.test(f))).toEqual([]);
   });
 });
