@@ -19,7 +19,10 @@
  * change = 1), false alarms (alarmed windows that end at or before the change) and, for context,
  * how many windows after the change alarm.
  *
- * Writes the table to stdout and as markdown to test/eval/RESULTS.md.
+ * Writes the table to stdout and as markdown to test/eval/RESULTS.md (keeping its injected-drift section).
+ *
+ * `npm run eval -- --injected [--seeds N] [--only NAME]` runs the injected-drift benchmark instead
+ * (test/eval/injected.ts) and rewrites only that section (not with --seeds or --only).
  */
 import * as fs from 'fs';
 import * as path from 'path';

@@ -66,8 +66,12 @@ describe('the injected stream', () => {
     for (const s of stream.scenarios.filter((x) => x.importanceClass === 'negligible')) expect(s.importance).toBeLessThan(0.01);
   });
 
-  it('is the permuted rows up to the drift base, each stream row the value of its source row', () => {
-    const head = PLAN.referenceRows + PLAN.stationaryWindows * PLAN.windowRows;
+  it('is the permuted rows up to the end of the unchanged drift base, each stream row the value of its source row', () => {
+    const head = PLAN.referenceRows + (PLAN.stationaryWindows + 2) * PLAN.windowRows;
+    expect(stream.windows.filter((w) => w.role === 'control').map((w) => [w.start, w.end])).toEqual([
+      [head - 2 * PLAN.windowRows, head - PLAN.windowRows],
+      [head - PLAN.windowRows, head],
+    ]);
     expect(Array.from(stream.sourceRow.subarray(0, head))).toEqual(Array.from(order.subarray(0, head)));
     expect(new Set(order).size).toBe(data.rowCount);
     for (const [c, column] of stream.data.columns.entries()) {
@@ -98,6 +102,9 @@ describe('the injected stream', () => {
     const referenceRows = Array.from(order.subarray(0, PLAN.referenceRows));
     for (const [s, scenario] of stream.scenarios.entries()) {
       const [first, second] = scenario.windows.map((i) => stream.windows[i]) as [StreamWindow, StreamWindow];
+      // The drift base is the unchanged control's rows.
+      const control = stream.windows.filter((w) => w.role === 'control');
+      expect(Array.from(stream.sourceRow.subarray(first.start, second.end))).toEqual(Array.from(stream.sourceRow.subarray(control[0].start, control[1].end)));
       const washout = stream.windows[second.index + 1];
       expect([first.role, second.role, washout.role, first.scenario, washout.scenario]).toEqual(['drift', 'drift', 'washout', s, s]);
       expect(scenario.changeRow).toBeGreaterThanOrEqual(first.start);
@@ -198,6 +205,17 @@ describe('scoring', () => {
     expect(summary.power.get('mean +0.5 σ')).toEqual({ scenarios: 2, detected: 1, delayWindows: [2], delayRows: [17] });
     expect(summary.power.get('spread ×1.5')).toEqual({ scenarios: 2, detected: 0, delayWindows: [], delayRows: [] });
     expect(summary.negligible).toEqual({ scenarios: 2, alarmed: 1 });
+  });
+
+  it('counts a seed whose unchanged drift base alarms in either control window', () => {
+    const withControl = [win(0, 'stationary'), win(1, 'control'), win(2, 'control'), win(3, 'drift', 0), win(4, 'drift', 0), win(5, 'washout', 0)];
+    const one = [scenario(2, 'high', 135, 3)];
+    const summary = summarize([
+      scoreStream({ windows: withControl, scenarios: one }, [false, false, true, false, false, false]),
+      scoreStream({ windows: withControl, scenarios: one }, [true, false, false, false, false, false]),
+    ]);
+    expect(summary.control).toEqual({ seeds: 2, alarmed: 1 });
+    expect([summary.falseAlarms, summary.stationaryWindows]).toEqual([1, 2]);
   });
 
   it('refuses alarms that do not match the windows', () => {

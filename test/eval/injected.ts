@@ -6,7 +6,8 @@
  * 1. Stationary: the dataset's rows in the order of a seeded Fisher–Yates permutation (test/support/random.ts's
  *    mulberry32). The first `reference` rows are the reference, the next `stationary` windows of the eval's
  *    window size are the stationary stretch: the rows are exchangeable, so every alarm there is false.
- * 2. Drift: the next two windows' rows are the drift base. Each scenario (one kind and size into one feature)
+ * 2. Drift: the next two windows' rows are the drift base, first judged unchanged (two control windows: a seed
+ *    whose base alarms as it is alarms in every scenario by chance). Each scenario (one kind and size into one feature)
  *    appends the base with that one feature changed from a change row inside the first window (in its first
  *    half, seeded) to the end of the second, then the second base window unchanged (a washout, not scored, so
  *    that a page raised by one scenario can resolve before the next begins). The ground truth records the
@@ -189,7 +190,8 @@ export function inject(column: Column, from: number, spec: DriftSpec, stats: Ref
  * The stream: reference, stationary stretch, then per scenario two drift windows and a washout
  * -------------------------------------------------------------------------------------------- */
 
-export type WindowRole = 'stationary' | 'drift' | 'washout';
+/** control: the drift base unchanged, once per seed before the scenarios (how often it alarms as it is). */
+export type WindowRole = 'stationary' | 'control' | 'drift' | 'washout';
 
 export interface StreamWindow {
   readonly index: number;
@@ -264,6 +266,8 @@ export function buildStream(data: Dataset, plan: StreamPlan, choices: readonly S
   const source: number[] = Array.from(order.subarray(0, baseStart));
   const windows: StreamWindow[] = [];
   for (let k = 0; k < S; k++) windows.push({ index: k, start: R + k * W, end: R + (k + 1) * W, role: 'stationary' });
+  source.push(...baseRows);
+  windows.push({ index: S, start: baseStart, end: baseStart + W, role: 'control' }, { index: S + 1, start: baseStart + W, end: baseStart + 2 * W, role: 'control' });
   const random = prng(seed * 7919 + 17);
   const byName = new Map(data.columns.map((c) => [c.name, c]));
   const reference = Array.from(order.subarray(0, R));
@@ -326,6 +330,8 @@ export interface ScenarioScore {
 export interface MethodScore {
   readonly stationaryWindows: number;
   readonly falseAlarms: number;
+  /** Whether either control window (the drift base unchanged) alarmed; null without control windows. */
+  readonly control: boolean | null;
   readonly scenarios: readonly ScenarioScore[];
 }
 
@@ -333,9 +339,11 @@ export interface MethodScore {
 export function scoreStream(stream: Pick<Stream, 'windows' | 'scenarios'>, alarms: readonly boolean[]): MethodScore {
   if (alarms.length !== stream.windows.length) throw new Error(`${alarms.length} alarms for ${stream.windows.length} windows`);
   const stationary = stream.windows.filter((w) => w.role === 'stationary');
+  const control = stream.windows.filter((w) => w.role === 'control');
   return {
     stationaryWindows: stationary.length,
     falseAlarms: stationary.filter((w) => alarms[w.index]).length,
+    control: control.length ? control.some((w) => alarms[w.index]) : null,
     scenarios: stream.scenarios.map((scenario) => {
       const k = scenario.windows.findIndex((i) => alarms[i]);
       const w = k < 0 ? null : stream.windows[scenario.windows[k]];
@@ -350,6 +358,8 @@ export interface Summary {
   /** By specLabel: high-importance scenarios, how many detected, delays of the detected. */
   readonly power: ReadonlyMap<string, { scenarios: number; detected: number; delayWindows: number[]; delayRows: number[] }>;
   readonly negligible: { scenarios: number; alarmed: number };
+  /** Seeds whose unchanged drift base alarmed (in either window): every scenario of such a seed alarms by chance. */
+  readonly control: { seeds: number; alarmed: number };
 }
 
 export function summarize(scores: readonly MethodScore[]): Summary {
@@ -358,9 +368,14 @@ export function summarize(scores: readonly MethodScore[]): Summary {
   const negligible = { scenarios: 0, alarmed: 0 };
   let stationaryWindows = 0;
   let falseAlarms = 0;
+  const control = { seeds: 0, alarmed: 0 };
   for (const s of scores) {
     stationaryWindows += s.stationaryWindows;
     falseAlarms += s.falseAlarms;
+    if (s.control !== null) {
+      control.seeds++;
+      if (s.control) control.alarmed++;
+    }
     for (const x of s.scenarios) {
       if (x.scenario.importanceClass === 'negligible') {
         negligible.scenarios++;
@@ -376,7 +391,7 @@ export function summarize(scores: readonly MethodScore[]): Summary {
       }
     }
   }
-  return { stationaryWindows, falseAlarms, power, negligible };
+  return { stationaryWindows, falseAlarms, power, negligible, control };
 }
 
 /* ----------------------------------------------------------------------------------------------
@@ -569,7 +584,7 @@ function powerCell(p: { scenarios: number; detected: number; delayWindows: numbe
 }
 
 export function injectedHeaders(): string[] {
-  return ['method', 'whose code', 'false-alarm rate (stationary windows)', ...KINDS.map((k) => `${specLabel(k)}`), 'pages from negligible-importance drift'];
+  return ['method', 'whose code', 'false-alarm rate (stationary windows)', 'unchanged drift base alarmed (seeds)', ...KINDS.map((k) => `${specLabel(k)}`), 'pages from negligible-importance drift'];
 }
 
 export function injectedRow(method: string, code: string, s: Summary): string[] {
@@ -577,6 +592,7 @@ export function injectedRow(method: string, code: string, s: Summary): string[] 
     method,
     code,
     `${pct(s.falseAlarms, s.stationaryWindows)} (${s.falseAlarms}/${s.stationaryWindows})`,
+    `${s.control.alarmed}/${s.control.seeds}`,
     ...KINDS.map((k) => powerCell(s.power.get(specLabel(k)))),
     s.negligible.scenarios ? `${s.negligible.alarmed}/${s.negligible.scenarios}` : 'n/a',
   ];
@@ -626,9 +642,10 @@ export function injectedMarkdown(runs: readonly DatasetRun[], command: string): 
     '',
     "Each dataset of the table above is made stationary by shuffling its rows (a seeded Fisher–Yates permutation per seed); the",
     "first reference rows are the reference (the eval's sizes), the next windows the stationary stretch (every alarm there is",
-    'false). The two windows after them are the drift base: each scenario appends them with one feature changed from a seeded',
-    'change row in the first half of the first window to the end of the second, then an unchanged washout window (not scored)',
-    'so that a page can resolve before the next scenario. Kinds: mean +0.1 / 0.25 / 0.5 / 1 reference σ and spread ×1.5 about the',
+    'false). The two windows after them are the drift base, judged once unchanged (the control column); each scenario appends',
+    'them with one feature changed from a seeded change row in the first half of the first window to the end of the second,',
+    'then an unchanged washout window (not scored) so that a page can resolve before the next scenario.',
+    'Kinds: mean +0.1 / 0.25 / 0.5 / 1 reference σ and spread ×1.5 about the',
     'reference mean (numeric), +10 points of missing values (any kind), 20 % of rows moved to the most frequent reference',
     'category and 10 % of rows taking a new category (categorical). Each kind goes into the eligible feature of highest',
     'importance and into the one of lowest importance when its share is below 1 % ("negligible"). Importances: the bank',
@@ -640,10 +657,12 @@ export function injectedMarkdown(runs: readonly DatasetRun[], command: string): 
     '`Report([DataDriftPreset()])` costs 35–140 s a dataset here); on the windows noted below the full Report ran too and gave the',
     'same tests, scores (exactly) and shares. NannyML: `UnivariateDriftCalculator` as above. SageMaker: the L∞ emulation.',
     '',
-    'Cells: power = high-importance scenarios alarmed in either drift window / scenarios, then the mean delay in windows (1 =',
-    'the window holding the change, whose injected part is between half and all of it). "pages from negligible-importance',
-    'drift" = negligible scenarios alarmed in either drift window / scenarios (by chance alone about 1 − (1 − false-alarm',
-    'rate)² of them). n/a: no feature of that kind (INSECTS and Elec2 have no categorical feature).',
+    'Cells: false-alarm rate = alarmed stationary windows / stationary windows. "unchanged drift base alarmed" = seeds whose',
+    'two base windows, judged as they are, alarm: each scenario of such a seed alarms by chance, so power and negligible pages',
+    'include them. Power = high-importance scenarios alarmed in either drift window / scenarios, then the mean delay in',
+    'windows among the detected (1 = the window holding the change, between half and all of it injected). "pages from',
+    'negligible-importance drift" = negligible scenarios alarmed in either drift window / scenarios. n/a: no feature of that',
+    'kind (INSECTS and Elec2 have no categorical feature).',
     '',
     '## All datasets pooled',
     '',
