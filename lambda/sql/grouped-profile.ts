@@ -173,6 +173,11 @@ export function groupedProfileAccumulator(reference: DatasetProfile, options: Gr
       if (!Number.isFinite(x)) fail(i, `column ${name} = ${String(v)} is not a number`);
       return x;
     };
+    // SUM(x) and SUM(x * x) overflow to ±Infinity for values near ±1.8e308: saturated, as the core's sums are.
+    const sumAt = (c: readonly unknown[], i: number, name: string): number | null => {
+      const x = Number(c[i]);
+      return x === Infinity || x === -Infinity ? saturate(x) : numAt(c, i, name);
+    };
     const intAt = (c: readonly unknown[], i: number, name: string): number => {
       const x = numAt(c, i, name);
       if (x === null || !Number.isSafeInteger(x)) return fail(i, `column ${name} = ${String(c[i])} is not an integer`);
@@ -288,8 +293,8 @@ export function groupedProfileAccumulator(reference: DatasetProfile, options: Gr
         const stats = {
           n: count,
           missing: intAt(missing(), i, 'missing'),
-          total: numAt(total(), i, 'total'),
-          totalSquares: numAt(totalSquares(), i, 'total_squares'),
+          total: sumAt(total(), i, 'total'),
+          totalSquares: sumAt(totalSquares(), i, 'total_squares'),
           low: numAt(low(), i, 'low'),
           high: numAt(high(), i, 'high'),
         };

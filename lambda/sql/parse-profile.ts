@@ -26,6 +26,18 @@ function num(row: ResultRow, column: string): number | null {
   return n;
 }
 
+/**
+ * A sum column (total, total_squares): SUM(x) and SUM(x * x) overflow to ±Infinity in the engine for
+ * values near ±1.8e308 (squares from ±1.3e154), and are saturated as the core's profiles saturate theirs.
+ */
+function sum(row: ResultRow, column: string): number | null {
+  const v = row[column];
+  if (v === null || v === undefined || v === '') return null;
+  const n = Number(v);
+  if (n === Infinity || n === -Infinity) return saturate(n);
+  return num(row, column);
+}
+
 function int(row: ResultRow, column: string): number {
   const n = num(row, column);
   if (n === null || !Number.isSafeInteger(n)) {
@@ -65,8 +77,8 @@ function group(rows: readonly ResultRow[]): Parsed {
       parsed.stats.set(`${part}:${feature}`, {
         n: int(row, 'n'),
         missing: int(row, 'missing'),
-        total: num(row, 'total'),
-        totalSquares: num(row, 'total_squares'),
+        total: sum(row, 'total'),
+        totalSquares: sum(row, 'total_squares'),
         low: num(row, 'low'),
         high: num(row, 'high'),
       });

@@ -171,6 +171,22 @@ describe('profileQuery on DuckDB', () => {
   });
 });
 
+describe('profile sums that overflow in the engine', () => {
+  it('are saturated at ±1.8e308 as the core saturates its own (values near the double limit; Athena gives them as text)', async () => {
+    const rows = await profileOf('13', referenceProfile);
+    const stats = rows.findIndex((r) => r.part === 'numeric' && r.missing !== null && r.missing !== undefined);
+    expect(stats).toBeGreaterThanOrEqual(0);
+    for (const [total, squares] of [[-Infinity, Infinity], ['-Infinity', 'Infinity'], [Infinity, Infinity]] as const) {
+      const overflowed = rows.map((r, i) => (i === stats ? { ...r, total, total_squares: squares } : r));
+      const profile = parseProfileRows(overflowed, referenceProfile);
+      const feature = profile.features.find((f) => f.name === rows[stats].feature);
+      if (feature?.kind !== 'numeric') throw new Error('no numeric feature profiled');
+      expect([feature.sum, feature.sumSquares]).toEqual([Number(total) < 0 ? -Number.MAX_VALUE : Number.MAX_VALUE, Number.MAX_VALUE]);
+      expect(JSON.parse(JSON.stringify(profile))).toEqual(profile);
+    }
+  });
+});
+
 describe('profileQuery guards', () => {
   it('refuses a query above Athena\'s 262,144-byte limit and says to use the bins table', () => {
     const wide: ModelRecordSpec = {

@@ -5,6 +5,7 @@
  * and through a profile stored as JSON.
  */
 import fc from 'fast-check';
+import { runBacktest, type BacktestConfig } from '../../../lambda/backtest';
 import { compareDatasets, compareProfiles } from '../../../lambda/core/compare';
 import { normalizedWasserstein, populationStd } from '../../../lambda/core/drift';
 import { fitDatasetProfile, mergeDatasetProfiles, observeDatasetProfile, parseDatasetProfile } from '../../../lambda/core/profile';
@@ -83,4 +84,27 @@ describe('values near the double limit', () => {
     expect(f.wasserstein).toBeCloseTo(1, 9); // half the mass moves 2·MAX, σ = MAX
     expect(f.status).toBe('critical');
   });
+});
+
+describe('values near the double limit through the backtest (the profile SQL of the monitor)', () => {
+  it('give every window the statuses and measures of the same data at an ordinary scale, with no error', async () => {
+    const n = 4000;
+    for (const [seed, k, sign] of fc.sample(fc.tuple(fc.integer(), fc.integer({ min: 996, max: 1023 }), fc.constantFrom(1, -1)), { numRuns: 4, seed: 1408 })) {
+      let s = seed >>> 0;
+      const next = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) + 0.5) / 2 ** 32;
+      // x in (-1, 1), shifted by 0.6 from row 3,000 on; all one sign in half the cases (SUM(x) overflows too).
+      const x = Float64Array.from({ length: n }, (_, i) => (sign > 0 ? next() * 2 - 1 : -next()) * 0.6 + (i >= 3000 ? 0.3 : 0));
+      const config: BacktestConfig = { features: [{ name: 'x', kind: 'numeric' }], reference: { rows: 2000 }, window: { rows: 500 }, driftBands: { enabled: false } };
+      const run = (f: number) => runBacktest({ data: data(times(Array.from(x), f)), config });
+      const [ordinary, extreme] = [await run(1), await run(2 ** k)];
+      const view = (r: typeof ordinary) => r.windows.map((w) => ({ status: w.status, psi: w.features[0].psi, p: w.features[0].pValue }));
+      const [a, b] = [view(ordinary), view(extreme)];
+      expect(b.map((w) => w.status)).toEqual(a.map((w) => w.status));
+      for (const [i, w] of b.entries()) {
+        expect(close(w.psi as number, a[i].psi as number)).toBe(true);
+        expect(close(w.p as number, a[i].p as number)).toBe(true);
+      }
+      expect(a.some((w) => w.status === 'critical')).toBe(true);
+    }
+  }, 60_000);
 });
