@@ -234,8 +234,8 @@ export function parseBacktestConfig(json: unknown, source = 'config'): BacktestC
 }
 
 /**
- * Reads a backtest config: `.json`, or `.ts`/`.js` exporting the config object as default (the CLI
- * runs under tsx, so `.ts` files load with require). A `.ts` platform config (`config/*.ts`, with
+ * Reads a backtest config: `.json`, or `.ts`/`.js` exporting the config object as default (`.ts`
+ * files load with require through tsx: see `typeScriptLoader`). A `.ts` platform config (`config/*.ts`, with
  * `models`) is not a backtest config: use `--model` and `backtestConfigFromPlatform`.
  *
  * @throws BacktestConfigError naming the file and every problem.
@@ -253,6 +253,24 @@ function moduleError(error: unknown): string {
   return lines.slice(0, 6).join(' / ') + (lines.length > 6 ? ' / ...' : '');
 }
 
+/**
+ * Makes `require` load TypeScript: nothing to do under tsx (the CLI run from a clone's sources);
+ * the compiled CLI of an installed package registers tsx when the project has it (a CDK app made
+ * by `cdk init` does), since the package itself does not depend on it.
+ * @returns why a `.ts` config cannot be loaded, or undefined when it can
+ */
+function typeScriptLoader(): string | undefined {
+  // require.extensions is deprecated but is the one way to ask whether a .ts loader is registered.
+  if (require.extensions['.ts']) return undefined;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    (require(require.resolve('tsx/cjs/api', { paths: [process.cwd(), __dirname] })) as { register: () => unknown }).register();
+    return undefined;
+  } catch {
+    return 'a TypeScript config needs tsx to load (npm install --save-dev tsx in your project), or give the config as .json or .js';
+  }
+}
+
 /** The raw content of a config file: parsed JSON, or the default export of a module. */
 export async function readConfigModule(file: string): Promise<unknown> {
   const ext = path.extname(file).toLowerCase();
@@ -260,6 +278,10 @@ export async function readConfigModule(file: string): Promise<unknown> {
   if (fs.statSync(file).isDirectory()) throw new BacktestConfigError(file, ['is a directory, not a config file (give backtest.json, or a .ts exporting the config)']);
   if (ext === '.ts' || ext === '.js' || ext === '.cjs' || ext === '.mts' || ext === '.cts') {
     let mod: { default?: unknown };
+    if (ext !== '.js' && ext !== '.cjs') {
+      const problem = typeScriptLoader();
+      if (problem) throw new BacktestConfigError(file, [problem]);
+    }
     try {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       mod = require(path.resolve(file));

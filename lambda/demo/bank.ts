@@ -3,12 +3,14 @@
  * `;`-separated, label `y` (yes/no), rows ordered by date from May 2008 to November 2010.
  */
 import * as path from 'path';
+import { packageRoot } from '../adapters/local/package-root';
 
 /**
- * The dataset, shipped gzip-compressed beside this module so an installed package can run the demo
+ * The dataset, shipped gzip-compressed in the package (`lambda/demo/data/`) so an installed package can
+ * run the demo; found from the package root, so the compiled demo in `dist/` finds it too
  * (`readDataset` decompresses it; the data is the UCI file unchanged, CC BY 4.0, see the source note).
  */
-export const BANK_DATA_FILE = path.join(__dirname, 'data/bank-additional-full.csv.gz');
+export const BANK_DATA_FILE = path.join(packageRoot(), 'lambda/demo/data/bank-additional-full.csv.gz');
 
 /** Label column and its classes. */
 export const BANK_LABEL = 'y';

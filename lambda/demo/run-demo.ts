@@ -5,6 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { InputError } from '../adapters/local/errors';
+import { packageRoot } from '../adapters/local/package-root';
 import { readDataset } from '../adapters/local/read-dataset';
 import { loadBacktestConfig, runBacktest, type BacktestConfig, type BacktestResult } from '../backtest';
 import { sliceRows } from '../core/dataset';
@@ -12,11 +13,10 @@ import type { CategoricalColumn, Dataset, NumericColumn } from '../core/types';
 import { BANK_2009_ROW, BANK_DATA_FILE, BANK_DELIMITER, BANK_FEATURES, BANK_LABEL, BANK_NEGATIVE, BANK_POSITIVE } from './bank';
 import { featureImportances, scoreDataset, trainDemoModel, type DemoModel } from './model';
 
-const REPO_ROOT = path.join(__dirname, '../..');
 
 /** `lambda/demo/data/bank-additional-full.csv.gz`: shipped with the package, so the demo needs no download. */
 export const DEFAULT_DEMO_DATA = BANK_DATA_FILE;
-export const DEMO_CONFIG = path.join(REPO_ROOT, 'config/backtest/bank-demo.json');
+export const DEMO_CONFIG = path.join(packageRoot(), 'config/backtest/bank-demo.json');
 export const DEFAULT_DEMO_HTML = 'driftwatch-demo.html';
 /** Columns the demo adds: the model's score (P(y = yes)) and its yes/no decision at the threshold. */
 export const SCORE_COLUMN = 'score';

@@ -20,12 +20,23 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { BuildOptions, Metafile } from 'esbuild';
+import { packageRoot } from '../../lambda/adapters/local/package-root';
 
-/** The repository root (this file sits in lib/monitor/). */
-const ROOT = path.resolve(__dirname, '..', '..');
+/**
+ * The package root: the repository in a clone, `node_modules/driftwatch` when installed (this file
+ * runs from lib/monitor/ as TypeScript and from dist/lib/monitor/ compiled).
+ */
+const ROOT = packageRoot();
 
 /** Where the handler sources live: one file per handler, `export const handler`. */
 export const HANDLER_SOURCE_DIR = path.join(ROOT, 'lambda', 'handlers');
+
+/**
+ * Whether the handlers' TypeScript is here (a clone). The installed package ships only the prebuilt
+ * bundles: they are used as they are, never judged stale against sources it does not have, and
+ * synthesis needs neither esbuild nor the sources.
+ */
+const SOURCES_PRESENT = fs.existsSync(HANDLER_SOURCE_DIR);
 
 /** Where `npm run bundle` writes `<name>/index.js` and `<name>/index.js.map` (gitignored). */
 export const HANDLER_DIST_DIR = path.join(ROOT, 'dist', 'handlers');
@@ -250,7 +261,7 @@ const resolved = new Map<string, ResolvedBundle>();
 export function handlerBundle(
   name: string,
   bundleDir: string = HANDLER_DIST_DIR,
-  sourceDir: string | undefined = bundleDir === HANDLER_DIST_DIR ? HANDLER_SOURCE_DIR : undefined,
+  sourceDir: string | undefined = bundleDir === HANDLER_DIST_DIR && SOURCES_PRESENT ? HANDLER_SOURCE_DIR : undefined,
 ): ResolvedBundle {
   const cacheKey = [bundleDir, sourceDir ?? '', name].join('\u0000');
   const known = resolved.get(cacheKey);
@@ -259,7 +270,8 @@ export function handlerBundle(
   const prebuilt = path.join(bundleDir, name);
   const prebuiltFile = path.join(prebuilt, BUNDLE_FILE);
   const exists = fs.existsSync(prebuiltFile);
-  const changed = exists ? staleSources(prebuilt) : [];
+  // The installed package's own bundles have no sources beside them to be stale against.
+  const changed = exists && (SOURCES_PRESENT || bundleDir !== HANDLER_DIST_DIR) ? staleSources(prebuilt) : [];
   const stale =
     changed.length > 0
       ? `${path.relative(ROOT, prebuiltFile)} is older than ${changed.slice(0, 3).join(', ')}${changed.length > 3 ? ` and ${changed.length - 3} more` : ''}` +
@@ -269,7 +281,11 @@ export function handlerBundle(
   if (exists && (changed.length === 0 || sourceDir === undefined)) {
     bundle = { dir: prebuilt, origin: 'prebuilt', bytes: fs.statSync(prebuiltFile).size, stale };
   } else if (sourceDir === undefined) {
-    throw new Error(`no bundle ${prebuiltFile}: the bundle directory must hold ${name}/${BUNDLE_FILE} (run npm run bundle, or build your own)`);
+    throw new Error(
+      bundleDir === HANDLER_DIST_DIR
+        ? `no bundle ${prebuiltFile}: this copy of driftwatch has no prebuilt ${name} bundle and no sources to build it from (the package was built without npm run bundle)`
+        : `no bundle ${prebuiltFile}: the bundle directory must hold ${name}/${BUNDLE_FILE} (run npm run bundle, or build your own)`,
+    );
   } else {
     const dir = fs.mkdtempSync(path.join(tempRoot(), `bundle-${name}-`));
     // The size goal is enforced by `npm run bundle` (the build); synthesis only warns about it.
