@@ -159,6 +159,13 @@ describe('the npm package', () => {
     for (const handler of ['profile-hour', 'score-window']) expect(entries).toContain(`dist/handlers/${handler}/index.js`);
   });
 
+  it("is what the README's example shows: the app's stack is the README's code, verbatim", () => {
+    const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## Use it in your own CDK app'));
+    const code = /```ts\n([\s\S]*?)```/.exec(section)?.[1];
+    expect(code).toBe(fs.readFileSync(path.join(APP_SOURCES, 'lib/team-stack.ts'), 'utf8'));
+  });
+
   it('needs neither TypeScript tooling nor esbuild at run time (peer aws-cdk-lib and constructs)', () => {
     const manifest = JSON.parse(fs.readFileSync(path.join(installed.dir, 'node_modules/driftwatch/package.json'), 'utf8'));
     for (const dev of ['tsx', 'esbuild', 'typescript', 'aws-cdk-lib', 'constructs']) expect(manifest.dependencies[dev]).toBeUndefined();
@@ -240,6 +247,24 @@ describe("a team's CDK app with Driftwatch installed", () => {
       for (const bundle of bundles) expect(assetCode.some((code) => code.equals(bundle))).toBe(true);
       for (const d of assetDirs) expect(JSON.parse(fs.readFileSync(path.join(d, 'model.json'), 'utf8')).model.id).toBe('churn');
     });
+  });
+
+  it("loads a .ts backtest config through the app's own tsx (the package does not depend on it)", () => {
+    const config = [
+      "type Feature = { name: string; kind: 'numeric' | 'categorical' };",
+      "const features: Feature[] = [{ name: 'age', kind: 'numeric' }, { name: 'job', kind: 'categorical' }];",
+      "export default { delimiter: ';', features, reference: { rows: 10000 }, window: { rows: 10000 } };",
+    ].join('\n');
+    fs.writeFileSync(path.join(installed.dir, 'backtest.ts'), `${config}\n`);
+    const data = path.join('node_modules/driftwatch/lambda/demo/data/bank-additional-full.csv.gz');
+    const result = spawnSync(NPM, ['exec', '--offline', '--', 'driftwatch', 'backtest', '--config', 'backtest.ts', '--data', data, '--format', 'json'], {
+      cwd: installed.dir,
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    expect(result.stderr).not.toMatch(/cannot load the module|needs tsx/);
+    const report = JSON.parse(result.stdout);
+    expect(report.windows.length).toBe(4);
   });
 
   it('runs npx driftwatch demo from the installed package (the dataset ships in it), on compiled JavaScript', () => {
