@@ -267,6 +267,33 @@ describe('driftwatch reference: the rows it is fitted on', () => {
     }
   }, 60_000);
 
+  it('say what the reader decided about them, as compare says it: cells counted as missing, --missing-values', async () => {
+    const tokens = ['nan', 'n/a', '-', '?', 'None', '1e309', '"1,5"', '"1,234"', '１２', 'Infinity', '12 kg'];
+    const samples = fc.sample(fc.tuple(fc.subarray(tokens, { minLength: 1 }), fc.integer({ min: 1, max: 8 })), { numRuns: 6, seed: 1409 });
+    let noticed = 0;
+    for (const [k, [bad, every]] of samples.entries()) {
+      const rows = lines(600).map((line, i) => (i % (150 * every) === 7 ? line.replace(/,[^,]*,/, `,${bad[i % bad.length]},`) : line));
+      const file = tmp.write(`mixed-${k}.csv`, `ts,x,c\n${rows.join('\n')}\n`);
+      const compare = await run(['compare', '--reference', file, '--current', file, '--exclude', 'ts'], tmp.dir);
+      const said = compare.stderr.split('\n').filter((l) => l.startsWith('driftwatch: notice: ')).map((l) => l.slice('driftwatch: notice: '.length));
+      const reference = await run(['reference', '--data', file, '--config', config, '--window-rows', '100', '--out', `mixed-${k}.json`], tmp.dir);
+      expect(reference.stderr).not.toContain('error:');
+      expect(reference.code).toBe(0);
+      // Missing markers (nan, -, None) are missing without a word; invalid numbers are named.
+      const notices = reference.stderr.split('\n').filter(Boolean);
+      noticed += notices.length;
+      expect(notices).toEqual([...new Set(said)].map((n) => `driftwatch reference: notice: ${n}`));
+    }
+    expect(noticed).toBeGreaterThan(0);
+    // --missing-values replaces the list, as compare's does: "n/a" then is a value, not a missing cell.
+    const file = tmp.write('mixed-na.csv', `ts,x,c\n${lines(300).map((l, i) => (i % 3 === 0 ? l.replace(/,[^,]*,/, ',n/a,') : l)).join('\n')}\n`);
+    const inferred = tmp.write('mixed-na-features.json', JSON.stringify({ features: { x: {}, c: {} } }));
+    const replaced = await run(['reference', '--data', file, '--config', inferred, '--window-rows', '100', '--out', 'mixed-na.json', '--missing-values', 'NA'], tmp.dir);
+    expect([replaced.code, replaced.stderr]).toEqual([0, expect.stringContaining('read as categorical: 200 of 300 values are numbers')]);
+    const x = JSON.parse(fs.readFileSync(path.join(tmp.dir, 'mixed-na.json'), 'utf8')).profile.features.find((f: { name: string }) => f.name === 'x');
+    expect(x.kind).toBe('categorical');
+  }, 120_000);
+
   it('are at least the 100 the monitor judges a window against (MIN_ROWS), or the reference is refused', async () => {
     for (const n of fc.sample(fc.integer({ min: 1, max: 150 }), { numRuns: 6, seed: 1405 })) {
       const file = tmp.write(`short-${n}.csv`, `ts,x,c\n${lines(n).join('\n')}\n`);

@@ -10,6 +10,7 @@ import { resolveThresholds } from '../../core/severity';
 import { thresholdsOf } from '../../monitor/drift-bands';
 import type { MonitorFeature } from '../../monitor/model';
 import { fitReference, parseReference, serializeReference, type MonitorReference } from '../../monitor/reference';
+import { terminalSafe } from '../../report/format';
 import { CliIo, EXIT_OK, UsageError } from '../io';
 import { parseReferenceArgs } from '../reference/args';
 import { readReferenceData, type ReferenceData } from '../reference/data';
@@ -89,6 +90,7 @@ export async function referenceCommand(argv: readonly string[], io: CliIo): Prom
     throw new UsageError(`--push needs the model's id: add "modelId": "<model>" to ${file} (the key is monitor/<model>/reference/profile.json)`);
   }
   const input = await readReferenceData(args, resolve(args.data), draft);
+  for (const notice of [...new Set(input.notices)]) io.stderr.write(`driftwatch reference: notice: ${terminalSafe(notice)}\n`);
   const reference = fitReference(input.model, input.data, input.windows, { source: args.data, createdAt: new Date() });
   const json = serializeReference(reference);
   parseReference(json, args.out, input.model); // what the Lambdas will accept, checked before it is written

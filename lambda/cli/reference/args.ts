@@ -1,6 +1,6 @@
 /** The options of `driftwatch reference`, parsed and checked against each other. */
 import * as path from 'path';
-import { checkOutput, parseOptions, positiveInteger } from '../args';
+import { checkOutput, missingValuesOption, parseOptions, positiveInteger } from '../args';
 import { UsageError } from '../io';
 
 /** Where the model comes from: a features.json, or a registered environment's platform config. */
@@ -20,6 +20,8 @@ export interface ReferenceArgs {
   readonly source: ModelSource;
   readonly window: WindowOption;
   readonly delimiter?: string;
+  /** Cells that mean "missing", replacing the default list (`--missing-values`, as compare's). */
+  readonly missingValues?: readonly string[];
   readonly push: boolean;
   readonly bucket?: string;
 }
@@ -38,6 +40,7 @@ const REFERENCE_OPTIONS = {
   'window-column': { type: 'string' },
   every: { type: 'string' },
   delimiter: { type: 'string' },
+  'missing-values': { type: 'string', multiple: true },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -93,5 +96,15 @@ export function parseReferenceArgs(argv: readonly string[], cwd: string): Refere
   if (v.push && source.kind === 'config' && v.bucket === undefined) {
     throw new UsageError('--push with --config needs --bucket NAME (the data bucket of the environment the model runs in)');
   }
-  return { help: false, data, out, source, window, delimiter: v.delimiter, push: v.push === true, ...(v.bucket !== undefined && { bucket: v.bucket }) };
+  return {
+    help: false,
+    data,
+    out,
+    source,
+    window,
+    delimiter: v.delimiter,
+    ...(v['missing-values'] !== undefined && { missingValues: missingValuesOption(v['missing-values']) }),
+    push: v.push === true,
+    ...(v.bucket !== undefined && { bucket: v.bucket }),
+  };
 }

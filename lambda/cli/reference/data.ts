@@ -4,6 +4,7 @@
  * windows its drift bands are fitted on — the same cut as the backtest's (`referenceWindows`).
  */
 import { InputError } from '../../adapters/local/errors';
+import { readingNotice } from '../../adapters/local/inference';
 import { readDataset } from '../../adapters/local/read-dataset';
 import { hoursOf } from '../../backtest/batches';
 import { findColumn, sliceColumn, withKind } from '../../backtest/columns';
@@ -30,16 +31,33 @@ export interface ReferenceData {
   readonly windows: ReferenceWindows | null;
   /** The cut in words (`windows of 2,059 rows`, `1d windows over event_time`). */
   readonly windowing: string;
+  /** What reading the data decided about the model's columns (`readingNotice`), for stderr. */
+  readonly notices: readonly string[];
 }
 
-/** Reads the file; its messages name the file as the user wrote it, not its absolute path. */
-async function readData(args: ReferenceArgs, file: string, draft: ModelDraft): Promise<Dataset> {
+/**
+ * Reads the file; its messages name the file as the user wrote it, not its absolute path. What the
+ * reader decided about the model's columns (cells counted as missing, a kind inferred from mixed
+ * values, a delimiter that finds one column) goes to `notices`, as compare and backtest say it.
+ */
+async function readData(args: ReferenceArgs, file: string, draft: ModelDraft, notices: string[]): Promise<Dataset> {
   // Keyed by column names: `__proto__` and `toString` are names too.
   const kinds = dict<FeatureKind>();
   for (const f of draft.features) if (f.kind !== undefined) kinds[f.name] = f.kind;
   const time = args.window.kind === 'time' ? args.window.column : undefined;
   const timestamps = time !== undefined && !Object.hasOwn(kinds, time) ? [time] : [];
-  const data = await readDataset(file, { delimiter: args.delimiter, kinds, timestamps }).catch((error: unknown) => {
+  const used = new Set([...draft.features.map((f) => f.name), ...(time !== undefined ? [time] : [])]);
+  const data = await readDataset(file, {
+    delimiter: args.delimiter,
+    kinds,
+    timestamps,
+    missingValues: args.missingValues,
+    onColumn: (reading) => {
+      const notice = used.has(reading.name) ? readingNotice({ ...reading, file: args.data }) : null;
+      if (notice) notices.push(notice);
+    },
+    onNotice: (message) => notices.push(message.split(file).join(args.data)),
+  }).catch((error: unknown) => {
     if (error instanceof InputError) throw new InputError(error.message.split(file).join(args.data), { ...error.details, file: args.data });
     throw error;
   });
@@ -107,10 +125,11 @@ function cutWindows(args: ReferenceArgs, draft: ModelDraft, raw: Dataset, data: 
  * @throws InputError naming the file, the missing column or the bad value; UsageError for a bad --every
  */
 export async function readReferenceData(args: ReferenceArgs, file: string, draft: ModelDraft): Promise<ReferenceData> {
-  const raw = await readData(args, file, draft);
+  const notices: string[] = [];
+  const raw = await readData(args, file, draft, notices);
   const { features, columns } = featureColumns(draft, raw, args.data);
   const model = draft.build(features);
   const data: Dataset = { rowCount: raw.rowCount, columns };
-  if (!driftBandsEnabled(model.driftBands)) return { model, data, windows: null, windowing: 'disabled' };
-  return { model, data, ...cutWindows(args, draft, raw, data) };
+  if (!driftBandsEnabled(model.driftBands)) return { model, data, windows: null, windowing: 'disabled', notices };
+  return { model, data, ...cutWindows(args, draft, raw, data), notices };
 }

@@ -31,6 +31,10 @@ Options:
                        Time windows are cut by time, so the rows may come in any order (the same
                        reference); row windows take the rows as they come.
   --delimiter CHAR     CSV field delimiter: one character, or 'tab' (default ',')
+  --missing-values L   Cells that mean "missing", comma-separated, instead of compare's default
+                       list; may be repeated; '' leaves only the empty cell. What the reader
+                       decided (cells counted as missing, a kind inferred from mixed values) is
+                       printed as a notice on stderr, as compare prints it
   --push               Also upload it to S3 with the usual AWS credential chain (AWS_PROFILE,
                        AWS_ACCESS_KEY_ID/..., SSO, instance or container role) and region
                        (AWS_REGION or the profile's); AWS_ENDPOINT_URL(_S3) points it elsewhere
