@@ -1,8 +1,8 @@
 /**
- * The package test packs what `npm run build` wrote. When dist/ is missing or older than a source
- * (`npm test` on a fresh clone, or after an edit), it runs the two build steps that make the
- * package first: `npm run compile` (JavaScript and declarations) and `npm run bundle` (the Lambda
- * bundles), so the tarball is never a stale one.
+ * The package test packs what `npm run build` wrote. When part of dist/ is missing or older than
+ * a source (`npm test` on a fresh clone, or after an edit), it first runs the build step that makes
+ * it: `npm run compile` (JavaScript and declarations) or `npm run bundle` (the Lambda bundles), so
+ * the tarball is never a stale one.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -22,29 +22,35 @@ function newestSource(): { file: string; mtimeMs: number } {
   return newest;
 }
 
-/** Why dist/ cannot be packed as it is, or undefined when it can. */
-export function staleBuild(): string | undefined {
+/** Why each build step must run before dist/ is packed (`compile`, `bundle`); empty when none must. */
+export function staleBuild(): { compile?: string; bundle?: string } {
+  const out: { compile?: string; bundle?: string } = {};
   const stamp = path.join(ROOT, 'dist', '.compiled');
-  if (!fs.existsSync(stamp)) return 'dist/ has not been compiled';
   const newest = newestSource();
-  if (newest.mtimeMs > fs.statSync(stamp).mtimeMs) return `${path.relative(ROOT, newest.file)} changed after the last compile`;
+  if (!fs.existsSync(stamp)) out.compile = 'dist/ has not been compiled';
+  else if (newest.mtimeMs > fs.statSync(stamp).mtimeMs) out.compile = `${path.relative(ROOT, newest.file)} changed after the last compile`;
   for (const name of handlerEntries()) {
     const dir = path.join(HANDLER_DIST_DIR, name);
-    if (!fs.existsSync(path.join(dir, BUNDLE_FILE))) return `no bundle of ${name}`;
-    const stale = staleSources(dir);
-    if (stale.length > 0) return `the ${name} bundle is older than ${stale[0]}`;
+    const stale = fs.existsSync(path.join(dir, BUNDLE_FILE)) ? staleSources(dir) : ['(missing)'];
+    if (stale.length > 0) {
+      out.bundle = `the ${name} bundle is older than ${stale[0]}`;
+      break;
+    }
   }
-  return undefined;
+  return out;
 }
 
-/** Builds the package when `staleBuild` says so; returns what it ran (for the test's log). */
+/**
+ * Runs the build steps `staleBuild` names, and only those (a current dist/ is never rewritten under
+ * tests that read it); returns what it ran, for the test's log.
+ */
 export function ensurePackageBuilt(): string[] {
-  const reason = staleBuild();
-  if (reason === undefined) return [];
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  for (const script of ['compile', 'bundle']) {
+  const ran: string[] = [];
+  for (const [script, reason] of Object.entries(staleBuild())) {
     const result = spawnSync(npm, ['run', '--silent', script], { cwd: ROOT, encoding: 'utf8' });
     if (result.status !== 0) throw new Error(`npm run ${script} failed (${reason}):\n${result.stdout}\n${result.stderr}`.slice(0, 6000));
+    ran.push(`npm run ${script} (${reason})`);
   }
-  return [`built the package (${reason}): npm run compile, npm run bundle`];
+  return ran;
 }

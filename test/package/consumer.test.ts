@@ -17,6 +17,8 @@ import { consumerLock, type ConsumerManifest } from './consumer-lock';
 
 const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const APP_SOURCES = path.join(__dirname, 'consumer-app');
+/** Each step below runs tools in child processes (tsc, jest, the CLI): a minute or less alone, longer in a full npm test. */
+const SLOW_STEP = 5 * 60_000;
 
 /** `cdk init app --language typescript` (aws-cdk 2.1148): tsconfig.json as the template writes it. */
 const CDK_INIT_TSCONFIG = {
@@ -176,7 +178,7 @@ describe('the npm package', () => {
 describe("a team's CDK app with Driftwatch installed", () => {
   it('type-checks with plain tsc under the compiler options of cdk init', () => {
     timed('tsc', () => run(process.execPath, [path.join(installed.dir, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json']));
-  });
+  }, SLOW_STEP);
 
   it('imports the core statistics and the logging client from their subpaths, in plain Node', () => {
     const script = [
@@ -187,12 +189,12 @@ describe("a team's CDK app with Driftwatch installed", () => {
     ].join('\n');
     const out = JSON.parse(run(process.execPath, ['-e', script]).stdout);
     expect(out).toEqual({ psi: 'function', logger: 'function', monitor: 'function', platform: 'function' });
-  });
+  }, SLOW_STEP);
 
   it("passes the team's own jest test (the cdk init jest set-up: @swc/jest, jest-autoclean)", () => {
     const result = timed('consumer jest', () => run(process.execPath, [path.join(installed.dir, 'node_modules/jest/bin/jest.js'), '--ci']));
     expect(result.stderr).toMatch(/Tests:\s+1 passed, 1 total/);
-  });
+  }, SLOW_STEP);
 
   describe('synthesized', () => {
     let template: { Resources: Record<string, { Type: string; Properties?: any; Metadata?: any }> };
@@ -265,12 +267,12 @@ describe("a team's CDK app with Driftwatch installed", () => {
     expect(result.stderr).not.toMatch(/cannot load the module|needs tsx/);
     const report = JSON.parse(result.stdout);
     expect(report.windows.length).toBe(4);
-  });
+  }, SLOW_STEP);
 
   it('runs npx driftwatch demo from the installed package (the dataset ships in it), on compiled JavaScript', () => {
     const result = timed('npx driftwatch demo', () => run(NPM, ['exec', '--offline', '--', 'driftwatch', 'demo', '--json', 'demo.json']));
     expect(result.stdout).toMatch(/Summary: critical\. 16 windows/);
     expect(fs.existsSync(path.join(installed.dir, 'node_modules/driftwatch/bin/driftwatch.ts'))).toBe(false);
     expect(fs.existsSync(path.join(installed.dir, 'node_modules/driftwatch/lambda/demo/data/bank-additional-full.csv.gz'))).toBe(true);
-  });
+  }, SLOW_STEP);
 });
