@@ -170,18 +170,44 @@ export interface Transition {
   readonly to: AlarmState;
 }
 
+/**
+ * Every alarm's state, evaluated tick by tick as CloudWatch would: `step(t)` evaluates the metric
+ * alarms, then the composites on their new states, and returns what changed. The data may grow
+ * between steps (the monitor publishing as it runs).
+ */
+export class AlarmEvaluator {
+  private readonly states: Map<string, AlarmState>;
+
+  constructor(
+    private readonly alarms: readonly MetricAlarm[],
+    private readonly composites: readonly { name: string; rule: string }[],
+    private readonly data: MetricData,
+  ) {
+    this.states = new Map([...alarms, ...composites].map((a) => [a.name, 'INSUFFICIENT_DATA' as AlarmState]));
+  }
+
+  /** The state of an alarm now. */
+  state(name: string): AlarmState {
+    const s = this.states.get(name);
+    if (s === undefined) throw new Error(`no alarm ${name}`);
+    return s;
+  }
+
+  step(t: number): Transition[] {
+    const out: Transition[] = [];
+    const set = (name: string, to: AlarmState) => {
+      const from = this.states.get(name)!;
+      if (from !== to) out.push({ alarm: name, at: t, from, to });
+      this.states.set(name, to);
+    };
+    for (const a of this.alarms) set(a.name, evaluateMetricAlarm(a, this.data, t, this.states.get(a.name)!));
+    for (const c of this.composites) set(c.name, evaluateRule(c.rule, this.states) ? 'ALARM' : 'OK');
+    return out;
+  }
+}
+
 /** Evaluates every alarm at each time and returns the state changes, in time order. */
 export function simulate(alarms: readonly MetricAlarm[], composites: readonly { name: string; rule: string }[], data: MetricData, times: readonly number[]): Transition[] {
-  const states = new Map<string, AlarmState>([...alarms, ...composites].map((a) => [a.name, 'INSUFFICIENT_DATA']));
-  const out: Transition[] = [];
-  const set = (name: string, to: AlarmState, at: number) => {
-    const from = states.get(name)!;
-    if (from !== to) out.push({ alarm: name, at, from, to });
-    states.set(name, to);
-  };
-  for (const t of times) {
-    for (const a of alarms) set(a.name, evaluateMetricAlarm(a, data, t, states.get(a.name)!), t);
-    for (const c of composites) set(c.name, evaluateRule(c.rule, states) ? 'ALARM' : 'OK', t);
-  }
-  return out;
+  const evaluator = new AlarmEvaluator(alarms, composites, data);
+  return times.flatMap((t) => evaluator.step(t));
 }

@@ -15,6 +15,7 @@
  */
 import { MemoryEventSink, MemoryMetricsSink, MemoryObjectStore } from '../../lambda/adapters/local';
 import type { MetricDatum } from '../../lambda/ports/metrics-sink';
+import type { ObjectStore } from '../../lambda/ports';
 import { monitorSettingsFromConfig } from '../../lambda/monitor/from-config';
 import { monitorKeys } from '../../lambda/monitor/layout';
 import { serializeReference } from '../../lambda/monitor/reference';
@@ -58,8 +59,15 @@ export function productionWithRecovery(): Production {
 /** 25 minutes after hour h ended: hour h is settled (settle delay 20 minutes). */
 export const afterHour = (h: number) => START + (h + 1) * HOUR_MS + 25 * 60_000;
 
+export interface ProductionOptions {
+  /** Where the monitor keeps its state and writes its reports. @default a memory store */
+  readonly store?: ObjectStore;
+  /** Called after each hour's runs (the profile, and the score when a window ended), at their time, with everything published so far. */
+  readonly afterRuns?: (t: number, emitted: readonly EmittedDatum[]) => Promise<void>;
+}
+
 /** Runs the monitor over the whole timeline and returns what it published, each datum with its emission time. */
-export async function runProduction(): Promise<ProductionRun> {
+export async function runProduction(options: ProductionOptions = {}): Promise<ProductionRun> {
   const engine = await openDuckDb();
   const dir = tempDir('dw-alarm-eval-');
   try {
@@ -67,7 +75,7 @@ export async function runProduction(): Promise<ProductionRun> {
     await writeProduction(engine, dir.dir, data, NO_TRAFFIC_FROM_HOUR);
     const metrics = new MemoryMetricsSink();
     const clock = { t: 0, now() { return new Date(this.t); } };
-    const ports = { query: engine, store: new MemoryObjectStore('bucket'), events: new MemoryEventSink(), metrics, clock };
+    const ports = { query: engine, store: options.store ?? new MemoryObjectStore('bucket'), events: new MemoryEventSink(), metrics, clock };
     await ports.store.putJson(monitorKeys.reference(engineModel.modelId), serializeReference(productionReference(data)));
     const settings = monitorSettingsFromConfig(config, 14);
     const emitted: EmittedDatum[] = [];
@@ -77,10 +85,12 @@ export async function runProduction(): Promise<ProductionRun> {
       clock.t = afterHour(h);
       await runProfile(ports, engineModel, tables, settings, {});
       stamp();
-      if ((h + 1) % WINDOW.hours !== 0) continue;
-      const out = await runScore(ports, engineModel, tables, settings, WINDOW.name);
-      stamp();
-      if (out.status === 'scored') windows.push({ index: windows.length, end: String(out.window.end), status: out.window.sample ? null : out.window.drift.status });
+      if ((h + 1) % WINDOW.hours === 0) {
+        const out = await runScore(ports, engineModel, tables, settings, WINDOW.name);
+        stamp();
+        if (out.status === 'scored') windows.push({ index: windows.length, end: String(out.window.end), status: out.window.sample ? null : out.window.drift.status });
+      }
+      await options.afterRuns?.(clock.t, emitted);
     }
     return { emitted, windows };
   } finally {
