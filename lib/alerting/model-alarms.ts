@@ -21,6 +21,7 @@ import {
   type AlarmRoute, type AlarmSpec, type SpecContext,
 } from './alarm-specs';
 import { alarmName, compositeAlarmName, type Severity } from './naming';
+import { acknowledgeNag } from '../common/nag';
 import type { CoverageThreshold, MonitorHealthThresholds, NoTrafficThreshold, RatioThreshold, SeverityThresholds, StatusThreshold } from './thresholds';
 
 /** The longest composite rule CloudWatch accepts. */
@@ -133,6 +134,12 @@ export class ModelAlarms extends Construct {
     } else {
       this.children.push(name);
       this.compositeAlarm.node.addDependency(alarm);
+      acknowledgeNag(alarm, ['NIST.800.53.R5', 'HIPAA.Security'].map((pack) => ({
+        id: `${pack}-CloudWatchAlarmAction`,
+        reason:
+          `${name} is a child of the composite ${compositeAlarmName(this.props.env, this.ctx.model.id)}, whose ALARM and OK page the ` +
+          'owner\'s critical topic; an action here too would page once per child instead of once per incident',
+      })));
     }
     this.alarms.set(name, alarm);
     this.specs.set(name, spec);

@@ -28,6 +28,8 @@ import type { OwnerConfig } from '../../config/schema';
 import { monitorKeys } from '../../lambda/monitor/layout';
 import { sentRoot } from '../../lambda/alerting/links';
 import { acknowledgeNag, nagResourceName } from '../common/nag';
+import { rolePolicy } from '../compliance/managed-policy';
+import { acknowledgeFunctionCompliance, allowVpcAccess, type FunctionNetwork } from '../compliance/network';
 import { BUNDLE_FILE, HANDLER_DIST_DIR, handlerBundle } from '../monitor/bundle';
 import { allowLogGroupEncryption } from '../monitor/log-encryption';
 import { QueueDestination, sendToQueue } from '../monitor/permissions';
@@ -80,6 +82,13 @@ export interface OwnerNotifierProps {
   readonly addLogsKeyPolicy?: boolean;
   /** PagerDuty's Events API v2 endpoint (an EU account uses events.eu.pagerduty.com). @default https://events.pagerduty.com/v2/enqueue */
   readonly pagerDutyUrl?: string;
+  /**
+   * Run the function in a VPC (the hipaa and pci profiles). PagerDuty and Slack are on the internet:
+   * the subnets need a route out (the customer's NAT gateway or proxy). @default - outside a VPC
+   */
+  readonly network?: FunctionNetwork;
+  /** Concurrent executions reserved for the function. @default - none reserved */
+  readonly reservedConcurrency?: number;
 }
 
 /**
@@ -135,6 +144,8 @@ export class OwnerNotifier extends Construct {
       retryAttempts: NOTIFIER_RETRY_ATTEMPTS,
       maxEventAge: NOTIFIER_MAX_EVENT_AGE,
       onFailure: new QueueDestination(this.deadLetterQueue),
+      ...(props.network ? { vpc: props.network.vpc, vpcSubnets: props.network.vpcSubnets, securityGroups: props.network.securityGroups } : {}),
+      reservedConcurrentExecutions: props.reservedConcurrency,
       environment: {
         DW_ENV: env,
         DW_BUCKET: bucket.bucketName,
@@ -152,6 +163,13 @@ export class OwnerNotifier extends Construct {
       config: { ignore_checks: ['W3005'], ignore_reasons: { W3005: 'CDK adds DependsOn on the execution role beside the GetAtt of its ARN' } },
     });
     acknowledgeNag(this.function, [{ id: 'AwsSolutions-L1', reason: "The notifier is bundled for and tested on Node.js 22 (esbuild target node22), as the monitor's handlers; a newer runtime is this one setting once the bundle is tested on it" }]);
+    acknowledgeFunctionCompliance(
+      this.function,
+      props,
+      'S3, Secrets Manager and the PagerDuty and Slack HTTPS endpoints',
+      "A notification that failed every channel goes to the on-failure destination, this owner's KMS-encrypted queue, with the " +
+        'SNS message and every reason (after 2 Lambda retries); SNS redrives what it could not hand to Lambda to the same queue',
+    );
 
     for (const r of props.routes) {
       r.topic.addSubscription(new subs.LambdaSubscription(this.function, { deadLetterQueue: this.deadLetterQueue }));
@@ -202,22 +220,19 @@ export class OwnerNotifier extends Construct {
     const role = new iam.Role(this, 'Role', {
       description: `Driftwatch ${props.env}: ${functionName}`.slice(0, 1000),
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      inlinePolicies: {
-        notifier: new iam.PolicyDocument({
-          statements: [
-            new iam.PolicyStatement({ sid: 'ReadReports', actions: ['s3:GetObject'], resources: reports }),
-            new iam.PolicyStatement({ sid: 'ClaimAndRecordDeliveries', actions: ['s3:GetObject', 's3:PutObject'], resources: sent }),
-            new iam.PolicyStatement({ sid: 'UseDataKeyThroughS3', actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [key.keyArn], conditions: { StringEquals: { 'kms:ViaService': `s3.${Aws.REGION}.amazonaws.com` } } }),
-            new iam.PolicyStatement({ sid: 'ReadOwnerSecrets', actions: ['secretsmanager:GetSecretValue'], resources: secrets }),
-            ...(props.secretKeys ?? []).map(
-              (k, i) => new iam.PolicyStatement({ sid: `DecryptSecrets${i}`, actions: ['kms:Decrypt'], resources: [k.keyArn], conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${Aws.REGION}.amazonaws.com` } } }),
-            ),
-            new iam.PolicyStatement({ sid: 'WriteOwnLogs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }),
-            ...sendToQueue(this.deadLetterQueue),
-          ],
-        }),
-      },
     });
+    rolePolicy(role, `Driftwatch ${props.env}: what ${functionName} reads and writes`, [
+      new iam.PolicyStatement({ sid: 'ReadReports', actions: ['s3:GetObject'], resources: reports }),
+      new iam.PolicyStatement({ sid: 'ClaimAndRecordDeliveries', actions: ['s3:GetObject', 's3:PutObject'], resources: sent }),
+      new iam.PolicyStatement({ sid: 'UseDataKeyThroughS3', actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [key.keyArn], conditions: { StringEquals: { 'kms:ViaService': `s3.${Aws.REGION}.amazonaws.com` } } }),
+      new iam.PolicyStatement({ sid: 'ReadOwnerSecrets', actions: ['secretsmanager:GetSecretValue'], resources: secrets }),
+      ...(props.secretKeys ?? []).map(
+        (k, i) => new iam.PolicyStatement({ sid: `DecryptSecrets${i}`, actions: ['kms:Decrypt'], resources: [k.keyArn], conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${Aws.REGION}.amazonaws.com` } } }),
+      ),
+      new iam.PolicyStatement({ sid: 'WriteOwnLogs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }),
+      ...sendToQueue(this.deadLetterQueue),
+    ]);
+    if (props.network) allowVpcAccess(role, role);
     acknowledgeNag(role, [
       {
         id: 'AwsSolutions-IAM5',

@@ -6,6 +6,7 @@
  * findings and a specific reason.
  */
 import { Validations, type Stack } from 'aws-cdk-lib';
+import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks, type NagPack, type NagPackProps } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 
 export interface NagAcknowledgement {
@@ -68,4 +69,15 @@ export function flattenCfnReference(node: unknown): string {
     if (fn.Ref) return `<${flattenCfnReference(fn.Ref)}>`;
   }
   return JSON.stringify(node);
+}
+
+/**
+ * The cdk-nag packs every Driftwatch app runs: AwsSolutions, NIST 800-53 rev 5, HIPAA Security and
+ * PCI DSS 3.2.1. Each finding is fixed or acknowledged on its resource whatever the compliance
+ * profile, so a consumer's platform team can run any of the four on what Driftwatch deploys.
+ *
+ * @example Validations.of(app).addPlugins(...driftwatchNagPacks(app));
+ */
+export function driftwatchNagPacks(scope?: IConstruct, props: NagPackProps = { verbose: true }): NagPack[] {
+  return [new AwsSolutionsChecks(scope, props), new NIST80053R5Checks(scope, props), new HIPAASecurityChecks(scope, props), new PCIDSS321Checks(scope, props)];
 }

@@ -11,11 +11,15 @@
  * | Lambdas in the VPC         | no       | yes            | yes             | interface endpoints ~$7.30/month per AZ and service   |
  * | reserved concurrency       | no       | yes            | yes             | takes account concurrency from the unreserved pool    |
  */
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { ComplianceConfig, ComplianceProfile } from '../../config/compliance';
 
-/** Concurrent runs each monitor function may use (reserved) under a strict profile. */
-export const RESERVED_CONCURRENCY = { profile: 2, score: 4 } as const;
+/**
+ * Concurrent runs each function may use (reserved) under a strict profile: the hourly profile and its
+ * retry, a score per window (up to four), an owner's notifier a few alarms at once.
+ */
+export const RESERVED_CONCURRENCY = { profile: 2, score: 4, notifier: 5 } as const;
 
 export interface ComplianceSettings {
   readonly profile: ComplianceProfile;
@@ -57,5 +61,20 @@ export function complianceSettings(compliance: ComplianceConfig): ComplianceSett
     reserveConcurrency: strict,
     keyAdministrators: compliance.keyAdministrators,
     terminationProtection: compliance.terminationProtection,
+  };
+}
+
+/** The DataLake props a profile sets: key administrators, TLS floor, access-log retention, replica. */
+export function dataLakeCompliance(settings: ComplianceSettings): {
+  keyAdministrators: iam.IPrincipal[];
+  minimumTlsVersion?: number;
+  accessLogRetentionDays: number;
+  replica?: ComplianceConfig['replication'];
+} {
+  return {
+    keyAdministrators: settings.keyAdministrators.map((arn) => new iam.ArnPrincipal(arn)),
+    ...(settings.minimumTlsVersion === undefined ? {} : { minimumTlsVersion: settings.minimumTlsVersion }),
+    accessLogRetentionDays: settings.accessLogRetentionDays,
+    ...(settings.replication ? { replica: settings.replication } : {}),
   };
 }

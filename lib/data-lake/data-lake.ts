@@ -176,7 +176,17 @@ export class DataLake extends Construct {
     };
     allowServerAccessLogs(this.accessLogsBucket, this.bucket, ACCESS_LOG_PREFIX);
     denyOtherEncryption(this.bucket, this.key);
-    if (props.replica) this.replicationRole = replicate(this, this.bucket, this.key, props.replica);
+    if (props.replica) {
+      this.replicationRole = replicate(this, this.bucket, this.key, props.replica);
+    } else {
+      acknowledgeNag(this.bucket, ['NIST.800.53.R5', 'HIPAA.Security', 'PCI.DSS.321'].map((pack) => ({
+        id: `${pack}-S3BucketReplicationEnabled`,
+        reason:
+          'No replica configured (compliance.profile standard): the bucket is versioned, keeps replaced versions ' +
+          `${props.noncurrentVersionRetentionDays ?? 30} days and is retained when the stack is deleted; replication doubles storage ` +
+          'and adds transfer, so the hipaa and pci profiles (or compliance.replication) turn it on',
+      })));
+    }
   }
 
   /**

@@ -16,6 +16,7 @@ import { BUNDLE_FILE, MAX_BUNDLE_BYTES, MONITOR_HANDLERS, handlerBundle, modelAs
 import { allowLogGroupEncryption } from './log-encryption';
 import { QueueDestination } from './permissions';
 import type { MonitorSettings } from './validate';
+import type { FunctionNetwork } from '../compliance/network';
 
 /**
  * Memory and timeout of the two functions. Starting points until the benchmark (`npm run
@@ -121,6 +122,10 @@ export interface MonitorFunctionProps {
   readonly role: iam.IRole;
   /** The on-failure destination of the asynchronous invocations. */
   readonly deadLetterQueue: sqs.IQueue;
+  /** The VPC the function runs in. @default - none */
+  readonly network?: FunctionNetwork;
+  /** Reserved concurrent executions. @default - none */
+  readonly reservedConcurrency?: number;
 }
 
 /**
@@ -157,6 +162,8 @@ export function monitorFunction(scope: Construct, step: MonitorStep, props: Moni
     retryAttempts: MONITOR_RETRY_ATTEMPTS,
     maxEventAge: step === 'profile' ? PROFILE_MAX_EVENT_AGE : SCORE_MAX_EVENT_AGE,
     onFailure: new QueueDestination(props.deadLetterQueue),
+    ...(props.network ? { vpc: props.network.vpc, vpcSubnets: props.network.vpcSubnets, securityGroups: props.network.securityGroups } : {}),
+    reservedConcurrentExecutions: props.reservedConcurrency,
   });
   // The Function's dependency on its role includes the inline policy, so Lambda sees the
   // destination permission when it validates the on-failure destination. CDK writes that dependency

@@ -29,6 +29,7 @@ import { monitorRole } from './permissions';
 import { profileSchedule, schedulerRole, scoreSchedules } from './schedules';
 import { referenceBinsTable } from './reference-bins-table';
 import { checkProps } from './validate';
+import { acknowledgeFunctionCompliance, allowVpcAccess, type FunctionNetwork } from '../compliance/network';
 
 // The functions' sizes, retries and names, defined beside the functions and exported from here as before.
 export {
@@ -191,6 +192,17 @@ export interface ModelMonitorProps {
    *   there, it is bundled from `lambda/handlers/` with esbuild during synthesis
    */
   readonly bundleDirectory?: string;
+  /**
+   * Run both functions in a VPC (the customer's, for the hipaa and pci profiles): its subnets and
+   * security groups. The role gets the network-interface permissions Lambda needs.
+   * @default - outside a VPC
+   */
+  readonly network?: FunctionNetwork;
+  /**
+   * Concurrent executions reserved for (and limiting) each function.
+   * @default - none reserved: the account's unreserved pool
+   */
+  readonly reservedConcurrency?: { readonly profile: number; readonly score: number };
 }
 
 /**
@@ -265,8 +277,18 @@ export class ModelMonitor extends ModelMonitorBase {
       role: this.role,
       deadLetterQueue: this.deadLetterQueue,
     };
-    this.profileFunction = monitorFunction(this, 'profile', functionProps, this.profileLogGroup);
-    this.scoreFunction = monitorFunction(this, 'score', functionProps, this.scoreLogGroup);
+    if (props.network) allowVpcAccess(this.role, this.role);
+    this.profileFunction = monitorFunction(this, 'profile', { ...functionProps, network: props.network, reservedConcurrency: props.reservedConcurrency?.profile }, this.profileLogGroup);
+    this.scoreFunction = monitorFunction(this, 'score', { ...functionProps, network: props.network, reservedConcurrency: props.reservedConcurrency?.score }, this.scoreLogGroup);
+    for (const fn of [this.profileFunction, this.scoreFunction]) {
+      acknowledgeFunctionCompliance(
+        fn,
+        { network: props.network, reservedConcurrency: props.reservedConcurrency?.profile },
+        'S3, Athena, Glue and EventBridge',
+        'A failed run goes to the on-failure destination, the model\'s KMS-encrypted SQS queue, with the event, the error and ' +
+          'the attempts (after 2 Lambda retries and the maximum event age); a DeadLetterConfig would keep the same runs with less',
+      );
+    }
 
     this.schedulerRole = schedulerRole(this, settings.env, this.modelId, [this.profileFunction, this.scoreFunction], this.deadLetterQueue);
     const scheduleProps = { env: settings.env, model: settings.model, role: this.schedulerRole, deadLetterQueue: this.deadLetterQueue };

@@ -20,6 +20,7 @@ import { acknowledgeNag, nagResourceName } from '../common/nag';
 import { joinedViewName, referenceBinsTableName } from '../common/naming';
 import { tableLayout } from '../prediction-log/layout';
 import type { MonitorSettings } from './validate';
+import { rolePolicy } from '../compliance/managed-policy';
 
 /** What the functions' role is scoped to, besides the settings. */
 export interface MonitorRoleProps {
@@ -54,8 +55,8 @@ export function monitorRole(scope: Construct, props: MonitorRoleProps): iam.Role
   const role = new iam.Role(scope, 'Role', {
     description: `Driftwatch ${env}: monitor of ${model.id} (${where})`,
     assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-    inlinePolicies: { monitor: new iam.PolicyDocument({ statements: monitorStatements(stack, props, objects) }) },
   });
+  rolePolicy(role, `Driftwatch ${env}: what the monitor of ${model.id} reads and writes`, monitorStatements(stack, props, objects));
   const { predictionsRoot, labelsRoot, monitorRoot, readArns, monitorArn, resultsArn } = objects;
   acknowledgeNag(role, [
     {

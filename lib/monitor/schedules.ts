@@ -14,6 +14,7 @@ import type { ModelConfig } from '../../config/schema';
 import { monitorFunctionName, scoreScheduleName } from '../common/naming';
 import { MONITOR_RETRY_ATTEMPTS, PROFILE_MAX_EVENT_AGE, SCORE_MAX_EVENT_AGE } from './functions';
 import { sendToQueue } from './permissions';
+import { rolePolicy } from '../compliance/managed-policy';
 
 /** What every schedule of one monitor shares. */
 export interface MonitorScheduleProps {
@@ -30,7 +31,7 @@ export interface MonitorScheduleProps {
  * schedule group, and only `lambda:InvokeFunction` on the functions and sending to the queue.
  */
 export function schedulerRole(scope: Construct, env: string, modelId: string, functions: readonly lambda.IFunction[], deadLetterQueue: sqs.IQueue): iam.Role {
-  return new iam.Role(scope, 'SchedulerRole', {
+  const role = new iam.Role(scope, 'SchedulerRole', {
     description: `Driftwatch ${env}: EventBridge Scheduler invoking the monitor of ${modelId}`,
     assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
       conditions: {
@@ -40,19 +41,16 @@ export function schedulerRole(scope: Construct, env: string, modelId: string, fu
         },
       },
     }),
-    inlinePolicies: {
-      invoke: new iam.PolicyDocument({
-        statements: [
-          new iam.PolicyStatement({
-            sid: 'InvokeMonitor',
-            actions: ['lambda:InvokeFunction'],
-            resources: functions.map((f) => f.functionArn),
-          }),
-          ...sendToQueue(deadLetterQueue),
-        ],
-      }),
-    },
   });
+  rolePolicy(role, `Driftwatch ${env}: Scheduler invokes the monitor of ${modelId}`, [
+    new iam.PolicyStatement({
+      sid: 'InvokeMonitor',
+      actions: ['lambda:InvokeFunction'],
+      resources: functions.map((f) => f.functionArn),
+    }),
+    ...sendToQueue(deadLetterQueue),
+  ]);
+  return role;
 }
 
 /** The profile schedule: `schedules.profile` with the event `{}` (the newest settled hours). */

@@ -1,9 +1,9 @@
 /**
- * Builds the CDK app of one environment with the cdk-nag AwsSolutions pack attached, so any
- * unacknowledged finding fails synthesis.
+ * Builds the CDK app of one environment with the four cdk-nag packs attached (AwsSolutions, NIST
+ * 800-53 rev 5, HIPAA Security, PCI DSS 3.2.1), so any unacknowledged finding fails synthesis.
  */
 import { App, Validations, type AppProps } from 'aws-cdk-lib';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { driftwatchNagPacks } from '../common/nag';
 import type { DriftwatchConfig } from '../../config/schema';
 import { APP_CONTEXT } from './flags';
 import { Platform } from './platform';
@@ -12,17 +12,18 @@ export interface DriftwatchAppOptions extends Omit<AppProps, 'context'> {
   /** Extra context (wins over the built-in feature flags; `-c` on the command line wins over both). */
   readonly context?: Record<string, unknown>;
   /**
-   * Run cdk-nag's AwsSolutions pack during synthesis (violations fail `cdk synth`).
+   * Run the four cdk-nag packs during synthesis (violations fail `cdk synth`).
    * @default true
    */
   readonly nag?: boolean;
 }
 
-/** An App with Driftwatch's feature flags and (by default) the cdk-nag AwsSolutions pack. */
+/** An App with Driftwatch's feature flags and (by default) the four cdk-nag packs. */
 export function createApp(options: DriftwatchAppOptions = {}): App {
   const { nag = true, context, ...appProps } = options;
   const app = new App({ ...appProps, context: { ...APP_CONTEXT, ...context } });
-  if (nag) Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
+  // AwsSolutions, NIST 800-53 rev 5, HIPAA Security and PCI DSS 3.2.1 (lib/common/nag.ts).
+  if (nag) Validations.of(app).addPlugins(...driftwatchNagPacks(app));
   return app;
 }
 

@@ -12,6 +12,9 @@ import { glueDatabaseName, logGroupPrefix, workGroupName } from '../common/namin
 import { Analytics } from '../analytics/analytics';
 import { DataLake } from '../data-lake/data-lake';
 import { allowLogGroupEncryption } from '../monitor/log-encryption';
+import { FunctionEndpoints, functionNetwork, type FunctionNetwork } from '../compliance/network';
+import { RESERVED_CONCURRENCY, complianceSettings, dataLakeCompliance } from '../compliance/profile';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import { errorRoot, tableLayout } from '../prediction-log/layout';
 
 export interface DataStackProps extends StackProps {
@@ -27,12 +30,23 @@ export class DataStack extends Stack {
   readonly lake: DataLake;
   readonly analytics: Analytics;
   readonly bucketName: string;
+  /** What the compliance profile sets on the owners' notifiers in this stack (VPC, reserved concurrency, log retention). */
+  readonly notifierCompliance: { readonly logRetention: logs.RetentionDays; readonly network?: FunctionNetwork; readonly reservedConcurrency?: number };
 
   constructor(scope: Construct, id: string, props: DataStackProps) {
-    super(scope, id, props);
+    super(scope, id, { ...props, terminationProtection: props.terminationProtection ?? props.config.compliance.terminationProtection });
     const { config } = props;
+    const compliance = complianceSettings(config.compliance);
     this.bucketName = dataBucketName(config.env);
-    this.lake = new DataLake(this, 'DataLake', { bucketName: this.bucketName });
+    this.lake = new DataLake(this, 'DataLake', { bucketName: this.bucketName, ...dataLakeCompliance(compliance) });
+    // The functions' VPC endpoints, once per environment (a VPC takes one private-DNS endpoint per service).
+    if (compliance.vpc?.createEndpoints) new FunctionEndpoints(this, 'FunctionEndpoints', compliance.vpc);
+    const network = functionNetwork(this, compliance);
+    this.notifierCompliance = {
+      logRetention: compliance.logRetention,
+      ...(network ? { network } : {}),
+      ...(compliance.reserveConcurrency ? { reservedConcurrency: RESERVED_CONCURRENCY.notifier } : {}),
+    };
     this.analytics = new Analytics(this, 'Analytics', {
       databaseName: glueDatabaseName(config.env),
       workGroupName: workGroupName(config.env),

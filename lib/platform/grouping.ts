@@ -21,11 +21,12 @@ export const MODEL_TEMPLATE_BYTES = { fixed: 56 * 1024, perWindow: 1536, perColu
 
 /**
  * CloudFormation resources of one model, counted exactly (the platform test checks them against
- * synthesis): the data plane has 10 whatever the features; the monitor has 12 (two functions with
- * their async-invoke configs and log groups, two roles, the queue and its policy, the bins table,
- * the profile schedule) plus one score schedule per window.
+ * synthesis): the data plane has 12 whatever the features (each stream's delivery role has its
+ * managed policy); the monitor has 14 (two functions with their async-invoke configs and log groups,
+ * two roles and their managed policies, the queue and its policy, the bins table, the profile
+ * schedule) plus one score schedule per window. The compliance profile adds per stack, not per model.
  */
-export const MODEL_RESOURCES = { dataPlane: 10, monitor: 12, perWindow: 1 } as const;
+export const MODEL_RESOURCES = { dataPlane: 12, monitor: 14, perWindow: 1 } as const;
 
 /**
  * CloudFormation resources of a model's alerting, counted exactly: its metric alarms

@@ -23,6 +23,8 @@ export interface ModelDataPlaneProps {
   readonly lookbackDays: number;
   readonly bucket: s3.IBucket;
   readonly key: kms.IKey;
+  /** Retention of the Firehose error log group. @default logs.RetentionDays.ONE_YEAR */
+  readonly logRetention?: logs.RetentionDays;
 }
 
 export class ModelDataPlane extends Construct {
@@ -37,8 +39,11 @@ export class ModelDataPlane extends Construct {
     const retention = modelRetention(props.model, props.retention);
     this.errorLogGroup = new logs.LogGroup(this, 'FirehoseErrors', {
       logGroupName: `/driftwatch/${props.env}/${props.model.id}/firehose-errors`,
-      retention: logs.RetentionDays.ONE_YEAR,
+      retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
       removalPolicy: RemovalPolicy.RETAIN,
+      // Conversion errors can quote record content: the environment's key, which lets CloudWatch Logs
+      // use it for /driftwatch/<env>/* (the data stack's key-policy statement).
+      encryptionKey: props.key,
     });
     const common = {
       databaseName: props.databaseName,

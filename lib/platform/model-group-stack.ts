@@ -13,6 +13,8 @@ import { importOwnerTopics } from '../alerting/owner-topics';
 import { ModelDashboard } from '../dashboards/model-dashboard';
 import { ModelMonitor } from '../monitor/model-monitor';
 import { ModelDataPlane } from './model-data-plane';
+import { functionNetwork } from '../compliance/network';
+import { RESERVED_CONCURRENCY, complianceSettings } from '../compliance/profile';
 
 export interface ModelGroupStackProps extends StackProps {
   readonly config: DriftwatchConfig;
@@ -33,7 +35,9 @@ export class ModelGroupStack extends Stack {
   readonly dashboards: ReadonlyMap<string, ModelDashboard>;
 
   constructor(scope: Construct, id: string, props: ModelGroupStackProps) {
-    super(scope, id, props);
+    super(scope, id, { ...props, terminationProtection: props.terminationProtection ?? props.config.compliance.terminationProtection });
+    const compliance = complianceSettings(props.config.compliance);
+    const network = functionNetwork(this, compliance);
     const bucket = s3.Bucket.fromBucketAttributes(this, 'DataBucket', { bucketName: props.bucketName, encryptionKey: props.key });
     const planes = new Map<string, ModelDataPlane>();
     const monitors = new Map<string, ModelMonitor>();
@@ -52,6 +56,7 @@ export class ModelGroupStack extends Stack {
           lookbackDays: props.config.analytics.lookbackDays,
           bucket,
           key: props.key,
+          logRetention: compliance.logRetention,
         }),
       );
       monitors.set(
@@ -68,6 +73,9 @@ export class ModelGroupStack extends Stack {
           // The data stack's key policy lets CloudWatch Logs use the key for every log group under
           // /driftwatch/<env>/ (one statement, not one per model).
           addLogsKeyPolicy: false,
+          logRetention: compliance.logRetention,
+          network,
+          reservedConcurrency: compliance.reserveConcurrency ? RESERVED_CONCURRENCY : undefined,
         }),
       );
       const monitor = monitors.get(model.id)!;

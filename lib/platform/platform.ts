@@ -75,6 +75,8 @@ export class Platform extends Construct {
           key: this.dataStack.lake.key,
           // The data stack's key policy covers every log group under /driftwatch/<env>/.
           addLogsKeyPolicy: false,
+          // The compliance profile's VPC, reserved concurrency and log retention.
+          ...this.dataStack.notifierCompliance,
         }),
       );
     }

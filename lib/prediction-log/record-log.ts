@@ -4,7 +4,7 @@
  * a date/hour partitioned prefix of the data bucket; records that fail conversion go to an error
  * prefix. Resources per log do not depend on the number of columns (they are properties of one table).
  */
-import { Aws, Duration, Size, Stack } from 'aws-cdk-lib';
+import { Annotations, Aws, Duration, Names, Size, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as glue from 'aws-cdk-lib/aws-glue';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -17,6 +17,7 @@ import type { TableColumn } from '../../lambda/core/schema/record-schema';
 import { acknowledgeNag, nagResourceName } from '../common/nag';
 import { DataLake } from '../data-lake/data-lake';
 import { addPrefixRetention } from '../common/retention';
+import { allowLogGroupEncryption } from '../monitor/log-encryption';
 import { PARTITION_KEYS, errorRoot, partitionProjection, tableLayout } from './layout';
 
 /**
@@ -40,8 +41,9 @@ export interface RecordLogProps {
    */
   readonly existingKey?: kms.IKey;
   /**
-   * Log group for Firehose delivery and conversion errors (one log stream per delivery stream).
-   * @default - a new log group kept for one year
+   * Log group for Firehose delivery and conversion errors (one log stream per delivery stream). Encrypt
+   * it with a KMS key: the errors can quote record content.
+   * @default - a new log group kept for one year, encrypted with the log's key
    */
   readonly logGroup?: logs.ILogGroup;
   /**
@@ -104,6 +106,8 @@ export abstract class RecordLog extends Construct {
   readonly key: kms.IKey;
   /** The role Firehose assumes: writes only this log's prefixes. */
   readonly role: iam.Role;
+  /** The role's customer-managed policy (its only policy). */
+  readonly policy: iam.ManagedPolicy;
   /** Root prefix of the records (`predictions/<model>/`) and of the failed records. */
   readonly dataRoot: string;
   readonly errorRoot: string;
@@ -168,8 +172,7 @@ export abstract class RecordLog extends Construct {
       },
     });
 
-    const logGroup =
-      props.logGroup ?? new logs.LogGroup(this, 'ErrorLogs', { retention: logs.RetentionDays.ONE_YEAR });
+    const logGroup = props.logGroup ?? this.defaultErrorLogGroup();
     const logStream = new logs.LogStream(this, 'DeliveryErrors', { logGroup });
 
     const tableArn = stack.formatArn({ service: 'glue', resource: 'table', resourceName: `${props.databaseName}/${this.tableName}` });
@@ -183,46 +186,56 @@ export abstract class RecordLog extends Construct {
     });
 
     const objectArns = [this.bucket.arnForObjects(`${root}*`), this.bucket.arnForObjects(`${this.errorRoot}*`)];
+    // A customer-managed policy rather than an inline one (the compliance packs' IAMNoInlinePolicy):
+    // the role lists it in ManagedPolicyArns, so whatever references the role waits for the policy.
+    this.policy = new iam.ManagedPolicy(this, 'DeliveryPolicy', {
+      description: `Firehose delivery of ${this.tableName}: its own prefixes, its table, its error log stream`,
+      statements: [
+        new iam.PolicyStatement({
+          sid: 'WriteOwnPrefixes',
+          actions: ['s3:AbortMultipartUpload', 's3:GetObject', 's3:PutObject'],
+          resources: objectArns,
+        }),
+        new iam.PolicyStatement({
+          sid: 'LocateBucket',
+          // Firehose's documented bucket actions. ListBucketMultipartUploads has no s3:prefix key.
+          actions: ['s3:GetBucketLocation', 's3:ListBucketMultipartUploads'],
+          resources: [this.bucket.bucketArn],
+        }),
+        new iam.PolicyStatement({
+          sid: 'ListOwnPrefixes',
+          // Listing only under this log's prefixes: one model's role cannot list another model's keys.
+          actions: ['s3:ListBucket'],
+          resources: [this.bucket.bucketArn],
+          conditions: { StringLike: { 's3:prefix': [`${root}*`, `${this.errorRoot}*`] } },
+        }),
+        new iam.PolicyStatement({
+          sid: 'EncryptObjects',
+          actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+          resources: [this.key.keyArn],
+          conditions: { StringEquals: { 'kms:ViaService': `s3.${Aws.REGION}.amazonaws.com` } },
+        }),
+        new iam.PolicyStatement({
+          sid: 'ReadSchema',
+          actions: ['glue:GetTable', 'glue:GetTableVersion', 'glue:GetTableVersions'],
+          resources: [catalogArn, databaseArn, tableArn],
+        }),
+        new iam.PolicyStatement({
+          sid: 'LogErrors',
+          actions: ['logs:PutLogEvents'],
+          resources: [logStreamArn],
+        }),
+      ],
+    });
     this.role = new iam.Role(this, 'DeliveryRole', {
       description: `Firehose delivery of ${this.tableName} (${this.node.path})`,
       // Firehose passes the account id as external id; the condition stops confused-deputy use.
       assumedBy: new iam.ServicePrincipal('firehose.amazonaws.com', {
         conditions: { StringEquals: { 'sts:ExternalId': Aws.ACCOUNT_ID } },
       }),
-      inlinePolicies: {
-        delivery: new iam.PolicyDocument({
-          statements: [
-            new iam.PolicyStatement({
-              sid: 'WriteOwnPrefixes',
-              actions: ['s3:AbortMultipartUpload', 's3:GetObject', 's3:PutObject'],
-              resources: objectArns,
-            }),
-            new iam.PolicyStatement({
-              sid: 'LocateBucket',
-              actions: ['s3:GetBucketLocation', 's3:ListBucket', 's3:ListBucketMultipartUploads'],
-              resources: [this.bucket.bucketArn],
-            }),
-            new iam.PolicyStatement({
-              sid: 'EncryptObjects',
-              actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
-              resources: [this.key.keyArn],
-              conditions: { StringEquals: { 'kms:ViaService': `s3.${Aws.REGION}.amazonaws.com` } },
-            }),
-            new iam.PolicyStatement({
-              sid: 'ReadSchema',
-              actions: ['glue:GetTable', 'glue:GetTableVersion', 'glue:GetTableVersions'],
-              resources: [catalogArn, databaseArn, tableArn],
-            }),
-            new iam.PolicyStatement({
-              sid: 'LogErrors',
-              actions: ['logs:PutLogEvents'],
-              resources: [logStreamArn],
-            }),
-          ],
-        }),
-      },
+      managedPolicies: [this.policy],
     });
-    acknowledgeNag(this.role, [
+    acknowledgeNag(this.policy, [
       {
         id: 'AwsSolutions-IAM5',
         reason:
@@ -265,6 +278,21 @@ export abstract class RecordLog extends Construct {
     this.deliveryStream.addResourceDependency(this.table);
     this.deliveryStreamName = this.deliveryStream.ref;
     this.deliveryStreamArn = this.deliveryStream.attrArn;
+  }
+
+  /**
+   * The error log group when none is given: kept a year, encrypted with the log's key (Firehose error
+   * messages can quote record content), under a name the key-policy statement can match.
+   */
+  private defaultErrorLogGroup(): logs.LogGroup {
+    const logGroupName = `/driftwatch/record-logs/${Names.uniqueResourceName(this, { maxLength: 200 })}`;
+    if (!allowLogGroupEncryption(this.key, logGroupName + '*')) {
+      Annotations.of(this).addWarningV2(
+        'driftwatch:recordLog:logsKeyPolicy',
+        `The key ${this.key.node.path} is imported: its policy must let logs.<region>.amazonaws.com use it for the log group ${logGroupName}, or pass logGroup`,
+      );
+    }
+    return new logs.LogGroup(this, 'ErrorLogs', { logGroupName, retention: logs.RetentionDays.ONE_YEAR, encryptionKey: this.key });
   }
 
   /** Lets a producer (a service role, the logging client's role) put records to this stream. */
@@ -322,3 +350,4 @@ export abstract class RecordLog extends Construct {
     return this.metric('ThrottledRecords', { statistic: 'Sum', ...props });
   }
 }
+

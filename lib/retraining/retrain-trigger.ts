@@ -36,6 +36,8 @@ import { allowLogGroupEncryption } from '../monitor/log-encryption';
 import { QueueDestination, sendToQueue } from '../monitor/permissions';
 import { retrainingDeadLetterQueueName, retrainingFunctionName, retrainingPrefixes } from './naming';
 import { RetrainingPipeline } from './retraining-pipeline';
+import { rolePolicy } from '../compliance/managed-policy';
+import { acknowledgeFunctionCompliance, allowVpcAccess, type FunctionNetwork } from '../compliance/network';
 
 /** The retraining handlers' bundle (`lambda/handlers/retrain-trigger.ts`). */
 export const RETRAINING_HANDLER = 'retrain-trigger';
@@ -60,6 +62,10 @@ export interface RetrainTriggerProps {
   readonly logRetention?: logs.RetentionDays;
   /** A queue for failed trigger events instead of the construct's own. @default a queue per model, `dw-<env>-<model>-retrain-dlq` */
   readonly existingDeadLetterQueue?: sqs.IQueue;
+  /** Run both functions in a VPC (the hipaa and pci profiles: the customer's, with the SageMaker API and S3 endpoints). @default - outside a VPC */
+  readonly network?: FunctionNetwork;
+  /** Concurrent executions reserved for each function. @default - none reserved */
+  readonly reservedConcurrency?: number;
 }
 
 export class RetrainTrigger extends Construct {
@@ -97,17 +103,14 @@ export class RetrainTrigger extends Construct {
     const gateRole = new iam.Role(this, 'GateRole', {
       description: `Driftwatch ${env}: the gate step of ${model.id}'s retraining pipeline`,
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      inlinePolicies: {
-        gates: new iam.PolicyDocument({
-          statements: [
-            new iam.PolicyStatement({ sid: 'ReadRuns', actions: ['s3:GetObject'], resources: [bucket.arnForObjects(`${prefixes.runs}*`)] }),
-            new iam.PolicyStatement({ sid: 'WriteStatisticsAndReports', actions: ['s3:PutObject'], resources: [bucket.arnForObjects(`${prefixes.runs}*`), bucket.arnForObjects(`${prefixes.gateReports}*`)] }),
-            new iam.PolicyStatement({ sid: 'UseDataKeyThroughS3', ...s3Key }),
-            new iam.PolicyStatement({ sid: 'WriteOwnLogs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroups.gates.logGroupArn] }),
-          ],
-        }),
-      },
     });
+    rolePolicy(gateRole, `Driftwatch ${env}: the gate step of ${model.id}'s retraining`, [
+      new iam.PolicyStatement({ sid: 'ReadRuns', actions: ['s3:GetObject'], resources: [bucket.arnForObjects(`${prefixes.runs}*`)] }),
+      new iam.PolicyStatement({ sid: 'WriteStatisticsAndReports', actions: ['s3:PutObject'], resources: [bucket.arnForObjects(`${prefixes.runs}*`), bucket.arnForObjects(`${prefixes.gateReports}*`)] }),
+      new iam.PolicyStatement({ sid: 'UseDataKeyThroughS3', ...s3Key }),
+      new iam.PolicyStatement({ sid: 'WriteOwnLogs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroups.gates.logGroupArn] }),
+    ]);
+    if (props.network) allowVpcAccess(gateRole, gateRole);
     this.gateFunction = this.fn('GateFunction', 'gates', 'checkGates', code, gateRole, logGroups.gates, props, Duration.minutes(2));
 
     this.pipeline = new RetrainingPipeline(this, 'Pipeline', { env, model, bucket, key, gateFunction: this.gateFunction, codeVersion: props.codeVersion });
@@ -115,18 +118,15 @@ export class RetrainTrigger extends Construct {
     const triggerRole = new iam.Role(this, 'TriggerRole', {
       description: `Driftwatch ${env}: the retraining trigger of ${model.id}`,
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      inlinePolicies: {
-        trigger: new iam.PolicyDocument({
-          statements: [
-            new iam.PolicyStatement({ sid: 'ReadWriteLedger', actions: ['s3:GetObject', 's3:PutObject'], resources: [bucket.arnForObjects(`${prefixes.ledger}*`)] }),
-            new iam.PolicyStatement({ sid: 'UseDataKeyThroughS3', ...s3Key }),
-            new iam.PolicyStatement({ sid: 'StartAndListExecutions', actions: ['sagemaker:StartPipelineExecution', 'sagemaker:ListPipelineExecutions'], resources: [this.pipeline.pipelineArn] }),
-            new iam.PolicyStatement({ sid: 'WriteOwnLogs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroups.trigger.logGroupArn] }),
-            ...sendToQueue(this.deadLetterQueue),
-          ],
-        }),
-      },
     });
+    rolePolicy(triggerRole, `Driftwatch ${env}: the retraining trigger of ${model.id}`, [
+      new iam.PolicyStatement({ sid: 'ReadWriteLedger', actions: ['s3:GetObject', 's3:PutObject'], resources: [bucket.arnForObjects(`${prefixes.ledger}*`)] }),
+      new iam.PolicyStatement({ sid: 'UseDataKeyThroughS3', ...s3Key }),
+      new iam.PolicyStatement({ sid: 'StartAndListExecutions', actions: ['sagemaker:StartPipelineExecution', 'sagemaker:ListPipelineExecutions'], resources: [this.pipeline.pipelineArn] }),
+      new iam.PolicyStatement({ sid: 'WriteOwnLogs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroups.trigger.logGroupArn] }),
+      ...sendToQueue(this.deadLetterQueue),
+    ]);
+    if (props.network) allowVpcAccess(triggerRole, triggerRole);
     this.triggerFunction = this.fn('TriggerFunction', 'trigger', 'handler', code, triggerRole, logGroups.trigger, props, Duration.minutes(1), { DW_PIPELINE_NAME: this.pipeline.pipelineName });
 
     acknowledgeNag(gateRole, [
@@ -225,7 +225,17 @@ export class RetrainTrigger extends Construct {
       logGroup,
       environment: { DW_BUCKET: props.bucket.bucketName, POWERTOOLS_SERVICE_NAME: RETRAINING_SERVICE_NAME, POWERTOOLS_LOG_LEVEL: 'INFO', NODE_OPTIONS: '--enable-source-maps', ...extraEnv },
       ...(which === 'trigger' ? { retryAttempts: 2, onFailure: new QueueDestination(this.deadLetterQueue) } : {}),
+      ...(props.network ? { vpc: props.network.vpc, vpcSubnets: props.network.vpcSubnets, securityGroups: props.network.securityGroups } : {}),
+      reservedConcurrentExecutions: props.reservedConcurrency,
     });
+    acknowledgeFunctionCompliance(
+      f,
+      props,
+      which === 'trigger' ? 'S3 and the SageMaker API' : 'S3',
+      which === 'trigger'
+        ? 'A failed trigger run goes to the on-failure destination, this model\'s KMS-encrypted retraining queue, with the monitor event and the error (after 2 Lambda retries); undeliverable rule events go to the same queue'
+        : 'The gate step is invoked synchronously by the SageMaker pipeline\'s Lambda step, never asynchronously: a failure fails the step and the pipeline execution, where it is kept; a DeadLetterConfig would never receive anything',
+    );
     (f.node.defaultChild as lambda.CfnFunction).addMetadata('cfn-lint', {
       config: { ignore_checks: ['W3005'], ignore_reasons: { W3005: 'CDK adds DependsOn on the execution role beside the GetAtt of its ARN' } },
     });

@@ -65,7 +65,8 @@ export class RetrainingPipeline extends Construct {
       assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com'),
     });
     const statements = pipelineStatements(stack, this, props);
-    this.role.attachInlinePolicy(new iam.Policy(this, 'Policy', { statements: statements.statements }));
+    // A customer-managed policy (the compliance packs refuse inline ones), attached to this role only.
+    new iam.ManagedPolicy(this, 'Policy', { description: `Driftwatch ${env}: the retraining pipeline of ${model.id}`, statements: statements.statements, roles: [this.role] });
     acknowledgeNag(this, [
       {
         id: 'AwsSolutions-IAM5',

@@ -225,9 +225,9 @@ describe('scale', () => {
     expect(five[0]).toBe(MODEL_RESOURCES.dataPlane + MODEL_RESOURCES.monitor + 2 * MODEL_RESOURCES.perWindow);
   });
 
-  it('splits by resources as well: at most 300 per stack, 12 models of 24', () => {
+  it('splits by resources as well: at most 300 per stack, 10 models of 28', () => {
     const models = syntheticConfig(30, 3, { modelsPerStack: 40 }).models;
-    expect(groupModels(models, { maxModels: 40, maxTemplateBytes: 64 * 1024 ** 2 }).map((g) => g.length)).toEqual([12, 12, 6]);
+    expect(groupModels(models, { maxModels: 40, maxTemplateBytes: 64 * 1024 ** 2 }).map((g) => g.length)).toEqual([10, 10, 10]);
     const { platform } = createDriftwatchApp(syntheticConfig(30, 3, { modelsPerStack: 40 }), { nag: false });
     for (const stack of platform.modelStacks) {
       expect(stack.node.findAll().filter((c) => CfnResource.isCfnResource(c)).length).toBeLessThanOrEqual(DEFAULT_MAX_RESOURCES);
