@@ -6,6 +6,9 @@
 #   - .venv-peers/ from test/support/requirements-peers.txt: Evidently, NannyML, river (the peers that
 #     `npm run eval` and the cross-checks in test/eval run), reinstalled when that file changes (a hash in
 #     .venv-peers/). A fresh install downloads about 1 GB and takes a few minutes.
+#   - .venv-mlflow/ from test/support/requirements-mlflow.txt: MLflow (the tracking server and Python
+#     client test/retraining/mlflow.test.ts runs), reinstalled when that file changes (a hash in
+#     .venv-mlflow/). A fresh install fills about 850 MB and took 6 minutes here.
 # The jest global setup (test/support/prerequisites.ts) puts .venv/bin first on PATH for the tests and
 # names anything still missing. Set DRIFTWATCH_PYTHON to create the venv with another python3.
 set -euo pipefail
@@ -65,6 +68,24 @@ if [ "$want" != "$have" ]; then
   rm -f "$PEERS_STAMP"
   "$PEERS_VENV/bin/python3" -m pip install --quiet --disable-pip-version-check -r "$PEERS_REQUIREMENTS"
   echo "$want" >"$PEERS_STAMP"
+fi
+
+# --- MLflow in .venv-mlflow ----------------------------------------------------------------------
+# Apart from .venv-peers: mlflow pulls pandas 3 and another pyarrow than Evidently's pins.
+MLFLOW_VENV="$ROOT/.venv-mlflow"
+MLFLOW_REQUIREMENTS="$ROOT/test/support/requirements-mlflow.txt"
+MLFLOW_STAMP="$MLFLOW_VENV/.requirements.sha256"
+if [ ! -x "$MLFLOW_VENV/bin/python3" ] || ! "$MLFLOW_VENV/bin/python3" -c '' 2>/dev/null; then
+  say "creating .venv-mlflow with $("$PYTHON" --version 2>&1)"
+  "$PYTHON" -m venv --clear "$MLFLOW_VENV"
+fi
+want="$(sha256 "$MLFLOW_REQUIREMENTS")"
+have="$(cat "$MLFLOW_STAMP" 2>/dev/null || true)"
+if [ "$want" != "$have" ] || [ ! -x "$MLFLOW_VENV/bin/mlflow" ]; then
+  say "installing test/support/requirements-mlflow.txt into .venv-mlflow (MLflow; the first time takes a few minutes)"
+  rm -f "$MLFLOW_STAMP"
+  "$MLFLOW_VENV/bin/python3" -m pip install --quiet --disable-pip-version-check -r "$MLFLOW_REQUIREMENTS"
+  echo "$want" >"$MLFLOW_STAMP"
 fi
 
 # --- Chromium -------------------------------------------------------------------------------------
