@@ -12,6 +12,9 @@
  *
  * Errors name the target (`PagerDuty Events API`, `Slack webhook`), never its URL: a Slack webhook
  * URL is itself the secret.
+ *
+ * `sendWithRetry` is the same rule over any request (another method, headers, a signing fetch): the
+ * MLflow adapter (`lambda/retraining/adapters/mlflow-rest.ts`) sends through it.
  */
 import { jitteredDelay, defaultSleep, type BackoffOptions } from './backoff';
 
@@ -44,6 +47,8 @@ export class DeliveryFailed extends Error {
     readonly attempts: number,
     readonly status: number | null,
     readonly retryable: boolean,
+    /** The last answer's body, when there was one (an API's error document). */
+    readonly body: string | null = null,
   ) {
     super(`${target}: ${reason}`);
     this.name = 'DeliveryFailed';
@@ -56,7 +61,10 @@ export interface HttpSender {
 
 type Attempt =
   | { readonly ok: true; readonly status: number; readonly body: string }
-  | { readonly ok: false; readonly retryable: boolean; readonly status: number | null; readonly reason: string; readonly retryAfterMs: number | null };
+  | { readonly ok: false; readonly retryable: boolean; readonly status: number | null; readonly reason: string; readonly retryAfterMs: number | null; readonly body: string | null };
+
+/** One attempt of a request: sends it and resolves with the answer; `signal` aborts it at the attempt's time limit. */
+export type SendAttempt = (signal: AbortSignal) => Promise<Response>;
 
 /**
  * `Retry-After` in milliseconds: delta-seconds or an HTTP date (RFC 9110 §10.2.3); null when absent or unreadable.
@@ -75,55 +83,60 @@ function excerpt(body: string): string {
   return flat === '' ? '' : `: ${flat.length > 300 ? `${flat.slice(0, 299)}…` : flat}`;
 }
 
-async function attemptOnce(url: string, payload: string, timeoutMs: number, nowMs: () => number): Promise<Attempt> {
+async function attemptOnce(send: SendAttempt, timeoutMs: number, nowMs: () => number): Promise<Attempt> {
   let response: Response;
   try {
-    response = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: payload,
-      redirect: 'manual',
-      signal: AbortSignal.timeout(Math.max(1, timeoutMs)),
-    });
+    response = await send(AbortSignal.timeout(Math.max(1, timeoutMs)));
   } catch (error) {
     const e = error as Error & { cause?: { code?: string } };
     const why = e.name === 'TimeoutError' || e.name === 'AbortError' ? `no answer within ${timeoutMs} ms` : `no answer (${e.cause?.code ?? e.message})`;
-    return { ok: false, retryable: true, status: null, reason: why, retryAfterMs: null };
+    return { ok: false, retryable: true, status: null, reason: why, retryAfterMs: null, body: null };
   }
   const body = await response.text().catch(() => '');
   const status = response.status;
   if (status >= 200 && status < 300) return { ok: true, status, body };
   const retryable = status === 429 || status >= 500;
   const label = `answered ${status}${response.statusText ? ` ${response.statusText}` : ''}${excerpt(body)}`;
-  return { ok: false, retryable, status, reason: label, retryAfterMs: retryable ? retryAfterMs(response.headers.get('retry-after'), nowMs()) : null };
+  return { ok: false, retryable, status, reason: label, retryAfterMs: retryable ? retryAfterMs(response.headers.get('retry-after'), nowMs()) : null, body };
+}
+
+/**
+ * The retry rule above over any request: `send` is called once per attempt.
+ * @throws DeliveryFailed with the reason, the attempts, the last status and body
+ */
+export async function sendWithRetry(send: SendAttempt, options: HttpPostOptions): Promise<HttpAnswer> {
+  const now = options.now ?? Date.now;
+  const sleep = options.sleep ?? defaultSleep;
+  const maxAttempts = options.maxAttempts ?? 3;
+  const deadlineMs = options.deadlineMs ?? 20_000;
+  const backoff = options.backoff ?? { baseDelayMs: 500, maxDelayMs: 4000 };
+  const deadline = now() + deadlineMs;
+  let last: Attempt | undefined;
+  for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
+    const outcome = await attemptOnce(send, Math.min(options.timeoutMs ?? 5000, deadline - now()), now);
+    if (outcome.ok) return { status: outcome.status, body: outcome.body, attempts: attempt };
+    last = outcome;
+    if (!outcome.retryable) {
+      throw new DeliveryFailed(options.name, `${outcome.reason} (not retried: a ${outcome.status} means the request itself is refused)`, attempt, outcome.status, false, outcome.body);
+    }
+    if (attempt === maxAttempts) break;
+    const wait = outcome.retryAfterMs ?? jitteredDelay(attempt, backoff);
+    if (now() + wait >= deadline) {
+      throw new DeliveryFailed(options.name, `${outcome.reason}; gave up after ${attempt} attempt(s): the next one, in ${wait} ms, would pass the ${deadlineMs} ms limit`, attempt, outcome.status, true, outcome.body);
+    }
+    await sleep(wait);
+  }
+  const failed = last as Extract<Attempt, { ok: false }>;
+  throw new DeliveryFailed(options.name, `failed ${maxAttempts} times, retried with backoff; last: ${failed.reason}`, maxAttempts, failed.status, true, failed.body);
 }
 
 /** The retry rule above over `fetch`. */
 export class FetchHttpSender implements HttpSender {
   async postJson(url: string, body: unknown, options: HttpPostOptions): Promise<HttpAnswer> {
-    const now = options.now ?? Date.now;
-    const sleep = options.sleep ?? defaultSleep;
-    const maxAttempts = options.maxAttempts ?? 3;
-    const deadlineMs = options.deadlineMs ?? 20_000;
-    const backoff = options.backoff ?? { baseDelayMs: 500, maxDelayMs: 4000 };
-    const deadline = now() + deadlineMs;
     const payload = JSON.stringify(body);
-    let last: Attempt | undefined;
-    for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
-      const outcome = await attemptOnce(url, payload, Math.min(options.timeoutMs ?? 5000, deadline - now()), now);
-      if (outcome.ok) return { status: outcome.status, body: outcome.body, attempts: attempt };
-      last = outcome;
-      if (!outcome.retryable) {
-        throw new DeliveryFailed(options.name, `${outcome.reason} (not retried: a ${outcome.status} means the request itself is refused)`, attempt, outcome.status, false);
-      }
-      if (attempt === maxAttempts) break;
-      const wait = outcome.retryAfterMs ?? jitteredDelay(attempt, backoff);
-      if (now() + wait >= deadline) {
-        throw new DeliveryFailed(options.name, `${outcome.reason}; gave up after ${attempt} attempt(s): the next one, in ${wait} ms, would pass the ${deadlineMs} ms limit`, attempt, outcome.status, true);
-      }
-      await sleep(wait);
-    }
-    const failed = last as Extract<Attempt, { ok: false }>;
-    throw new DeliveryFailed(options.name, `failed ${maxAttempts} times, retried with backoff; last: ${failed.reason}`, maxAttempts, failed.status, true);
+    return sendWithRetry(
+      (signal) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: payload, redirect: 'manual', signal }),
+      options,
+    );
   }
 }
