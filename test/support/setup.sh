@@ -52,41 +52,30 @@ if [ "$want" != "$have" ] || [ ! -x "$VENV/bin/moto_server" ] || [ ! -x "$VENV/b
   echo "$want" >"$STAMP"
 fi
 
-# --- The peers in .venv-peers --------------------------------------------------------------------
-# Apart from .venv: the peers' dependencies (s3fs/aiobotocore's botocore pin) conflict with moto's.
-PEERS_VENV="$ROOT/.venv-peers"
-PEERS_REQUIREMENTS="$ROOT/test/support/requirements-peers.txt"
-PEERS_STAMP="$PEERS_VENV/.requirements.sha256"
-if [ ! -x "$PEERS_VENV/bin/python3" ] || ! "$PEERS_VENV/bin/python3" -c '' 2>/dev/null; then
-  say "creating .venv-peers with $("$PYTHON" --version 2>&1)"
-  "$PYTHON" -m venv --clear "$PEERS_VENV"
-fi
-want="$(sha256 "$PEERS_REQUIREMENTS")"
-have="$(cat "$PEERS_STAMP" 2>/dev/null || true)"
-if [ "$want" != "$have" ]; then
-  say "installing test/support/requirements-peers.txt into .venv-peers (Evidently, NannyML, river; the first time takes a few minutes)"
-  rm -f "$PEERS_STAMP"
-  "$PEERS_VENV/bin/python3" -m pip install --quiet --disable-pip-version-check -r "$PEERS_REQUIREMENTS"
-  echo "$want" >"$PEERS_STAMP"
-fi
-
-# --- MLflow in .venv-mlflow ----------------------------------------------------------------------
-# Apart from .venv-peers: mlflow pulls pandas 3 and another pyarrow than Evidently's pins.
-MLFLOW_VENV="$ROOT/.venv-mlflow"
-MLFLOW_REQUIREMENTS="$ROOT/test/support/requirements-mlflow.txt"
-MLFLOW_STAMP="$MLFLOW_VENV/.requirements.sha256"
-if [ ! -x "$MLFLOW_VENV/bin/python3" ] || ! "$MLFLOW_VENV/bin/python3" -c '' 2>/dev/null; then
-  say "creating .venv-mlflow with $("$PYTHON" --version 2>&1)"
-  "$PYTHON" -m venv --clear "$MLFLOW_VENV"
-fi
-want="$(sha256 "$MLFLOW_REQUIREMENTS")"
-have="$(cat "$MLFLOW_STAMP" 2>/dev/null || true)"
-if [ "$want" != "$have" ] || [ ! -x "$MLFLOW_VENV/bin/mlflow" ]; then
-  say "installing test/support/requirements-mlflow.txt into .venv-mlflow (MLflow; the first time takes a few minutes)"
-  rm -f "$MLFLOW_STAMP"
-  "$MLFLOW_VENV/bin/python3" -m pip install --quiet --disable-pip-version-check -r "$MLFLOW_REQUIREMENTS"
-  echo "$want" >"$MLFLOW_STAMP"
-fi
+# --- Side environments: .venv-peers and .venv-mlflow ----------------------------------------------
+# side_venv NAME REQUIREMENTS WHAT [EXECUTABLE]: creates ROOT/NAME when missing and installs REQUIREMENTS
+# into it when that file changed (a hash in NAME/) or EXECUTABLE (in NAME/bin) is missing.
+side_venv() {
+  local venv="$ROOT/$1" requirements="$ROOT/$2" what="$3" executable="${4:-python3}"
+  local stamp="$venv/.requirements.sha256"
+  if [ ! -x "$venv/bin/python3" ] || ! "$venv/bin/python3" -c '' 2>/dev/null; then
+    say "creating $1 with $("$PYTHON" --version 2>&1)"
+    "$PYTHON" -m venv --clear "$venv"
+  fi
+  local want have
+  want="$(sha256 "$requirements")"
+  have="$(cat "$stamp" 2>/dev/null || true)"
+  if [ "$want" != "$have" ] || [ ! -x "$venv/bin/$executable" ]; then
+    say "installing $2 into $1 ($what; the first time takes a few minutes)"
+    rm -f "$stamp"
+    "$venv/bin/python3" -m pip install --quiet --disable-pip-version-check -r "$requirements"
+    echo "$want" >"$stamp"
+  fi
+}
+# The peers, apart from .venv: their dependencies (s3fs/aiobotocore's botocore pin) conflict with moto's.
+side_venv .venv-peers test/support/requirements-peers.txt 'Evidently, NannyML, river'
+# MLflow, apart from .venv-peers: mlflow pulls pandas 3 and another pyarrow than Evidently's pins.
+side_venv .venv-mlflow test/support/requirements-mlflow.txt 'MLflow' mlflow
 
 # --- Chromium -------------------------------------------------------------------------------------
 if [ ! -x /usr/bin/chromium ]; then
