@@ -7,7 +7,7 @@ import * as glue from 'aws-cdk-lib/aws-glue';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
-import { Construct } from 'constructs';
+import { Construct, type IConstruct } from 'constructs';
 import { quoteIdentifier } from '../../lambda/core/schema/identifier';
 import { addPrefixRetention } from '../common/retention';
 
@@ -49,61 +49,35 @@ export interface QueryableTable {
   readonly dataRoot: string;
 }
 
-/**
- * The Glue database and an Athena (engine v3) workgroup whose settings clients cannot override:
- * KMS-encrypted results, a per-query scan cut-off, CloudWatch query metrics.
- *
- * @example
- * const analytics = new Analytics(this, 'Analytics', {
- *   databaseName: 'driftwatch_dev', workGroupName: 'driftwatch-dev', resultsBucket: lake.bucket, key: lake.key,
- * });
- */
-export class Analytics extends Construct {
-  readonly database: glue.CfnDatabase;
+/** What other constructs need of an environment's analytics: where queries run and what they may read. */
+export interface IAnalytics extends IConstruct {
+  /** The Glue database of the logs' tables. */
   readonly databaseName: string;
-  readonly workGroup: athena.CfnWorkGroup;
+  /** The Athena workgroup queries run in. */
   readonly workGroupName: string;
-  /** `s3://<bucket>/athena-results/` */
-  readonly resultsLocation: string;
   /** The bucket the workgroup writes its results to (under `athena-results/`). */
   readonly resultsBucket: s3.IBucket;
   /** The key encrypting the query results. */
   readonly key: kms.IKey;
+  /** Lets `grantee` run Athena queries in the workgroup over `tables` (see `Analytics.grantQuery`). */
+  grantQuery(grantee: iam.IGrantable, ...tables: QueryableTable[]): iam.Grant;
+}
 
-  constructor(scope: Construct, id: string, props: AnalyticsProps) {
-    super(scope, id);
-    quoteIdentifier(props.databaseName);
-    const cutoff = props.bytesScannedCutoffPerQuery ?? 10 * 1024 ** 3;
-    if (!Number.isInteger(cutoff) || cutoff < 10_000_000) {
-      throw new Error(`bytesScannedCutoffPerQuery must be an integer of at least 10000000 (Athena's minimum), got ${cutoff}`);
-    }
-    this.databaseName = props.databaseName;
-    this.database = new glue.CfnDatabase(this, 'Database', {
-      catalogId: Stack.of(this).account,
-      databaseInput: { name: props.databaseName, description: 'Driftwatch prediction and ground-truth logs' },
-    });
+/** An existing database and workgroup, for `Analytics.fromAnalyticsAttributes`. */
+export interface AnalyticsAttributes {
+  readonly databaseName: string;
+  readonly workGroupName: string;
+  /** The bucket the workgroup's enforced output location is in (`athena-results/` of it). */
+  readonly resultsBucket: s3.IBucket;
+  /** The key the workgroup encrypts its results with. */
+  readonly key: kms.IKey;
+}
 
-    this.resultsLocation = `s3://${props.resultsBucket.bucketName}/${ATHENA_RESULTS_PREFIX}`;
-    addPrefixRetention(props.resultsBucket, 'expire-athena-results', ATHENA_RESULTS_PREFIX, props.resultRetentionDays ?? 30);
-    this.workGroupName = props.workGroupName;
-    this.workGroup = new athena.CfnWorkGroup(this, 'WorkGroup', {
-      name: props.workGroupName,
-      description: 'Driftwatch monitoring queries',
-      state: 'ENABLED',
-      workGroupConfiguration: {
-        enforceWorkGroupConfiguration: true,
-        bytesScannedCutoffPerQuery: cutoff,
-        publishCloudWatchMetricsEnabled: true,
-        engineVersion: { selectedEngineVersion: 'Athena engine version 3' },
-        resultConfiguration: {
-          outputLocation: this.resultsLocation,
-          encryptionConfiguration: { encryptionOption: 'SSE_KMS', kmsKey: props.key.keyArn },
-        },
-      },
-    });
-    this.resultsBucket = props.resultsBucket;
-    this.key = props.key;
-  }
+abstract class AnalyticsBase extends Construct implements IAnalytics {
+  abstract readonly databaseName: string;
+  abstract readonly workGroupName: string;
+  abstract readonly resultsBucket: s3.IBucket;
+  abstract readonly key: kms.IKey;
 
   /**
    * Lets `grantee` run Athena queries in this workgroup over `tables` (an analyst's role, a
@@ -146,5 +120,77 @@ export class Analytics extends Construct {
       ]),
     ];
     return grants.map((g) => iam.Grant.addToPrincipal({ grantee, ...g })).reduce((all, one) => all.combine(one));
+  }
+}
+
+/**
+ * The Glue database and an Athena (engine v3) workgroup whose settings clients cannot override:
+ * KMS-encrypted results, a per-query scan cut-off, CloudWatch query metrics.
+ *
+ * @example
+ * const analytics = new Analytics(this, 'Analytics', {
+ *   databaseName: 'driftwatch_dev', workGroupName: 'driftwatch-dev', resultsBucket: lake.bucket, key: lake.key,
+ * });
+ */
+export class Analytics extends AnalyticsBase {
+  /** Imports a database and workgroup made elsewhere (another stack, another app), to grant queries on. */
+  static fromAnalyticsAttributes(scope: Construct, id: string, attrs: AnalyticsAttributes): IAnalytics {
+    class Imported extends AnalyticsBase {
+      readonly databaseName = attrs.databaseName;
+      readonly workGroupName = attrs.workGroupName;
+      readonly resultsBucket = attrs.resultsBucket;
+      readonly key = attrs.key;
+    }
+    return new Imported(scope, id);
+  }
+
+  readonly database: glue.CfnDatabase;
+  readonly databaseName: string;
+  readonly workGroup: athena.CfnWorkGroup;
+  readonly workGroupName: string;
+  /** `s3://<bucket>/athena-results/` */
+  readonly resultsLocation: string;
+  /** The bucket the workgroup writes its results to (under `athena-results/`). */
+  readonly resultsBucket: s3.IBucket;
+  /** The key encrypting the query results. */
+  readonly key: kms.IKey;
+
+  constructor(scope: Construct, id: string, props: AnalyticsProps) {
+    super(scope, id);
+    quoteIdentifier(props.databaseName);
+    const cutoff = props.bytesScannedCutoffPerQuery ?? 10 * 1024 ** 3;
+    if (!Number.isInteger(cutoff) || cutoff < 10_000_000) {
+      throw new Error(`bytesScannedCutoffPerQuery must be an integer of at least 10000000 (Athena's minimum), got ${cutoff}`);
+    }
+    this.databaseName = props.databaseName;
+    this.database = new glue.CfnDatabase(this, 'Database', {
+      catalogId: Stack.of(this).account,
+      databaseInput: { name: props.databaseName, description: 'Driftwatch prediction and ground-truth logs' },
+    });
+
+    this.resultsLocation = `s3://${props.resultsBucket.bucketName}/${ATHENA_RESULTS_PREFIX}`;
+    const resultDays = props.resultRetentionDays ?? 30;
+    if (!Number.isInteger(resultDays) || resultDays < 1) {
+      throw new Error(`${this.node.path}: resultRetentionDays must be a whole number of days, at least 1, got ${resultDays}`);
+    }
+    addPrefixRetention(props.resultsBucket, 'expire-athena-results', ATHENA_RESULTS_PREFIX, resultDays);
+    this.workGroupName = props.workGroupName;
+    this.workGroup = new athena.CfnWorkGroup(this, 'WorkGroup', {
+      name: props.workGroupName,
+      description: 'Driftwatch monitoring queries',
+      state: 'ENABLED',
+      workGroupConfiguration: {
+        enforceWorkGroupConfiguration: true,
+        bytesScannedCutoffPerQuery: cutoff,
+        publishCloudWatchMetricsEnabled: true,
+        engineVersion: { selectedEngineVersion: 'Athena engine version 3' },
+        resultConfiguration: {
+          outputLocation: this.resultsLocation,
+          encryptionConfiguration: { encryptionOption: 'SSE_KMS', kmsKey: props.key.keyArn },
+        },
+      },
+    });
+    this.resultsBucket = props.resultsBucket;
+    this.key = props.key;
   }
 }

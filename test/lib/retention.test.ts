@@ -132,3 +132,26 @@ describe('addPrefixRetention', () => {
     expect(() => addPrefixRetention(lookalike, 'expire-x', 'x/', 7)).toThrow(/S\/Raw: cannot add the lifecycle rule expire-x \(expire x\/ after 7 days\)/);
   });
 });
+
+describe('Analytics', () => {
+  it('imported from another stack grants the same queries on the existing workgroup and database', () => {
+    const app = new App();
+    const shared = new Stack(app, 'Shared');
+    const key = new kms.Key(shared, 'Key', { enableKeyRotation: true });
+    const bucket = new s3.Bucket(shared, 'Data', { encryptionKey: key });
+    const team = new Stack(app, 'Team');
+    const imported = Analytics.fromAnalyticsAttributes(team, 'Analytics', { databaseName: 'driftwatch_prod', workGroupName: 'driftwatch-prod', resultsBucket: bucket, key });
+    const analyst = new iam.Role(team, 'Analyst', { assumedBy: new iam.AccountRootPrincipal() });
+    imported.grantQuery(analyst, { tableName: 'predictions_fraud', bucket, key, dataRoot: 'predictions/fraud/' });
+    const text = JSON.stringify(statementsOf(Template.fromStack(team), 'Analyst'));
+    for (const want of ['workgroup/driftwatch-prod', 'table/driftwatch_prod/predictions_fraud', '/predictions/fraud/*', '/athena-results/*']) expect(text).toContain(want);
+  });
+
+  it.each([0, -1, 2.5])('refuses resultRetentionDays %s, naming the prop and the value', (days) => {
+    const stack = new Stack(new App(), 'S');
+    const key = new kms.Key(stack, 'Key');
+    expect(
+      () => new Analytics(stack, 'Analytics', { databaseName: 'db', workGroupName: 'wg', resultsBucket: new s3.Bucket(stack, 'B'), key, resultRetentionDays: days }),
+    ).toThrow(`S/Analytics: resultRetentionDays must be a whole number of days, at least 1, got ${days}`);
+  });
+});
