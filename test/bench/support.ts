@@ -111,6 +111,8 @@ export function measureInterleaved(
       const m = measure(c.tool, c.command, c.args);
       c.check?.(m);
       all[i].push(m);
+      // Each run as it ends (stderr), so a long bench that is stopped early still leaves its figures.
+      process.stderr.write(`  run ${r + 1}/${runs} ${c.tool}: ${m.seconds.toFixed(2)} s, peak ${m.peakMb === null ? '?' : m.peakMb.toFixed(0)} MB\n`);
     });
   }
   return all.map((ms) => {
