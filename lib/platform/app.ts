@@ -30,6 +30,7 @@ export function createApp(options: DriftwatchAppOptions = {}): App {
 /** A validated config → an App holding the environment's Platform. */
 export function createDriftwatchApp(config: DriftwatchConfig, options: DriftwatchAppOptions = {}): { app: App; platform: Platform } {
   const app = createApp(options);
-  const platform = new Platform(app, 'Driftwatch', { config });
+  const codeVersion = app.node.tryGetContext('codeVersion') as string | undefined;
+  const platform = new Platform(app, 'Driftwatch', { config, ...(codeVersion ? { codeVersion: String(codeVersion) } : {}) });
   return { app, platform };
 }

@@ -25,8 +25,16 @@ export const MODEL_TEMPLATE_BYTES = { fixed: 56 * 1024, perWindow: 1536, perColu
  * managed policy); the monitor has 14 (two functions with their async-invoke configs and log groups,
  * two roles and their managed policies, the queue and its policy, the bins table, the profile
  * schedule) plus one score schedule per window. The compliance profile adds per stack, not per model.
+ * A model with a `retraining` section adds its RetrainTrigger's 17 (`retraining`).
  */
-export const MODEL_RESOURCES = { dataPlane: 12, monitor: 14, perWindow: 1 } as const;
+
+export const MODEL_RESOURCES = {
+  dataPlane: 12,
+  monitor: 14,
+  perWindow: 1,
+  /** The RetrainTrigger: its queue and queue policy, two log groups, three roles with their managed policies, two functions, the async-invoke config, the package group, the pipeline, the rule and its permission to invoke. */
+  retraining: 17,
+} as const;
 
 /**
  * CloudFormation resources of a model's alerting, counted exactly: its metric alarms
@@ -54,8 +62,8 @@ function windowCount(model: Partial<Pick<ModelConfig, 'monitor'>>): number {
 }
 
 /** CloudFormation resources a model adds to its stack. */
-export function estimateModelResources(model: Partial<Pick<ModelConfig, 'monitor'>>): number {
-  return MODEL_RESOURCES.dataPlane + MODEL_RESOURCES.monitor + MODEL_RESOURCES.perWindow * windowCount(model);
+export function estimateModelResources(model: Partial<Pick<ModelConfig, 'monitor' | 'retraining'>>): number {
+  return MODEL_RESOURCES.dataPlane + MODEL_RESOURCES.monitor + MODEL_RESOURCES.perWindow * windowCount(model) + (model.retraining ? MODEL_RESOURCES.retraining : 0);
 }
 
 /** Template budget per stack; leaves room below the 1 MiB limit for later per-model resources. */

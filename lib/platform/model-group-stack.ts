@@ -12,6 +12,7 @@ import { ModelAlarms } from '../alerting/model-alarms';
 import { importOwnerTopics } from '../alerting/owner-topics';
 import { ModelDashboard } from '../dashboards/model-dashboard';
 import { ModelMonitor } from '../monitor/model-monitor';
+import { RetrainTrigger } from '../retraining/retrain-trigger';
 import { ModelDataPlane } from './model-data-plane';
 import { functionNetwork } from '../compliance/network';
 import { RESERVED_CONCURRENCY, complianceSettings } from '../compliance/profile';
@@ -23,6 +24,8 @@ export interface ModelGroupStackProps extends StackProps {
   readonly key: kms.IKey;
   readonly databaseName: string;
   readonly workGroupName: string;
+  /** The git commit deployed (the retraining pipelines' `CodeVersion`). @default 'unknown' */
+  readonly codeVersion?: string;
 }
 
 export class ModelGroupStack extends Stack {
@@ -33,6 +36,8 @@ export class ModelGroupStack extends Stack {
   readonly alarms: ReadonlyMap<string, ModelAlarms>;
   /** Each model's dashboard by model id. */
   readonly dashboards: ReadonlyMap<string, ModelDashboard>;
+  /** The drift-triggered retraining of each model with a `retraining` section, by model id. */
+  readonly retraining: ReadonlyMap<string, RetrainTrigger>;
 
   constructor(scope: Construct, id: string, props: ModelGroupStackProps) {
     super(scope, id, { ...props, terminationProtection: props.terminationProtection ?? props.config.compliance.terminationProtection });
@@ -43,6 +48,7 @@ export class ModelGroupStack extends Stack {
     const monitors = new Map<string, ModelMonitor>();
     const alarms = new Map<string, ModelAlarms>();
     const dashboards = new Map<string, ModelDashboard>();
+    const retraining = new Map<string, RetrainTrigger>();
     const topics = importOwnerTopics(this, props.config.env);
     for (const model of props.models) {
       planes.set(
@@ -81,10 +87,14 @@ export class ModelGroupStack extends Stack {
       const monitor = monitors.get(model.id)!;
       alarms.set(model.id, new ModelAlarms(this, `${model.id}-alarms`, { env: props.config.env, model, monitor, topics }));
       dashboards.set(model.id, new ModelDashboard(this, `${model.id}-dashboard`, { env: props.config.env, model, monitor, alarms: alarms.get(model.id)!.allAlarms() }));
+      if (model.retraining) {
+        retraining.set(model.id, new RetrainTrigger(this, `${model.id}-retraining`, { env: props.config.env, model, bucket, key: props.key, codeVersion: props.codeVersion, logRetention: compliance.logRetention }));
+      }
     }
     this.models = planes;
     this.monitors = monitors;
     this.alarms = alarms;
     this.dashboards = dashboards;
+    this.retraining = retraining;
   }
 }

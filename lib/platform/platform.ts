@@ -15,12 +15,15 @@ import { OwnerNotifier } from '../alerting/notifier';
 import { modelsReachingOwner, needsNotifier, OwnerTopics, ownersOfConfig } from '../alerting/owner-topics';
 import { FleetDashboard } from '../dashboards/fleet-dashboard';
 import type { ModelMonitor } from '../monitor/model-monitor';
+import type { RetrainTrigger } from '../retraining/retrain-trigger';
 import { ModelDataPlane } from './model-data-plane';
 import { ModelGroupStack } from './model-group-stack';
 
 export interface PlatformProps {
   /** A config that went through `validateConfig` / `loadEnvironment` (defaults filled in). */
   readonly config: DriftwatchConfig;
+  /** The git commit being deployed: the retraining pipelines' `CodeVersion` (`cdk deploy -c codeVersion=$(git rev-parse HEAD)`). @default 'unknown' */
+  readonly codeVersion?: string;
 }
 
 /**
@@ -42,6 +45,8 @@ export class Platform extends Construct {
   readonly alarms: ReadonlyMap<string, ModelAlarms>;
   /** The SNS topics per owner and severity the alarms notify (in the data stack; the notifier subscribes here). */
   readonly ownerTopics: OwnerTopics;
+  /** The drift-triggered retraining of each model with a `retraining` section, by model id (in its model stack). */
+  readonly retraining: ReadonlyMap<string, RetrainTrigger>;
   /** Each owner's notifier (PagerDuty and Slack) by owner name, in the data stack beside the topics. */
   readonly notifiers: ReadonlyMap<string, OwnerNotifier>;
   /** One row per model (in the data stack). */
@@ -88,6 +93,7 @@ export class Platform extends Construct {
     const models = new Map<string, ModelDataPlane>();
     const monitors = new Map<string, ModelMonitor>();
     const alarms = new Map<string, ModelAlarms>();
+    const retraining = new Map<string, RetrainTrigger>();
     this.modelStacks = groups.map((group, i) => {
       const stack = new ModelGroupStack(scope, `${id}-${config.env}-Models-${i + 1}`, {
         stackName: modelGroupStackName(config.env, i),
@@ -99,17 +105,20 @@ export class Platform extends Construct {
         key: this.dataStack.lake.key,
         databaseName: this.dataStack.analytics.databaseName,
         workGroupName: this.dataStack.analytics.workGroupName,
+        codeVersion: props.codeVersion,
       });
       // Tables need the database and the saved queries the workgroup, referenced by name.
       stack.addStackDependency(this.dataStack);
       for (const [modelId, plane] of stack.models) models.set(modelId, plane);
       for (const [modelId, monitor] of stack.monitors) monitors.set(modelId, monitor);
       for (const [modelId, a] of stack.alarms) alarms.set(modelId, a);
+      for (const [modelId, r] of stack.retraining) retraining.set(modelId, r);
       return stack;
     });
     this.models = models;
     this.monitors = monitors;
     this.alarms = alarms;
+    this.retraining = retraining;
 
     for (const stack of [this.dataStack, ...this.modelStacks]) {
       Tags.of(stack).add('driftwatch:env', config.env);

@@ -8,13 +8,14 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { App, Stack } from 'aws-cdk-lib';
+import { App, CfnResource, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { validateConfig } from '../../config';
 import { bundleHandler, removeTemporaryAssets } from '../../lib/monitor';
 import { RETRAINING_HANDLER, RetrainTrigger } from '../../lib/retraining';
+import { createDriftwatchApp, estimateModelResources, MODEL_RESOURCES } from '../../lib/platform';
 import { asArray, iamStatements, nagFindings } from '../lib/helpers';
 import { configWith, TRAIN_IMAGE } from './config.test-fixture';
 
@@ -145,5 +146,42 @@ test('the real handler bundle holds both entry points, no DuckDB, under 1 MB', (
 test('the key lets EventBridge write undeliverable events of this rule to the encrypted queue', () => {
   team.template.hasResourceProperties('AWS::KMS::Key', {
     KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Principal: { Service: 'events.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Condition: { ArnEquals: { 'aws:SourceArn': Match.anyValue() } } })]) },
+  });
+});
+
+describe('in the Platform', () => {
+  // A model with a retraining section gets its trigger in its model stack; the four cdk-nag packs run at synthesis.
+  const config = validateConfig(configWith('dev', { pipeline: { image: TRAIN_IMAGE, trainingData: { s3Uri: 's3://team-data/fraud/training/' } } }));
+  let platform: ReturnType<typeof createDriftwatchApp>['platform'];
+  let assembly: ReturnType<App['synth']>;
+  beforeAll(() => {
+    const built = createDriftwatchApp(config, { outdir: path.join(tmp, 'platform'), context: { codeVersion: 'f00dfeed' } });
+    platform = built.platform;
+    assembly = built.app.synth();
+  });
+
+  it("puts the model's trigger, rule and pipeline in its model stack, with the deployed commit as the pipeline's CodeVersion", () => {
+    expect([...platform.retraining.keys()]).toEqual(['fraud_detector']);
+    const models = Template.fromJSON(assembly.getStackByName('Driftwatch-dev-Models-1').template);
+    models.resourceCountIs('AWS::SageMaker::Pipeline', 1);
+    models.hasResourceProperties('AWS::Events::Rule', { EventPattern: Match.objectLike({ detail: { env: ['dev'], modelId: ['fraud_detector'] } }) });
+    const [pipeline] = Object.values(models.findResources('AWS::SageMaker::Pipeline')) as { Properties: Record<string, unknown> }[];
+    const body = JSON.parse(render((pipeline.Properties.PipelineDefinition as { PipelineDefinitionBody: unknown }).PipelineDefinitionBody));
+    expect(body.Parameters.find((p: { Name: string }) => p.Name === 'CodeVersion').DefaultValue).toBe('f00dfeed');
+  });
+
+  it('counts its resources in the stack-splitting estimate', () => {
+    const trigger = platform.retraining.get('fraud_detector')!;
+    const count = trigger.node.findAll().filter((c) => CfnResource.isCfnResource(c)).length;
+    expect(count).toBe(MODEL_RESOURCES.retraining);
+    const [model] = config.models;
+    expect(estimateModelResources(model) - estimateModelResources({ ...model, retraining: undefined })).toBe(count);
+  });
+
+  it('a model without a retraining section gets none', () => {
+    const input = configWith('dev', undefined) as { models: Record<string, unknown>[] };
+    const plain = validateConfig({ ...input, models: [{ ...input.models[0], retraining: undefined }] } as never);
+    const { platform: p } = createDriftwatchApp(plain, { nag: false, outdir: path.join(tmp, 'plain') });
+    expect(p.retraining.size).toBe(0);
   });
 });
