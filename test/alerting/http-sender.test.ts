@@ -68,7 +68,8 @@ it('gives up at once when Retry-After would pass the time limit', async () => {
   receiver.script('/v2/enqueue', [{ status: 429, headers: { 'retry-after': '30' } }]);
   const started = Date.now();
   const error = await failure(sender.postJson(url(), {}, { ...fast, deadlineMs: 2000 }));
-  expect(Date.now() - started).toBeLessThan(1000);
+  // It did not wait the 30 s it was asked to (a bound far from both, so a busy machine cannot fail it).
+  expect(Date.now() - started).toBeLessThan(10_000);
   expect(error.message).toMatch(/answered 429 Too Many Requests; gave up after 1 attempt\(s\): the next one, in 30000 ms, would pass the 2000 ms limit/);
 });
 
