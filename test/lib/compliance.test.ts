@@ -7,10 +7,16 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Stack, type App } from 'aws-cdk-lib';
+import { App as CdkApp, Stack, type App } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { COMPLIANCE_PROFILES, loadEnvironment, type ComplianceProfile } from '../../config';
+import { COMPLIANCE_PROFILES, loadEnvironment, validateConfig, type ComplianceProfile } from '../../config';
+import { functionNetwork } from '../../lib/compliance/network';
+import { RESERVED_CONCURRENCY, complianceSettings } from '../../lib/compliance/profile';
+import { RETRAINING_HANDLER, RetrainTrigger } from '../../lib/retraining';
+import { configWith, TRAIN_IMAGE } from '../retraining/config.test-fixture';
 import { removeTemporaryAssets } from '../../lib/monitor';
 import { createDriftwatchApp } from '../../lib/platform';
 import { COMPLIANCE_FIXTURE, ENVS, PACKS, configUnder, runPacks, synthUnder } from './compliance-report';
@@ -83,7 +89,7 @@ describe('cfn-lint', () => {
     expect(run.error).toBeUndefined();
     expect(run.stdout.trim()).toBe('');
     expect(run.status).toBe(0);
-  }, 300_000);
+  }, 900_000);
 });
 
 describe('the fixes behind the packs', () => {
@@ -189,5 +195,38 @@ describe('what the strict profiles turn on', () => {
     data.resourceCountIs('AWS::EC2::VPCEndpoint', 0);
     for (const b of Object.values(data.findResources('AWS::S3::Bucket'))) expect(b.Properties.ReplicationConfiguration).toBeUndefined();
     expect(JSON.stringify(data.toJSON())).not.toContain('s3:TlsVersion');
+  });
+});
+
+describe('the retraining constructs (not yet in Platform) on their own', () => {
+  function teamStack(strict: boolean) {
+    const bundles = path.join(tmp, `retrain-bundles-${strict}`);
+    fs.mkdirSync(path.join(bundles, RETRAINING_HANDLER), { recursive: true });
+    fs.writeFileSync(path.join(bundles, RETRAINING_HANDLER, 'index.js'), 'exports.handler = async () => 1; exports.checkGates = async () => 2;\n');
+    const model = validateConfig(configWith('team', { pipeline: { image: TRAIN_IMAGE, trainingData: { s3Uri: 's3://team-data/fraud/training/' } } })).models[0];
+    const app = new CdkApp({ outdir: path.join(tmp, `retrain-${strict}`) });
+    const stack = new Stack(app, 'Team', { env: { account: '123456789012', region: 'eu-west-1' } });
+    const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
+    const bucket = new s3.Bucket(stack, 'Bucket', { encryption: s3.BucketEncryption.KMS, encryptionKey: key, enforceSSL: true });
+    const settings = complianceSettings({ profile: strict ? 'hipaa' : 'standard', keyAdministrators: [], terminationProtection: false, ...(strict ? COMPLIANCE_FIXTURE : {}) } as never);
+    const network = functionNetwork(stack, settings);
+    const trigger = new RetrainTrigger(stack, 'FraudRetraining', {
+      env: 'team', model, bucket, key, bundleDirectory: bundles, codeVersion: 'abc1234',
+      ...(network ? { network, reservedConcurrency: RESERVED_CONCURRENCY.score } : {}),
+    });
+    return { app, trigger, template: Template.fromStack(stack) };
+  }
+
+  it.each([false, true])('the trigger, gate and pipeline have no unacknowledged finding in the four packs (in a VPC: %s)', (strict) => {
+    const { trigger, template } = teamStack(strict);
+    const findings = PACKS.flatMap((make) => {
+      const report = make().validateScope(trigger);
+      return report.violations.flatMap((v) => v.violatingResources.map((r) => `${v.ruleName} @ ${r.constructPath}`));
+    });
+    expect(findings).toEqual([]);
+    for (const f of Object.values(template.findResources('AWS::Lambda::Function'))) {
+      expect(f.Properties.VpcConfig === undefined).toBe(!strict);
+      expect(f.Properties.ReservedConcurrentExecutions === undefined).toBe(!strict);
+    }
   });
 });
