@@ -11,6 +11,7 @@
 import { spawn } from 'node:child_process';
 import * as http from 'node:http';
 import * as net from 'node:net';
+import { watchChild } from './watch-child';
 
 export interface MotoServer {
   /** e.g. http://127.0.0.1:41234 */
@@ -61,23 +62,10 @@ export async function startMoto(options: { readonly startupTimeoutMs?: number } 
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
   const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr = (stderr + chunk.toString()).slice(-4000);
-  });
-  let exited: number | null | undefined;
-  const exitPromise = new Promise<void>((resolve) => {
-    child.on('exit', (code) => {
-      exited = code;
-      resolve();
-    });
-  });
-  const spawnError = new Promise<Error>((resolve) => child.on('error', resolve));
-  let failure: Error | undefined;
-  void spawnError.then((e) => (failure = e));
+  const watched = watchChild(child);
 
   const stop = async (): Promise<void> => {
-    if (exited !== undefined) return;
+    if (watched.exitCode() !== undefined) return;
     if (child.pid !== undefined) {
       try {
         process.kill(child.pid, 'SIGTERM');
@@ -87,27 +75,28 @@ export async function startMoto(options: { readonly startupTimeoutMs?: number } 
     }
     let timer: NodeJS.Timeout | undefined;
     const killed = await Promise.race([
-      exitPromise.then(() => true),
+      watched.exit.then(() => true),
       new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), 5000))),
     ]);
     clearTimeout(timer);
-    if (!killed && child.pid !== undefined && exited === undefined) {
+    if (!killed && child.pid !== undefined && watched.exitCode() === undefined) {
       process.kill(child.pid, 'SIGKILL');
-      await exitPromise;
+      await watched.exit;
     }
   };
 
   const deadline = Date.now() + timeout;
   while (Date.now() < deadline) {
+    const failure = watched.failure();
     if (failure) throw new Error(`could not start moto_server: ${failure.message}`);
-    if (exited !== undefined) throw new Error(`moto_server exited with code ${exited} before answering: ${stderr}`);
+    if (watched.exitCode() !== undefined) throw new Error(`moto_server exited with code ${watched.exitCode()} before answering: ${watched.stderr()}`);
     if (await answers(endpoint)) {
       return { endpoint, pid: child.pid as number, stop };
     }
     await sleep(100);
   }
   await stop();
-  throw new Error(`moto_server did not answer on ${endpoint} within ${timeout} ms: ${stderr}`);
+  throw new Error(`moto_server did not answer on ${endpoint} within ${timeout} ms: ${watched.stderr()}`);
 }
 
 /** Client config for SDK v3 clients pointed at moto: fixed test credentials, us-east-1. */
