@@ -20,3 +20,57 @@ export interface PipelineRunner {
   /** Starts an execution; the same token returns the same execution. */
   startExecution(input: StartExecutionInput): Promise<{ readonly executionArn: string }>;
 }
+
+/** A run's outcome as MLflow records it. */
+export type TrackedRunStatus = 'RUNNING' | 'FINISHED' | 'FAILED' | 'KILLED';
+
+/** The registry aliases Driftwatch keeps in MLflow (`lambda/retraining/tracking.ts` says when each moves). */
+export type ModelAlias = 'champion' | 'challenger' | 'shadow' | 'previous';
+
+export interface TrackedRun {
+  readonly runId: string;
+  readonly experimentId: string;
+  readonly status: TrackedRunStatus;
+  /** Where the run's artifacts go (`mlflow-artifacts:/...`, `s3://...`). */
+  readonly artifactUri: string;
+}
+
+export interface TrackedModelVersion {
+  readonly name: string;
+  readonly version: string;
+  readonly source: string;
+  readonly runId: string | null;
+  readonly tags: Readonly<Record<string, string>>;
+  readonly aliases: readonly string[];
+}
+
+/**
+ * Experiment tracking and the registry mirror, in the retraining's words (the adapter,
+ * `adapters/mlflow-rest.ts`, owns MLflow's REST calls, its batch limits, retries and error documents).
+ * Every write is safe to repeat: a second `ensure*` finds what the first made, `findRun` and
+ * `findModelVersion` let a retried step reuse its run and version instead of making another.
+ */
+export interface ExperimentTracker {
+  /** The experiment's id; created (with these tags) when there is none of that name. */
+  ensureExperiment(name: string, tags?: Readonly<Record<string, string>>): Promise<string>;
+  /** The run of this experiment whose tag `key` has `value` (the newest when several), or null. */
+  findRun(experimentId: string, tag: { readonly key: string; readonly value: string }): Promise<TrackedRun | null>;
+  startRun(input: { readonly experimentId: string; readonly runName: string; readonly startTime: Date; readonly tags: Readonly<Record<string, string>> }): Promise<TrackedRun>;
+  /** Logs every param, metric and tag, in as many batches as MLflow's limits need. */
+  logBatch(
+    runId: string,
+    input: { readonly params?: Readonly<Record<string, string>>; readonly metrics?: Readonly<Record<string, number>>; readonly tags?: Readonly<Record<string, string>>; readonly timestamp: Date; readonly step?: number },
+  ): Promise<void>;
+  endRun(runId: string, status: Exclude<TrackedRunStatus, 'RUNNING'>, endTime: Date): Promise<void>;
+  /** Creates the registered model when missing. */
+  ensureRegisteredModel(name: string, input?: { readonly description?: string; readonly tags?: Readonly<Record<string, string>> }): Promise<void>;
+  /** The version of `name` made from this run (the newest when several), or null. */
+  findModelVersion(name: string, runId: string): Promise<TrackedModelVersion | null>;
+  createModelVersion(input: { readonly name: string; readonly source: string; readonly runId: string; readonly description?: string; readonly tags?: Readonly<Record<string, string>> }): Promise<TrackedModelVersion>;
+  setModelVersionTags(name: string, version: string, tags: Readonly<Record<string, string>>): Promise<void>;
+  /** Alias → version of the registered model. */
+  getAliases(name: string): Promise<Readonly<Record<string, string>>>;
+  setAlias(name: string, alias: ModelAlias, version: string): Promise<void>;
+  /** Deletes the alias; an alias that is not set is not an error. */
+  deleteAlias(name: string, alias: ModelAlias): Promise<void>;
+}
