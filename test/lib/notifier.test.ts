@@ -78,9 +78,14 @@ describe('one notifier per owner', () => {
 });
 
 describe('least privilege', () => {
+  /** The statements of the notifier role's policies (inline or the managed policy attached to it alone). */
   const statementsOf = (owner: string) => {
-    const role = team.template.toJSON().Resources[fnOf(owner).Role['Fn::GetAtt'][0]];
-    return iamStatements({ toJSON: () => ({ Resources: { role } }) } as never).map((s) => ({ ...(s as Props), Resource: [s.Resource].flat().map(render) }) as Props);
+    const roleId = fnOf(owner).Role['Fn::GetAtt'][0];
+    const resources = team.template.toJSON().Resources as Record<string, Props>;
+    const arns = JSON.stringify(resources[roleId].Properties.ManagedPolicyArns ?? []);
+    const attached = Object.fromEntries(Object.entries(resources).filter(([id, r]) => r.Type === 'AWS::IAM::ManagedPolicy' && arns.includes(JSON.stringify({ Ref: id }))));
+    const own = { Resources: { role: resources[roleId], ...attached } };
+    return iamStatements({ toJSON: () => own } as never).map((s) => ({ ...(s as Props), Resource: [s.Resource].flat().map(render) }) as Props);
   };
 
   it("reads only the reports of the owner's models, claims deliveries under their alerting prefix, and reads its two secrets by name", () => {
