@@ -23,7 +23,8 @@ Options:
   --reference FILE    Reference data: CSV or Parquet (required)
   --current FILE      Current data: CSV or Parquet (required)
   --config FILE       features.json with per-feature kind, importance and thresholds
-  --format FORMAT     text (default) | json | html
+  --format FORMAT     text (default) | json | html (control and bidi characters from the data
+                      are shown as visible escapes, \\x1b, \\u{202e}, in text and html)
   --out FILE          Write the report to FILE instead of stdout (never one of the inputs)
                       (html defaults to driftwatch-report.html)
   --delimiter CHAR    CSV field delimiter: one character, or 'tab' (default ',')
@@ -128,7 +129,8 @@ backtest.json:
     "metrics": [ { "name": "yes_rate", "kind": "rate", "numerator": { "label": "yes" },
                    "direction": "higher_is_better" } ],   business metrics (optional)
     "keyMetric": "recall",                     metric shown in the timeline (default f1 / macro_f1 / mae)
-    "minRows": 100,                            a window with fewer rows says "too few rows", no drift
+    "minRows": 100,                            a window with fewer rows says "too few rows", no drift;
+                                               with fewer labelled rows, no performance status or alert
     "baseline": { "windows": 7, "minSamples": 1000 },     calibration period and guard
     "driftBands": { "enabled": true, "multiplier": 3, "warningMultiplier": 2, "minWindows": 6 },
                                                drift thresholds raised to the 2σ / 3σ levels of the

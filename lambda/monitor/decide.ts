@@ -167,8 +167,21 @@ function driftSignals(ctx: DecideContext, m: WindowMeasures, state: MonitorState
   return signals;
 }
 
-/** Metric values with their status against the calibration (null during the baseline), and their signals. */
-function judgeMetrics(ctx: DecideContext, m: WindowMeasures, calibration: MonitorState['calibration'], inBaseline: boolean, where: string) {
+/**
+ * The rows performance is judged on: the labelled rows when the model has a label (its metrics and
+ * business metrics are computed over them), else every row (business metrics over predictions).
+ */
+function performanceRows(model: MonitorModel, m: Pick<WindowMeasures, 'rows' | 'labelled'>): number {
+  return model.columns.label ? m.labelled : m.rows;
+}
+
+/**
+ * Metric values with their status against the calibration (null during the baseline), and their
+ * signals. With fewer rows behind them than `model.minRows` (`tooFewRows`) the values are kept but
+ * not judged: no status, no ratio to the baseline (the alarms' MetricRatio is not published), no
+ * signal, so a window with a handful of labels neither alerts nor resolves on performance.
+ */
+function judgeMetrics(ctx: DecideContext, m: WindowMeasures, calibration: MonitorState['calibration'], inBaseline: boolean, where: string, tooFewRows: boolean) {
   const metrics = dict<WindowMetric>();
   const signals: Signal[] = [];
   const baselineWindows = ctx.model.baseline.windows;
@@ -176,7 +189,7 @@ function judgeMetrics(ctx: DecideContext, m: WindowMeasures, calibration: Monito
     if (!Object.hasOwn(m.metrics, name)) continue;
     const v = m.metrics[name];
     const report = calibration && Object.hasOwn(calibration, name) ? calibration[name] : null;
-    const cal: Calibration | null = report?.ok ? report : null;
+    const cal: Calibration | null = report?.ok && !tooFewRows ? report : null;
     const status = !inBaseline && cal && v.value !== null ? statusFor(v.value, cal) : null;
     metrics[name] = { value: v.value, samples: v.samples, direction, status, ratio: cal && v.value !== null ? ratioToBaseline(v.value, cal) : null };
     if (status === null || !cal) continue;
@@ -217,7 +230,9 @@ function conceptSignals(ctx: DecideContext, detections: readonly { proxy: string
 
 /**
  * Decides one window. A window with no rows raises the traffic signal and judges nothing else; one
- * with fewer than `model.minRows` rows judges no drift ("too few rows"), so neither can alert on drift.
+ * with fewer than `model.minRows` rows judges no drift ("too few rows"), so neither can alert on drift;
+ * one with fewer than `model.minRows` labelled rows (every row without a label) judges no performance
+ * (`performanceSample`), however many rows it holds.
  *
  * @example
  *   let state = initialState('fraud', '1d');
@@ -231,9 +246,13 @@ export function decideWindow(state: MonitorState, m: WindowMeasures, ctx: Decide
   const noTraffic = m.rows === 0;
   const tooFew = !noTraffic && m.rows < ctx.model.minRows;
 
+  // Performance needs as many rows behind it (labelled rows, with a label) as drift does.
+  const judgedRows = performanceRows(ctx.model, m);
+  const tooFewForPerformance = ctx.metrics.length > 0 && judgedRows < ctx.model.minRows;
+
   const since = noTraffic || tooFew ? { ...state.since } : nextSince(state.since, m, nameOf);
   const features = windowFeatures(ctx, m, since);
-  const { metrics, signals: metricSignals } = judgeMetrics(ctx, m, state.calibration, inBaseline, where);
+  const { metrics, signals: metricSignals } = judgeMetrics(ctx, m, state.calibration, inBaseline, where, tooFewForPerformance);
   const fed = feedAdwin(ctx.model, state, m.batches);
   const signals: Signal[] = [
     {
@@ -282,6 +301,13 @@ export function decideWindow(state: MonitorState, m: WindowMeasures, ctx: Decide
     concept: [...new Set(fed.detections.map((c) => c.proxy))],
     ...(noTraffic && { sample: { rows: 0, minRows: ctx.model.minRows, reason: 'no traffic: no predictions in the window' } }),
     ...(tooFew && { sample: { rows: m.rows, minRows: ctx.model.minRows, reason: `too few rows: ${m.rows} < ${ctx.model.minRows}, drift not judged` } }),
+    ...(tooFewForPerformance && {
+      performanceSample: {
+        rows: judgedRows,
+        minRows: ctx.model.minRows,
+        reason: `too few rows: ${judgedRows}${ctx.model.columns.label ? ' labelled' : ''} < ${ctx.model.minRows}, performance not judged`,
+      },
+    }),
     ...(m.span.hours && { hours: m.span.hours }),
   };
   const next: MonitorState = {

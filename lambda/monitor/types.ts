@@ -30,7 +30,7 @@ export interface WindowFeature {
   readonly since?: number | string;
 }
 
-/** A metric in one window. `status` is null during the baseline or when calibration was refused. */
+/** A metric in one window. `status` is null during the baseline, when calibration was refused, or with too few rows (`performanceSample`). */
 export interface WindowMetric {
   readonly value: number | null;
   /** Rows behind the value (labelled rows, or the metric's denominator). */
@@ -66,6 +66,11 @@ export interface MonitorWindow {
   readonly concept: readonly string[];
   /** Set when the window had too few rows to judge drift (no traffic, or fewer than minRows). */
   readonly sample?: { readonly rows: number; readonly minRows: number; readonly reason: string };
+  /**
+   * Set when the window had too few rows to judge performance: fewer than minRows labelled rows (every
+   * row when the model has no label). The metric values stay; no status, ratio or alert comes of them.
+   */
+  readonly performanceSample?: { readonly rows: number; readonly minRows: number; readonly reason: string };
   /**
    * Production windows: of the hours the window spans (`expected`), those with a profile
    * (`profiled`; the rest could not be profiled in this run) and those holding predictions (`withRows`).

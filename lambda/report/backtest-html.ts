@@ -275,7 +275,15 @@ function timelineRow(result: BacktestResult, w: BacktestWindow): string {
   const m = result.keyMetric ? w.metrics[result.keyMetric] : undefined;
   const metric = !result.keyMetric
     ? ''
-    : `<td class="n">${m && m.value !== null ? stat(m.value) : '-'} ${w.baseline ? '<span class="muted">baseline</span>' : m?.status ? badge(m.status) : ''}</td>`;
+    : `<td class="n">${m && m.value !== null ? stat(m.value) : '-'} ${
+        w.baseline
+          ? '<span class="muted">baseline</span>'
+          : w.performanceSample
+            ? `<span class="muted" title="${escapeHtml(w.performanceSample.reason)}">too few rows</span>`
+            : m?.status
+              ? badge(m.status)
+              : ''
+      }</td>`;
   const alerts = result.alerts.filter((a) => a.window === w.index);
   return (
     `<tr><td class="n">${w.index}</td><td>${escapeHtml(windowRange(w))}${w.partial ? ' <span class="muted">(partial)</span>' : ''}</td>` +

@@ -47,7 +47,7 @@ function metricCell(result: BacktestResult, w: BacktestWindow): string {
   if (!result.keyMetric) return '';
   const m = w.metrics[result.keyMetric];
   if (!m || m.value === null) return '-';
-  const tag = w.baseline ? ' (baseline)' : m.status === null ? ' (uncalibrated)' : m.status === 'ok' ? '' : ` ${SHORT[m.status]} ${m.status}`;
+  const tag = w.baseline ? ' (baseline)' : w.performanceSample ? ` ${TOO_FEW}` : m.status === null ? ' (uncalibrated)' : m.status === 'ok' ? '' : ` ${SHORT[m.status]} ${m.status}`;
   return `${stat(m.value)}${tag}`;
 }
 
@@ -101,6 +101,11 @@ export function renderBacktestText(result: BacktestResult): string {
   }
   const short = result.windows.find((w) => w.sample && w.rows > 0);
   if (short?.sample) lines.push(`${TOO_FEW}: fewer rows than the minimum of ${count(short.sample.minRows)} (minRows); drift is not judged`);
+  const unlabelled = result.keyMetric ? result.windows.find((w) => w.performanceSample && !w.baseline && w.rows > 0) : undefined;
+  if (unlabelled?.performanceSample) {
+    const rows = unlabelled.performanceSample.reason.includes(' labelled ') ? 'labelled rows' : 'rows';
+    lines.push(`${TOO_FEW} beside ${result.keyMetric}: fewer ${rows} than the minimum of ${count(unlabelled.performanceSample.minRows)} (minRows); performance is not judged`);
+  }
 
   lines.push('', `Alerts (${result.alerts.length}):`);
   if (result.alerts.length === 0) lines.push('  none');

@@ -40,10 +40,11 @@ export function summaryLine(report: DriftReport): string {
  */
 export function renderText(report: DriftReport, options: TextReportOptions = {}): string {
   const header = ['feature', 'kind', 'status', 'PSI', 'p-value', 'Wasserstein', 'missing ref->cur', 'importance', 'impact'];
+  // Too few rows: the measures are shown, no status (the summary says why).
   const rows = byImpact(report.features).map((f: FeatureDrift) => [
     cut(terminalSafe(f.name), MAX_NAME),
     f.kind,
-    f.status,
+    report.sample ? 'not judged' : f.status,
     fixed(f.psi),
     testCell(f),
     fixed(f.wasserstein),
@@ -59,8 +60,9 @@ export function renderText(report: DriftReport, options: TextReportOptions = {})
       .join('  ')
       .trimEnd();
   const lines = [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line), ''];
-  const from = options.referenceName ? `${options.referenceName} (${report.reference.rows} rows)` : `${report.reference.rows} reference rows`;
-  const to = options.currentName ? `${options.currentName} (${report.current.rows} rows)` : `${report.current.rows} current rows`;
+  const count = (n: number, what = '') => `${n}${what} row${n === 1 ? '' : 's'}`;
+  const from = options.referenceName ? `${options.referenceName} (${count(report.reference.rows)})` : count(report.reference.rows, ' reference');
+  const to = options.currentName ? `${options.currentName} (${count(report.current.rows)})` : count(report.current.rows, ' current');
   lines.push(`Compared ${from} with ${to}.`);
   lines.push(summaryLine(report));
   for (const note of report.summary.notes ?? []) lines.push(`Note: ${note}.`);

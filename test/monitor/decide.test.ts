@@ -95,6 +95,23 @@ test('a window with fewer than minRows rows judges no drift, however far its few
   expect(d.alerts).toEqual([]);
 });
 
+test('a window with fewer than minRows labelled rows judges no performance: an open incident neither pages again nor resolves', () => {
+  let state: MonitorState = initialState('fraud', '7d');
+  for (const i of [0, 1]) state = decideWindow(state, measures(i, 2000, 0, performance(1800, 200)), ctx).state;
+  const collapsed = decideWindow(state, measures(2, 2000, 0, performance(1400, 600)), ctx);
+  expect(collapsed.alerts.map((a) => a.key)).toContain('performance:f1');
+  // 2,000 rows, 40 of them labelled (all right): the metrics are kept, not judged.
+  const few = decideWindow(collapsed.state, measures(3, 2000, 0, performance(40, 0)), ctx);
+  expect(few.window.performanceSample).toEqual({ rows: 40, minRows: 50, reason: 'too few rows: 40 labelled < 50, performance not judged' });
+  expect(few.window.metrics.f1).toMatchObject({ value: 1, status: null, ratio: null });
+  expect([few.alerts, few.resolutions.filter((r) => r.key.startsWith('performance:'))]).toEqual([[], []]);
+  expect(few.window.status).toBe('ok');
+  // With enough labels again, the recovery resolves the incident.
+  const recovered = decideWindow(few.state, measures(4, 2000, 0, performance(1800, 200)), ctx);
+  expect(recovered.window.performanceSample).toBeUndefined();
+  expect(recovered.resolutions.map((r) => r.key)).toContain('performance:f1');
+});
+
 test('a binary classifier with 50 features and the default windows and top-K bills 73 custom metrics', () => {
   const wide = modelSchema.parse({
     ...config,
