@@ -174,6 +174,20 @@ describe('MlflowRestTracker over an injected fetch', () => {
     expect((error as Error).message).toBe('MLflow runs/update (POST /api/2.0/mlflow/runs/update): TEMPORARILY_UNAVAILABLE: database is locked (HTTP 503 after 3 attempts)');
   });
 
+  test('an experiment another writer created between the look-up and the create is found, not an error', async () => {
+    const { t, seen } = tracker([
+      json(404, { error_code: 'RESOURCE_DOES_NOT_EXIST', message: "Could not find experiment with name 'driftwatch/prod/fraud_detector'" }),
+      json(400, { error_code: 'RESOURCE_ALREADY_EXISTS', message: "Experiment 'driftwatch/prod/fraud_detector' already exists." }),
+      json(200, { experiment: { experiment_id: '7', lifecycle_stage: 'active' } }),
+    ]);
+    expect(await t.ensureExperiment('driftwatch/prod/fraud_detector')).toBe('7');
+    expect(seen.map((s) => `${s.method} ${new URL(s.url).pathname}`)).toEqual([
+      'GET /api/2.0/mlflow/experiments/get-by-name',
+      'POST /api/2.0/mlflow/experiments/create',
+      'GET /api/2.0/mlflow/experiments/get-by-name',
+    ]);
+  });
+
   test('a value past MLflow\'s limit is refused before anything is sent', async () => {
     const { t, seen } = tracker([]);
     await expect(t.logBatch('r1', { params: { big: 'x'.repeat(6001) }, timestamp: new Date(0) })).rejects.toThrow('MLflow runs/log-batch: the param big has a value of 6001 characters; MLflow allows at most 6000');
