@@ -31,7 +31,8 @@ let composite: { name: string; rule: string };
 beforeAll(async () => {
   run = await runProduction();
   team = teamStack(deployed);
-  alarms = Object.values(resourcesOf(team.template, 'AWS::CloudWatch::Alarm')).map((r) => r.Properties);
+  // The model's alarms (the owner's notifier-failure alarm watches the notifier, not the monitor).
+  alarms = Object.values(resourcesOf(team.template, 'AWS::CloudWatch::Alarm')).map((r) => r.Properties).filter((a) => String(a.AlarmName).startsWith(`dw-${ENV}-${MODEL_ID}-`));
   const [c] = Object.values(resourcesOf(team.template, 'AWS::CloudWatch::CompositeAlarm'));
   composite = { name: c.Properties.AlarmName as string, rule: c.Properties.AlarmRule as string };
   const series = new Map<string, Datapoint[]>();
