@@ -88,7 +88,20 @@ export class ModelGroupStack extends Stack {
       alarms.set(model.id, new ModelAlarms(this, `${model.id}-alarms`, { env: props.config.env, model, monitor, topics }));
       dashboards.set(model.id, new ModelDashboard(this, `${model.id}-dashboard`, { env: props.config.env, model, monitor, alarms: alarms.get(model.id)!.allAlarms() }));
       if (model.retraining) {
-        retraining.set(model.id, new RetrainTrigger(this, `${model.id}-retraining`, { env: props.config.env, model, bucket, key: props.key, codeVersion: props.codeVersion, logRetention: compliance.logRetention }));
+        retraining.set(
+          model.id,
+          new RetrainTrigger(this, `${model.id}-retraining`, {
+            env: props.config.env,
+            model,
+            bucket,
+            key: props.key,
+            codeVersion: props.codeVersion,
+            // The compliance profile's settings, as for the monitor's functions.
+            logRetention: compliance.logRetention,
+            network,
+            reservedConcurrency: compliance.reserveConcurrency ? RESERVED_CONCURRENCY.retraining : undefined,
+          }),
+        );
       }
     }
     this.models = planes;

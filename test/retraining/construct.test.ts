@@ -18,6 +18,7 @@ import { RETRAINING_HANDLER, RetrainTrigger } from '../../lib/retraining';
 import { createDriftwatchApp, estimateModelResources, MODEL_RESOURCES } from '../../lib/platform';
 import { asArray, iamStatements, nagFindings } from '../lib/helpers';
 import { configWith, TRAIN_IMAGE } from './config.test-fixture';
+import { COMPLIANCE_FIXTURE } from '../lib/compliance-report';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'dw-retrain-construct-'));
 afterAll(() => {
@@ -176,6 +177,18 @@ describe('in the Platform', () => {
     expect(count).toBe(MODEL_RESOURCES.retraining);
     const [model] = config.models;
     expect(estimateModelResources(model) - estimateModelResources({ ...model, retraining: undefined })).toBe(count);
+  });
+
+  it('under a strict compliance profile its functions run in the VPC with reserved concurrency, clean in the four packs', () => {
+    const input = configWith('dev', { pipeline: { image: TRAIN_IMAGE, trainingData: { s3Uri: 's3://team-data/fraud/training/' } } }) as Record<string, unknown>;
+    const strict = validateConfig({ ...input, compliance: { profile: 'hipaa', ...COMPLIANCE_FIXTURE } } as never);
+    const { app, platform: p } = createDriftwatchApp(strict, { outdir: path.join(tmp, 'hipaa') });
+    const models = Template.fromJSON(app.synth().getStackByName('Driftwatch-dev-Models-1').template);
+    const trigger = p.retraining.get('fraud_detector')!;
+    for (const fn of [trigger.triggerFunction, trigger.gateFunction]) {
+      const props = models.toJSON().Resources[p.modelStacks[0].getLogicalId(fn.node.defaultChild as never)].Properties;
+      expect(props).toMatchObject({ VpcConfig: { SubnetIds: [...COMPLIANCE_FIXTURE.vpc.subnetIds] }, ReservedConcurrentExecutions: 2 });
+    }
   });
 
   it('a model without a retraining section gets none', () => {
