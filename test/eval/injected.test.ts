@@ -3,6 +3,7 @@
  * injection must change exactly the rows, feature and kind it records, the stationary stretch must be
  * stationary, and the scoring must count false alarms, power and delay as documented.
  */
+import * as fs from 'fs';
 import * as path from 'path';
 import { loadBacktestConfig } from '../../lambda/backtest';
 import { readDataset } from '../../lambda/adapters/local';
@@ -16,6 +17,7 @@ import {
   permutation,
   referenceStats,
   scoreStream,
+  splitResults,
   summarize,
   takeRows,
   type Scenario,
@@ -220,5 +222,16 @@ describe('scoring', () => {
 
   it('refuses alarms that do not match the windows', () => {
     expect(() => scoreStream({ windows, scenarios }, alarms.slice(1))).toThrow('12 alarms for 13 windows');
+  });
+});
+
+describe('RESULTS.md', () => {
+  it('splits into the documented-change part and the injected section, which rejoin byte for byte as npm run eval writes them', () => {
+    const text = fs.readFileSync(path.join(__dirname, 'RESULTS.md'), 'utf8');
+    const { documented, injected } = splitResults(text);
+    expect(documented.startsWith('# Detection quality on real data with a documented change\n')).toBe(true);
+    expect(injected.startsWith('# Injected drift with exact ground truth\n')).toBe(true);
+    expect(`${documented}\n${injected}`).toBe(text);
+    expect(splitResults(documented)).toEqual({ documented, injected: '' });
   });
 });
