@@ -24,17 +24,18 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subs from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { OwnerConfig } from '../../config/schema';
+import type { DriftwatchConfig, OwnerConfig } from '../../config/schema';
 import { monitorKeys } from '../../lambda/monitor/layout';
 import { sentRoot } from '../../lambda/alerting/links';
 import { acknowledgeNag, nagResourceName } from '../common/nag';
 import { rolePolicy } from '../compliance/managed-policy';
 import { acknowledgeFunctionCompliance, allowVpcAccess, type FunctionNetwork } from '../compliance/network';
 import { BUNDLE_FILE, HANDLER_DIST_DIR, handlerBundle } from '../monitor/bundle';
+import { encryptedDeadLetterQueue } from '../monitor/dead-letter-queue';
 import { allowLogGroupEncryption } from '../monitor/log-encryption';
 import { QueueDestination, sendToQueue } from '../monitor/permissions';
 import { notifierNames, topicArn } from './naming';
-import { alarmTopic, type OwnerTopicRoute } from './owner-topics';
+import { alarmTopic, modelsReachingOwner, needsNotifier, ownersOfConfig, type OwnerTopicRoute, type OwnerTopics } from './owner-topics';
 
 /** The notifier's bundle (`lambda/handlers/notifier.ts`). */
 export const NOTIFIER_HANDLER = 'notifier';
@@ -114,14 +115,7 @@ export class OwnerNotifier extends Construct {
     if (props.modelIds.length === 0) throw new Error(`OwnerNotifier ${this.node.path}: props.modelIds is empty; the notifier of ${JSON.stringify(owner.name)} needs the models whose alarms reach the owner`);
     const names = notifierNames(env, owner);
 
-    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
-      queueName: names.deadLetterQueue,
-      encryption: sqs.QueueEncryption.KMS,
-      encryptionMasterKey: key,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    acknowledgeNag(this.deadLetterQueue, [{ id: 'AwsSolutions-SQS3', reason: `This queue is itself the dead-letter queue of ${owner.name}'s notifier (Lambda's on-failure destination and the SNS subscriptions' redrive target)` }]);
+    this.deadLetterQueue = encryptedDeadLetterQueue(this, names.deadLetterQueue, key, `This queue is itself the dead-letter queue of ${owner.name}'s notifier (Lambda's on-failure destination and the SNS subscriptions' redrive target)`);
 
     const logGroup = new logs.LogGroup(this, 'Logs', { logGroupName: names.logGroup, retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR, encryptionKey: key });
     if ((props.addLogsKeyPolicy ?? true) && !allowLogGroupEncryption(key, `${names.logGroup}*`)) {
@@ -245,6 +239,28 @@ export class OwnerNotifier extends Construct {
     ]);
     return role;
   }
+}
+
+/** What every owner's notifier of a config shares (`ownerNotifiers`). */
+export type OwnerNotifiersProps = Omit<OwnerNotifierProps, 'owner' | 'routes' | 'routesJson' | 'modelIds' | 'env'> & {
+  readonly config: DriftwatchConfig;
+  readonly topics: OwnerTopics;
+};
+
+/**
+ * One OwnerNotifier per owner of the config whose channels include PagerDuty or Slack, subscribed to
+ * the owner's topics, reading the reports of the models whose alarms reach the owner; by owner name.
+ */
+export function ownerNotifiers(scope: Construct, { config, topics, ...shared }: OwnerNotifiersProps): Map<string, OwnerNotifier> {
+  const notifiers = new Map<string, OwnerNotifier>();
+  for (const o of ownersOfConfig(config).filter(needsNotifier)) {
+    const routes = topics.routesOf(o.owner);
+    notifiers.set(
+      o.owner.name,
+      new OwnerNotifier(scope, `Notifier-${routes[0].slug}`, { ...shared, env: config.env, owner: o.owner, routes, routesJson: topics.notifierRoutesJson(o.owner), modelIds: modelsReachingOwner(config, o.owner) }),
+    );
+  }
+  return notifiers;
 }
 
 /**

@@ -11,8 +11,8 @@ import { DataStack } from './data-stack';
 import { checkPlatformPlacement } from './placement';
 import { estimateAlertingResources, estimateModelResources, groupModels } from './grouping';
 import type { ModelAlarms } from '../alerting/model-alarms';
-import { OwnerNotifier } from '../alerting/notifier';
-import { modelsReachingOwner, needsNotifier, OwnerTopics, ownersOfConfig } from '../alerting/owner-topics';
+import { ownerNotifiers, type OwnerNotifier } from '../alerting/notifier';
+import { OwnerTopics, ownersOfConfig } from '../alerting/owner-topics';
 import { FleetDashboard } from '../dashboards/fleet-dashboard';
 import type { ModelMonitor } from '../monitor/model-monitor';
 import type { RetrainTrigger } from '../retraining/retrain-trigger';
@@ -66,26 +66,16 @@ export class Platform extends Construct {
     });
 
     this.ownerTopics = new OwnerTopics(this.dataStack, 'OwnerTopics', { env: config.env, owners: ownersOfConfig(config), key: this.dataStack.lake.key });
-    const notifiers = new Map<string, OwnerNotifier>();
-    for (const o of ownersOfConfig(config).filter(needsNotifier)) {
-      notifiers.set(
-        o.owner.name,
-        new OwnerNotifier(this.dataStack, `Notifier-${this.ownerTopics.routesOf(o.owner)[0].slug}`, {
-          env: config.env,
-          owner: o.owner,
-          routes: this.ownerTopics.routesOf(o.owner),
-          routesJson: this.ownerTopics.notifierRoutesJson(o.owner),
-          modelIds: modelsReachingOwner(config, o.owner),
-          bucket: this.dataStack.lake.bucket,
-          key: this.dataStack.lake.key,
-          // The data stack's key policy covers every log group under /driftwatch/<env>/.
-          addLogsKeyPolicy: false,
-          // The compliance profile's VPC, reserved concurrency and log retention.
-          ...this.dataStack.notifierCompliance,
-        }),
-      );
-    }
-    this.notifiers = notifiers;
+    this.notifiers = ownerNotifiers(this.dataStack, {
+      config,
+      topics: this.ownerTopics,
+      bucket: this.dataStack.lake.bucket,
+      key: this.dataStack.lake.key,
+      // The data stack's key policy covers every log group under /driftwatch/<env>/.
+      addLogsKeyPolicy: false,
+      // The compliance profile's VPC, reserved concurrency and log retention.
+      ...this.dataStack.notifierCompliance,
+    });
     this.fleetDashboard = new FleetDashboard(this.dataStack, 'FleetDashboard', { env: config.env, models: config.models });
 
     const resourcesOf = (m: DriftwatchConfig['models'][number]) => estimateModelResources(m) + estimateAlertingResources(m);

@@ -32,6 +32,7 @@ import { EVENT_SOURCE } from '../../lambda/monitor/events';
 import { TRIGGER_DETAIL_TYPES } from '../../lambda/retraining/trigger-event';
 import { acknowledgeNag, nagResourceName } from '../common/nag';
 import { BUNDLE_FILE, HANDLER_DIST_DIR, handlerBundle, modelAssetDirectory } from '../monitor/bundle';
+import { encryptedDeadLetterQueue } from '../monitor/dead-letter-queue';
 import { allowLogGroupEncryption } from '../monitor/log-encryption';
 import { QueueDestination, sendToQueue } from '../monitor/permissions';
 import { retrainingDeadLetterQueueName, retrainingFunctionName, retrainingPrefixes } from './naming';
@@ -190,15 +191,7 @@ export class RetrainTrigger extends Construct {
   }
 
   private queue({ env, model, key }: RetrainTriggerProps): sqs.Queue {
-    const queue = new sqs.Queue(this, 'DeadLetterQueue', {
-      queueName: retrainingDeadLetterQueueName(env, model.id),
-      encryption: sqs.QueueEncryption.KMS,
-      encryptionMasterKey: key,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    acknowledgeNag(queue, [{ id: 'AwsSolutions-SQS3', reason: "This queue is itself the dead-letter queue of the retraining trigger (Lambda's on-failure destination and the rule target's DLQ)" }]);
-    return queue;
+    return encryptedDeadLetterQueue(this, retrainingDeadLetterQueueName(env, model.id), key, "This queue is itself the dead-letter queue of the retraining trigger (Lambda's on-failure destination and the rule target's DLQ)");
   }
 
   private fn(

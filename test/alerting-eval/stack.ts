@@ -12,7 +12,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import example from '../../config/example';
 import { validateConfig, type DriftwatchConfig } from '../../config';
-import { ModelAlarms, modelsReachingOwner, needsNotifier, NOTIFIER_HANDLER, OwnerNotifier, OwnerTopics, ownersOfConfig } from '../../lib/alerting';
+import { ModelAlarms, NOTIFIER_HANDLER, ownerNotifiers, OwnerTopics, ownersOfConfig, type OwnerNotifier } from '../../lib/alerting';
 import { FleetDashboard, ModelDashboard } from '../../lib/dashboards';
 import { MONITOR_HANDLERS, ModelMonitor } from '../../lib/monitor';
 
@@ -64,14 +64,7 @@ export function teamStack(config: DriftwatchConfig, outdir = fs.mkdtempSync(path
     monitors.set(model.id, monitor);
     alarms.set(model.id, a);
   }
-  const notifiers = new Map<string, OwnerNotifier>();
-  for (const o of ownersOfConfig(config).filter(needsNotifier)) {
-    const routes = topics.routesOf(o.owner);
-    notifiers.set(
-      o.owner.name,
-      new OwnerNotifier(stack, `Notifier-${routes[0].slug}`, { env: config.env, owner: o.owner, routes, routesJson: topics.notifierRoutesJson(o.owner), modelIds: modelsReachingOwner(config, o.owner), bucket, key, bundleDirectory }),
-    );
-  }
+  const notifiers = ownerNotifiers(stack, { config, topics, bucket, key, bundleDirectory });
   new FleetDashboard(stack, 'Fleet', { env: config.env, models: config.models });
   return { app, stack, topics, monitors, alarms, notifiers, template: Template.fromStack(stack) };
 }
