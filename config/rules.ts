@@ -160,6 +160,7 @@ export function crossFieldProblems(input: unknown): ConfigProblem[] {
   models.forEach((m, i) => modelRules(m, ['models', i], out));
   models.forEach((m, i) => alertingRules(m, ['models', i], out));
   models.forEach((m, i) => retrainingRules(m, ['models', i], stringAt(input, 'env'), out));
+  models.forEach((m, i) => promotionRules(m, ['models', i], out));
   ownerRules(models, out);
   out.push(...complianceProblems(input));
   return out;
@@ -306,4 +307,23 @@ function retrainingRules(model: unknown, base: Path, env: string | undefined, ou
       out.push({ path: [...at, 'triggers', 'performance', 'metrics', i], message: `${JSON.stringify(m)} is not a metric the monitor computes for a ${task} (${known.join(', ')})` });
     }
   });
+}
+
+/**
+ * A model's promotion section: the shadow comparison needs a metric the monitor computes for the task
+ * from labelled rows, so ranking models (no per-row paired test here) cannot be promoted through it.
+ */
+function promotionRules(model: unknown, base: Path, out: ConfigProblem[]): void {
+  if (!isRecord(model) || !isRecord(model.promotion)) return;
+  const task = stringAt(model, 'task');
+  if (task === 'ranking') {
+    out.push({ path: [...base, 'promotion'], message: 'a ranking model cannot be promoted through a shadow comparison (no paired test for NDCG); leave promotion out' });
+    return;
+  }
+  if (task === undefined || !(task in PREDICTION_TYPE_FOR_TASK)) return;
+  const metric = stringAt(recordAt(model.promotion, 'shadow'), 'metric');
+  const known = builtInMetrics(task as 'binary_classification' | 'multiclass_classification' | 'regression').map((m) => m.name);
+  if (metric !== undefined && !known.includes(metric)) {
+    out.push({ path: [...base, 'promotion', 'shadow', 'metric'], message: `${JSON.stringify(metric)} is not a metric the monitor computes for a ${task} (${known.join(', ')})` });
+  }
 }

@@ -317,6 +317,94 @@ export const retrainingSchema = z.strictObject({
   gates: retrainingGatesSchema.default({ metrics: [], assertions: [] }),
 });
 
+/**
+ * Promotion defaults: a shadow must see enough labelled rows before it is judged, and a canary takes a
+ * small share of traffic long enough for its alarms to fire (SageMaker allows 0-3600 s of bake time).
+ */
+export const PROMOTION_DEFAULTS = {
+  autoApprove: false,
+  instanceType: 'ml.m5.large',
+  instanceCount: 1,
+  minLabelledRows: 1000,
+  alpha: 0.05,
+  maxChecks: 48,
+  checkIntervalMinutes: 60,
+  bootstrapResamples: 2000,
+  canarySizePercent: 10,
+  canaryWaitMinutes: 30,
+  terminationWaitMinutes: 10,
+  errors5xx: 5,
+  latencyP99Ms: 1000,
+  performanceRatio: 0.8,
+} as const;
+
+/** A SageMaker endpoint name: letters, digits and '-', at most 63 characters. */
+const endpointName = z.string().regex(/^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/, { message: "expected a SageMaker endpoint name (letters, digits, '-', at most 63 characters)" });
+
+/** Candidate against champion on the same labelled shadow rows (`lambda/core/promotion/compare-shadow.ts` states the tests). */
+export const shadowPolicySchema = z.strictObject({
+  /** Fewer labelled rows seen by both variants: verdict `insufficient`, check again later. @default 1000 */
+  minLabelledRows: z.number().int().min(10).default(PROMOTION_DEFAULTS.minLabelledRows),
+  /** The metric compared (a monitor metric: accuracy, f1, macro_f1, precision, recall, mae, rmse). @default the model's key metric (f1, macro_f1 or mae) */
+  metric: z.string().min(1).optional(),
+  /** Significance level of the paired test. @default 0.05 */
+  alpha: unitInterval.default(PROMOTION_DEFAULTS.alpha),
+  /** Checks (one per interval) before the promotion gives up for lack of labelled rows. @default 48 */
+  maxChecks: z.number().int().min(1).max(1000).default(PROMOTION_DEFAULTS.maxChecks),
+  /** Minutes between checks. @default 60 */
+  checkIntervalMinutes: z.number().int().min(1).max(24 * 60).default(PROMOTION_DEFAULTS.checkIntervalMinutes),
+  /** Resamples of the paired bootstrap (metrics without a per-row test). @default 2000 */
+  bootstrapResamples: z.number().int().min(100).max(20000).default(PROMOTION_DEFAULTS.bootstrapResamples),
+});
+
+/** The blue/green canary to production and the alarms that roll it back. */
+export const canaryPolicySchema = z.strictObject({
+  /** Share of the endpoint's capacity the canary gets first. @default 10 */
+  sizePercent: z.number().int().min(1).max(50).default(PROMOTION_DEFAULTS.canarySizePercent),
+  /** Minutes the canary bakes before the rest of the traffic moves (SageMaker: at most 60). @default 30 */
+  waitMinutes: z.number().int().min(0).max(60).default(PROMOTION_DEFAULTS.canaryWaitMinutes),
+  /** Minutes the old fleet is kept after the shift, for a rollback without a cold start (SageMaker: at most 60). @default 10 */
+  terminationWaitMinutes: z.number().int().min(0).max(60).default(PROMOTION_DEFAULTS.terminationWaitMinutes),
+  /** Thresholds of the auto-rollback alarms. */
+  alarms: z
+    .strictObject({
+      /** Invocation5XXErrors per minute at or above which the canary rolls back. @default 5 */
+      errors5xx: z.number().int().min(1).default(PROMOTION_DEFAULTS.errors5xx),
+      /** p99 ModelLatency (milliseconds) above which it rolls back. @default 1000 */
+      latencyP99Ms: z.number().positive().default(PROMOTION_DEFAULTS.latencyP99Ms),
+      /** The monitor's performance ratio (key metric / baseline) below which it rolls back. @default 0.8 */
+      performanceRatio: unitInterval.default(PROMOTION_DEFAULTS.performanceRatio),
+    })
+    .default({ errors5xx: PROMOTION_DEFAULTS.errors5xx, latencyP99Ms: PROMOTION_DEFAULTS.latencyP99Ms, performanceRatio: PROMOTION_DEFAULTS.performanceRatio }),
+});
+
+/** candidate → shadow → compare → approve → canary → production, and rollback (see `lambda/promotion/step-contract.ts`). */
+export const promotionSchema = z.strictObject({
+  /** The SageMaker endpoint serving the model (its champion); promotion updates it in place. */
+  endpointName,
+  /** The role SageMaker models created from packages run as. @default a role the Promotion construct creates */
+  executionRoleArn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, { message: 'expected an IAM role ARN (arn:aws:iam::<account>:role/<name>)' }).optional(),
+  /** Approve a candidate whose shadow comparison was `better` without a person (never on `equivalent`). @default false */
+  autoApprove: z.boolean().default(PROMOTION_DEFAULTS.autoApprove),
+  /** The instances of each variant. @default 'ml.m5.large' */
+  instanceType: z.string().regex(/^ml\.[a-z0-9]+\.[a-z0-9]+$/, { message: "expected a SageMaker instance type such as 'ml.m5.large'" }).default(PROMOTION_DEFAULTS.instanceType),
+  /** @default 1 */
+  instanceCount: z.number().int().min(1).max(100).default(PROMOTION_DEFAULTS.instanceCount),
+  shadow: shadowPolicySchema.default({
+    minLabelledRows: PROMOTION_DEFAULTS.minLabelledRows,
+    alpha: PROMOTION_DEFAULTS.alpha,
+    maxChecks: PROMOTION_DEFAULTS.maxChecks,
+    checkIntervalMinutes: PROMOTION_DEFAULTS.checkIntervalMinutes,
+    bootstrapResamples: PROMOTION_DEFAULTS.bootstrapResamples,
+  }),
+  canary: canaryPolicySchema.default({
+    sizePercent: PROMOTION_DEFAULTS.canarySizePercent,
+    waitMinutes: PROMOTION_DEFAULTS.canaryWaitMinutes,
+    terminationWaitMinutes: PROMOTION_DEFAULTS.terminationWaitMinutes,
+    alarms: { errors5xx: PROMOTION_DEFAULTS.errors5xx, latencyP99Ms: PROMOTION_DEFAULTS.latencyP99Ms, performanceRatio: PROMOTION_DEFAULTS.performanceRatio },
+  }),
+});
+
 const days = z.number().int().min(1).max(3650);
 
 /** Days objects are kept under each prefix; the bucket expires them afterwards. */
@@ -358,6 +446,8 @@ export const modelSchema = z.strictObject({
   alerting: alertingSchema.default({ ...ALERTING_DEFAULTS, features: {}, channels: { critical: ['pagerduty', 'email'], warning: ['slack', 'email'] } }),
   /** Drift-triggered retraining: triggers, cooldown, monthly maximum, the pipeline, the gates (see `retrainingSchema`). Left out, the model is never retrained. */
   retraining: retrainingSchema.optional(),
+  /** Shadow, comparison, approval, canary and rollback of the model's endpoint (see `promotionSchema`). Left out, nothing is promoted. */
+  promotion: promotionSchema.optional(),
 });
 
 export const analyticsSchema = z.strictObject({
@@ -412,4 +502,5 @@ export type RetentionConfig = DriftwatchConfig['retention'];
 export type AlertingConfig = ModelConfig['alerting'];
 export type OwnerConfig = ModelConfig['owner'];
 export type RetrainingConfig = NonNullable<ModelConfig['retraining']>;
+export type PromotionConfig = NonNullable<ModelConfig['promotion']>;
 export type { ComplianceConfig, ComplianceProfile } from './compliance';
