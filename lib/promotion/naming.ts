@@ -54,3 +54,8 @@ export function soloEndpointConfigName(env: string, modelId: string, version: st
 export function shadowEndpointConfigName(env: string, modelId: string, championVersion: string, candidateVersion: string): string {
   return bounded(`dw-${env}-${sageMakerName(modelId)}-c${championVersion}-s${candidateVersion}`);
 }
+
+/** The environment's promotion ledger table (DynamoDB allows 255 characters), one for every model. */
+export function promotionLedgerTableName(env: string): string {
+  return `dw-${env}-promotion-ledger`;
+}
