@@ -20,6 +20,14 @@ export function promotionFunctionName(env: string, modelId: string): string {
   return `dw-${env}-${modelId}-promotion`;
 }
 
+/**
+ * The endpoint's variant names: the champion serves as `champion` (the canary's alarms watch this
+ * variant, so every config the promotion deploys names its production variant so), the candidate
+ * under test runs beside it as the shadow variant `shadow`. They match the prediction log's `variant`.
+ */
+export const PRODUCTION_VARIANT = 'champion';
+export const SHADOW_VARIANT = 'shadow';
+
 /** What each canary alarm watches (see `config/schema.ts` canaryPolicySchema.alarms). */
 export const CANARY_ALARMS = ['5xx', 'latency', 'performance'] as const;
 export type CanaryAlarm = (typeof CANARY_ALARMS)[number];
