@@ -9,7 +9,9 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, type IConstruct } from 'constructs';
 import { quoteIdentifier } from '../../lambda/core/schema/identifier';
+import { grantAll, type GrantStatement } from '../common/grants';
 import { addPrefixRetention } from '../common/retention';
+import { requireWholeDays } from '../common/validate';
 
 /** Where Athena writes query results inside the data bucket. */
 export const ATHENA_RESULTS_PREFIX = 'athena-results/';
@@ -93,7 +95,7 @@ abstract class AnalyticsBase extends Construct implements IAnalytics {
     const stack = Stack.of(this);
     const viaS3AndAthena = { StringEquals: { 'kms:ViaService': ['s3', 'athena'].map((svc) => `${svc}.${Aws.REGION}.amazonaws.com`) } };
     const listOnly = (prefix: string) => ({ StringLike: { 's3:prefix': [`${prefix}*`] } });
-    const grants: Omit<iam.GrantOnPrincipalOptions, 'grantee'>[] = [
+    const grants: GrantStatement[] = [
       {
         actions: ['athena:StartQueryExecution', 'athena:GetQueryExecution', 'athena:GetQueryResults', 'athena:StopQueryExecution', 'athena:GetWorkGroup'],
         resourceArns: [stack.formatArn({ service: 'athena', resource: 'workgroup', resourceName: this.workGroupName })],
@@ -119,7 +121,7 @@ abstract class AnalyticsBase extends Construct implements IAnalytics {
         { actions: ['kms:Decrypt'], resourceArns: [t.key.keyArn], conditions: viaS3AndAthena },
       ]),
     ];
-    return grants.map((g) => iam.Grant.addToPrincipal({ grantee, ...g })).reduce((all, one) => all.combine(one));
+    return grantAll(grantee, grants);
   }
 }
 
@@ -169,10 +171,7 @@ export class Analytics extends AnalyticsBase {
     });
 
     this.resultsLocation = `s3://${props.resultsBucket.bucketName}/${ATHENA_RESULTS_PREFIX}`;
-    const resultDays = props.resultRetentionDays ?? 30;
-    if (!Number.isInteger(resultDays) || resultDays < 1) {
-      throw new Error(`${this.node.path}: resultRetentionDays must be a whole number of days, at least 1, got ${resultDays}`);
-    }
+    const resultDays = requireWholeDays(this, 'resultRetentionDays', props.resultRetentionDays ?? 30);
     addPrefixRetention(props.resultsBucket, 'expire-athena-results', ATHENA_RESULTS_PREFIX, resultDays);
     this.workGroupName = props.workGroupName;
     this.workGroup = new athena.CfnWorkGroup(this, 'WorkGroup', {

@@ -6,9 +6,11 @@ import { Aws, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { Construct } from 'constructs';
+import { Construct, type IConstruct } from 'constructs';
 import { acknowledgeNag, nagResourceName } from '../common/nag';
-import { addPrefixRetention } from '../common/retention';
+import { grantAll, type GrantStatement } from '../common/grants';
+import { addPrefixRetention, isOwnedBucket } from '../common/retention';
+import { requireWholeDays } from '../common/validate';
 
 /** Where the data bucket is replicated to: a versioned bucket in another region, with its own key. */
 export interface DataReplicaProps {
@@ -70,6 +72,47 @@ export interface DataLakeProps {
   readonly replica?: DataReplicaProps;
 }
 
+/** What other constructs and a team's own code need of an environment's data bucket. */
+export interface IDataLake extends IConstruct {
+  /** The data bucket (predictions, labels, error records, Athena results under their own prefixes). */
+  readonly bucket: s3.IBucket;
+  /** The key the bucket's objects are encrypted with. */
+  readonly key: kms.IKey;
+  /** Lets `grantee` read the objects under `prefix` (see `DataLake.grantRead`). */
+  grantRead(grantee: iam.IGrantable, prefix?: string): iam.Grant;
+}
+
+/** An existing data bucket and its key, for `DataLake.fromDataLakeAttributes`. */
+export interface DataLakeAttributes {
+  readonly bucket: s3.IBucket;
+  /** The key the bucket encrypts with (SSE-KMS). */
+  readonly key: kms.IKey;
+}
+
+abstract class DataLakeBase extends Construct implements IDataLake {
+  abstract readonly bucket: s3.IBucket;
+  abstract readonly key: kms.IKey;
+
+  /**
+   * Lets `grantee` (an analyst's role, a training job, a notebook) read the objects under `prefix`:
+   * GetObject there, ListBucket limited to that prefix, and Decrypt with the key only through S3. The
+   * whole bucket when no prefix is given; a model's records are under `predictions/<model>/` and
+   * `labels/<model>/`.
+   *
+   * @example
+   * lake.grantRead(trainingRole, 'predictions/fraud/');
+   */
+  grantRead(grantee: iam.IGrantable, prefix = ''): iam.Grant {
+    const viaS3 = { StringEquals: { 'kms:ViaService': `s3.${Aws.REGION}.amazonaws.com` } };
+    const grants: GrantStatement[] = [
+      { actions: ['s3:GetObject', 's3:GetObjectVersion'], resourceArns: [this.bucket.arnForObjects(`${prefix}*`)] },
+      { actions: ['s3:ListBucket'], resourceArns: [this.bucket.bucketArn], ...(prefix ? { conditions: { StringLike: { 's3:prefix': [`${prefix}*`] } } } : {}) },
+      { actions: ['kms:Decrypt'], resourceArns: [this.key.keyArn], conditions: viaS3 },
+    ];
+    return grantAll(grantee, grants);
+  }
+}
+
 /**
  * One data bucket per environment plus its key and access-log bucket.
  *
@@ -77,7 +120,16 @@ export interface DataLakeProps {
  * const lake = new DataLake(this, 'DataLake');
  * lake.addRetention('predictions-fraud', 'predictions/fraud/', 400);
  */
-export class DataLake extends Construct {
+export class DataLake extends DataLakeBase {
+  /** Imports a data bucket made elsewhere (another stack, another app), to grant reads on. */
+  static fromDataLakeAttributes(scope: Construct, id: string, attrs: DataLakeAttributes): IDataLake {
+    class Imported extends DataLakeBase {
+      readonly bucket = attrs.bucket;
+      readonly key = attrs.key;
+    }
+    return new Imported(scope, id);
+  }
+
   /** The data bucket (predictions, labels, error records, Athena results under their own prefixes). */
   readonly bucket: s3.Bucket;
   /** The key encrypting the bucket, the streams and Athena results. */
@@ -90,6 +142,8 @@ export class DataLake extends Construct {
   constructor(scope: Construct, id: string, props: DataLakeProps = {}) {
     super(scope, id);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const accessLogDays = requireWholeDays(this, 'accessLogRetentionDays', props.accessLogRetentionDays ?? 365);
+    const noncurrentDays = requireWholeDays(this, 'noncurrentVersionRetentionDays', props.noncurrentVersionRetentionDays ?? 30);
 
     this.key =
       props.existingKey ??
@@ -118,7 +172,7 @@ export class DataLake extends Construct {
         lifecycleRules: [
           {
             id: 'expire-access-logs',
-            expiration: Duration.days(props.accessLogRetentionDays ?? 365),
+            expiration: Duration.days(accessLogDays),
             noncurrentVersionExpiration: Duration.days(1),
             abortIncompleteMultipartUploadAfter: Duration.days(1),
           },
@@ -140,7 +194,7 @@ export class DataLake extends Construct {
             id: `${pack}-S3BucketReplicationEnabled`,
             reason:
               'This bucket holds the data bucket\'s server access logs (request metadata, not records): versioned, TLS-only, kept ' +
-              `${props.accessLogRetentionDays ?? 365} days in the environment's region; the data itself is what the profile replicates`,
+              `${accessLogDays} days in the environment's region; the data itself is what the profile replicates`,
           },
         ]),
       ]);
@@ -162,7 +216,7 @@ export class DataLake extends Construct {
       lifecycleRules: [
         {
           id: 'noncurrent-versions-and-uploads',
-          noncurrentVersionExpiration: Duration.days(props.noncurrentVersionRetentionDays ?? 30),
+          noncurrentVersionExpiration: Duration.days(noncurrentDays),
           abortIncompleteMultipartUploadAfter: Duration.days(7),
           expiredObjectDeleteMarker: true,
         },
@@ -183,7 +237,7 @@ export class DataLake extends Construct {
         id: `${pack}-S3BucketReplicationEnabled`,
         reason:
           'No replica configured (compliance.profile standard): the bucket is versioned, keeps replaced versions ' +
-          `${props.noncurrentVersionRetentionDays ?? 30} days and is retained when the stack is deleted; replication doubles storage ` +
+          `${noncurrentDays} days and is retained when the stack is deleted; replication doubles storage ` +
           'and adds transfer, so the hipaa and pci profiles (or compliance.replication) turn it on',
       })));
     }
@@ -194,11 +248,10 @@ export class DataLake extends Construct {
    * A bucket allows 1000 lifecycle rules, so this scales to hundreds of models.
    */
   addRetention(ruleId: string, prefix: string, days: number): void {
-    addPrefixRetention(this.bucket, ruleId, prefix, days);
+    addPrefixRetention(this.bucket, ruleId, prefix, requireWholeDays(this, `retention of ${prefix}`, days));
   }
 }
 
-// Moved to lib/common/retention.ts (no instanceof: a consumer's bucket may come from another copy of aws-cdk-lib).
 export { addPrefixRetention } from '../common/retention';
 
 /** Prefix of the data bucket's server access logs in the log bucket. */
@@ -218,7 +271,8 @@ export function allowServerAccessLogs(target: s3.IBucket, source: s3.IBucket, pr
       conditions: { ArnLike: { 'aws:SourceArn': source.bucketArn }, StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
     }),
   );
-  return statementAdded && target instanceof s3.Bucket;
+  // Not `instanceof s3.Bucket`: the target may come from the consumer's own copy of aws-cdk-lib.
+  return statementAdded && isOwnedBucket(target);
 }
 
 /**

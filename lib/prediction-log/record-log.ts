@@ -4,7 +4,7 @@
  * a date/hour partitioned prefix of the data bucket; records that fail conversion go to an error
  * prefix. Resources per log do not depend on the number of columns (they are properties of one table).
  */
-import { Annotations, Aws, Duration, Names, Size, Stack } from 'aws-cdk-lib';
+import { Annotations, Aws, Duration, Names, Size, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as glue from 'aws-cdk-lib/aws-glue';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -13,10 +13,13 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import type { IAnalytics } from '../analytics/analytics';
+import { identifierProblem } from '../../lambda/core/schema/identifier';
 import type { TableColumn } from '../../lambda/core/schema/record-schema';
 import { acknowledgeNag, nagResourceName } from '../common/nag';
 import { DataLake } from '../data-lake/data-lake';
 import { addPrefixRetention } from '../common/retention';
+import { requireWholeDays } from '../common/validate';
 import { allowLogGroupEncryption } from '../monitor/log-encryption';
 import { PARTITION_KEYS, errorRoot, partitionProjection, tableLayout } from './layout';
 
@@ -28,8 +31,18 @@ export const RECORD_TIMESTAMP_FORMATS = ["yyyy-MM-dd'T'HH:mm:ss.SSSZZ", "yyyy-MM
 
 /** Props every record log takes (the prediction and the ground-truth log). */
 export interface RecordLogProps {
-  /** Glue database holding the table (created by `Analytics`, or by you). It must exist before deployment. */
-  readonly databaseName: string;
+  /**
+   * Glue database holding the table: lower-case letters, digits and underscores, as Athena requires. It
+   * must exist before deployment; give `analytics` instead when an `Analytics` of this app creates it.
+   * @default - `analytics.databaseName`
+   */
+  readonly databaseName?: string;
+  /**
+   * The `Analytics` whose database holds the table. The table is then created after the database (in
+   * the same stack a `DependsOn`, across stacks a stack dependency), which a name alone cannot say.
+   * @default - none: `databaseName` names a database that already exists
+   */
+  readonly analytics?: IAnalytics;
   /**
    * The data bucket; shared per environment, with one prefix per model and record kind.
    * @default - a new DataLake (KMS bucket, access logs, key) owned by this construct
@@ -90,6 +103,26 @@ export interface RecordLogLayout {
 
 const MIN_CONVERSION_BUFFER_MIB = 64;
 
+/**
+ * The database the table goes in: `databaseName`, or the `analytics`' database; both given, they must
+ * agree. @throws naming the prop and the value when neither is given, they differ or the name is not
+ * one Athena reads
+ */
+function resolveDatabaseName(scope: Construct, props: RecordLogProps): string {
+  const given = props.databaseName;
+  const fromAnalytics = props.analytics?.databaseName;
+  if (given === undefined && fromAnalytics === undefined) {
+    throw new Error(`${scope.node.path}: give databaseName (an existing Glue database) or analytics (the Analytics that creates it)`);
+  }
+  if (given !== undefined && fromAnalytics !== undefined && given !== fromAnalytics && !Token.isUnresolved(given) && !Token.isUnresolved(fromAnalytics)) {
+    throw new Error(`${scope.node.path}: databaseName ${JSON.stringify(given)} is not the database of analytics (${JSON.stringify(fromAnalytics)}); give one of them`);
+  }
+  const name = (given ?? fromAnalytics) as string;
+  const problem = Token.isUnresolved(name) ? undefined : identifierProblem(name);
+  if (problem) throw new Error(`${scope.node.path}: databaseName ${problem}`);
+  return name;
+}
+
 /** Base class of PredictionLog and GroundTruthLog. */
 export abstract class RecordLog extends Construct {
   /** The Firehose delivery stream (DirectPut). */
@@ -125,12 +158,24 @@ export abstract class RecordLog extends Construct {
     if (intervalSeconds < 60 || intervalSeconds > 900) {
       throw new Error(`${this.node.path}: bufferingInterval must be 60-900 seconds, got ${intervalSeconds} s`);
     }
-    const retentionDays = props.retentionDays ?? 400;
-    const errorRetentionDays = props.errorRetentionDays ?? 90;
+    const retentionDays = requireWholeDays(this, 'retentionDays', props.retentionDays ?? 400);
+    const errorRetentionDays = requireWholeDays(this, 'errorRetentionDays', props.errorRetentionDays ?? 90);
+    const databaseName = resolveDatabaseName(this, props);
+    const tableName = props.tableName ?? layout.tableName;
+    const tableProblem = Token.isUnresolved(tableName) ? undefined : identifierProblem(tableName);
+    if (tableProblem) throw new Error(`${this.node.path}: tableName ${tableProblem}`);
 
     if (props.existingBucketObj) {
       this.bucket = props.existingBucketObj;
-      this.key = props.existingKey ?? props.existingBucketObj.encryptionKey ?? new kms.Key(this, 'Key', { enableKeyRotation: true });
+      const key = props.existingKey ?? props.existingBucketObj.encryptionKey;
+      if (!key) {
+        // A new key here would encrypt the records with a key the bucket's readers know nothing of.
+        throw new Error(
+          `${this.node.path}: existingBucketObj ${props.existingBucketObj.node.path} has no encryptionKey (an imported bucket carries none); ` +
+            'pass existingKey with the key the bucket encrypts with (kms.Key.fromKeyArn), or import the bucket with Bucket.fromBucketAttributes({ encryptionKey })',
+        );
+      }
+      this.key = key;
     } else {
       const lake = new DataLake(this, 'DataLake', { existingKey: props.existingKey });
       this.bucket = lake.bucket;
@@ -138,8 +183,8 @@ export abstract class RecordLog extends Construct {
     }
 
     this.columns = layout.columns;
-    this.databaseName = props.databaseName;
-    this.tableName = props.tableName ?? layout.tableName;
+    this.databaseName = databaseName;
+    this.tableName = tableName;
     const { root, template } = tableLayout(layout.dataPrefix);
     this.dataRoot = root;
     this.errorRoot = errorRoot(layout.errorPrefix);
@@ -148,7 +193,7 @@ export abstract class RecordLog extends Construct {
 
     this.table = new glue.CfnTable(this, 'Table', {
       catalogId: stack.account,
-      databaseName: props.databaseName,
+      databaseName,
       tableInput: {
         name: this.tableName,
         description: layout.tableDescription,
@@ -172,11 +217,13 @@ export abstract class RecordLog extends Construct {
       },
     });
 
+    if (props.analytics) this.table.node.addDependency(props.analytics);
+
     const logGroup = props.logGroup ?? this.defaultErrorLogGroup();
     const logStream = new logs.LogStream(this, 'DeliveryErrors', { logGroup });
 
-    const tableArn = stack.formatArn({ service: 'glue', resource: 'table', resourceName: `${props.databaseName}/${this.tableName}` });
-    const databaseArn = stack.formatArn({ service: 'glue', resource: 'database', resourceName: props.databaseName });
+    const tableArn = stack.formatArn({ service: 'glue', resource: 'table', resourceName: `${databaseName}/${this.tableName}` });
+    const databaseArn = stack.formatArn({ service: 'glue', resource: 'database', resourceName: databaseName });
     const catalogArn = stack.formatArn({ service: 'glue', resource: 'catalog' });
     const logStreamArn = stack.formatArn({
       service: 'logs',
@@ -266,7 +313,7 @@ export abstract class RecordLog extends Construct {
           schemaConfiguration: {
             catalogId: stack.account,
             region: stack.region,
-            databaseName: props.databaseName,
+            databaseName: this.databaseName,
             tableName: this.tableName,
             roleArn: this.role.roleArn,
             versionId: 'LATEST',
