@@ -7,13 +7,16 @@
  *    meet: the loser re-reads and decides again (it then sees the winner's start), up to 5 times.
  * 3. A start: StartPipelineExecution with the event's ClientRequestToken, then the execution's ARN
  *    into the state.
- * 4. The decision into the ledger (`If-None-Match: *`).
+ * 4. The decision into the ledger (`If-None-Match: *`), and, when a promotion ledger is given, a
+ *    `trigger` entry there (`trigger-ledger-entry.ts`; a redelivery appends it again, which adds
+ *    nothing, or completes a copy a failed attempt left out).
  * A failure before 4 throws, so Lambda retries the event: the state already holds its start, the
  * retry resumes it with the same token, and SageMaker returns the same execution.
  */
 import { PreconditionFailed } from '../ports/errors';
 import type { Clock } from '../ports/clock';
 import type { ObjectStore, StoredJson } from '../ports/object-store';
+import type { PromotionLedger } from '../promotion/ledger';
 import { CorruptObject } from '../ports/errors';
 import { formatZodIssues } from '../core/schema/format-issues';
 import { decideTrigger, type TriggerDecision } from './decide-trigger';
@@ -22,6 +25,7 @@ import { triggerParameters } from './pipeline/parameters';
 import type { RetrainPolicy } from './policy';
 import type { PipelineRunner } from './ports';
 import { emptyTriggerState, triggerStateSchema, type TriggerState } from './state';
+import { triggerLedgerEntry } from './trigger-ledger-entry';
 import { parseTriggerEvent, type TriggerEvent } from './trigger-event';
 
 export interface TriggerSettings {
@@ -37,6 +41,8 @@ export interface TriggerPorts {
   readonly store: ObjectStore;
   readonly pipelines: PipelineRunner;
   readonly clock: Clock;
+  /** The environment's promotion ledger, which gets a copy of every decision. @default - none (the S3 decision only) */
+  readonly ledger?: PromotionLedger;
 }
 
 export type TriggerOutcome =
@@ -107,13 +113,14 @@ function entryOf(settings: TriggerSettings, event: TriggerEvent, decision: Trigg
 }
 
 /** A redelivery: the decision is kept, its delivery counted (best effort), nothing started. */
-async function duplicate(store: ObjectStore, key: string, stored: StoredJson): Promise<TriggerOutcome> {
+async function duplicate(ports: TriggerPorts, key: string, stored: StoredJson): Promise<TriggerOutcome> {
   const entry = stored.value as DecisionEntry;
   try {
-    await store.putJson(key, { ...entry, deliveries: (entry.deliveries ?? 1) + 1 }, { ifMatch: stored.etag });
+    await ports.store.putJson(key, { ...entry, deliveries: (entry.deliveries ?? 1) + 1 }, { ifMatch: stored.etag });
   } catch (error) {
     if (!(error instanceof PreconditionFailed)) throw error;
   }
+  await ports.ledger?.append(triggerLedgerEntry(entry));
   return { outcome: 'duplicate', entry, key };
 }
 
@@ -126,7 +133,7 @@ export async function runTrigger(ports: TriggerPorts, settings: TriggerSettings,
   const keys = ledgerKeys(settings.modelId);
   const entryKey = keys.decision(event);
   const existing = await ports.store.getJson(entryKey);
-  if (existing) return duplicate(ports.store, entryKey, existing);
+  if (existing) return duplicate(ports, entryKey, existing);
 
   let decision: TriggerDecision | undefined;
   for (let attempt = 0; attempt < STATE_ATTEMPTS && decision === undefined; attempt++) {
@@ -168,7 +175,8 @@ export async function runTrigger(ports: TriggerPorts, settings: TriggerSettings,
   } catch (error) {
     if (!(error instanceof PreconditionFailed)) throw error;
     const other = await ports.store.getJson(entryKey);
-    if (other) return duplicate(ports.store, entryKey, other);
+    if (other) return duplicate(ports, entryKey, other);
   }
+  await ports.ledger?.append(triggerLedgerEntry(entry));
   return { outcome: decision.outcome, entry, key: entryKey };
 }

@@ -4,9 +4,11 @@
  *
  * Environment: `AWS_REGION`, `DW_BUCKET` (the data bucket: the ledger), `DW_PIPELINE_NAME`,
  * optional `DW_MODEL_FILE` (default `model.json` beside the bundle), `DW_KMS_KEY_ID`,
- * `AWS_ENDPOINT_URL[_S3|_SAGEMAKER]` (tests point them at moto_server).
+ * `DW_LEDGER_TABLE` (the promotion ledger table: each decision is copied there),
+ * `AWS_ENDPOINT_URL[_S3|_SAGEMAKER|_DYNAMODB]` (tests point them at moto_server).
  */
 import * as path from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import * as z from 'zod';
@@ -15,6 +17,7 @@ import { S3ObjectStore } from '../adapters/aws/s3-object-store';
 import { readJsonFile } from '../adapters/local/json-file';
 import { importanceShares } from '../core/severity/importance';
 import { systemClock } from '../ports/clock';
+import { DynamoDbLedger } from '../promotion/adapters/dynamodb-ledger';
 import { SageMakerPipelineRunner } from './adapters/sagemaker-pipelines';
 import { retrainPolicyFromConfig } from './policy';
 import type { TriggerPorts, TriggerSettings } from './run-trigger';
@@ -50,7 +53,7 @@ export interface RetrainingContext {
   readonly settings: TriggerSettings;
   readonly ports: TriggerPorts;
   readonly model: ModelConfig & { retraining: NonNullable<ModelConfig['retraining']> };
-  readonly clients: { readonly s3: S3Client; readonly sageMaker: SageMakerClient };
+  readonly clients: { readonly s3: S3Client; readonly sageMaker: SageMakerClient; readonly dynamoDb?: DynamoDBClient };
 }
 
 /** @throws Error naming each missing variable, or the model file's problems */
@@ -63,10 +66,17 @@ export function retrainingContext(env: NodeJS.ProcessEnv): RetrainingContext {
   const s3 = new S3Client({ region, ...s3Endpoint, ...(s3Endpoint.endpoint ? { forcePathStyle: true } : {}) });
   const sageMaker = new SageMakerClient({ region, ...endpoint(env, 'SAGEMAKER') });
   const kmsKeyId = env.DW_KMS_KEY_ID?.trim();
+  const ledgerTable = env.DW_LEDGER_TABLE?.trim();
+  const dynamoDb = ledgerTable ? new DynamoDBClient({ region, ...endpoint(env, 'DYNAMODB') }) : undefined;
   return {
     settings: { env: envName, modelId: model.id, pipelineName, policy: retrainPolicyFromConfig(model.retraining), featureShares: featureSharesOf(model) },
-    ports: { store: new S3ObjectStore(s3, { bucket, ...(kmsKeyId ? { kmsKeyId } : {}) }), pipelines: new SageMakerPipelineRunner(sageMaker), clock: systemClock },
+    ports: {
+      store: new S3ObjectStore(s3, { bucket, ...(kmsKeyId ? { kmsKeyId } : {}) }),
+      pipelines: new SageMakerPipelineRunner(sageMaker),
+      clock: systemClock,
+      ...(dynamoDb && ledgerTable ? { ledger: new DynamoDbLedger(dynamoDb, { tableName: ledgerTable }) } : {}),
+    },
     model,
-    clients: { s3, sageMaker },
+    clients: { s3, sageMaker, ...(dynamoDb ? { dynamoDb } : {}) },
   };
 }

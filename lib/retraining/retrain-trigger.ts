@@ -10,7 +10,8 @@
  * Permissions: the trigger reads and writes the model's ledger (`retraining/<model>/ledger/*`) and
  * lists and starts executions of this pipeline only; the gate function reads the runs'
  * evaluation.json (`retraining/<model>/runs/*`) and writes beside it and in the ledger's `gates/`;
- * KMS only through S3 (and SQS for the queue). Usable alone in a team's stack:
+ * KMS only through S3 (and SQS for the queue); with a `ledger`, the trigger also appends (PutItem
+ * only) each decision to the promotion ledger table. Usable alone in a team's stack:
  *
  * ```ts
  * new RetrainTrigger(this, 'FraudRetraining', { env: 'prod', model: config.models[0], bucket: lake.bucket, key: lake.key });
@@ -38,6 +39,7 @@ import { QueueDestination, sendToQueue } from '../monitor/permissions';
 import { retrainingDeadLetterQueueName, retrainingFunctionName, retrainingPrefixes } from './naming';
 import { RetrainingPipeline } from './retraining-pipeline';
 import { rolePolicy } from '../compliance/managed-policy';
+import type { IPromotionLedgerTable } from '../promotion/ledger-table';
 import { acknowledgeFunctionCompliance, allowVpcAccess, type FunctionNetwork } from '../compliance/network';
 
 /** The retraining handlers' bundle (`lambda/handlers/retrain-trigger.ts`). */
@@ -67,6 +69,8 @@ export interface RetrainTriggerProps {
   readonly network?: FunctionNetwork;
   /** Concurrent executions reserved for each function. @default - none reserved */
   readonly reservedConcurrency?: number;
+  /** The environment's promotion ledger: the trigger appends a copy of each decision (`DW_LEDGER_TABLE`). @default - the decisions stay in the data bucket only */
+  readonly ledger?: IPromotionLedgerTable;
 }
 
 export class RetrainTrigger extends Construct {
@@ -126,9 +130,13 @@ export class RetrainTrigger extends Construct {
       new iam.PolicyStatement({ sid: 'StartAndListExecutions', actions: ['sagemaker:StartPipelineExecution', 'sagemaker:ListPipelineExecutions'], resources: [this.pipeline.pipelineArn] }),
       new iam.PolicyStatement({ sid: 'WriteOwnLogs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroups.trigger.logGroupArn] }),
       ...sendToQueue(this.deadLetterQueue),
+      ...(props.ledger?.appendStatements() ?? []),
     ]);
     if (props.network) allowVpcAccess(triggerRole, triggerRole);
-    this.triggerFunction = this.fn('TriggerFunction', 'trigger', 'handler', code, triggerRole, logGroups.trigger, props, Duration.minutes(1), { DW_PIPELINE_NAME: this.pipeline.pipelineName });
+    this.triggerFunction = this.fn('TriggerFunction', 'trigger', 'handler', code, triggerRole, logGroups.trigger, props, Duration.minutes(1), {
+      DW_PIPELINE_NAME: this.pipeline.pipelineName,
+      ...(props.ledger ? { DW_LEDGER_TABLE: props.ledger.tableName } : {}),
+    });
 
     acknowledgeNag(gateRole, [
       {
@@ -224,7 +232,7 @@ export class RetrainTrigger extends Construct {
     acknowledgeFunctionCompliance(
       f,
       props,
-      which === 'trigger' ? 'S3 and the SageMaker API' : 'S3',
+      which === 'trigger' ? (props.ledger ? 'S3, DynamoDB and the SageMaker API' : 'S3 and the SageMaker API') : 'S3',
       which === 'trigger'
         ? 'A failed trigger run goes to the on-failure destination, this model\'s KMS-encrypted retraining queue, with the monitor event and the error (after 2 Lambda retries); undeliverable rule events go to the same queue'
         : 'The gate step is invoked synchronously by the SageMaker pipeline\'s Lambda step, never asynchronously: a failure fails the step and the pipeline execution, where it is kept; a DeadLetterConfig would never receive anything',

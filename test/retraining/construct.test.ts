@@ -15,6 +15,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { validateConfig } from '../../config';
 import { bundleHandler, removeTemporaryAssets } from '../../lib/monitor';
 import { RETRAINING_HANDLER, RetrainTrigger } from '../../lib/retraining';
+import { PromotionLedgerTable } from '../../lib/promotion/ledger-table';
 import { createDriftwatchApp, estimateModelResources, MODEL_RESOURCES } from '../../lib/platform';
 import { asArray, iamStatements, nagFindings } from '../lib/helpers';
 import { configWith, TRAIN_IMAGE } from './config.test-fixture';
@@ -148,6 +149,21 @@ test('the key lets EventBridge write undeliverable events of this rule to the en
   team.template.hasResourceProperties('AWS::KMS::Key', {
     KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Principal: { Service: 'events.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Condition: { ArnEquals: { 'aws:SourceArn': Match.anyValue() } } })]) },
   });
+});
+
+test('given the promotion ledger, the trigger is told its table and may only PutItem on it', () => {
+  const stack = new Stack(new App(), 'Ledgered', { env: { account: '123456789012', region: 'eu-west-1' } });
+  const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
+  const bucket = new s3.Bucket(stack, 'Bucket', { encryption: s3.BucketEncryption.KMS, encryptionKey: key, enforceSSL: true });
+  const ledger = PromotionLedgerTable.fromTableName(stack, 'Ledger', { tableName: 'dw-team-promotion-ledger', encryptionKey: key });
+  const trigger = new RetrainTrigger(stack, 'FraudRetraining', { env: 'team', model, bucket, key, bundleDirectory: bundles, ledger });
+  const template = Template.fromStack(stack);
+  template.hasResourceProperties('AWS::Lambda::Function', { FunctionName: 'dw-team-fraud_detector-retrain-trigger', Environment: { Variables: Match.objectLike({ DW_LEDGER_TABLE: 'dw-team-promotion-ledger' }) } });
+  const gate = template.toJSON().Resources[stack.getLogicalId(trigger.gateFunction.node.defaultChild as never)].Properties;
+  expect(gate.Environment.Variables.DW_LEDGER_TABLE).toBeUndefined();
+  const dynamo = iamStatements(template).filter((s) => asArray(s.Action as string | string[]).some((a) => a.startsWith('dynamodb:')));
+  expect(dynamo.map((s) => [s.Action, render(s.Resource)])).toEqual([['dynamodb:PutItem', 'arn:${AWS::Partition}:dynamodb:eu-west-1:123456789012:table/dw-team-promotion-ledger']]);
+  expect(nagFindings(trigger)).toEqual([]);
 });
 
 describe('in the Platform', () => {

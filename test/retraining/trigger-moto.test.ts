@@ -1,5 +1,6 @@
 /**
- * The retraining trigger against moto_server (S3 for the ledger, SageMaker for the pipeline): the
+ * The retraining trigger against moto_server (S3 for the ledger, SageMaker for the pipeline, DynamoDB
+ * for the promotion ledger's copy of each decision): the
  * pipeline the builder emits is registered with CreatePipeline, and monitor events made by the
  * monitor's own code go through the handler and through runTrigger with a set clock.
  *
@@ -16,6 +17,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import {
   CreatePipelineCommand,
@@ -27,6 +29,7 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import { validateConfig } from '../../config';
 import { S3ObjectStore } from '../../lambda/adapters/aws/s3-object-store';
+import { DynamoDbLedger } from '../../lambda/promotion/adapters/dynamodb-ledger';
 import { SageMakerPipelineRunner } from '../../lambda/retraining/adapters/sagemaker-pipelines';
 import { ledgerKeys, type DecisionEntry } from '../../lambda/retraining/ledger';
 import { retrainingPipelineDefinition } from '../../lambda/retraining/pipeline';
@@ -35,6 +38,7 @@ import { runTrigger, type TriggerSettings } from '../../lambda/retraining/run-tr
 import type { TriggerState } from '../../lambda/retraining/state';
 import { parseTriggerEvent } from '../../lambda/retraining/trigger-event';
 import { motoClientConfig, startMoto, type MotoServer } from '../support/moto';
+import { createLedgerTable } from '../promotion/ledger-table-fixture';
 import { configWith, TRAIN_IMAGE } from './config.test-fixture';
 import { monitorEvent } from './events';
 import { SPEC } from './pipeline-spec';
@@ -42,10 +46,13 @@ import { SPEC } from './pipeline-spec';
 jest.setTimeout(120_000);
 
 const BUCKET = 'driftwatch-test-data-123456789012-us-east-1';
+const LEDGER_TABLE = 'dw-test-promotion-ledger';
 let moto: MotoServer;
 let s3: S3Client;
 let sm: SageMakerClient;
+let ddb: DynamoDBClient;
 let store: S3ObjectStore;
+let ledger: DynamoDbLedger;
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'dw-retrain-trigger-'));
 const savedEnv = { ...process.env };
 
@@ -55,12 +62,16 @@ beforeAll(async () => {
   sm = new SageMakerClient(motoClientConfig(moto.endpoint));
   await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
   store = new S3ObjectStore(s3, { bucket: BUCKET });
+  ddb = new DynamoDBClient(motoClientConfig(moto.endpoint));
+  await createLedgerTable(ddb, LEDGER_TABLE);
+  ledger = new DynamoDbLedger(ddb, { tableName: LEDGER_TABLE });
 });
 
 afterAll(async () => {
   process.env = { ...savedEnv };
   s3?.destroy();
   sm?.destroy();
+  ddb?.destroy();
   await moto?.stop();
   fs.rmSync(tmp, { recursive: true, force: true });
 });
@@ -122,6 +133,7 @@ describe('through the handler', () => {
       DW_BUCKET: BUCKET,
       DW_PIPELINE_NAME: pipeline,
       DW_MODEL_FILE: file,
+      DW_LEDGER_TABLE: LEDGER_TABLE,
       POWERTOOLS_LOG_LEVEL: 'SILENT',
     });
     handler = (await import('../../lambda/handlers/retrain-trigger')).handler;
@@ -160,13 +172,32 @@ describe('through the handler', () => {
     const [entry] = await decisions('fraud_detector', [drift]);
     expect(entry.deliveries).toBe(3);
   });
+
+  test('the decision lands once in the DynamoDB promotion ledger, whatever the redeliveries', async () => {
+    const history = await ledger.history('fraud_detector');
+    expect(history).toHaveLength(1);
+    const [s3Decision] = await decisions('fraud_detector', [drift]);
+    expect(history[0]).toMatchObject({
+      format: 'driftwatch.ledger-entry/v1',
+      env: 'test',
+      id: parseTriggerEvent(drift).key,
+      at: s3Decision.decidedAt,
+      kind: 'trigger',
+      actor: { type: 'system', id: 'retrain-trigger' },
+      outcome: 'started',
+      reason: 'critical dataset drift carrying 76% of the importance (policy: at least 25%)',
+      subject: { pipelineExecutionArn: s3Decision.execution!.executionArn },
+      metrics: { 'drift:dataset': 0.76 },
+      details: { reasonCode: 'policy-met', execution: s3Decision.execution, policy: s3Decision.policy },
+    });
+  });
 });
 
 test('cooldown and the monthly maximum skip, with their reasons in the ledger', async () => {
   const pipeline = 'dw-test-limits-retrain';
   await createPipeline(pipeline);
   const clock = clockAt('2026-11-02T12:20:00Z');
-  const ports = { store, pipelines: new SageMakerPipelineRunner(sm, clock.now), clock };
+  const ports = { store, pipelines: new SageMakerPipelineRunner(sm, clock.now), clock, ledger };
   const s = settings(pipeline, 'limits', { cooldownHours: 48, maxPerMonth: 2 });
   const days = ['2026-11-02', '2026-11-03', '2026-11-05', '2026-11-08'];
   const events = days.map((d) => monitorEvent({ end: `${d}T12:00:00.000Z`, value: 0.76, modelId: 'limits' }));
@@ -177,12 +208,16 @@ test('cooldown and the monthly maximum skip, with their reasons in the ledger', 
   }
   expect(outcomes).toEqual(['started', 'skipped', 'started', 'skipped']);
   expect(await executions(pipeline)).toHaveLength(2);
-  const ledger = await decisions('limits', events);
-  expect(ledger.map((d) => d.reason)).toEqual(['policy-met', 'cooldown', 'policy-met', 'monthly-max']);
-  expect(ledger[1].message).toBe('critical dataset drift carrying 76% of the importance (policy: at least 25%); the last start was at 2026-11-02T12:20:00.000Z (48 h cooldown, until 2026-11-04T12:20:00.000Z)');
-  expect(ledger[3].message).toMatch(/; 2 starts already this month \(2026-11\), the policy allows 2$/);
-  expect(ledger[3].policy).toEqual({ cooldownHours: 48, maxPerMonth: 2, requireBusinessConfirmation: false, startsThisMonth: 2, lastStart: '2026-11-05T12:20:00.000Z' });
-  expect(ledger[3].execution).toBeNull();
+  const decided = await decisions('limits', events);
+  expect(decided.map((d) => d.reason)).toEqual(['policy-met', 'cooldown', 'policy-met', 'monthly-max']);
+  expect(decided[1].message).toBe('critical dataset drift carrying 76% of the importance (policy: at least 25%); the last start was at 2026-11-02T12:20:00.000Z (48 h cooldown, until 2026-11-04T12:20:00.000Z)');
+  expect(decided[3].message).toMatch(/; 2 starts already this month \(2026-11\), the policy allows 2$/);
+  expect(decided[3].policy).toEqual({ cooldownHours: 48, maxPerMonth: 2, requireBusinessConfirmation: false, startsThisMonth: 2, lastStart: '2026-11-05T12:20:00.000Z' });
+  expect(decided[3].execution).toBeNull();
+  const history = await ledger.history('limits');
+  expect(history.map((e) => [e.outcome, e.details?.reasonCode])).toEqual([['started', 'policy-met'], ['skipped', 'cooldown'], ['started', 'policy-met'], ['skipped', 'monthly-max']]);
+  expect(history[1].reason).toBe(decided[1].message);
+  expect(history[3].subject).toEqual({});
 });
 
 test('a running execution blocks a second (ListPipelineExecutions from an in-process fake: moto has no running executions)', async () => {
