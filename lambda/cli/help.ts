@@ -8,6 +8,7 @@ Commands:
   reference  Fit a model's reference (profile, drift bands, thresholds) from training data; --push uploads it
   demo       Train a model on bank-marketing data and backtest the monitor over 2008-2010 (no AWS)
   alert      alert test --env ENV --model ID: send a [TEST] page and Slack message to the model owner's channels
+  history    history --env ENV --model ID: the model's promotion ledger (triggers, gates, promotions, rollbacks)
 
 Run 'driftwatch <command> --help' for the options of a command.
 `;

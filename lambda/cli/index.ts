@@ -7,6 +7,7 @@ import { terminalSafe } from '../report/format';
 import { backtestCommand } from './commands/backtest';
 import { compareCommand } from './commands/compare';
 import { demoCommand, DEMO_HELP } from './commands/demo';
+import { historyCommand, HISTORY_HELP } from './commands/history';
 import { alertCommand, ALERT_HELP } from './commands/alert-test';
 import { referenceCommand, REFERENCE_HELP } from './commands/reference';
 import { BACKTEST_HELP, COMPARE_HELP, MAIN_HELP } from './help';
@@ -20,6 +21,7 @@ const COMMANDS: Record<string, { run: (argv: readonly string[], io: CliIo) => Pr
   reference: { run: referenceCommand, help: REFERENCE_HELP },
   alert: { run: alertCommand, help: ALERT_HELP },
   demo: { run: demoCommand, help: DEMO_HELP },
+  history: { run: historyCommand, help: HISTORY_HELP },
 };
 
 /**

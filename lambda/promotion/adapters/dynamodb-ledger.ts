@@ -23,10 +23,10 @@
  */
 import { createHash } from 'node:crypto';
 import {
+  DynamoDBClient,
   QueryCommand,
   TransactWriteItemsCommand,
   type AttributeValue,
-  type DynamoDBClient,
   type QueryCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import { errorName } from '../../adapters/aws/backoff';
@@ -51,6 +51,15 @@ export interface DynamoDbLedgerOptions {
 }
 
 const S = (value: string): AttributeValue => ({ S: value });
+
+/**
+ * A DynamoDB client on the default credential chain and region; `AWS_ENDPOINT_URL_DYNAMODB`, then
+ * `AWS_ENDPOINT_URL`, override the endpoint (moto_server in tests).
+ */
+export function dynamoDbClient(env: NodeJS.ProcessEnv = process.env, region?: string): DynamoDBClient {
+  const endpoint = env.AWS_ENDPOINT_URL_DYNAMODB?.trim() || env.AWS_ENDPOINT_URL?.trim();
+  return new DynamoDBClient({ ...(region ? { region } : {}), ...(endpoint ? { endpoint } : {}) });
+}
 
 export class DynamoDbLedger implements PromotionLedger {
   readonly tableName: string;
