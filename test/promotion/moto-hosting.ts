@@ -57,7 +57,7 @@ export function hostingClient(endpoint: string): { client: SageMakerClient; gaps
       }
       if (context.commandName === 'CreateEndpointConfigCommand' && input.ShadowProductionVariants) shadows.set(String(input.EndpointConfigName), input.ShadowProductionVariants);
       const result = await next(args);
-      const output = result.output as Record<string, unknown>;
+      const output = result.output as unknown as Record<string, unknown>;
       if (context.commandName === 'DescribeEndpointConfigCommand' && shadows.has(String(input.EndpointConfigName))) output.ShadowProductionVariants = shadows.get(String(input.EndpointConfigName));
       if (context.commandName === 'DescribeEndpointCommand' && failure.has(String(input.EndpointName))) output.FailureReason = failure.get(String(input.EndpointName));
       return result;

@@ -28,8 +28,16 @@ export interface WrittenTraffic {
   readonly labelled: number;
 }
 
-/** Writes the predictions and labels of a binary classifier and registers `<db>.<model>_predictions|_labels`. */
-export async function writeShadowTraffic(engine: LocalEngine, root: string, spec: ModelRecordSpec, t: ShadowTraffic, database = 'driftwatch'): Promise<WrittenTraffic> {
+/** Where the views go: as the Glue tables are named (`lib/common/naming.ts`), or the SQL tests' names by default. */
+export interface TrafficTables {
+  readonly database: string;
+  readonly predictions: string;
+  readonly labels: string;
+}
+
+/** Writes the predictions and labels of a binary classifier and registers them as views. */
+export async function writeShadowTraffic(engine: LocalEngine, root: string, spec: ModelRecordSpec, t: ShadowTraffic, tables?: TrafficTables): Promise<WrittenTraffic> {
+  const names = tables ?? { database: 'driftwatch', predictions: `${spec.modelId}_predictions`, labels: `${spec.modelId}_labels` };
   const next = prng(t.seed);
   const iso = t.at.toISOString();
   const dt = iso.slice(0, 10);
@@ -56,7 +64,7 @@ export async function writeShadowTraffic(engine: LocalEngine, root: string, spec
   }
   await writeFirehoseParquet(engine, { root, prefix: 'predictions', modelId: spec.modelId, dt, hour, columns: predictionColumns(spec), records: predictions, part: t.seed });
   await writeFirehoseParquet(engine, { root, prefix: 'labels', modelId: spec.modelId, dt, hour, columns: groundTruthColumns(spec), records: labels, part: t.seed });
-  await registerFirehoseTable(engine, { root, prefix: 'predictions', modelId: spec.modelId, database, table: `${spec.modelId}_predictions` });
-  await registerFirehoseTable(engine, { root, prefix: 'labels', modelId: spec.modelId, database, table: `${spec.modelId}_labels` });
+  await registerFirehoseTable(engine, { root, prefix: 'predictions', modelId: spec.modelId, database: names.database, table: names.predictions });
+  await registerFirehoseTable(engine, { root, prefix: 'labels', modelId: spec.modelId, database: names.database, table: names.labels });
   return { cells, labelled };
 }
