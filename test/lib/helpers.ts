@@ -53,3 +53,17 @@ export function templatesOf(app: App): Map<string, Template> {
   for (const stack of assembly.stacks) out.set(stack.stackName, Template.fromJSON(stack.template as Record<string, unknown>));
   return out;
 }
+
+/** A CloudFormation value as one string, references as `${Logical.Attr}` / `${Logical}` (Fn::Join flattened, arrays comma-joined). */
+export function renderCfn(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value)) return value.map(renderCfn).join(',');
+  const v = value as Record<string, unknown>;
+  if ('Ref' in v) return `\${${v.Ref as string}}`;
+  if ('Fn::GetAtt' in v) return `\${${(v['Fn::GetAtt'] as string[]).join('.')}}`;
+  if ('Fn::Join' in v) {
+    const [sep, parts] = v['Fn::Join'] as [string, unknown[]];
+    return parts.map(renderCfn).join(sep);
+  }
+  return JSON.stringify(value);
+}
