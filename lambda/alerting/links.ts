@@ -38,3 +38,12 @@ export function sentKey(modelId: string, alarmArn: string, alarmName: string, st
   const hash = createHash('sha256').update(alarmArn).digest('hex').slice(0, 8);
   return `${sentRoot(modelId)}${readable}-${hash}/${stateChangeIso.replace(/:/g, '')}-${state}-${channel}.json`;
 }
+
+/**
+ * The delivery record of one owner alert (`owner-alert.ts`) on one channel:
+ * `alerting/<model>/sent/owner-alerts/<alert id>-<channel>.json` (the id's other characters become `_`).
+ * @example ownerAlertSentKey('fraud', 'gates:exec-1', 'slack') // 'alerting/fraud/sent/owner-alerts/gates_exec-1-slack.json'
+ */
+export function ownerAlertSentKey(modelId: string, alertId: string, channel: Channel): string {
+  return `${sentRoot(modelId)}owner-alerts/${alertId.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 200)}-${channel}.json`;
+}

@@ -1,6 +1,8 @@
 /**
  * The notifier Lambda: CloudWatch alarm notifications from an owner's SNS topics → PagerDuty
- * Events API v2 and Slack, enriched from the monitor's latest window report. One per owner.
+ * Events API v2 and Slack, enriched from the monitor's latest window report; and the alerts
+ * Driftwatch raises itself on the same topics (a failed retraining gate: `alerting/owner-alert.ts`),
+ * delivered once per alert id under `alerting/<model>/sent/owner-alerts/`. One per owner.
  *
  * Contract for the construct:
  * - Environment: `AWS_REGION` (Lambda's), `DW_BUCKET` (the data bucket: reports are read from

@@ -5,7 +5,8 @@
  *   a skip, every decision in the ledger (`lambda/retraining/ledger.ts`). A failure throws so Lambda
  *   retries the event (the retry resumes a claimed start with the same token).
  * - `index.checkGates`: the pipeline's gate step (a SageMaker Lambda step), event
- *   `{ "evaluationUri": "s3://...", "executionId": "..." }` → `{ verdict, failed, summary, champion, gateReportUri }`.
+ *   `{ "evaluationUri": "s3://...", "executionId": "..." }` → `{ verdict, failed, summary, champion, gateReportUri }`;
+ *   a failed verdict alerts the owner through `DW_ALERT_TOPIC_ARN` (the owner's warning topic) when set.
  * Environment and permissions: `lambda/retraining/settings.ts`, `lib/retraining/retrain-trigger.ts`.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
@@ -36,12 +37,13 @@ export const handler = async (event: unknown) => {
 const gateEventSchema = z.object({ evaluationUri: z.string().min(1), executionId: z.string().min(1) });
 
 export const checkGates = async (event: unknown) => {
-  const { ports, settings, model } = context();
+  const { ports, settings, model, alerts } = context();
   const parsed = gateEventSchema.safeParse(event ?? {}, { reportInput: true });
   if (!parsed.success) throw new Error(`check-gates: bad event: ${formatZodIssues(parsed.error.issues).join('; ')}`);
   const input = parsed.data;
   const bucket = process.env.DW_BUCKET as string;
-  const out = await runGateStep(ports, { modelId: settings.modelId, task: model.task, bucket, gates: gatesFromConfig(model.retraining.gates) }, input);
+  const region = process.env.AWS_REGION as string;
+  const out = await runGateStep({ ...ports, ...(alerts ? { alerts } : {}) }, { env: settings.env, modelId: settings.modelId, task: model.task, bucket, region, gates: gatesFromConfig(model.retraining.gates) }, input);
   logger.info(`gates ${out.verdict}`, { model: settings.modelId, ...out });
   return out;
 };

@@ -1,5 +1,6 @@
 /**
- * One alarm notification, delivered: parse it, read the window's latest report, build the incident,
+ * One notification, delivered: a CloudWatch alarm's or an alert Driftwatch raised for the owner
+ * (`alerting/owner-alert.ts`, a failed retraining gate). For an alarm: parse it, read the window's latest report, build the incident,
  * and send it to each routed channel independently — one channel's failure (a missing secret,
  * PagerDuty down) never keeps the other from being sent. Each channel's delivery is claimed first,
  * so one state change pages once (`claims.ts`). Written against ports, so tests and the handler
@@ -9,7 +10,8 @@ import type { HttpPostOptions, HttpSender } from '../adapters/aws/http-sender';
 import type { SecretSource } from '../adapters/aws/secrets';
 import { parseAlarmNotification, stateChangeIso, type AlarmNotification } from '../alerting/alarm';
 import { buildIncident, type Incident, type ReportLookup } from '../alerting/incident';
-import { sentKey, type Channel } from '../alerting/links';
+import { ownerAlertSentKey, sentKey, type Channel } from '../alerting/links';
+import { isOwnerAlert, ownerAlertIncident, parseOwnerAlert, type OwnerAlert } from '../alerting/owner-alert';
 import { pagerDutyEvent } from '../alerting/pagerduty';
 import { parseReportView } from '../alerting/report-details';
 import { channelsFor, skipReason, type Routes } from '../alerting/routes';
@@ -85,19 +87,24 @@ async function send(ports: NotifierPorts, settings: NotifierSettings, channel: C
   return ports.http.postJson(secret, slackMessage(incident), { ...settings.http, name: 'Slack webhook' });
 }
 
+/** One notification on its way, whatever raised it: the incident and how its delivery is recorded. */
 interface Delivering {
   readonly delivery: AlarmDelivery;
-  readonly alarm: AlarmNotification;
   readonly incident: Incident;
+  /** What the delivery record names: the alarm (or the owner alert), the state, when it changed. */
+  readonly what: { readonly alarm: string; readonly state: string; readonly stateChangeTime: string };
+  /** The delivery record's key on one channel (one state change pages once). */
+  readonly keyFor: (channel: Channel) => string;
+  /** Why a routed channel is left out, or null to send. */
+  readonly skip: (channel: Channel) => string | null;
 }
 
 async function deliverChannel(ports: NotifierPorts, settings: NotifierSettings, channel: Channel, d: Delivering, warnings: string[]): Promise<ChannelOutcome> {
-  const skip = skipReason(channel, d.incident.action, d.alarm);
+  const skip = d.skip(channel);
   if (skip) return { channel, status: 'skipped', detail: skip };
-  const { alarm, incident } = d;
-  const time = stateChangeIso(alarm);
-  const key = sentKey(incident.subject.modelId, alarm.AlarmArn, alarm.AlarmName, time, alarm.NewStateValue, channel);
-  const base = { format: DELIVERY_FORMAT, alarm: alarm.AlarmName, state: alarm.NewStateValue, stateChangeTime: time, channel, dedupKey: incident.subject.dedupKey, messageId: d.delivery.id };
+  const { incident } = d;
+  const key = d.keyFor(channel);
+  const base = { format: DELIVERY_FORMAT, ...d.what, channel, dedupKey: incident.subject.dedupKey, messageId: d.delivery.id };
   const record = (status: DeliveryRecord['status'], reason?: string): DeliveryRecord => ({ ...base, status, at: ports.clock.now().toISOString(), ...(reason ? { reason } : {}) });
   const claim = await claimDelivery(ports.store, key, record('sending'), ports.clock.now());
   if (claim.kind === 'done') return { channel, status: 'already sent', detail: `this state change was delivered at ${claim.at} (${key})` };
@@ -117,8 +124,35 @@ async function deliverChannel(ports: NotifierPorts, settings: NotifierSettings, 
   }
 }
 
+/** Sends one incident to each of its routed channels, independently. */
+async function deliverIncident(ports: NotifierPorts, settings: NotifierSettings, d: Delivering, warnings: string[]): Promise<ChannelOutcome[]> {
+  const channels = channelsFor(d.incident.subject.severity, d.delivery.topicArn, settings.routes);
+  return Promise.all(channels.map((c) => deliverChannel(ports, settings, c, d, warnings)));
+}
+
+/** An alert Driftwatch raised itself (`alerting/owner-alert.ts`): no report to read, delivered once per alert id. */
+async function deliverOwnerAlert(ports: NotifierPorts, settings: NotifierSettings, delivery: AlarmDelivery): Promise<DeliveryOutcome> {
+  const warnings: string[] = [];
+  let alert: OwnerAlert;
+  try {
+    alert = parseOwnerAlert(delivery.message);
+  } catch (error) {
+    return { id: delivery.id, alarm: null, state: null, dedupKey: null, channels: [], error: (error as Error).message, warnings };
+  }
+  const incident = ownerAlertIncident(alert);
+  const name = `owner-alert ${alert.id}`;
+  const channels = await deliverIncident(
+    ports,
+    settings,
+    { delivery, incident, what: { alarm: name, state: 'ALERT', stateChangeTime: incident.timestamp }, keyFor: (c) => ownerAlertSentKey(alert.modelId, alert.id, c), skip: () => null },
+    warnings,
+  );
+  return { id: delivery.id, alarm: name, state: 'ALERT', dedupKey: incident.subject.dedupKey, channels, warnings };
+}
+
 /** Delivers one notification to its channels. Never throws: failures are in the outcome. */
 export async function deliverAlarm(ports: NotifierPorts, settings: NotifierSettings, delivery: AlarmDelivery): Promise<DeliveryOutcome> {
+  if (isOwnerAlert(delivery.message)) return deliverOwnerAlert(ports, settings, delivery);
   const warnings: string[] = [];
   let alarm: AlarmNotification;
   let subject: AlarmSubject;
@@ -134,9 +168,20 @@ export async function deliverAlarm(ports: NotifierPorts, settings: NotifierSetti
   const cause = alarmCause(alarm);
   const lookup = await readReport(ports.store, subject.modelId, cause?.window ?? subject.window ?? settings.defaultWindow);
   const incident = buildIncident(alarm, subject, action, lookup, { bucket: settings.bucket, region: settings.region }, cause);
-  const channels = channelsFor(subject.severity, delivery.topicArn, settings.routes);
-  const outcomes = await Promise.all(channels.map((c) => deliverChannel(ports, settings, c, { delivery, alarm, incident }, warnings)));
-  return { ...head, channels: outcomes };
+  const time = stateChangeIso(alarm);
+  const channels = await deliverIncident(
+    ports,
+    settings,
+    {
+      delivery,
+      incident,
+      what: { alarm: alarm.AlarmName, state: alarm.NewStateValue, stateChangeTime: time },
+      keyFor: (c) => sentKey(subject.modelId, alarm.AlarmArn, alarm.AlarmName, time, alarm.NewStateValue, c),
+      skip: (c) => skipReason(c, action, alarm),
+    },
+    warnings,
+  );
+  return { ...head, channels };
 }
 
 /** One line per failed delivery: what, where, why. */

@@ -7,8 +7,11 @@
  *   "body": "<the SNS notification JSON>" | "<the alarm JSON>" (raw message delivery)}]}`;
  * - a direct invocation with the SNS notification (`{"Type": "Notification", "Message": ...}`) or
  *   the alarm JSON itself (`aws lambda invoke` while debugging).
+ *
+ * The message is a CloudWatch alarm notification or a Driftwatch owner alert (`alerting/owner-alert.ts`).
  */
 import * as z from 'zod';
+import { isOwnerAlert } from '../alerting/owner-alert';
 import { formatZodIssues } from '../core/schema/format-issues';
 
 export interface AlarmDelivery {
@@ -68,6 +71,6 @@ export function notifierInput(event: unknown): NotifierInput {
   }
   const direct = snsNotification.safeParse(event);
   if (direct.success) return { source: 'direct', deliveries: [{ id: direct.data.MessageId, topicArn: direct.data.TopicArn, message: direct.data.Message }] };
-  if (event !== null && typeof event === 'object' && 'AlarmName' in event) return { source: 'direct', deliveries: [{ id: 'direct', topicArn: null, message: event }] };
-  throw new Error('notifier: the event is neither SNS nor SQS records, an SNS notification nor a CloudWatch alarm notification');
+  if (event !== null && typeof event === 'object' && ('AlarmName' in event || isOwnerAlert(event))) return { source: 'direct', deliveries: [{ id: 'direct', topicArn: null, message: event }] };
+  throw new Error('notifier: the event is neither SNS nor SQS records, an SNS notification, a CloudWatch alarm notification nor a Driftwatch owner alert');
 }

@@ -1,6 +1,7 @@
 /**
  * The pipeline's gate step (a SageMaker Lambda step): reads the evaluation step's `evaluation.json`,
- * runs the gate engine, keeps the report in the ledger and beside the evaluation, writes the
+ * runs the gate engine, keeps the report in the ledger and beside the evaluation, alerts the owner
+ * of a failure (through the owner's SNS topic and notifier, `gate-alert.ts`), writes the
  * candidate's metrics as the ModelMetrics statistics RegisterModel attaches, and returns the
  * verdict as the step's output parameters:
  *
@@ -15,6 +16,8 @@
 import type { ObjectStore } from '../ports/object-store';
 import type { Clock } from '../ports/clock';
 import { evaluateGates, parseEvaluation, type Gate, type GateReport } from '../core/gates';
+import type { AlertSink } from '../ports/alert-sink';
+import { gateFailureAlert } from './gate-alert';
 import { GATE_REPORT_FORMAT, ledgerKeys } from './ledger';
 
 export interface GateStepInput {
@@ -61,9 +64,23 @@ export function failedText(report: GateReport): string {
   return text.length > MAX_MESSAGE ? `${text.slice(0, MAX_MESSAGE - 3)}...` : text;
 }
 
+export interface GateStepSettings {
+  readonly env: string;
+  readonly modelId: string;
+  readonly task: string;
+  readonly bucket: string;
+  readonly region: string;
+  readonly gates: readonly Gate[];
+}
+
+/**
+ * Runs the gates on the execution's evaluation. A failed report is kept first, then the owner is
+ * alerted (`alerts`, the owner's topic); an alert that cannot be published fails the step with both
+ * the gates' verdict and the reason, so the execution fails visibly instead of silently.
+ */
 export async function runGateStep(
-  ports: { readonly store: ObjectStore; readonly clock: Clock },
-  settings: { readonly modelId: string; readonly task: string; readonly bucket: string; readonly gates: readonly Gate[] },
+  ports: { readonly store: ObjectStore; readonly clock: Clock; readonly alerts?: AlertSink },
+  settings: GateStepSettings,
   input: GateStepInput,
 ): Promise<GateStepOutput> {
   const prefix = keyPrefixOf(input.evaluationUri, settings.bucket);
@@ -84,5 +101,13 @@ export async function runGateStep(
     ...report,
   });
   await ports.store.putJson(`${prefix}/${MODEL_QUALITY_FILE}`, modelQualityStatistics(settings.task, evaluation.metrics));
+  const alert = gateFailureAlert(report, { ...settings, executionId: input.executionId, reportKey, champion, at: ports.clock.now() });
+  if (alert && ports.alerts) {
+    try {
+      await ports.alerts.publish(alert);
+    } catch (error) {
+      throw new Error(`${failedText(report)}; and the owner could not be alerted: ${(error as Error).message}`);
+    }
+  }
   return { verdict: report.verdict, failed: failedText(report), summary: report.summary.slice(0, MAX_MESSAGE), champion, gateReportUri: ports.store.uri(reportKey) };
 }

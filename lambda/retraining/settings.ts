@@ -5,15 +5,19 @@
  * Environment: `AWS_REGION`, `DW_BUCKET` (the data bucket: the ledger), `DW_PIPELINE_NAME`,
  * optional `DW_MODEL_FILE` (default `model.json` beside the bundle), `DW_KMS_KEY_ID`,
  * `DW_LEDGER_TABLE` (the promotion ledger table: each decision is copied there),
+ * `DW_ALERT_TOPIC_ARN` (the owner's warning topic: the gate step alerts a failure there),
  * `AWS_ENDPOINT_URL[_S3|_SAGEMAKER|_DYNAMODB]` (tests point them at moto_server).
  */
 import * as path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SNSClient } from '@aws-sdk/client-sns';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import * as z from 'zod';
 import { modelSchema, type ModelConfig } from '../../config/schema';
 import { S3ObjectStore } from '../adapters/aws/s3-object-store';
+import { SnsAlertSink } from '../adapters/aws/sns-alert-sink';
+import type { AlertSink } from '../ports/alert-sink';
 import { readJsonFile } from '../adapters/local/json-file';
 import { importanceShares } from '../core/severity/importance';
 import { systemClock } from '../ports/clock';
@@ -53,6 +57,8 @@ export interface RetrainingContext {
   readonly settings: TriggerSettings;
   readonly ports: TriggerPorts;
   readonly model: ModelConfig & { retraining: NonNullable<ModelConfig['retraining']> };
+  /** The owner's warning topic, for the gate step's alert of a failure (`DW_ALERT_TOPIC_ARN`). */
+  readonly alerts?: AlertSink;
   readonly clients: { readonly s3: S3Client; readonly sageMaker: SageMakerClient; readonly dynamoDb?: DynamoDBClient };
 }
 
@@ -67,6 +73,7 @@ export function retrainingContext(env: NodeJS.ProcessEnv): RetrainingContext {
   const sageMaker = new SageMakerClient({ region, ...endpoint(env, 'SAGEMAKER') });
   const kmsKeyId = env.DW_KMS_KEY_ID?.trim();
   const ledgerTable = env.DW_LEDGER_TABLE?.trim();
+  const alertTopicArn = env.DW_ALERT_TOPIC_ARN?.trim();
   const dynamoDb = ledgerTable ? new DynamoDBClient({ region, ...endpoint(env, 'DYNAMODB') }) : undefined;
   return {
     settings: { env: envName, modelId: model.id, pipelineName, policy: retrainPolicyFromConfig(model.retraining), featureShares: featureSharesOf(model) },
@@ -77,6 +84,7 @@ export function retrainingContext(env: NodeJS.ProcessEnv): RetrainingContext {
       ...(dynamoDb && ledgerTable ? { ledger: new DynamoDbLedger(dynamoDb, { tableName: ledgerTable }) } : {}),
     },
     model,
+    ...(alertTopicArn ? { alerts: new SnsAlertSink(new SNSClient({ region, ...endpoint(env, 'SNS') }), alertTopicArn) } : {}),
     clients: { s3, sageMaker, ...(dynamoDb ? { dynamoDb } : {}) },
   };
 }
