@@ -35,6 +35,11 @@ export interface HostingGaps {
 /** A SageMaker client on moto with the fill-ins above. */
 export function hostingClient(endpoint: string): { client: SageMakerClient; gaps: HostingGaps } {
   const client = new SageMakerClient(motoClientConfig(endpoint));
+  return { client, gaps: installHostingGaps(client, endpoint) };
+}
+
+/** Puts the fill-ins on a client's middleware stack (one the code under test made itself, too). */
+export function installHostingGaps(client: SageMakerClient, endpoint: string): HostingGaps {
   const raw = new SageMakerClient(motoClientConfig(endpoint));
   const shadows = new Map<string, unknown>();
   const failure = new Map<string, string>();
@@ -64,7 +69,7 @@ export function hostingClient(endpoint: string): { client: SageMakerClient; gaps
     },
     { step: 'initialize', name: 'motoHostingGaps' },
   );
-  return { client, gaps: { updates, rollBackNextCanary: (reason) => (rollBack = reason) } };
+  return { updates, rollBackNextCanary: (reason) => (rollBack = reason) };
 }
 
 export const ROLE = 'arn:aws:iam::123456789012:role/dw-test-fraud-model';

@@ -1,0 +1,74 @@
+/**
+ * What the promotion Lambda builds once per container: the model file beside the bundle (as the
+ * monitor's and the retraining's), the names the ModelPromotion construct put in the environment, and
+ * the AWS adapters of the ports.
+ *
+ * Environment (set by `lib/promotion/model-promotion.ts`): `AWS_REGION`, `DW_LEDGER_TABLE`,
+ * `DW_DATABASE`, `DW_WORKGROUP`, `DW_EXECUTION_ROLE_ARN`, `DW_CANARY_ALARMS` (a JSON list of alarm
+ * names), optional `DW_PREDICTIONS_TABLE` / `DW_LABELS_TABLE` (default the Glue tables' names),
+ * `DW_MODEL_FILE` (default `model.json` beside the bundle), `AWS_ENDPOINT_URL[_SAGEMAKER|_ATHENA|_DYNAMODB]`
+ * (tests point them at moto_server).
+ */
+import * as path from 'node:path';
+import { AthenaClient } from '@aws-sdk/client-athena';
+import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import * as z from 'zod';
+import { modelSchema } from '../../config/schema';
+import { AthenaQueryEngine } from '../adapters/aws/athena-query-engine';
+import { readJsonFile } from '../adapters/local/json-file';
+import { systemClock } from '../ports/clock';
+import { dynamoDbClient, DynamoDbLedger } from './adapters/dynamodb-ledger';
+import { SageMakerHosting } from './adapters/sagemaker-hosting';
+import type { PromotionPorts } from './ports';
+import { promotionSettings, type PromotionSettings } from './settings';
+
+const modelFileSchema = z.looseObject({ env: z.string().min(1), model: modelSchema });
+
+function required(env: NodeJS.ProcessEnv, name: string): string {
+  const value = env[name]?.trim();
+  if (!value) throw new Error(`the promotion Lambda's environment lacks ${name} (the ModelPromotion construct sets it)`);
+  return value;
+}
+
+function endpoint(env: NodeJS.ProcessEnv, service: string): { endpoint?: string } {
+  const url = env[`AWS_ENDPOINT_URL_${service}`]?.trim() || env.AWS_ENDPOINT_URL?.trim();
+  return url ? { endpoint: url } : {};
+}
+
+/** DW_CANARY_ALARMS as a list of names. @throws naming the variable and the value */
+function alarmNames(value: string | undefined): string[] | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  const parsed = z.array(z.string().min(1)).min(1).safeParse((() => { try { return JSON.parse(value); } catch { return value; } })());
+  if (!parsed.success) throw new Error(`DW_CANARY_ALARMS must be a JSON list of alarm names, got ${JSON.stringify(value)}`);
+  return parsed.data;
+}
+
+export interface PromotionContext {
+  readonly ports: PromotionPorts;
+  readonly settings: PromotionSettings;
+}
+
+/** @throws Error naming each missing variable, or the model file's problems */
+export function promotionContext(env: NodeJS.ProcessEnv): PromotionContext {
+  const region = required(env, 'AWS_REGION');
+  const file = env.DW_MODEL_FILE?.trim() || path.join(__dirname, 'model.json');
+  const { env: envName, model } = readJsonFile(file, modelFileSchema, 'the model file');
+  const base = promotionSettings(envName, model, env.DW_EXECUTION_ROLE_ARN?.trim() || undefined);
+  const database = required(env, 'DW_DATABASE');
+  const settings: PromotionSettings = {
+    ...base,
+    canaryAlarmNames: alarmNames(env.DW_CANARY_ALARMS) ?? base.canaryAlarmNames,
+    predictionTable: { database, table: env.DW_PREDICTIONS_TABLE?.trim() || base.predictionTable.table },
+    labelTable: { database, table: env.DW_LABELS_TABLE?.trim() || base.labelTable.table },
+  };
+  const athena = new AthenaClient({ region, ...endpoint(env, 'ATHENA') });
+  return {
+    settings,
+    ports: {
+      hosting: new SageMakerHosting(new SageMakerClient({ region, ...endpoint(env, 'SAGEMAKER') })),
+      query: new AthenaQueryEngine(athena, { workGroup: required(env, 'DW_WORKGROUP'), database }),
+      ledger: new DynamoDbLedger(dynamoDbClient(env, region), { tableName: required(env, 'DW_LEDGER_TABLE') }),
+      clock: systemClock,
+    },
+  };
+}
