@@ -18,6 +18,8 @@ import { own } from '../../core/own';
 import type { CategoricalColumn, Column, Dataset, FeatureKind, NumericColumn } from '../../core/types';
 import { InputError, quoteValue } from './errors';
 import { fewInvalid, MAX_EXAMPLES, MAX_INVALID_SHARE, MissingMatcher, textReading, type CellExample, type ColumnReading } from './inference';
+import { ByteCodes } from './byte-codes';
+import { ESCAPED, fieldText, LF, CR, Tokenizer } from './csv-tokenizer';
 import { parseNumberBytes } from './number';
 import { markEpochMs, parseTimestampBytes } from './timestamp';
 
@@ -40,136 +42,6 @@ export interface CsvOptions {
   readonly onColumn?: (reading: ColumnReading) => void;
   /** Called with what the reader noticed about the file as a whole (one column that looks like several). */
   readonly onNotice?: (message: string) => void;
-}
-
-const QUOTE = 0x22;
-const LF = 0x0a;
-const CR = 0x0d;
-
-/** Flags of one field in `Tokenizer.flags`. */
-const QUOTED = 1;
-const ESCAPED = 2; // quoted and contains `""`
-
-/** Splits records into fields; positions of the current record's fields are kept in typed arrays. */
-class Tokenizer {
-  pos: number;
-  /** 1-based line number of the next byte to read, counting newlines inside quotes too. */
-  line = 1;
-  /** Line on which the current record starts. */
-  recordLine = 1;
-  starts: Uint32Array;
-  ends: Uint32Array;
-  flags: Uint8Array;
-
-  constructor(
-    private readonly bytes: Buffer,
-    private readonly delimiter: number,
-    private readonly fileName: string,
-    start: number,
-    capacity: number,
-  ) {
-    this.pos = start;
-    this.starts = new Uint32Array(capacity);
-    this.ends = new Uint32Array(capacity);
-    this.flags = new Uint8Array(capacity);
-  }
-
-  /**
-   * Reads the next non-blank record. Returns its field count (which may exceed the capacity: extra
-   * fields are counted, not stored, unless `grow` is set), or -1 at the end of the input.
-   */
-  next(grow = false): number {
-    const bytes = this.bytes;
-    const n = bytes.length;
-    const delimiter = this.delimiter;
-    // Skip blank lines.
-    while (this.pos < n && (bytes[this.pos] === LF || bytes[this.pos] === CR)) {
-      if (bytes[this.pos] === LF || bytes[this.pos + 1] !== LF) this.line++;
-      this.pos++;
-    }
-    if (this.pos >= n) return -1;
-    this.recordLine = this.line;
-    let p = this.pos;
-    let field = 0;
-    for (;;) {
-      if (field >= this.starts.length && grow) this.growFields();
-      let start: number;
-      let end: number;
-      let flag = 0;
-      if (bytes[p] === QUOTE) {
-        flag = QUOTED;
-        start = p + 1;
-        const openLine = this.line;
-        let q = start;
-        for (;;) {
-          const at = bytes.indexOf(QUOTE, q);
-          if (at < 0) {
-            throw new InputError(
-              `${this.fileName}: line ${openLine}: unterminated quoted field (a '"' opens a field that never closes)`,
-              { file: this.fileName, line: openLine },
-            );
-          }
-          // Count newlines inside the quoted part for later line numbers.
-          for (let k = q; k < at; k++) if (bytes[k] === LF) this.line++;
-          if (bytes[at + 1] === QUOTE) {
-            flag |= ESCAPED;
-            q = at + 2;
-            continue;
-          }
-          end = at;
-          p = at + 1;
-          break;
-        }
-        if (p < n && bytes[p] !== delimiter && bytes[p] !== LF && bytes[p] !== CR) {
-          throw new InputError(
-            `${this.fileName}: line ${this.line}: unexpected character ${quoteValue(String.fromCharCode(bytes[p]))} ` +
-              `after a closing quote (expected the delimiter or the end of the line)`,
-            { file: this.fileName, line: this.line },
-          );
-        }
-      } else {
-        start = p;
-        while (p < n) {
-          const c = bytes[p];
-          if (c === delimiter || c === LF || c === CR) break;
-          p++;
-        }
-        end = p;
-      }
-      if (field < this.starts.length) {
-        this.starts[field] = start;
-        this.ends[field] = end;
-        this.flags[field] = flag;
-      }
-      field++;
-      if (p < n && bytes[p] === delimiter) {
-        p++;
-        continue;
-      }
-      // End of record: consume the line ending.
-      if (p < n) {
-        if (bytes[p] === CR && bytes[p + 1] === LF) p += 2;
-        else p++;
-        this.line++;
-      }
-      this.pos = p;
-      return field;
-    }
-  }
-
-  private growFields(): void {
-    const size = this.starts.length * 2;
-    const grow = <T extends Uint32Array | Uint8Array>(a: T, b: T): T => (b.set(a), b);
-    this.starts = grow(this.starts, new Uint32Array(size));
-    this.ends = grow(this.ends, new Uint32Array(size));
-    this.flags = grow(this.flags, new Uint8Array(size));
-  }
-}
-
-/** The text of a field, quotes removed and `""` unescaped. */
-function fieldText(bytes: Buffer, start: number, end: number, flag: number): string {
-  const text = bytes.toString('utf8', start, end);
-  return flag & ESCAPED ? text.replace(/""/g, '"') : text;
 }
 
 /** Validates the delimiter option and returns its byte. */
@@ -197,6 +69,8 @@ interface ColumnState {
   codes: Int32Array | null;
   dictionary: Map<string, number> | null;
   labels: string[] | null;
+  /** The codes of the byte strings seen so far (see byte-codes.ts). */
+  byteCodes: ByteCodes | null;
   /** Rows before this one were read as numbers and must be re-read as text. */
   switchedAtRow: number;
   /** Cells of the numeric column that are not numbers (read as NaN), and the first few of them. */
@@ -274,6 +148,7 @@ export function parseCsv(bytes: Buffer, options: CsvOptions = {}): Dataset {
       codes: numeric ? null : new Int32Array(capacity),
       dictionary: numeric ? null : new Map(),
       labels: numeric ? null : [],
+      byteCodes: numeric ? null : new ByteCodes(bytes),
       switchedAtRow: 0,
       invalid: 0,
       examples: [],
@@ -347,10 +222,9 @@ export function parseCsv(bytes: Buffer, options: CsvOptions = {}): Dataset {
           values[row] = NaN;
           continue;
         }
-        switchToCategorical(column, row, capacity);
+        switchToCategorical(column, row, capacity, bytes);
       }
-      const text = fieldText(bytes, start, end, flags[c]);
-      encode(column, missing.text(text) ? null : text, row);
+      encodeField(column, bytes, start, end, flags[c], missing, row);
     }
     row++;
   }
@@ -371,7 +245,7 @@ export function parseCsv(bytes: Buffer, options: CsvOptions = {}): Dataset {
         { file: fileName, line: first.line, row: first.row, column: column.name, value: first.value },
       );
     }
-    switchToCategorical(column, row, capacity);
+    switchToCategorical(column, row, capacity, bytes);
   }
 
   // Re-read, as text, the rows of switched columns that were first read as numbers.
@@ -386,10 +260,7 @@ export function parseCsv(bytes: Buffer, options: CsvOptions = {}): Dataset {
         const column = switched[k];
         if (r >= column.switchedAtRow) continue;
         const f = indices[k];
-        const start = again.starts[f];
-        const end = again.ends[f];
-        const text = fieldText(bytes, start, end, again.flags[f]);
-        encode(column, missing.text(text) ? null : text, r);
+        encodeField(column, bytes, again.starts[f], again.ends[f], again.flags[f], missing, r);
       }
     }
   }
@@ -448,6 +319,23 @@ function badTimestamp(fileName: string, row: number, line: number, column: strin
   );
 }
 
+/**
+ * Encodes the categorical cell `bytes[start, end)`: from the column's byte cache when these bytes were
+ * seen before; else from the decoded text (missing, or a category), the result cached. A field with
+ * `""` inside is decoded every time (its text is not its bytes).
+ */
+function encodeField(column: ColumnState, bytes: Buffer, start: number, end: number, flag: number, missing: MissingMatcher, row: number): void {
+  const cache = flag & ESCAPED ? null : column.byteCodes!;
+  const known = cache?.get(start, end);
+  if (known !== undefined) {
+    column.codes![row] = known;
+    return;
+  }
+  const text = fieldText(bytes, start, end, flag);
+  encode(column, missing.text(text) ? null : text, row);
+  cache?.set(start, end, column.codes![row]);
+}
+
 function encode(column: ColumnState, text: string | null, row: number): void {
   if (text === null) {
     column.codes![row] = -1;
@@ -462,12 +350,13 @@ function encode(column: ColumnState, text: string | null, row: number): void {
   column.codes![row] = code;
 }
 
-function switchToCategorical(column: ColumnState, row: number, capacity: number): void {
+function switchToCategorical(column: ColumnState, row: number, capacity: number, bytes: Buffer): void {
   column.numeric = false;
   column.values = null;
   column.codes = new Int32Array(capacity);
   column.dictionary = new Map();
   column.labels = [];
+  column.byteCodes = new ByteCodes(bytes);
   column.switchedAtRow = row;
 }
 

@@ -6,7 +6,6 @@ import type { Dataset, FeatureKind } from '../../core/types';
 import { parseCsv } from './csv';
 import { InputError } from './errors';
 import type { ColumnReading } from './inference';
-import { readParquet } from './parquet';
 
 export interface ReadOptions {
   /** CSV field delimiter (one ASCII character, or 'tab'). @default ',' */
@@ -63,7 +62,11 @@ export async function readDataset(path: string, options: ReadOptions = {}): Prom
     return dropColumns(parseCsv(checkedText(path, text), { delimiter: options.delimiter, kinds, timestamps, missingValues, onColumn, onNotice, fileName: path }), skip, options.onSkip);
   }
   const format = source.format;
-  if (format === 'parquet') return readParquet(path, { kinds, timestamps, missingValues, onColumn, skip, onSkip: options.onSkip, fileName: path });
+  if (format === 'parquet') {
+    // Loaded only for Parquet: the DuckDB bindings take longer to load than a small CSV takes to read.
+    const { readParquet } = await import('./parquet');
+    return readParquet(path, { kinds, timestamps, missingValues, onColumn, skip, onSkip: options.onSkip, fileName: path });
+  }
   const bytes = checkedText(path, await readBytes(path, format));
   return dropColumns(parseCsv(bytes, { delimiter: options.delimiter, kinds, timestamps, missingValues, onColumn, onNotice, fileName: path }), skip, options.onSkip);
 }

@@ -9,6 +9,7 @@ import type { Dataset, FeatureKind, FeatureSpec } from '../../core/types';
 import { InputError, quoteValue } from '../../adapters/local/errors';
 import { fewInvalid, readingNotice, type ColumnReading } from '../../adapters/local/inference';
 import { readDataset } from '../../adapters/local/read-dataset';
+import { readDatasetInWorker, worthWorkers } from '../../adapters/local/read-in-worker';
 import { renderHtml, renderJson, renderText, summaryLine } from '../../report';
 import { terminalSafe } from '../../report/format';
 import { checkOutput, CompareArgs, parseCompareArgs } from '../args';
@@ -60,10 +61,11 @@ export async function compareCommand(argv: readonly string[], io: CliIo): Promis
   return report.summary.status === 'critical' || report.features.some((f) => f.status === 'critical') ? EXIT_CRITICAL : EXIT_OK;
 }
 
-/** A dataset with what the reader found in each column. */
+/** A dataset with what the reader found in each column, and in the file as a whole. */
 interface Read {
   readonly dataset: Dataset;
   readonly readings: Map<string, ColumnReading>;
+  readonly notices: readonly string[];
 }
 
 /**
@@ -83,25 +85,28 @@ async function readBoth(
   // Excluded columns are not read at all (a nested Parquet column may not convert): the ones found.
   const skipped = new Set<string>();
   const fileNotices: string[] = [];
-  const read = async (file: string, extra: Record<string, FeatureKind> = {}): Promise<Read> => {
+  const read = async (file: string, extra: Record<string, FeatureKind> = {}, inWorker = false): Promise<Read> => {
     const readings = new Map<string, ColumnReading>();
-    const dataset = await readDataset(resolve(file), {
+    const notices: string[] = [];
+    const dataset = await (inWorker ? readDatasetInWorker : readDataset)(resolve(file), {
       delimiter: args.delimiter,
       kinds: Object.assign(dict<FeatureKind>(), kinds, extra),
       missingValues: args.missingValues,
       skip: args.exclude,
       onSkip: (name) => skipped.add(name),
-      onNotice: (message) => fileNotices.push(message.split(resolve(file)).join(file)),
+      onNotice: (message) => notices.push(message.split(resolve(file)).join(file)),
       // Name the file as the user typed it, not as resolved.
       onColumn: (r) => readings.set(r.name, { ...r, file }),
     }).catch((error: unknown) => {
       if (error instanceof InputError) throw new InputError(error.message.split(resolve(file)).join(file), error.details);
       throw error;
     });
-    return { dataset, readings };
+    return { dataset, readings, notices };
   };
-  let ref = await read(args.reference);
-  let cur = await read(args.current);
+  let [ref, cur] = worthWorkers([resolve(args.reference), resolve(args.current)])
+    ? await readAtOnce(() => read(args.current, {}, true), () => read(args.reference))
+    : [await read(args.reference), await read(args.current)];
+  fileNotices.push(...ref.notices, ...cur.notices);
   let reference = ref.dataset;
   let current = cur.dataset;
   for (const [dataset, file] of [
@@ -134,8 +139,8 @@ async function readBoth(
     }
   }
   const mixed = reconcileKinds(common, ref.readings, cur.readings, args.reference, args.current);
-  if (Object.keys(mixed.reference).length > 0) ref = await read(args.reference, mixed.reference);
-  if (Object.keys(mixed.current).length > 0) cur = await read(args.current, mixed.current);
+  if (Object.keys(mixed.reference).length > 0) fileNotices.push(...(ref = await read(args.reference, mixed.reference)).notices);
+  if (Object.keys(mixed.current).length > 0) fileNotices.push(...(cur = await read(args.current, mixed.current)).notices);
   reference = ref.dataset;
   current = cur.dataset;
   const notices = [
@@ -159,6 +164,19 @@ async function readBoth(
     warnings,
     notices,
   };
+}
+
+/**
+ * Reads the two files at once: the current one in a worker thread, started first, while this thread
+ * reads the reference. Both are awaited, and the reference's error, if any, is the one thrown, as
+ * when the files are read one after the other.
+ */
+async function readAtOnce(current: () => Promise<Read>, reference: () => Promise<Read>): Promise<[Read, Read]> {
+  const started = current();
+  const [ref, cur] = await Promise.allSettled([reference(), started]);
+  if (ref.status === 'rejected') throw ref.reason;
+  if (cur.status === 'rejected') throw cur.reason;
+  return [ref.value, cur.value];
 }
 
 /** A column numeric when at most 1% of its values are not numbers (the readers' rule). */

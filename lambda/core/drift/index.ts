@@ -1,6 +1,6 @@
 /** Drift measures on raw arrays and on histograms over shared bins (see ARCHITECTURE.md, "Statistical defaults"). */
 export { EmptyDistributionError } from './counts';
-export { sortedNonMissing, quantileSorted, quantileEdges } from './quantile';
+export { sortedNonMissing, rememberSorted, quantileSorted, quantileEdges } from './quantile';
 export { sortFloat64 } from './sort';
 export { binIndex, histogram, histogramSorted } from './histogram';
 export { psi } from './psi';

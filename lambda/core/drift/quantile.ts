@@ -4,13 +4,32 @@
  */
 import { sortFloat64 } from './sort';
 
+/** Sorted copies made ahead of time, by the array they sort (see `rememberSorted`). */
+const presorted = new WeakMap<Float64Array, Float64Array>();
+
+/**
+ * Records that `sorted` is `sortedNonMissing(values)`, computed elsewhere, so that
+ * `sortedNonMissing(values)` returns it instead of sorting again. Why: `driftwatch compare` reads the
+ * second file in a worker thread, which sorts that file's columns while this thread reads the first
+ * one; the sort is then off the main thread. The caller vouches for `sorted`, and neither array may
+ * change afterwards (the readers' columns never do; a slice of a column is a new array, not found here).
+ *
+ * @example rememberSorted(column.values, sortedInWorker); sortedNonMissing(column.values) === sortedInWorker // true
+ */
+export function rememberSorted(values: Float64Array, sorted: Float64Array): void {
+  presorted.set(values, sorted);
+}
+
 /**
  * Copies `values`, drops the missing ones (NaN) and sorts ascending. Sort once, then pass the
- * sorted array to every measure that needs order (edges, Wasserstein, KS).
+ * sorted array to every measure that needs order (edges, Wasserstein, KS). The result is shared
+ * (a copy sorted ahead of time, see `rememberSorted`, is returned as is): read it, do not change it.
  *
  * @example sortedNonMissing(Float64Array.of(3, NaN, 1)) // Float64Array [1, 3]
  */
 export function sortedNonMissing(values: Float64Array): Float64Array {
+  const known = presorted.get(values);
+  if (known !== undefined) return known;
   const present = new Float64Array(values.length);
   let n = 0;
   for (let i = 0; i < values.length; i++) {
