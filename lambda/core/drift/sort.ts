@@ -13,33 +13,39 @@ export function sortFloat64(values: Float64Array): Float64Array {
   if (n < 4096) return values.sort();
   // Map each double to an unsigned key whose integer order is the numeric order: flip every bit of
   // negatives, only the sign bit of positives. Keys are (hi, lo) 32-bit words (little-endian views).
+  // The four 16-bit digit histograms are counted in the same pass, not once per pass.
   const words = new Uint32Array(values.buffer, values.byteOffset, n * 2);
   let lo = new Uint32Array(n);
   let hi = new Uint32Array(n);
+  const counts = new Uint32Array(4 * 65536);
   for (let i = 0; i < n; i++) {
     const h = words[2 * i + 1];
-    const mask = h & 0x80000000 ? 0xffffffff : 0x80000000;
-    lo[i] = (words[2 * i] ^ (mask === 0xffffffff ? 0xffffffff : 0)) >>> 0;
-    hi[i] = (h ^ mask) >>> 0;
+    const negative = h >>> 31 === 1;
+    const l = negative ? ~words[2 * i] >>> 0 : words[2 * i];
+    const k = negative ? ~h >>> 0 : (h ^ 0x80000000) >>> 0;
+    lo[i] = l;
+    hi[i] = k;
+    counts[l & 0xffff]++;
+    counts[65536 + (l >>> 16)]++;
+    counts[131072 + (k & 0xffff)]++;
+    counts[196608 + (k >>> 16)]++;
   }
   let lo2 = new Uint32Array(n);
   let hi2 = new Uint32Array(n);
-  const counts = new Uint32Array(65536);
   for (let pass = 0; pass < 4; pass++) {
+    const base = pass * 65536;
     const source = pass < 2 ? lo : hi;
     const shift = (pass % 2) * 16;
-    counts.fill(0);
-    for (let i = 0; i < n; i++) counts[(source[i] >>> shift) & 0xffff]++;
     // A pass where every key shares the digit changes nothing: skip it (common for the low words).
-    if (counts[(source[0] >>> shift) & 0xffff] === n) continue;
+    if (counts[base + ((source[0] >>> shift) & 0xffff)] === n) continue;
     let sum = 0;
-    for (let d = 0; d < 65536; d++) {
+    for (let d = base; d < base + 65536; d++) {
       const c = counts[d];
       counts[d] = sum;
       sum += c;
     }
     for (let i = 0; i < n; i++) {
-      const j = counts[(source[i] >>> shift) & 0xffff]++;
+      const j = counts[base + ((source[i] >>> shift) & 0xffff)]++;
       lo2[j] = lo[i];
       hi2[j] = hi[i];
     }
