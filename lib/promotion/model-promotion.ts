@@ -69,7 +69,7 @@ export interface ModelPromotionProps {
   readonly tables: readonly QueryableTable[];
   /** The owners' topics: failed executions and canary alarms notify the owner's warning topic. */
   readonly topics: IAlarmTopics;
-  /** The promotion ledger every step appends to. @default - no ledger (the Lambda is told none: DW_LEDGER_TABLE is unset) */
+  /** The promotion ledger every step appends to (the Lambda requires it: without one, a warning, and every step fails). @default - none */
   readonly ledger?: IPromotionLedgerTable;
   /**
    * Checks of an endpoint update (shadow deployment, canary, rollback).
@@ -134,6 +134,9 @@ export class ModelPromotion extends Construct {
     this.modelExecutionRoleArn = promotion.executionRoleArn ?? modelExecutionRole(this, env, model, promotion.endpointName, props.bucket, key).roleArn;
 
     this.function = this.promotionFunction(props, promotion, functionLogs);
+    if (!props.ledger) {
+      Annotations.of(this).addWarningV2('driftwatch:promotion:noLedger', `No props.ledger: the promotion Lambda requires DW_LEDGER_TABLE and fails every step until a PromotionLedgerTable is given`);
+    }
 
     const machines = stateMachineRole(this, env, model.id, this.function, stateLogs);
     const machine = (id: string, stateMachineName: string, definition: sfn.IChainable) => {

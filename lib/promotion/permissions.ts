@@ -63,6 +63,8 @@ export function promotionArns(scope: IConstruct, s: Pick<PromotionScope, 'env' |
     models: sm('model', `${prefix}*`),
     packageGroup: sm('model-package-group', group),
     packages: sm('model-package', `${group}/*`),
+    anyEndpointConfig: sm('endpoint-config', '*'),
+    anyModel: sm('model', '*'),
     /** The event pattern matches the group's name as SageMaker sends it. */
     groupName: group,
     prefix,
@@ -76,9 +78,11 @@ export function promotionStatements(scope: IConstruct, s: PromotionScope, logGro
     new iam.PolicyStatement({ sid: 'UpdateTheEndpoint', actions: ['sagemaker:DescribeEndpoint', 'sagemaker:UpdateEndpoint'], resources: [arns.endpoint] }),
     new iam.PolicyStatement({
       sid: 'OwnConfigsAndModels',
-      actions: ['sagemaker:CreateEndpointConfig', 'sagemaker:DescribeEndpointConfig', 'sagemaker:CreateModel', 'sagemaker:DescribeModel', 'sagemaker:AddTags'],
+      actions: ['sagemaker:CreateEndpointConfig', 'sagemaker:CreateModel', 'sagemaker:AddTags'],
       resources: [arns.endpointConfigs, arns.models],
     }),
+    // Read only: the endpoint's first config and champion model are the team's, named as the team chose.
+    new iam.PolicyStatement({ sid: 'ReadServedConfigsAndModels', actions: ['sagemaker:DescribeEndpointConfig', 'sagemaker:DescribeModel'], resources: [arns.anyEndpointConfig, arns.anyModel] }),
     // UpdateEndpoint is authorized on the config it deploys too.
     new iam.PolicyStatement({ sid: 'DeployOwnConfigs', actions: ['sagemaker:UpdateEndpoint'], resources: [arns.endpointConfigs] }),
     new iam.PolicyStatement({
@@ -110,9 +114,10 @@ export function acknowledgePromotionRole(role: Construct, s: Pick<PromotionScope
       reason:
         `The promotion creates one SageMaker model per package version and one endpoint config per deployment, all named ${arns.prefix}* ` +
         `(lib/promotion/naming.ts), and approves versions of the group ${arns.groupName} only; versions are not known in advance. ` +
+        'It only describes (reads) endpoint configs and models of other names: the endpoint\'s first config and champion are the team\'s own. ' +
         'sagemaker:ListModelPackages has no resource-level permission (Service Authorization Reference), so it is the one action on *. ' +
         'The comparison reads the model\'s log prefixes and the workgroup\'s results through Analytics.grantQuery',
-      appliesTo: [name(arns.endpointConfigs), name(arns.models), name(arns.packages), 'Resource::*', ...queryResources.map(name)],
+      appliesTo: [name(arns.endpointConfigs), name(arns.models), name(arns.packages), name(arns.anyEndpointConfig), name(arns.anyModel), 'Resource::*', ...queryResources.map(name)],
     },
   ]);
 }

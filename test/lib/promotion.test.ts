@@ -194,6 +194,10 @@ describe("the promotion function's permissions", () => {
     ]);
     expect(actionsOn(statements, 'sagemaker:CreateModel')).toEqual(actionsOn(statements, 'sagemaker:CreateEndpointConfig'));
     expect(actionsOn(statements, 'sagemaker:DescribeEndpoint')).toEqual([`${P}:sagemaker:eu-west-1:123456789012:endpoint/${ENDPOINT}`]);
+    // Reading any config and model: the endpoint's first config and champion are named by the team.
+    const readable = statements.filter((s) => asArray(s.Action).includes('sagemaker:DescribeModel'));
+    expect(readable.map((s) => s.Action)).toEqual([['sagemaker:DescribeEndpointConfig', 'sagemaker:DescribeModel']]);
+    expect(actionsOn(statements, 'sagemaker:DescribeModel')).toEqual([`${P}:sagemaker:eu-west-1:123456789012:endpoint-config/*`, `${P}:sagemaker:eu-west-1:123456789012:model/*`]);
   });
 
   it("reads and approves packages of the model's group only; listing is the one action on *", () => {
