@@ -7,7 +7,8 @@
  * `DW_DATABASE`, `DW_WORKGROUP`, `DW_EXECUTION_ROLE_ARN`, `DW_CANARY_ALARMS` (a JSON list of alarm
  * names), optional `DW_PREDICTIONS_TABLE` / `DW_LABELS_TABLE` (default the Glue tables' names),
  * `DW_MODEL_FILE` (default `model.json` beside the bundle), `AWS_ENDPOINT_URL[_SAGEMAKER|_ATHENA|_DYNAMODB]`
- * (tests point them at moto_server).
+ * (tests point them at moto_server), optional `DW_MLFLOW_TRACKING_URI` (an MLflow server reached without
+ * request signing: every ledger entry that moves the registry is mirrored into it, `registry-mirror.ts`).
  */
 import * as path from 'node:path';
 import { AthenaClient } from '@aws-sdk/client-athena';
@@ -19,7 +20,10 @@ import { readJsonFile } from '../adapters/local/json-file';
 import { systemClock } from '../ports/clock';
 import { dynamoDbClient, DynamoDbLedger } from './adapters/dynamodb-ledger';
 import { SageMakerHosting } from './adapters/sagemaker-hosting';
+import type { PromotionLedger } from './ledger';
 import type { PromotionPorts } from './ports';
+import { MlflowRestTracker } from '../retraining/adapters/mlflow-rest';
+import { MirroringLedger } from './registry-mirror';
 import { promotionSettings, type PromotionSettings } from './settings';
 
 const modelFileSchema = z.looseObject({ env: z.string().min(1), model: modelSchema });
@@ -41,6 +45,13 @@ function alarmNames(value: string | undefined): string[] | undefined {
   const parsed = z.array(z.string().min(1)).min(1).safeParse((() => { try { return JSON.parse(value); } catch { return value; } })());
   if (!parsed.success) throw new Error(`DW_CANARY_ALARMS must be a JSON list of alarm names, got ${JSON.stringify(value)}`);
   return parsed.data;
+}
+
+/** The ledger, mirrored into MLflow when `DW_MLFLOW_TRACKING_URI` names a server. */
+function mirrored(env: NodeJS.ProcessEnv, settings: PromotionSettings, ledger: PromotionLedger): PromotionLedger {
+  const trackingUri = env.DW_MLFLOW_TRACKING_URI?.trim();
+  if (!trackingUri) return ledger;
+  return new MirroringLedger(ledger, new MlflowRestTracker({ trackingUri }), { registeredModelName: settings.modelPackageGroup });
 }
 
 export interface PromotionContext {
@@ -67,7 +78,7 @@ export function promotionContext(env: NodeJS.ProcessEnv): PromotionContext {
     ports: {
       hosting: new SageMakerHosting(new SageMakerClient({ region, ...endpoint(env, 'SAGEMAKER') })),
       query: new AthenaQueryEngine(athena, { workGroup: required(env, 'DW_WORKGROUP'), database }),
-      ledger: new DynamoDbLedger(dynamoDbClient(env, region), { tableName: required(env, 'DW_LEDGER_TABLE') }),
+      ledger: mirrored(env, settings, new DynamoDbLedger(dynamoDbClient(env, region), { tableName: required(env, 'DW_LEDGER_TABLE') })),
       clock: systemClock,
     },
   };

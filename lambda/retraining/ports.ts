@@ -66,6 +66,8 @@ export interface ExperimentTracker {
   ensureRegisteredModel(name: string, input?: { readonly description?: string; readonly tags?: Readonly<Record<string, string>> }): Promise<void>;
   /** The version of `name` made from this run (the newest when several), or null. */
   findModelVersion(name: string, runId: string): Promise<TrackedModelVersion | null>;
+  /** The version of `name` whose tag `key` has `value` (the newest when several), or null. */
+  findModelVersionByTag(name: string, tag: { readonly key: string; readonly value: string }): Promise<TrackedModelVersion | null>;
   createModelVersion(input: { readonly name: string; readonly source: string; readonly runId: string; readonly description?: string; readonly tags?: Readonly<Record<string, string>> }): Promise<TrackedModelVersion>;
   setModelVersionTags(name: string, version: string, tags: Readonly<Record<string, string>>): Promise<void>;
   /** Alias → version of the registered model. */

@@ -21,6 +21,8 @@ import { createHash } from 'node:crypto';
 import type { Evaluation, GateReport } from '../core/gates';
 import type { ModelAlias, TrackedRunStatus } from './ports';
 
+/** The version tag naming the SageMaker model package a version mirrors (how the promotion finds it). */
+export const MODEL_PACKAGE_TAG = 'driftwatch.sagemaker.model_package_arn';
 /** The tag a retried step finds its run by. */
 export const EXECUTION_TAG = 'driftwatch.pipeline_execution_arn';
 /** MLflow's longest key (metrics, params and tags). */
@@ -177,7 +179,7 @@ export function retrainingRunLog(run: RetrainingRunRecord, evaluation: Evaluatio
     metrics['gates/failed'] = report.failures.length;
   }
   const endTags: Record<string, string> = report ? { 'driftwatch.gates.verdict': report.verdict, 'driftwatch.gates.summary': report.summary, 'driftwatch.gates.champion': championName(evaluation) } : {};
-  if (run.modelPackageArn !== undefined) endTags['driftwatch.sagemaker.model_package_arn'] = run.modelPackageArn;
+  if (run.modelPackageArn !== undefined) endTags[MODEL_PACKAGE_TAG] = run.modelPackageArn;
   return {
     experimentName: experimentName(run.env, run.modelId),
     experimentTags: { 'driftwatch.env': run.env, 'driftwatch.model': run.modelId },
@@ -210,7 +212,7 @@ export function modelVersionLog(run: RetrainingRunRecord, evaluation: Evaluation
     description: `Retrained by ${executionId(run.executionArn)} (trigger ${run.trigger.signal}): ${report.summary}`,
     tags: {
       ...lineageTags(run),
-      ...(run.modelPackageArn !== undefined ? { 'driftwatch.sagemaker.model_package_arn': run.modelPackageArn } : {}),
+      ...(run.modelPackageArn !== undefined ? { [MODEL_PACKAGE_TAG]: run.modelPackageArn } : {}),
       ...gateTags(report, championName(evaluation)),
     },
   };

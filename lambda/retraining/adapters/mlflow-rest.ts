@@ -288,6 +288,15 @@ export class MlflowRestTracker implements ExperimentTracker {
     return versions[0] ? toVersion(versions[0]) : null;
   }
 
+  async findModelVersionByTag(name: string, tag: { readonly key: string; readonly value: string }): Promise<TrackedModelVersion | null> {
+    const res = await this.call<{ model_versions?: RawModelVersion[] }>('GET', 'model-versions/search', {
+      filter: `name = ${quote(name)} and tags.\`${tag.key}\` = ${quote(tag.value)}`,
+      max_results: 10,
+    });
+    const versions = (res.model_versions ?? []).sort((a, b) => Number(b.version) - Number(a.version));
+    return versions[0] ? toVersion(versions[0]) : null;
+  }
+
   async createModelVersion(input: { readonly name: string; readonly source: string; readonly runId: string; readonly description?: string; readonly tags?: Readonly<Record<string, string>> }): Promise<TrackedModelVersion> {
     const tags = pairs(input.tags);
     const res = await this.call<{ model_version: RawModelVersion }>('POST', 'model-versions/create', {
