@@ -43,7 +43,7 @@ export const checkGates = async (event: unknown) => {
   const input = parsed.data;
   const bucket = process.env.DW_BUCKET as string;
   const region = process.env.AWS_REGION as string;
-  const out = await runGateStep({ ...ports, ...(alerts ? { alerts } : {}) }, { env: settings.env, modelId: settings.modelId, task: model.task, bucket, region, gates: gatesFromConfig(model.retraining.gates) }, input);
+  const out = await runGateStep({ store: ports.store, clock: ports.clock, ...(ports.ledger ? { ledger: ports.ledger } : {}), ...(alerts ? { alerts } : {}) }, { env: settings.env, modelId: settings.modelId, task: model.task, bucket, region, gates: gatesFromConfig(model.retraining.gates) }, input);
   logger.info(`gates ${out.verdict}`, { model: settings.modelId, ...out });
   return out;
 };

@@ -17,6 +17,7 @@ import type { ObjectStore } from '../ports/object-store';
 import type { Clock } from '../ports/clock';
 import { evaluateGates, parseEvaluation, type Gate, type GateReport } from '../core/gates';
 import type { AlertSink } from '../ports/alert-sink';
+import { LEDGER_ENTRY_FORMAT, type LedgerEntry, type PromotionLedger } from '../promotion/ledger';
 import { gateFailureAlert } from './gate-alert';
 import { GATE_REPORT_FORMAT, ledgerKeys } from './ledger';
 
@@ -64,6 +65,26 @@ export function failedText(report: GateReport): string {
   return text.length > MAX_MESSAGE ? `${text.slice(0, MAX_MESSAGE - 3)}...` : text;
 }
 
+/** The gates' verdict as the promotion ledger keeps it: one entry per execution, each check's value as a metric. */
+export function gateLedgerEntry(settings: GateStepSettings, executionId: string, report: GateReport, champion: string, reportUri: string, at: Date): LedgerEntry {
+  const metrics: Record<string, number> = {};
+  for (const r of report.results) if (r.value !== null) metrics[r.id] = r.value;
+  return {
+    format: LEDGER_ENTRY_FORMAT,
+    env: settings.env,
+    modelId: settings.modelId,
+    id: `gates:${executionId}`,
+    at: at.toISOString(),
+    kind: 'gates',
+    actor: { type: 'system', id: 'retraining/gate-step' },
+    outcome: report.verdict,
+    reason: report.summary,
+    subject: { pipelineExecutionArn: executionId, ...(champion !== 'none' ? { championVersion: champion } : {}) },
+    metrics,
+    details: { report: reportUri, failed: report.failures.map((f) => f.message) },
+  };
+}
+
 export interface GateStepSettings {
   readonly env: string;
   readonly modelId: string;
@@ -79,7 +100,7 @@ export interface GateStepSettings {
  * the gates' verdict and the reason, so the execution fails visibly instead of silently.
  */
 export async function runGateStep(
-  ports: { readonly store: ObjectStore; readonly clock: Clock; readonly alerts?: AlertSink },
+  ports: { readonly store: ObjectStore; readonly clock: Clock; readonly alerts?: AlertSink; readonly ledger?: PromotionLedger },
   settings: GateStepSettings,
   input: GateStepInput,
 ): Promise<GateStepOutput> {
@@ -101,6 +122,7 @@ export async function runGateStep(
     ...report,
   });
   await ports.store.putJson(`${prefix}/${MODEL_QUALITY_FILE}`, modelQualityStatistics(settings.task, evaluation.metrics));
+  if (ports.ledger) await ports.ledger.append(gateLedgerEntry(settings, input.executionId, report, champion, ports.store.uri(reportKey), ports.clock.now()));
   const alert = gateFailureAlert(report, { ...settings, executionId: input.executionId, reportKey, champion, at: ports.clock.now() });
   if (alert && ports.alerts) {
     try {

@@ -1,7 +1,11 @@
 /** The pipeline's gate step: evaluation.json in, the verdict and the failed checks out, the report in the ledger. */
 import { MemoryObjectStore } from '../../lambda/adapters/local/memory-object-store';
 import { parseAssertion } from '../../lambda/core/gates';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import type { OwnerAlert } from '../../lambda/alerting/owner-alert';
+import { FileLedger } from '../../lambda/promotion/adapters/file-ledger';
 import { keyPrefixOf, runGateStep } from '../../lambda/retraining/check-gates';
 
 /** A recording AlertSink: what the step publishes (the SNS adapter is tested on moto in test/alerting-eval/gate-alert.test.ts). */
@@ -78,4 +82,19 @@ describe('the owner is alerted of a failed gate', () => {
     );
     expect(await store.getJson('retraining/fraud_detector/ledger/gates/exec1.json')).not.toBeNull();
   });
+});
+
+it('the verdict is in the promotion ledger once, with each check\'s value, even when the step is retried', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dw-gate-ledger-'));
+  try {
+    const ledger = new FileLedger(dir);
+    const store = await withEvaluation(0.87);
+    for (let attempt = 0; attempt < 2; attempt++) await runGateStep({ store, clock, ledger }, settings, { evaluationUri: `s3://store/${prefix}`, executionId: 'exec1' });
+    const entries = await ledger.history('fraud_detector');
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({ id: 'gates:exec1', kind: 'gates', outcome: 'fail', actor: { type: 'system', id: 'retraining/gate-step' }, subject: { championVersion: '7' }, metrics: { 'assertion:recall_score@high_risk': 0.87, 'assertion:recall_score': 0.91 } });
+    expect(entries[0].reason).toBe('1 of 2 checks failed: recall_score on segment high_risk is 0.87, needs >= 0.9 (delta -0.03)');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
