@@ -9,6 +9,7 @@ Commands:
   demo       Train a model on bank-marketing data and backtest the monitor over 2008-2010 (no AWS)
   alert      alert test --env ENV --model ID: send a [TEST] page and Slack message to the model owner's channels
   history    history --env ENV --model ID: the model's promotion ledger (triggers, gates, promotions, rollbacks)
+  rollback   rollback --env ENV --model ID [--to VERSION]: redeploy the last known good (or VERSION) through the rollback state machine
 
 Run 'driftwatch <command> --help' for the options of a command.
 `;

@@ -10,6 +10,7 @@ import { demoCommand, DEMO_HELP } from './commands/demo';
 import { historyCommand, HISTORY_HELP } from './commands/history';
 import { alertCommand, ALERT_HELP } from './commands/alert-test';
 import { referenceCommand, REFERENCE_HELP } from './commands/reference';
+import { rollbackCommand, ROLLBACK_HELP } from './commands/rollback';
 import { BACKTEST_HELP, COMPARE_HELP, MAIN_HELP } from './help';
 import { CliIo, EXIT_ERROR, EXIT_OK, UsageError } from './io';
 
@@ -22,6 +23,7 @@ const COMMANDS: Record<string, { run: (argv: readonly string[], io: CliIo) => Pr
   alert: { run: alertCommand, help: ALERT_HELP },
   demo: { run: demoCommand, help: DEMO_HELP },
   history: { run: historyCommand, help: HISTORY_HELP },
+  rollback: { run: rollbackCommand, help: ROLLBACK_HELP },
 };
 
 /**
