@@ -120,12 +120,13 @@ export function acknowledgeFunctionCompliance(fn: lambda.IFunction, settings: { 
 /**
  * The VPC endpoints of the functions, once per environment and VPC: an interface endpoint per service
  * in `INTERFACE_ENDPOINTS` (private DNS, HTTPS from the VPC's CIDR only) and, when the config lists
- * the subnets' route tables, the S3 gateway endpoint.
+ * the subnets' route tables, the S3 and DynamoDB gateway endpoints (the promotion ledger).
  */
 export class FunctionEndpoints extends Construct {
   readonly vpc: ec2.IVpc;
   readonly endpoints: ReadonlyMap<string, ec2.InterfaceVpcEndpoint>;
   readonly s3Gateway?: ec2.CfnVPCEndpoint;
+  readonly dynamoDbGateway?: ec2.CfnVPCEndpoint;
 
   constructor(scope: Construct, id: string, vpcConfig: VpcConfig) {
     super(scope, id);
@@ -139,6 +140,12 @@ export class FunctionEndpoints extends Construct {
       this.s3Gateway = new ec2.CfnVPCEndpoint(this, 'S3', {
         vpcId: vpcConfig.vpcId,
         serviceName: `com.amazonaws.${Stack.of(this).region}.s3`,
+        vpcEndpointType: 'Gateway',
+        routeTableIds: [...vpcConfig.routeTableIds],
+      });
+      this.dynamoDbGateway = new ec2.CfnVPCEndpoint(this, 'DynamoDB', {
+        vpcId: vpcConfig.vpcId,
+        serviceName: `com.amazonaws.${Stack.of(this).region}.dynamodb`,
         vpcEndpointType: 'Gateway',
         routeTableIds: [...vpcConfig.routeTableIds],
       });

@@ -1,15 +1,16 @@
 /**
  * The environment's shared data stack: the data lake (bucket, key, access logs), the Glue database,
- * the Athena workgroup, every model's retention rules, and the key-policy statement that lets
- * CloudWatch Logs encrypt the environment's log groups.
+ * the Athena workgroup, every model's retention rules, the promotion ledger table, and the key-policy
+ * statement that lets CloudWatch Logs encrypt the environment's log groups.
  */
-import { Aws, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { Aws, CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import type { DriftwatchConfig } from '../../config/schema';
 import { modelRetention } from '../../config/record-spec';
 import { S3_LAYOUT } from '../../lambda/core/schema/record-schema';
 import { glueDatabaseName, logGroupPrefix, workGroupName } from '../common/naming';
 import { Analytics } from '../analytics/analytics';
+import { PromotionLedgerTable } from '../promotion/ledger-table';
 import { DataLake } from '../data-lake/data-lake';
 import { allowLogGroupEncryption } from '../monitor/log-encryption';
 import { FunctionEndpoints, functionNetwork, type FunctionNetwork } from '../compliance/network';
@@ -29,6 +30,8 @@ export function dataBucketName(env: string): string {
 export class DataStack extends Stack {
   readonly lake: DataLake;
   readonly analytics: Analytics;
+  /** Every model's promotion ledger (trigger decisions, gates, promotions, rollbacks); the model stacks import it by name. */
+  readonly promotionLedger: PromotionLedgerTable;
   readonly bucketName: string;
   /** What the compliance profile sets on the owners' notifiers in this stack (VPC, reserved concurrency, log retention). */
   readonly notifierCompliance: { readonly logRetention: logs.RetentionDays; readonly network?: FunctionNetwork; readonly reservedConcurrency?: number };
@@ -56,6 +59,16 @@ export class DataStack extends Stack {
       resultRetentionDays: config.analytics.resultRetentionDays,
     });
 
+    // Audit data under the environment's key; retained and protected wherever the stacks are
+    // (config.compliance.terminationProtection: prod), destroyed with a dev stack.
+    const protect = config.compliance.terminationProtection;
+    this.promotionLedger = new PromotionLedgerTable(this, 'PromotionLedger', {
+      env: config.env,
+      encryptionKey: this.lake.key,
+      removalPolicy: protect ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      deletionProtection: protect,
+    });
+
     // The monitors' log groups (/driftwatch/<env>/<model>/monitor-*) are encrypted with this key;
     // one key-policy statement covers every model's.
     allowLogGroupEncryption(this.lake.key, `${logGroupPrefix(config.env)}*`);
@@ -72,5 +85,6 @@ export class DataStack extends Stack {
     new CfnOutput(this, 'DataBucketName', { value: this.lake.bucket.bucketName, description: 'Bucket holding predictions, labels and error records' });
     new CfnOutput(this, 'GlueDatabase', { value: this.analytics.databaseName });
     new CfnOutput(this, 'AthenaWorkGroup', { value: this.analytics.workGroupName });
+    new CfnOutput(this, 'PromotionLedgerTable', { value: this.promotionLedger.tableName, description: 'driftwatch history reads this table' });
   }
 }

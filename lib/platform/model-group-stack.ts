@@ -13,6 +13,8 @@ import { importOwnerTopics } from '../alerting/owner-topics';
 import { ModelDashboard } from '../dashboards/model-dashboard';
 import { ModelMonitor } from '../monitor/model-monitor';
 import { RetrainTrigger } from '../retraining/retrain-trigger';
+import { PromotionLedgerTable } from '../promotion/ledger-table';
+import { promotionLedgerTableName } from '../promotion/naming';
 import { ModelDataPlane } from './model-data-plane';
 import { functionNetwork } from '../compliance/network';
 import { RESERVED_CONCURRENCY, complianceSettings } from '../compliance/profile';
@@ -50,6 +52,10 @@ export class ModelGroupStack extends Stack {
     const dashboards = new Map<string, ModelDashboard>();
     const retraining = new Map<string, RetrainTrigger>();
     const topics = importOwnerTopics(this, props.config.env);
+    // The data stack's ledger table, by its name (no cross-stack reference), for the models that retrain.
+    const ledger = props.models.some((m) => m.retraining)
+      ? PromotionLedgerTable.fromTableName(this, 'PromotionLedger', { tableName: promotionLedgerTableName(props.config.env), encryptionKey: props.key })
+      : undefined;
     for (const model of props.models) {
       planes.set(
         model.id,
@@ -100,6 +106,7 @@ export class ModelGroupStack extends Stack {
             logRetention: compliance.logRetention,
             network,
             reservedConcurrency: compliance.reserveConcurrency ? RESERVED_CONCURRENCY.retraining : undefined,
+            ledger,
           }),
         );
       }

@@ -187,6 +187,25 @@ describe('in the Platform', () => {
     expect(body.Parameters.find((p: { Name: string }) => p.Name === 'CodeVersion').DefaultValue).toBe('f00dfeed');
   });
 
+  it("gives the trigger the data stack's promotion ledger table by name, to PutItem on only", () => {
+    const data = Template.fromJSON(assembly.getStackByName('Driftwatch-dev-Data').template);
+    data.resourceCountIs('AWS::DynamoDB::Table', 1);
+    data.hasResourceProperties('AWS::DynamoDB::Table', { TableName: 'dw-dev-promotion-ledger', PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true }, DeletionProtectionEnabled: false });
+    const models = Template.fromJSON(assembly.getStackByName('Driftwatch-dev-Models-1').template);
+    models.hasResourceProperties('AWS::Lambda::Function', { FunctionName: 'dw-dev-fraud_detector-retrain-trigger', Environment: { Variables: Match.objectLike({ DW_LEDGER_TABLE: 'dw-dev-promotion-ledger' }) } });
+    const put = iamStatements(models).filter((s) => asArray(s.Action as string | string[]).some((a) => a.startsWith('dynamodb:')));
+    expect(put.map((s) => [s.Action, render(s.Resource)])).toEqual([['dynamodb:PutItem', 'arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/dw-dev-promotion-ledger']]);
+  });
+
+  it("lets the gate step alert the owner's warning topic, and publish to that topic only", () => {
+    const models = Template.fromJSON(assembly.getStackByName('Driftwatch-dev-Models-1').template);
+    const [gate] = Object.values(models.findResources('AWS::Lambda::Function', { Properties: { FunctionName: 'dw-dev-fraud_detector-retrain-gates' } })) as { Properties: { Environment: { Variables: Record<string, unknown> } } }[];
+    const topic = render(gate.Properties.Environment.Variables.DW_ALERT_TOPIC_ARN);
+    expect(topic).toMatch(/^arn:\$\{AWS::Partition\}:sns:\$\{AWS::Region\}:\$\{AWS::AccountId\}:dw-dev-.+-warning$/);
+    const publish = iamStatements(models).filter((s) => asArray(s.Action as string | string[]).includes('sns:Publish'));
+    expect(publish.map((s) => render(s.Resource))).toEqual([topic]);
+  });
+
   it('counts its resources in the stack-splitting estimate', () => {
     const trigger = platform.retraining.get('fraud_detector')!;
     const count = trigger.node.findAll().filter((c) => CfnResource.isCfnResource(c)).length;
