@@ -207,6 +207,8 @@ export class ModelPromotion extends Construct {
     const grantee = new PolicyGrantee(role, policy);
     props.analytics.grantQuery(grantee, ...props.tables);
     props.ledger?.grantAppend(grantee);
+    // The steps read the ledger too: an id already there means a retried step (idempotency), and the rollback reads the champions' history.
+    props.ledger?.grantRead(grantee);
     if (props.network) allowVpcAccess(role, role);
     acknowledgePromotionRole(role, { env, modelId: model.id, endpointName: promotion.endpointName }, queryWildcards(props));
     return handlerFunction(this, 'Function', {
