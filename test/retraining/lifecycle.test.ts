@@ -1,0 +1,223 @@
+/**
+ * One model's life, from a critical drift event to a promoted candidate and back by rollback (issue
+ * 11's "done when"), on real parts: moto_server for S3 (the runs, the gate report), SageMaker (the
+ * pipeline, the Model Package Group and its packages, models, endpoint configs, the endpoint) and the
+ * labelled shadow rows on DuckDB; a real MLflow server for the run and the registry mirror; the file
+ * ledger (the DynamoDB one runs the same contract in test/promotion/ledger.test.ts).
+ *
+ * Every step is the code the Lambdas run: runTrigger (the trigger), runGateStep (the pipeline's gate
+ * step), trackRetrainingRun (the run in MLflow), runPromotionStep (each Task of the promote and
+ * rollback state machines, in the order their definitions take for this story: that order is tested
+ * on the synthesized definitions in test/lib/promotion-paths.test.ts).
+ *
+ * Stand-ins, each for one thing moto cannot do: the pipeline's containers do not run (moto marks the
+ * execution Succeeded at once), so the test writes the team's evaluation.json and makes the
+ * RegisterModel step's CreateModelPackage call; UpdateEndpoint and shadow variants are moto-hosting.ts's
+ * fill-ins; the owner's approval in Studio is the UpdateModelPackage call Studio makes.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateModelPackageCommand, CreatePipelineCommand, UpdateModelPackageCommand, type SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { validateConfig } from '../../config';
+import { S3ObjectStore } from '../../lambda/adapters/aws/s3-object-store';
+import { parseEvaluation, evaluateGates } from '../../lambda/core/gates';
+import { FileLedger } from '../../lambda/promotion/adapters/file-ledger';
+import { SageMakerHosting } from '../../lambda/promotion/adapters/sagemaker-hosting';
+import { MirroringLedger } from '../../lambda/promotion/registry-mirror';
+import { runPromotionStep } from '../../lambda/promotion/run-step';
+import { promotionSettings } from '../../lambda/promotion/settings';
+import { promotionStepSchema } from '../../lambda/promotion/step-contract';
+import { MlflowRestTracker } from '../../lambda/retraining/adapters/mlflow-rest';
+import { SageMakerPipelineRunner } from '../../lambda/retraining/adapters/sagemaker-pipelines';
+import { runGateStep } from '../../lambda/retraining/check-gates';
+import { retrainingPipelineDefinition } from '../../lambda/retraining/pipeline';
+import { gatesFromConfig, retrainPolicyFromConfig } from '../../lambda/retraining/policy';
+import { runTrigger } from '../../lambda/retraining/run-trigger';
+import { trackRetrainingRun } from '../../lambda/retraining/track-run';
+import { MODEL_PACKAGE_TAG } from '../../lambda/retraining/tracking';
+import { glueDatabaseName, labelTableName, predictionTableName } from '../../lib/common/naming';
+import { packageModelName, soloEndpointConfigName } from '../../lib/promotion/naming';
+import { modelPackageGroupName, retrainingPrefixes } from '../../lib/retraining/naming';
+import { openDuckDb, tempDir, type LocalEngine } from '../support/duckdb';
+import { startMlflow, type MlflowServer } from '../support/mlflow';
+import { motoClientConfig, startMoto, type MotoServer } from '../support/moto';
+import { createChampionEndpoint, hostingClient, registerPackages, ROLE } from '../promotion/moto-hosting';
+import { writeShadowTraffic } from '../promotion/shadow-data';
+import { configWith, TRAIN_IMAGE } from './config.test-fixture';
+import { monitorEvent } from './events';
+import { runRecord } from './mlflow-fixture';
+import { SPEC } from './pipeline-spec';
+
+jest.setTimeout(300_000);
+
+const ENV = 'test';
+const MODEL = 'fraud_detector';
+const BUCKET = SPEC.bucket;
+const GROUP = modelPackageGroupName(ENV, MODEL);
+const PIPELINE = `dw-${ENV}-fraud-detector-retrain`;
+
+const model = validateConfig(
+  (() => {
+    const config = configWith(ENV, {
+      pipeline: { image: TRAIN_IMAGE, trainingData: { s3Uri: 's3://team-data/fraud/training/' } },
+      gates: { assertions: ['recall_score on segment high_risk >= 0.90'], noRegression: { metrics: ['roc_auc'], tolerance: 0.01 } },
+    }) as { models: Record<string, unknown>[] };
+    config.models[0].promotion = { endpointName: 'fraud-prod', executionRoleArn: ROLE, shadow: { metric: 'accuracy', minLabelledRows: 500 } };
+    return config as never;
+  })(),
+).models[0];
+
+let moto: MotoServer;
+let mlflow: MlflowServer;
+let engine: LocalEngine;
+let sm: SageMakerClient;
+let s3: S3Client;
+let tracker: MlflowRestTracker;
+let ledger: MirroringLedger;
+let store: S3ObjectStore;
+let ledgerDir: string;
+let traffic: ReturnType<typeof tempDir>;
+let now = new Date('2026-11-25T12:20:00Z');
+const clock = { now: () => now };
+const later = (minutes: number) => (now = new Date(now.getTime() + minutes * 60_000));
+/** Package ARNs by version: 1 is the champion before the story, 2 the candidate it makes. */
+const packages: Record<number, string> = {};
+
+beforeAll(async () => {
+  [moto, mlflow, engine] = await Promise.all([startMoto(), startMlflow(), openDuckDb()]);
+  ({ client: sm } = hostingClient(moto.endpoint));
+  s3 = new S3Client(motoClientConfig(moto.endpoint, { forcePathStyle: true }));
+  await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
+  store = new S3ObjectStore(s3, { bucket: BUCKET });
+  tracker = new MlflowRestTracker({ trackingUri: mlflow.endpoint });
+  ledgerDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dw-lifecycle-ledger-'));
+  ledger = new MirroringLedger(new FileLedger(ledgerDir), tracker, { registeredModelName: GROUP });
+  traffic = tempDir('dw-lifecycle-traffic-');
+
+  // Before the story: the pipeline is deployed; version 1 serves alone and is MLflow's champion.
+  await sm.send(new CreatePipelineCommand({ PipelineName: PIPELINE, PipelineDefinition: JSON.stringify(retrainingPipelineDefinition({ ...SPEC, modelPackageGroupName: GROUP })), RoleArn: SPEC.roleArn }));
+  [packages[1]] = await registerPackages(sm, GROUP, 1, [1]);
+  await createChampionEndpoint(sm, 'fraud-prod', packageModelName(ENV, MODEL, '1'), packages[1], soloEndpointConfigName(ENV, MODEL, '1'));
+  const experimentId = await tracker.ensureExperiment(`driftwatch/${ENV}/${MODEL}`);
+  const first = await tracker.startRun({ experimentId, runName: 'initial', startTime: new Date('2026-10-01T00:00:00Z'), tags: {} });
+  await tracker.ensureRegisteredModel(GROUP);
+  const v1 = await tracker.createModelVersion({ name: GROUP, source: 's3://models/fraud/1/model.tar.gz', runId: first.runId, tags: { [MODEL_PACKAGE_TAG]: packages[1] } });
+  await tracker.setAlias(GROUP, 'champion', v1.version);
+}, 300_000);
+
+afterAll(async () => {
+  engine?.close();
+  traffic?.remove();
+  s3?.destroy();
+  sm?.destroy();
+  await Promise.all([moto?.stop(), mlflow?.stop()]);
+  if (ledgerDir) fs.rmSync(ledgerDir, { recursive: true, force: true });
+});
+
+const promotion = promotionSettings(ENV, model);
+const hostingPorts = () => ({ hosting: new SageMakerHosting(sm), query: engine, ledger, clock });
+async function step(executionName: string, input: Record<string, unknown>): Promise<Record<string, unknown>> {
+  later(10);
+  return (await runPromotionStep(hostingPorts(), promotion, promotionStepSchema.parse({ executionName, ...input }))) as Record<string, unknown>;
+}
+const story = async () => (await ledger.history(MODEL)).map((e) => `${e.kind}:${e.outcome}`);
+const aliases = async () => {
+  const byVersion = async (v: number) => (await tracker.findModelVersionByTag(GROUP, { key: MODEL_PACKAGE_TAG, value: packages[v] }))!.version;
+  const names: Record<string, string> = { [await byVersion(1)]: 'v1', ...(packages[2] ? { [await byVersion(2)]: 'v2' } : {}) };
+  return Object.fromEntries(Object.entries(await tracker.getAliases(GROUP)).map(([alias, mv]) => [alias, names[mv] ?? `mlflow ${mv}`]));
+};
+const served = async () => (await new SageMakerHosting(sm).endpoint('fraud-prod'))!;
+
+let executionId = '';
+
+it('1. a critical drift event starts the retraining pipeline, and the decision is in the ledger', async () => {
+  const event = monitorEvent({ end: '2026-11-25T12:00:00.000Z', value: 0.76, id: 'eb-drift-1' });
+  const out = await runTrigger({ store, pipelines: new SageMakerPipelineRunner(sm), clock, ledger }, { env: ENV, modelId: MODEL, pipelineName: PIPELINE, policy: retrainPolicyFromConfig(model.retraining!) }, event);
+  expect([out.outcome, out.entry.reason]).toEqual(['started', 'policy-met']);
+  executionId = out.entry.execution!.executionArn.split('/').at(-1)!;
+  expect(await story()).toEqual(['trigger:started']);
+});
+
+it('2. the run passes its gates, is registered PendingManualApproval and logged to MLflow as the challenger', async () => {
+  later(90);
+  const evaluationPrefix = `${retrainingPrefixes(MODEL).runs}${executionId}/evaluation`;
+  const evaluation = {
+    format: 'driftwatch.evaluation/v1',
+    holdout: { rows: 5000 },
+    metrics: { roc_auc: 0.93, recall_score: 0.91 },
+    segments: { high_risk: { rows: 400, metrics: { recall_score: 0.92 } } },
+    champion: { version: '1', metrics: { roc_auc: 0.9, recall_score: 0.88 }, segments: { high_risk: { metrics: { recall_score: 0.88 } } } },
+  };
+  await store.putJson(`${evaluationPrefix}/evaluation.json`, evaluation);
+  const gates = gatesFromConfig(model.retraining!.gates);
+  const verdict = await runGateStep({ store, clock, ledger }, { env: ENV, modelId: MODEL, task: model.task, bucket: BUCKET, region: 'us-east-1', gates }, { evaluationUri: `s3://${BUCKET}/${evaluationPrefix}`, executionId });
+  expect(verdict.verdict).toBe('pass');
+
+  // The RegisterModel step's call (its container does not run on moto).
+  const registered = await sm.send(
+    new CreateModelPackageCommand({
+      ModelPackageGroupName: GROUP,
+      ModelApprovalStatus: 'PendingManualApproval',
+      InferenceSpecification: { Containers: [{ Image: SPEC.inferenceImage, ModelDataUrl: `s3://${BUCKET}/${retrainingPrefixes(MODEL).runs}${executionId}/model/model.tar.gz` }], SupportedContentTypes: ['text/csv'], SupportedResponseMIMETypes: ['text/csv'] },
+    }),
+  );
+  packages[2] = registered.ModelPackageArn!;
+  expect(packages[2]).toMatch(/\/2$/);
+  const parsed = parseEvaluation(evaluation, 'evaluation.json');
+  await trackRetrainingRun(tracker, runRecord(executionId, { env: ENV, registeredModelName: GROUP, modelPackageArn: packages[2], executionArn: `arn:aws:sagemaker:us-east-1:123456789012:pipeline/${PIPELINE}/execution/${executionId}` }), parsed, evaluateGates(parsed, gates));
+  expect(await aliases()).toEqual({ champion: 'v1', challenger: 'v2' });
+  expect(await story()).toEqual(['trigger:started', 'gates:pass']);
+});
+
+it('3. the candidate shadows the champion, wins on the same labelled rows, and waits for the owner’s approval', async () => {
+  const promote = `promote-${executionId}`.slice(0, 80);
+  expect(await step(promote, { action: 'deploy-shadow', modelPackageArn: packages[2] })).toMatchObject({ championVersion: '1', candidateVersion: '2' });
+  expect(await step(promote, { action: 'endpoint-status' })).toMatchObject({ status: 'InService', settled: true });
+  expect(await aliases()).toEqual({ champion: 'v1', shadow: 'v2' });
+
+  const shadowStartedAt = now.toISOString();
+  const tables = { database: glueDatabaseName(ENV), predictions: predictionTableName(MODEL), labels: labelTableName(MODEL) };
+  await writeShadowTraffic(engine, traffic.dir, promotion.spec, { requests: 1500, labelledShare: 0.8, championAccuracy: 0.8, candidateAccuracy: 0.9, championVersion: '1', candidateVersion: '2', seed: 11, at: new Date(now.getTime() + 30 * 60_000) }, tables);
+  later(120);
+  expect(await step(promote, { action: 'compare-shadow', modelPackageArn: packages[2], shadowStartedAt })).toMatchObject({ verdict: 'better' });
+  expect(await step(promote, { action: 'approval-status', modelPackageArn: packages[2], comparison: 'better' })).toEqual({ status: 'PendingManualApproval', approvedBy: null });
+  expect((await served()).production.packageArn).toBe(packages[1]);
+});
+
+it('4. approved in Studio, the candidate is promoted by canary; MLflow shows it as champion, version 1 as previous', async () => {
+  const promote = `promote-${executionId}`.slice(0, 80);
+  await sm.send(new UpdateModelPackageCommand({ ModelPackageArn: packages[2], ModelApprovalStatus: 'Approved', ApprovalDescription: 'shadow better on 1,200 rows; approved by risk-ml lead' }));
+  expect(await step(promote, { action: 'approval-status', modelPackageArn: packages[2], comparison: 'better' })).toMatchObject({ status: 'Approved' });
+  await step(promote, { action: 'promote', modelPackageArn: packages[2] });
+  expect(await step(promote, { action: 'endpoint-status' })).toMatchObject({ settled: true, rolledBack: false });
+  expect(await step(promote, { action: 'record-promotion', modelPackageArn: packages[2] })).toEqual({ championVersion: '2', lastKnownGood: '1' });
+  expect((await served()).production.packageArn).toBe(packages[2]);
+  expect(await aliases()).toEqual({ champion: 'v2', previous: 'v1' });
+});
+
+it('5. a rollback on request goes back to version 1, and the whole story is in the ledger, who and why included', async () => {
+  const request = { executionName: 'rollback-1', requestedBy: 'arn:aws:iam::123456789012:user/alice', reason: 'fraud desk reports missed cases' };
+  expect(await step('rollback-1', { ...request, action: 'rollback' })).toEqual({ toVersion: '1', modelPackageArn: packages[1] });
+  expect(await step('rollback-1', { action: 'endpoint-status' })).toMatchObject({ settled: true, rolledBack: false });
+  expect(await step('rollback-1', { ...request, action: 'record-rollback', toVersion: '1' })).toEqual({ championVersion: '1' });
+  expect((await served()).production.packageArn).toBe(packages[1]);
+  expect(await aliases()).toEqual({ champion: 'v1' });
+
+  const entries = await ledger.history(MODEL);
+  expect(entries.map((e) => `${e.kind}:${e.outcome}`)).toEqual([
+    'trigger:started',
+    'gates:pass',
+    'shadow:started',
+    'shadow-comparison:better',
+    'approval:approved',
+    'promotion:canary-started',
+    'promotion:promoted',
+    'rollback:started',
+    'rollback:rolled-back',
+  ]);
+  expect(entries.at(-1)).toMatchObject({ actor: { type: 'person', id: 'arn:aws:iam::123456789012:user/alice' }, reason: 'fraud desk reports missed cases', subject: { version: '1', championVersion: '2' } });
+  const times = entries.map((e) => e.at);
+  expect([...times].sort()).toEqual(times);
+});
