@@ -21,11 +21,14 @@ export interface EntryFields {
   readonly details?: Readonly<Record<string, unknown>>;
 }
 
-/** Appends the entry (a repeated step's second append writes nothing) and returns it as stored. */
+/**
+ * Appends the entry and returns it as stored: a repeated step appends the entry it first wrote (the
+ * ledger writes nothing for a known id), so a ledger wrapper such as the MLflow mirror
+ * (`registry-mirror.ts`) still gets its second chance on the retry.
+ */
 export async function record(ports: StepPorts, s: PromotionSettings, step: string, f: EntryFields): Promise<LedgerEntry> {
   const existing = await findEntry(ports, s, f.id);
-  if (existing) return existing;
-  const entry: LedgerEntry = {
+  const entry: LedgerEntry = existing ?? {
     format: LEDGER_ENTRY_FORMAT,
     env: s.env,
     modelId: s.modelId,
