@@ -179,6 +179,8 @@ describe('what the strict profiles turn on', () => {
       data.hasResourceProperties('AWS::EC2::VPCEndpoint', { VpcEndpointType: 'Interface', ServiceName: `com.amazonaws.eu-west-1.${service}`, PrivateDnsEnabled: true });
     }
     data.hasResourceProperties('AWS::EC2::VPCEndpoint', { VpcEndpointType: 'Gateway', ServiceName: 'com.amazonaws.eu-west-1.s3', RouteTableIds: [...COMPLIANCE_FIXTURE.vpc.routeTableIds] });
+    // The retraining trigger appends to the promotion ledger from inside the VPC.
+    data.hasResourceProperties('AWS::EC2::VPCEndpoint', { VpcEndpointType: 'Gateway', ServiceName: 'com.amazonaws.eu-west-1.dynamodb', RouteTableIds: [...COMPLIANCE_FIXTURE.vpc.routeTableIds] });
     data.hasResourceProperties('AWS::S3::Bucket', {
       ReplicationConfiguration: {
         Role: Match.anyValue(),
