@@ -8,7 +8,7 @@
 import * as http from 'node:http';
 import { CreateStateMachineCommand, DescribeExecutionCommand, ListExecutionsCommand, SFNClient, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { rollbackStateMachineName } from '../../lib/promotion/naming';
-import { rollbackExecutionName } from '../../lambda/cli/commands/rollback';
+import { rollbackCommand, rollbackExecutionName } from '../../lambda/cli/commands/rollback';
 import { motoClientConfig, startMoto, type MotoServer } from '../support/moto';
 import { run } from './helpers';
 
@@ -61,9 +61,15 @@ describe('driftwatch rollback', () => {
 
   it('the same request run twice starts one execution', async () => {
     const arn = await machine('churn', { Type: 'Pass', End: true });
-    const args = ['rollback', '--env', ENV, '--model', 'churn', '--requested-by', 'bob'];
-    const first = await run(args);
-    const second = await run(args);
+    // Run as the CLI runs it, with the clock set: the two runs fall in one UTC hour on any machine.
+    const runAt = async (iso: string) => {
+      let stdout = '';
+      const code = await rollbackCommand(['--env', ENV, '--model', 'churn', '--requested-by', 'bob'], { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: () => true } }, () => new Date(iso));
+      return { code, stdout };
+    };
+    const first = await runAt('2026-11-24T10:01:00Z');
+    const second = await runAt('2026-11-24T10:59:00Z');
+    expect([first.code, second.code]).toEqual([0, 0]);
     expect(second.stdout.split('\n')[1]).toBe(first.stdout.split('\n')[1]);
     expect((await sfn.send(new ListExecutionsCommand({ stateMachineArn: arn }))).executions).toHaveLength(1);
   });
