@@ -9,7 +9,7 @@ import type { Dataset, FeatureKind, FeatureSpec } from '../../core/types';
 import { InputError, quoteValue } from '../../adapters/local/errors';
 import { fewInvalid, readingNotice, type ColumnReading } from '../../adapters/local/inference';
 import { readDataset } from '../../adapters/local/read-dataset';
-import { readDatasetInWorker, worthWorkers } from '../../adapters/local/read-in-worker';
+import { readDatasetInWorker, sortAhead, worthWorkers } from '../../adapters/local/read-in-worker';
 import { renderHtml, renderJson, renderText, summaryLine } from '../../report';
 import { terminalSafe } from '../../report/format';
 import { checkOutput, CompareArgs, parseCompareArgs } from '../args';
@@ -104,7 +104,7 @@ async function readBoth(
     return { dataset, readings, notices };
   };
   let [ref, cur] = worthWorkers([resolve(args.reference), resolve(args.current)])
-    ? await readAtOnce(() => read(args.current, {}, true), () => read(args.reference))
+    ? await readAtOnce(() => read(args.current, {}, true), () => read(args.reference).then((r) => ({ ...r, dataset: sortAhead(r.dataset) })))
     : [await read(args.reference), await read(args.current)];
   fileNotices.push(...ref.notices, ...cur.notices);
   let reference = ref.dataset;
