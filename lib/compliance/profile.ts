@@ -18,9 +18,10 @@ import type { ComplianceConfig, ComplianceProfile } from '../../config/complianc
 /**
  * Concurrent runs each function may use (reserved) under a strict profile: the hourly profile and its
  * retry, a score per window (up to four), an owner's notifier a few alarms at once, a model's
- * retraining trigger and gate step (a drift and a performance event at once, each function).
+ * retraining trigger and gate step (a drift and a performance event at once, each function), a model's
+ * promotion steps (a promotion and a rollback at once).
  */
-export const RESERVED_CONCURRENCY = { profile: 2, score: 4, notifier: 5, retraining: 2 } as const;
+export const RESERVED_CONCURRENCY = { profile: 2, score: 4, notifier: 5, retraining: 2, promotion: 2 } as const;
 
 export interface ComplianceSettings {
   readonly profile: ComplianceProfile;

@@ -14,10 +14,11 @@ import { defaultAlarmSpecs } from '../alerting/alarm-specs';
  * synthesized by CDK (pretty-printed JSON), rounded up with a margin: a fixed part, a part per score
  * window, and a part per column (a feature or business column appears in the table and in the view
  * SQL); and its alerting: each alarm (its definition, and its line in the composite rule and in the
- * dashboard's alarm widget) and the dashboard's fixed part. The platform test checks these stay
+ * dashboard's alarm widget) and the dashboard's fixed part; a ModelPromotion (two state machine
+ * definitions among its 20 resources, 49 KB measured in a model stack) its own part. The platform test checks these stay
  * above what synthesis actually produces.
  */
-export const MODEL_TEMPLATE_BYTES = { fixed: 56 * 1024, perWindow: 1536, perColumn: 200, perAlarm: 1792, dashboard: 10 * 1024 } as const;
+export const MODEL_TEMPLATE_BYTES = { fixed: 56 * 1024, perWindow: 1536, perColumn: 200, perAlarm: 1792, dashboard: 10 * 1024, promotion: 56 * 1024 } as const;
 
 /**
  * CloudFormation resources of one model, counted exactly (the platform test checks them against
@@ -25,7 +26,8 @@ export const MODEL_TEMPLATE_BYTES = { fixed: 56 * 1024, perWindow: 1536, perColu
  * managed policy); the monitor has 14 (two functions with their async-invoke configs and log groups,
  * two roles and their managed policies, the queue and its policy, the bins table, the profile
  * schedule) plus one score schedule per window. The compliance profile adds per stack, not per model.
- * A model with a `retraining` section adds its RetrainTrigger's 17 (`retraining`).
+ * A model with a `retraining` section adds its RetrainTrigger's 17 (`retraining`), one with a `promotion`
+ * section its ModelPromotion's 20 (`promotion`; 18 when `promotion.executionRoleArn` names the models' role).
  */
 
 export const MODEL_RESOURCES = {
@@ -34,6 +36,15 @@ export const MODEL_RESOURCES = {
   perWindow: 1,
   /** The RetrainTrigger: its queue and queue policy, two log groups, three roles with their managed policies, two functions, the async-invoke config, the package group, the pipeline, the rule and its permission to invoke. */
   retraining: 17,
+  /**
+   * The ModelPromotion: its function, four roles with their managed policies (function, state machines,
+   * rule, models' execution role), two log groups, two state machines, the rule, the queue and its
+   * policy, three canary alarms and the failed-executions alarm. The canary's performance alarm is left
+   * out for a model without a labelled metric (one fewer: the estimate stays an upper bound).
+   */
+  promotion: 20,
+  /** The models' execution role and its managed policy, not made when `promotion.executionRoleArn` is set. */
+  promotionExecutionRole: 2,
 } as const;
 
 /**
@@ -62,8 +73,9 @@ function windowCount(model: Partial<Pick<ModelConfig, 'monitor'>>): number {
 }
 
 /** CloudFormation resources a model adds to its stack. */
-export function estimateModelResources(model: Partial<Pick<ModelConfig, 'monitor' | 'retraining'>>): number {
-  return MODEL_RESOURCES.dataPlane + MODEL_RESOURCES.monitor + MODEL_RESOURCES.perWindow * windowCount(model) + (model.retraining ? MODEL_RESOURCES.retraining : 0);
+export function estimateModelResources(model: Partial<Pick<ModelConfig, 'monitor' | 'retraining' | 'promotion'>>): number {
+  const promotion = model.promotion ? MODEL_RESOURCES.promotion - (model.promotion.executionRoleArn ? MODEL_RESOURCES.promotionExecutionRole : 0) : 0;
+  return MODEL_RESOURCES.dataPlane + MODEL_RESOURCES.monitor + MODEL_RESOURCES.perWindow * windowCount(model) + (model.retraining ? MODEL_RESOURCES.retraining : 0) + promotion;
 }
 
 /** Template budget per stack; leaves room below the 1 MiB limit for later per-model resources. */
@@ -76,7 +88,7 @@ export type GroupedModel = ModelConfig;
 export function estimateModelTemplateBytes(model: GroupedModel): number {
   const columns = model.features.length + (model.businessColumns?.length ?? 0);
   const b = MODEL_TEMPLATE_BYTES;
-  return b.fixed + b.perWindow * windowCount(model) + b.perColumn * columns + b.perAlarm * alarmCount(model) + b.dashboard;
+  return b.fixed + b.perWindow * windowCount(model) + b.perColumn * columns + b.perAlarm * alarmCount(model) + b.dashboard + (model.promotion ? b.promotion : 0);
 }
 
 export interface GroupingLimits {

@@ -9,11 +9,13 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import type { DriftwatchConfig, ModelConfig } from '../../config/schema';
 import { ModelAlarms } from '../alerting/model-alarms';
+import { Analytics } from '../analytics/analytics';
 import { importOwnerTopics } from '../alerting/owner-topics';
 import { ModelDashboard } from '../dashboards/model-dashboard';
 import { ModelMonitor } from '../monitor/model-monitor';
 import { RetrainTrigger } from '../retraining/retrain-trigger';
 import { PromotionLedgerTable } from '../promotion/ledger-table';
+import { ModelPromotion } from '../promotion/model-promotion';
 import { promotionLedgerTableName } from '../promotion/naming';
 import { ModelDataPlane } from './model-data-plane';
 import { functionNetwork } from '../compliance/network';
@@ -40,6 +42,8 @@ export class ModelGroupStack extends Stack {
   readonly dashboards: ReadonlyMap<string, ModelDashboard>;
   /** The drift-triggered retraining of each model with a `retraining` section, by model id. */
   readonly retraining: ReadonlyMap<string, RetrainTrigger>;
+  /** The promotion and rollback of each model with a `promotion` section, by model id. */
+  readonly promotions: ReadonlyMap<string, ModelPromotion>;
 
   constructor(scope: Construct, id: string, props: ModelGroupStackProps) {
     super(scope, id, { ...props, terminationProtection: props.terminationProtection ?? props.config.compliance.terminationProtection });
@@ -51,10 +55,15 @@ export class ModelGroupStack extends Stack {
     const alarms = new Map<string, ModelAlarms>();
     const dashboards = new Map<string, ModelDashboard>();
     const retraining = new Map<string, RetrainTrigger>();
+    const promotions = new Map<string, ModelPromotion>();
     const topics = importOwnerTopics(this, props.config.env);
-    // The data stack's ledger table, by its name (no cross-stack reference), for the models that retrain.
-    const ledger = props.models.some((m) => m.retraining)
+    // The data stack's ledger table, by its name (no cross-stack reference), for the models that retrain or promote.
+    const ledger = props.models.some((m) => m.retraining || m.promotion)
       ? PromotionLedgerTable.fromTableName(this, 'PromotionLedger', { tableName: promotionLedgerTableName(props.config.env), encryptionKey: props.key })
+      : undefined;
+    // The data stack's database and workgroup by name, where the promotions' shadow comparisons query.
+    const analytics = props.models.some((m) => m.promotion)
+      ? Analytics.fromAnalyticsAttributes(this, 'Analytics', { databaseName: props.databaseName, workGroupName: props.workGroupName, resultsBucket: bucket, key: props.key })
       : undefined;
     for (const model of props.models) {
       planes.set(
@@ -110,11 +119,33 @@ export class ModelGroupStack extends Stack {
           }),
         );
       }
+      if (model.promotion && analytics) {
+        const plane = planes.get(model.id)!;
+        promotions.set(
+          model.id,
+          new ModelPromotion(this, `${model.id}-promotion`, {
+            env: props.config.env,
+            model,
+            bucket,
+            key: props.key,
+            analytics,
+            tables: [plane.predictions, plane.labels],
+            topics,
+            ledger,
+            // The data stack's key policy covers every log group under /driftwatch/<env>/.
+            addLogsKeyPolicy: false,
+            logRetention: compliance.logRetention,
+            network,
+            reservedConcurrency: compliance.reserveConcurrency ? RESERVED_CONCURRENCY.promotion : undefined,
+          }),
+        );
+      }
     }
     this.models = planes;
     this.monitors = monitors;
     this.alarms = alarms;
     this.dashboards = dashboards;
     this.retraining = retraining;
+    this.promotions = promotions;
   }
 }

@@ -16,6 +16,7 @@ import { OwnerTopics, ownersOfConfig } from '../alerting/owner-topics';
 import { FleetDashboard } from '../dashboards/fleet-dashboard';
 import type { ModelMonitor } from '../monitor/model-monitor';
 import type { RetrainTrigger } from '../retraining/retrain-trigger';
+import type { ModelPromotion } from '../promotion/model-promotion';
 import { ModelDataPlane } from './model-data-plane';
 import { ModelGroupStack } from './model-group-stack';
 
@@ -47,6 +48,8 @@ export class Platform extends Construct {
   readonly ownerTopics: OwnerTopics;
   /** The drift-triggered retraining of each model with a `retraining` section, by model id (in its model stack). */
   readonly retraining: ReadonlyMap<string, RetrainTrigger>;
+  /** The promotion and rollback of each model with a `promotion` section, by model id (in its model stack). */
+  readonly promotions: ReadonlyMap<string, ModelPromotion>;
   /** Each owner's notifier (PagerDuty and Slack) by owner name, in the data stack beside the topics. */
   readonly notifiers: ReadonlyMap<string, OwnerNotifier>;
   /** One row per model (in the data stack). */
@@ -84,6 +87,7 @@ export class Platform extends Construct {
     const monitors = new Map<string, ModelMonitor>();
     const alarms = new Map<string, ModelAlarms>();
     const retraining = new Map<string, RetrainTrigger>();
+    const promotions = new Map<string, ModelPromotion>();
     this.modelStacks = groups.map((group, i) => {
       const stack = new ModelGroupStack(scope, `${id}-${config.env}-Models-${i + 1}`, {
         stackName: modelGroupStackName(config.env, i),
@@ -103,12 +107,14 @@ export class Platform extends Construct {
       for (const [modelId, monitor] of stack.monitors) monitors.set(modelId, monitor);
       for (const [modelId, a] of stack.alarms) alarms.set(modelId, a);
       for (const [modelId, r] of stack.retraining) retraining.set(modelId, r);
+      for (const [modelId, p] of stack.promotions) promotions.set(modelId, p);
       return stack;
     });
     this.models = models;
     this.monitors = monitors;
     this.alarms = alarms;
     this.retraining = retraining;
+    this.promotions = promotions;
 
     for (const stack of [this.dataStack, ...this.modelStacks]) {
       Tags.of(stack).add('driftwatch:env', config.env);

@@ -22,8 +22,8 @@ import { renderCfn } from './helpers';
 export const ENDPOINT = 'fraud-detector-team';
 
 /** The fixture's config: the retraining fixture's model with a promotion section on ENDPOINT. */
-export function promotionConfig(promotion: Record<string, unknown> = {}) {
-  const input = configWith('team', { pipeline: { image: TRAIN_IMAGE, trainingData: { s3Uri: 's3://team-data/fraud/training/' } } }) as { models: Record<string, unknown>[] };
+export function promotionConfig(promotion: Record<string, unknown> = {}, env = 'team') {
+  const input = configWith(env, { pipeline: { image: TRAIN_IMAGE, trainingData: { s3Uri: 's3://team-data/fraud/training/' } } }) as { models: Record<string, unknown>[] };
   input.models[0].promotion = { endpointName: ENDPOINT, ...promotion };
   return validateConfig(input as never);
 }
