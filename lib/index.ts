@@ -8,4 +8,5 @@ export * from './monitor';
 export * from './alerting';
 export * from './dashboards';
 export * from './retraining';
+export * from './promotion';
 export * from './platform';
