@@ -19,9 +19,13 @@ import type { CategoricalColumn, Column, Dataset, FeatureKind, NumericColumn } f
 import { InputError, quoteValue } from './errors';
 import { fewInvalid, MAX_EXAMPLES, MAX_INVALID_SHARE, MissingMatcher, textReading, type CellExample, type ColumnReading } from './inference';
 import { ByteCodes } from './byte-codes';
+import { delimiterByte, oneColumnHint } from './csv-delimiter';
 import { ESCAPED, fieldText, LF, CR, Tokenizer } from './csv-tokenizer';
 import { parseNumberBytes } from './number';
 import { markEpochMs, parseTimestampBytes } from './timestamp';
+
+/** Re-exported: backtest/columns.ts and the adapters' index import them from csv.ts. */
+export { delimiterByte, oneColumnHint } from './csv-delimiter';
 
 export interface CsvOptions {
   /** One ASCII character. @default ',' */
@@ -42,18 +46,6 @@ export interface CsvOptions {
   readonly onColumn?: (reading: ColumnReading) => void;
   /** Called with what the reader noticed about the file as a whole (one column that looks like several). */
   readonly onNotice?: (message: string) => void;
-}
-
-/** Validates the delimiter option and returns its byte. */
-export function delimiterByte(delimiter: string): number {
-  const d = delimiter === '\\t' || delimiter.toLowerCase() === 'tab' ? '\t' : delimiter;
-  if (d.length !== 1 || d.charCodeAt(0) > 0x7f || d === '"' || d === '\n' || d === '\r') {
-    throw new InputError(
-      `--delimiter ${quoteValue(delimiter)} is not usable: give one ASCII character other than a quote or newline ` +
-        `(e.g. ',', ';', '|', or 'tab')`,
-    );
-  }
-  return d.charCodeAt(0);
 }
 
 /** Per-column parse state while reading. */
@@ -281,26 +273,6 @@ function reading(file: string, column: Column, state: ColumnState, rows: number)
     return { file, name: column.name, kind: 'numeric', forced, nonMissing: present + state.invalid, numbers: present, invalid: state.invalid, examples: state.examples };
   }
   return { file, name: column.name, kind: 'categorical', forced, ...textReading(column.codes, column.dictionary) };
-}
-
-const DELIMITERS: readonly [string, string][] = [[',', "','"], [';', "';'"], ['\t', "'tab'"], ['|', "'|'"]];
-
-/**
- * When a file reads as one column whose name holds another common delimiter several times (a
- * `;`-separated file read with ',', or the reverse), what to say: the delimiter that would split it.
- * @example oneColumnHint('a;b;c', 0x2c) // "the delimiter ',' finds one column, \"a;b;c\", whose name holds 2 ';': is the delimiter ';'?"
- */
-export function oneColumnHint(name: string, delimiter: number): string | null {
-  const used = String.fromCharCode(delimiter);
-  let best: [string, string, number] | null = null;
-  for (const [c, shown] of DELIMITERS) {
-    if (c === used) continue;
-    const n = name.split(c).length - 1;
-    if (n > 0 && (best === null || n > best[2])) best = [c, shown, n];
-  }
-  if (!best) return null;
-  const usedShown = DELIMITERS.find(([c]) => c === used)?.[1] ?? JSON.stringify(used);
-  return `the delimiter ${usedShown} finds one column, ${quoteValue(name, 60)}, whose name holds ${best[2]} ${best[1]}: is the delimiter ${best[1]}? (--delimiter, or "delimiter" in a backtest config)`;
 }
 
 /** Line breaks (LF, and CR not followed by LF) from `start`: records after it are at most this + 1. */
