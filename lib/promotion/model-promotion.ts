@@ -41,7 +41,7 @@ import type { IPromotionLedgerTable } from './ledger-table';
 import { modelExecutionRole } from './model-role';
 import { canaryAlarmName, promoteStateMachineName, promotionFunctionName, rollbackStateMachineName, PRODUCTION_VARIANT, SHADOW_VARIANT, type CanaryAlarm } from './naming';
 import { acknowledgePromotionRole, PolicyGrantee, promotionArns, promotionStatements } from './permissions';
-import { promoteDefinition, rollbackDefinition, type CheckLoop } from './state-machines';
+import { promoteDefinition, rollbackDefinition, type CheckLoop, type PromotionLoops } from './state-machines';
 import { stateMachineRole } from './state-machine-role';
 
 /** The promotion handler's bundle (`lambda/handlers/promotion-step.ts`). */
@@ -120,6 +120,7 @@ export class ModelPromotion extends Construct {
       approval: this.loop('approvalChecks', props.approvalChecks, Duration.hours(1), 168),
     };
     this.warnWhenCanaryOutlastsChecks(promotion, loops.endpoint);
+    this.warnWhenHistoryCouldOverflow(loops);
 
     const retention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
     const logRoot = `/driftwatch/${env}/${model.id}/promotion`;
@@ -288,6 +289,22 @@ export class ModelPromotion extends Construct {
     return out;
   }
 
+  /**
+   * A standard workflow's history holds at most 25,000 events, and each check of a loop writes 13
+   * (Wait 2, the Lambda task 5, the Choice 2, the counter 2, the checks-left Choice 2): an execution
+   * that uses every check of every loop must fit, or it fails with States.Runtime instead of its cause.
+   */
+  private warnWhenHistoryCouldOverflow(loops: PromotionLoops): void {
+    const checks = 2 * loops.endpoint.maxChecks + loops.shadow.maxChecks + loops.approval.maxChecks;
+    if (!Token.isUnresolved(checks) && checks * EVENTS_PER_CHECK + 100 > MAX_HISTORY_EVENTS) {
+      Annotations.of(this).addWarningV2(
+        'driftwatch:promotion:historyLimit',
+        `${checks} checks at most (2 x endpointChecks.maxChecks + shadowChecks.maxChecks + approvalChecks.maxChecks) write about ${checks * EVENTS_PER_CHECK} history events, ` +
+          `above Step Functions' ${MAX_HISTORY_EVENTS} per execution: lower a maxChecks (and lengthen its interval)`,
+      );
+    }
+  }
+
   private warnWhenCanaryOutlastsChecks(promotion: PromotionConfig, endpoint: CheckLoop): void {
     const canaryMinutes = promotion.canary.waitMinutes + promotion.canary.terminationWaitMinutes;
     const checkedMinutes = (endpoint.interval.toSeconds() * endpoint.maxChecks) / 60;
@@ -299,6 +316,10 @@ export class ModelPromotion extends Construct {
     }
   }
 }
+
+/** Step Functions' quota of history events per standard execution, and what one check of a loop writes. */
+const MAX_HISTORY_EVENTS = 25_000;
+const EVENTS_PER_CHECK = 13;
 
 /** Enough 2-minute checks for the canary's bake and termination wait, plus an hour for instances to start. */
 function defaultEndpointChecks(promotion: PromotionConfig): number {

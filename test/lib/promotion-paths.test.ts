@@ -136,6 +136,15 @@ describe('promote', () => {
     expect(run.cause).toBe('Too few labelled shadow rows to compare after 48 checks');
   });
 
+  it('a candidate nobody decides on within approvalChecks ends the shadow and fails', () => {
+    const tuned = promotionStack(path.join(tmp, 'approval'), path.join(tmp, 'bundles'), { props: { approvalChecks: { maxChecks: 3 } } });
+    const d = definitionOf(tuned.template, promoteStateMachineName('team', 'fraud_detector'));
+    const run = walk(d, { modelPackageArn: PACKAGE }, { invoke: lambda({ 'endpoint-status': [IN_SERVICE], 'compare-shadow': [comparison('better')], 'approval-status': [approval('PendingManualApproval')] }) });
+    expect(actions(run.invocations).filter((a) => a === 'approval-status')).toHaveLength(3);
+    expect(run.path.slice(-4)).toEqual(['ApprovalChecksLeft?', 'ApprovalTimedOut', 'EndShadow', 'NotPromoted']);
+    expect(run.cause).toBe('No approval decision after 3 checks');
+  });
+
   it('an endpoint that never settles fails as timed out instead of checking for ever', () => {
     const run = walk(promote, { modelPackageArn: PACKAGE }, { invoke: lambda({ 'endpoint-status': [UPDATING] }) });
     expect(run.path.at(-1)).toBe('ShadowDeployTimedOut');

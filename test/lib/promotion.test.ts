@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Match } from 'aws-cdk-lib/assertions';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Duration, Stack } from 'aws-cdk-lib';
 import { removeTemporaryAssets } from '../../lib/monitor';
@@ -307,6 +307,19 @@ describe('validation', () => {
     const [plain] = promotionConfig().models.map(({ promotion: _omit, ...m }) => m);
     expect(() => promotionStack(path.join(tmp, 'none'), bundles, { model: plain as never })).toThrow(/model fraud_detector has no promotion section \(props.model.promotion\)/);
     expect(() => promotionStack(path.join(tmp, 'zero'), bundles, { props: { approvalChecks: { maxChecks: 0 } } })).toThrow(/approvalChecks.maxChecks must be a whole number, at least 1, got 0/);
+  });
+});
+
+describe('warnings', () => {
+  const warnings = (built: ReturnType<typeof promotionStack>) =>
+    Annotations.fromStack(built.stack).findWarning('*', Match.stringLikeRegexp('.*')).map((w) => String(w.entry.data));
+
+  it('says when the checks could overflow the execution history, or end before the canary does', () => {
+    expect(warnings(team).filter((w) => /history events|canary's bake/.test(w))).toEqual([]);
+    const long = promotionStack(path.join(tmp, 'long'), bundles, { props: { approvalChecks: { interval: Duration.minutes(10), maxChecks: 2000 } } });
+    expect(warnings(long)).toEqual(expect.arrayContaining([expect.stringMatching(/^2148 checks at most .* above Step Functions' 25000 per execution/)]));
+    const short = promotionStack(path.join(tmp, 'short'), bundles, { props: { endpointChecks: { interval: Duration.minutes(1), maxChecks: 10 } } });
+    expect(warnings(short)).toEqual(expect.arrayContaining([expect.stringMatching(/^endpointChecks cover 10 minutes, less than the canary's bake and termination wait \(40 minutes\)/)]));
   });
 });
 
