@@ -463,6 +463,19 @@ export const analyticsSchema = z.strictObject({
   resultRetentionDays: days.default(30),
 });
 
+/** SageMaker managed MLflow for the environment: where retraining runs are logged and the registry is mirrored. */
+export const mlflowSchema = z.strictObject({
+  /** SageMaker's sizes: Small (up to 25 users), Medium (up to 50), Large (up to 100). @default 'Small' */
+  size: z.enum(['Small', 'Medium', 'Large']).default('Small'),
+  /** An MLflow version SageMaker offers (`3.0`). @default SageMaker's latest */
+  mlflowVersion: z.string().regex(/^\d+\.\d+(\.\d+)?$/, { message: 'expected a version such as "3.0"' }).optional(),
+  /** When SageMaker may patch the server (UTC). @default SageMaker picks a window */
+  weeklyMaintenanceWindowStart: z
+    .string()
+    .regex(/^(Mon|Tue|Wed|Thu|Fri|Sat|Sun):([01]\d|2[0-3]):[0-5]\d$/, { message: 'expected a day and time like "Sun:03:00" (UTC)' })
+    .optional(),
+});
+
 export const configSchema = z.strictObject({
   /** Environment name: part of stack, stream and database names. */
   env: z
@@ -489,6 +502,8 @@ export const configSchema = z.strictObject({
   }),
   /** The compliance profile (standard | hipaa | pci) and what the stricter ones need (see `config/compliance.ts`). @default { profile: 'standard' } */
   compliance: complianceSchema.default({ ...COMPLIANCE_DEFAULTS, keyAdministrators: [] }),
+  /** A SageMaker managed MLflow tracking server for the environment (`dw-<env>-mlflow`); left out, none (the ledger is the record). */
+  mlflow: mlflowSchema.optional(),
   models: z.array(modelSchema).min(1),
 });
 

@@ -28,6 +28,8 @@ export const INTERFACE_ENDPOINTS: Readonly<Record<string, ec2.InterfaceVpcEndpoi
   EventBridge: ec2.InterfaceVpcEndpointAwsService.EVENTBRIDGE,
   SecretsManager: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER,
   SageMakerApi: ec2.InterfaceVpcEndpointAwsService.SAGEMAKER_API,
+  // The gate step publishes the owner's alert of a failed candidate.
+  Sns: ec2.InterfaceVpcEndpointAwsService.SNS,
 };
 
 /** The configured VPC, imported by id (no lookup, no credentials at synth time). */

@@ -11,6 +11,7 @@ import { S3_LAYOUT } from '../../lambda/core/schema/record-schema';
 import { glueDatabaseName, logGroupPrefix, workGroupName } from '../common/naming';
 import { Analytics } from '../analytics/analytics';
 import { PromotionLedgerTable } from '../promotion/ledger-table';
+import { MlflowServer } from '../retraining/mlflow-server';
 import { DataLake } from '../data-lake/data-lake';
 import { allowLogGroupEncryption } from '../monitor/log-encryption';
 import { FunctionEndpoints, functionNetwork, type FunctionNetwork } from '../compliance/network';
@@ -32,6 +33,8 @@ export class DataStack extends Stack {
   readonly analytics: Analytics;
   /** Every model's promotion ledger (trigger decisions, gates, promotions, rollbacks); the model stacks import it by name. */
   readonly promotionLedger: PromotionLedgerTable;
+  /** The environment's managed MLflow (`config.mlflow`), or undefined. */
+  readonly mlflow?: MlflowServer;
   readonly bucketName: string;
   /** What the compliance profile sets on the owners' notifiers in this stack (VPC, reserved concurrency, log retention). */
   readonly notifierCompliance: { readonly logRetention: logs.RetentionDays; readonly network?: FunctionNetwork; readonly reservedConcurrency?: number };
@@ -68,6 +71,18 @@ export class DataStack extends Stack {
       removalPolicy: protect ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
       deletionProtection: protect,
     });
+
+    if (config.mlflow) {
+      this.mlflow = new MlflowServer(this, 'Mlflow', {
+        env: config.env,
+        bucket: this.lake.bucket,
+        key: this.lake.key,
+        size: config.mlflow.size,
+        ...(config.mlflow.mlflowVersion ? { mlflowVersion: config.mlflow.mlflowVersion } : {}),
+        ...(config.mlflow.weeklyMaintenanceWindowStart ? { weeklyMaintenanceWindowStart: config.mlflow.weeklyMaintenanceWindowStart } : {}),
+      });
+      new CfnOutput(this, 'MlflowTrackingServerArn', { value: this.mlflow.trackingServerArn, description: 'MLflow tracking URI for the sagemaker-mlflow plugin' });
+    }
 
     // The monitors' log groups (/driftwatch/<env>/<model>/monitor-*) are encrypted with this key;
     // one key-policy statement covers every model's.

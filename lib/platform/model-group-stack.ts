@@ -116,6 +116,8 @@ export class ModelGroupStack extends Stack {
             network,
             reservedConcurrency: compliance.reserveConcurrency ? RESERVED_CONCURRENCY.retraining : undefined,
             ledger,
+            // A failed gate is the owner's to know, not a page: the warning topic.
+            alertTopic: topics.topicFor(model.owner, 'Warning'),
           }),
         );
       }

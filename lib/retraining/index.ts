@@ -2,3 +2,4 @@
 export { RetrainTrigger, RETRAINING_HANDLER, RETRAINING_SERVICE_NAME, type RetrainTriggerProps } from './retrain-trigger';
 export { RetrainingPipeline, type RetrainingPipelineProps } from './retraining-pipeline';
 export { modelPackageGroupName, retrainingFunctionName, retrainingPipelineName, retrainingPrefixes, sageMakerName } from './naming';
+export { MlflowServer, grantMlflowTracking, mlflowServerArn, mlflowServerName, MLFLOW_ARTIFACTS_PREFIX, MLFLOW_TRACKING_ACTIONS, type MlflowServerProps, type MlflowServerSize } from './mlflow-server';

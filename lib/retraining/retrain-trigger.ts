@@ -26,6 +26,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { ModelConfig } from '../../config/schema';
@@ -69,8 +70,25 @@ export interface RetrainTriggerProps {
   readonly network?: FunctionNetwork;
   /** Concurrent executions reserved for each function. @default - none reserved */
   readonly reservedConcurrency?: number;
-  /** The environment's promotion ledger: the trigger appends a copy of each decision (`DW_LEDGER_TABLE`). @default - the decisions stay in the data bucket only */
+  /** The environment's promotion ledger: the trigger appends a copy of each decision, the gate step each verdict (`DW_LEDGER_TABLE`). @default - both stay in the data bucket only */
   readonly ledger?: IPromotionLedgerTable;
+  /**
+   * The owner's topic (its warning topic) that the gate step alerts a failed candidate on, with the
+   * failed checks and their deltas; the owner's notifier sends it on to Slack / PagerDuty, email
+   * subscribers get it as text (`DW_ALERT_TOPIC_ARN`). Encrypted topics need the key: `alertTopicKey`.
+   * @default - failures are in the ledger and the pipeline execution only
+   */
+  readonly alertTopic?: sns.ITopic;
+  /** The key the alert topic is encrypted with. @default - `key` (the owners' topics share the environment's key) */
+  readonly alertTopicKey?: kms.IKey;
+}
+
+/** Publishing the owner's alert: this topic only, its key only through SNS. */
+function alertStatements(topic: sns.ITopic, key: kms.IKey): iam.PolicyStatement[] {
+  return [
+    new iam.PolicyStatement({ sid: 'AlertOwner', actions: ['sns:Publish'], resources: [topic.topicArn] }),
+    new iam.PolicyStatement({ sid: 'UseTopicKeyThroughSns', actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [key.keyArn], conditions: { StringEquals: { 'kms:ViaService': `sns.${Aws.REGION}.amazonaws.com` } } }),
+  ];
 }
 
 export class RetrainTrigger extends Construct {
@@ -114,9 +132,14 @@ export class RetrainTrigger extends Construct {
       new iam.PolicyStatement({ sid: 'WriteStatisticsAndReports', actions: ['s3:PutObject'], resources: [bucket.arnForObjects(`${prefixes.runs}*`), bucket.arnForObjects(`${prefixes.gateReports}*`)] }),
       new iam.PolicyStatement({ sid: 'UseDataKeyThroughS3', ...s3Key }),
       new iam.PolicyStatement({ sid: 'WriteOwnLogs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroups.gates.logGroupArn] }),
+      ...(props.alertTopic ? alertStatements(props.alertTopic, props.alertTopicKey ?? key) : []),
+      ...(props.ledger?.appendStatements() ?? []),
     ]);
     if (props.network) allowVpcAccess(gateRole, gateRole);
-    this.gateFunction = this.fn('GateFunction', 'gates', 'checkGates', code, gateRole, logGroups.gates, props, Duration.minutes(2));
+    this.gateFunction = this.fn('GateFunction', 'gates', 'checkGates', code, gateRole, logGroups.gates, props, Duration.minutes(2), {
+      ...(props.alertTopic ? { DW_ALERT_TOPIC_ARN: props.alertTopic.topicArn } : {}),
+      ...(props.ledger ? { DW_LEDGER_TABLE: props.ledger.tableName } : {}),
+    });
 
     this.pipeline = new RetrainingPipeline(this, 'Pipeline', { env, model, bucket, key, gateFunction: this.gateFunction, codeVersion: props.codeVersion });
 
@@ -232,7 +255,7 @@ export class RetrainTrigger extends Construct {
     acknowledgeFunctionCompliance(
       f,
       props,
-      which === 'trigger' ? (props.ledger ? 'S3, DynamoDB and the SageMaker API' : 'S3 and the SageMaker API') : 'S3',
+      which === 'trigger' ? (props.ledger ? 'S3, DynamoDB and the SageMaker API' : 'S3 and the SageMaker API') : ['S3', ...(props.alertTopic ? ['SNS'] : []), ...(props.ledger ? ['DynamoDB'] : [])].join(', '),
       which === 'trigger'
         ? 'A failed trigger run goes to the on-failure destination, this model\'s KMS-encrypted retraining queue, with the monitor event and the error (after 2 Lambda retries); undeliverable rule events go to the same queue'
         : 'The gate step is invoked synchronously by the SageMaker pipeline\'s Lambda step, never asynchronously: a failure fails the step and the pipeline execution, where it is kept; a DeadLetterConfig would never receive anything',
