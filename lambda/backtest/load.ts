@@ -1,12 +1,16 @@
 /**
- * Loads history into the local engine laid out as production: a prediction table with the record
+ * Loads history into the local engine laid out as production: a prediction relation with the record
  * contract's columns (prediction_id, model_id, model_version, variant, event_time, features,
- * prediction, predicted_label) plus the `dt`/`hour` partition columns, a ground-truth table
+ * prediction, predicted_label) plus the `dt`/`hour` partition columns, a ground-truth relation
  * (prediction_id, label, label_time, dt, hour) and the reference-bins table the profile SQL joins.
  *
- * Columns go in through the appender into a narrow staging table (numbers and codes only); one
- * CREATE TABLE AS then adds the constant and derived columns natively, so no per-row strings are
- * built in JavaScript.
+ * The rows are held once, as numbers: a staging table of doubles and dictionary codes (INTEGER)
+ * loaded through the appender, one small table per string column's dictionary and one row per hour
+ * with its partition. The prediction and ground-truth relations are VIEWs over them that add the
+ * constant and derived columns and turn codes into strings as a query reads them: the SQL sees the
+ * same columns and types as a table of the Firehose layout, and a query for a range of hours
+ * converts only that range's rows. A table of strings would be held beside the staging table (a
+ * million rows × 20 features: about 400 MB against 150 MB), and building it would copy every row.
  */
 import type { Column } from '../core/types';
 import type { DatasetProfile } from '../core/types';
@@ -17,10 +21,14 @@ import { sqlString } from '../sql/literal';
 import { HOUR_MS } from './batches';
 
 export interface HistoryTables {
+  /** The prediction relation (a view). */
   readonly predictions: string;
+  /** The ground-truth relation (a view), when the history has labels. */
   readonly labels: string | null;
   readonly referenceBins: string;
   readonly referenceId: string;
+  /** Every object the load made, views first (the order `dropHistory` drops them in). */
+  readonly objects: readonly { readonly kind: 'VIEW' | 'TABLE'; readonly name: string }[];
 }
 
 export interface HistoryInput {
@@ -40,39 +48,70 @@ export interface HistoryInput {
   readonly referenceId?: string;
 }
 
-function toLoadColumn(column: Column, name: string, firstRow: number, n: number): LoadColumn {
-  return column.kind === 'numeric'
-    ? { name, type: 'double', values: column.values.subarray(firstRow, firstRow + n) }
-    : { name, type: 'varchar', codes: column.codes.subarray(firstRow, firstRow + n), dictionary: column.dictionary };
-}
-
 const q = (name: string) => `"${name}"`;
 
-/** Loads the monitored rows and the reference bins; returns the table names. */
+/** A column as staging holds it: a double, or a dictionary code (−1 missing) with its dictionary to load. */
+interface Staged {
+  readonly load: LoadColumn;
+  readonly dictionary: { readonly table: string; readonly words: readonly string[] } | null;
+}
+
+function stage(column: Column, name: string, firstRow: number, n: number, prefix: string, index: number): Staged {
+  if (column.kind === 'numeric') return { load: { name, type: 'double', values: column.values.subarray(firstRow, firstRow + n) }, dictionary: null };
+  return {
+    load: { name, type: 'integer', values: column.codes.subarray(firstRow, firstRow + n) },
+    dictionary: { table: `${prefix}_dict${index}`, words: column.dictionary },
+  };
+}
+
+/** How the views read a staged column: the double, or its code's string from its dictionary's join (NULL for −1). */
+function readStaged(staged: Staged, index: number): { value: string; join: string } {
+  if (!staged.dictionary) return { value: `s.${q(staged.load.name)}`, join: '' };
+  // A join per dictionary, not a list indexed per row: DuckDB copies a scalar subquery's list into
+  // every row it reads, which doubled the profile query's time.
+  const alias = `d${index}`;
+  return { value: `${alias}."value"`, join: ` LEFT JOIN ${q(staged.dictionary.table)} ${alias} ON ${alias}."code" = s.${q(staged.load.name)}` };
+}
+
+/** Loads the monitored rows and the reference bins; returns the relations' names. */
 export async function loadHistory(engine: TableEngine, input: HistoryInput): Promise<HistoryTables> {
   const n = input.hourOfRow.length;
   const { prefix, firstRow } = input;
   const staging = `${prefix}_staging`;
   const hoursTable = `${prefix}_hours`;
-  const tables: HistoryTables = {
-    predictions: `${prefix}_predictions`,
-    labels: input.label ? `${prefix}_labels` : null,
-    referenceBins: `${prefix}_reference_bins`,
-    referenceId: input.referenceId ?? 'backtest',
-  };
+  const predictions = `${prefix}_predictions`;
+  const labels = input.label ? `${prefix}_labels` : null;
+  const referenceBins = `${prefix}_reference_bins`;
 
   const rowIds = new Float64Array(n);
   for (let r = 0; r < n; r++) rowIds[r] = firstRow + r;
+  const staged: Staged[] = [];
+  const add = (column: Column, name: string) => {
+    const s = stage(column, name, firstRow, n, prefix, staged.length);
+    staged.push(s);
+    return s;
+  };
+  const features = input.features.map((c) => add(c, c.name));
+  const prediction = input.prediction ? add(input.prediction, 'prediction') : null;
+  const predictedLabel = input.predictedLabel ? add(input.predictedLabel, 'predicted_label') : null;
+  const label = input.label ? add(input.label, 'label') : null;
+  const dictionaries = staged.flatMap((s) => (s.dictionary ? [s.dictionary] : []));
+  const objects: HistoryTables['objects'] = [
+    { kind: 'VIEW', name: predictions },
+    ...(labels ? [{ kind: 'VIEW' as const, name: labels }] : []),
+    ...[staging, hoursTable, referenceBins, ...dictionaries.map((d) => d.table)].map((name) => ({ kind: 'TABLE' as const, name })),
+  ];
   const columns: LoadColumn[] = [
     // INTEGER when it fits: a BIGINT costs a BigInt per row on the way in.
     { name: 'row_id', type: firstRow + n < 2 ** 31 ? 'integer' : 'bigint', values: rowIds },
     { name: 'hour_key', type: 'integer', values: input.hourOfRow },
-    ...input.features.map((c) => toLoadColumn(c, c.name, firstRow, n)),
+    ...staged.map((s) => s.load),
   ];
-  if (input.prediction) columns.push(toLoadColumn(input.prediction, 'prediction', firstRow, n));
-  if (input.predictedLabel) columns.push(toLoadColumn(input.predictedLabel, 'predicted_label', firstRow, n));
-  if (input.label) columns.push(toLoadColumn(input.label, 'label', firstRow, n));
   await engine.loadTable(staging, columns, n);
+  for (const d of dictionaries) {
+    const codes = Int32Array.from(d.words.keys());
+    await engine.loadTable(d.table, [{ name: 'code', type: 'integer', values: codes }, { name: 'value', type: 'varchar', codes, dictionary: d.words }], d.words.length);
+  }
 
   // One row per distinct hour: its Firehose partition (dt, hour) and the hour's start as event time.
   const distinct = [...new Set(input.hourOfRow)].sort((a, b) => a - b);
@@ -94,28 +133,31 @@ export async function loadHistory(engine: TableEngine, input: HistoryInput): Pro
     distinct.length,
   );
 
-  const featureList = input.features.map((c) => `s.${q(c.name)}`).join(', ');
+  const read = new Map(staged.map((st, i) => [st, readStaged(st, i)] as const));
+  const value = (st: Staged) => (read.get(st) as { value: string }).value;
+  const joins = (list: readonly (Staged | null)[]) => list.map((st) => (st ? (read.get(st) as { join: string }).join : '')).join('');
+  const featureList = features.map((st) => `${value(st)} AS ${q(st.load.name)}`).join(', ');
   // The hour's start, computed once per hour (not per row) before the join.
   const hoursWithTime = `(SELECT *, CAST("dt" || ' ' || "hour" || ':00:00' AS TIMESTAMP) AS "event_time" FROM ${q(hoursTable)})`;
   const eventTime = 'h."event_time"';
+  const fromHours = `FROM ${q(staging)} s JOIN ${hoursWithTime} h ON h."hour_key" = s."hour_key"`;
   await engine.run(
-    `CREATE TABLE ${q(tables.predictions)} AS SELECT CAST(s."row_id" AS VARCHAR) AS "prediction_id", ` +
+    `CREATE VIEW ${q(predictions)} AS SELECT CAST(s."row_id" AS VARCHAR) AS "prediction_id", ` +
       `${sqlString(input.modelId)} AS "model_id", 'backtest' AS "model_version", 'champion' AS "variant", ${eventTime} AS "event_time", ` +
-      `${featureList}, ${input.prediction ? 's."prediction"' : 'CAST(NULL AS DOUBLE)'} AS "prediction", ` +
-      `${input.predictedLabel ? 's."predicted_label"' : 'CAST(NULL AS VARCHAR)'} AS "predicted_label", h."dt", h."hour" ` +
-      `FROM ${q(staging)} s JOIN ${hoursWithTime} h ON h."hour_key" = s."hour_key"`,
+      `${featureList}, ${prediction ? value(prediction) : 'CAST(NULL AS DOUBLE)'} AS "prediction", ` +
+      `${predictedLabel ? value(predictedLabel) : 'CAST(NULL AS VARCHAR)'} AS "predicted_label", h."dt", h."hour" ` +
+      `${fromHours}${joins([...features, prediction, predictedLabel])}`,
   );
-  if (tables.labels) {
+  if (labels && label) {
+    const labelled = label.dictionary ? `s."label" >= 0` : `s."label" IS NOT NULL`;
     await engine.run(
-      `CREATE TABLE ${q(tables.labels)} AS SELECT CAST(s."row_id" AS VARCHAR) AS "prediction_id", s."label", ` +
-        `${eventTime} AS "label_time", h."dt", h."hour" ` +
-        `FROM ${q(staging)} s JOIN ${hoursWithTime} h ON h."hour_key" = s."hour_key" WHERE s."label" IS NOT NULL`,
+      `CREATE VIEW ${q(labels)} AS SELECT CAST(s."row_id" AS VARCHAR) AS "prediction_id", ${value(label)} AS "label", ` +
+        `${eventTime} AS "label_time", h."dt", h."hour" ${fromHours}${joins([label])} WHERE ${labelled}`,
     );
   }
-  await engine.run(`DROP TABLE ${q(staging)}`);
-
   // The reference bins as a table (the production path: inline bins for 20 features × 1000 fine
   // edges would pass Athena's query-size limit).
+  const referenceId = input.referenceId ?? 'backtest';
   const bins = referenceBinRows(input.reference);
   const strings = (values: (string | null)[]) => {
     const dictionary: string[] = [];
@@ -133,9 +175,9 @@ export async function loadHistory(engine: TableEngine, input: HistoryInput): Pro
     return { codes, dictionary };
   };
   await engine.loadTable(
-    tables.referenceBins,
+    referenceBins,
     [
-      { name: 'reference_id', type: 'varchar', ...strings(bins.map(() => tables.referenceId)) },
+      { name: 'reference_id', type: 'varchar', ...strings(bins.map(() => referenceId)) },
       { name: 'feature', type: 'varchar', ...strings(bins.map((b) => b.feature)) },
       { name: 'bin_set', type: 'varchar', ...strings(bins.map((b) => b.bin_set)) },
       { name: 'position', type: 'bigint', values: bins.map((b) => b.position) },
@@ -144,13 +186,10 @@ export async function loadHistory(engine: TableEngine, input: HistoryInput): Pro
     ],
     bins.length,
   );
-  return tables;
+  return { predictions, labels, referenceBins, referenceId, objects };
 }
 
-/** Drops the run's tables (when the engine was given by the caller and stays open). */
+/** Drops the run's views and tables (when the engine was given by the caller and stays open). */
 export async function dropHistory(engine: TableEngine, tables: HistoryTables): Promise<void> {
-  for (const t of [tables.predictions, tables.labels, tables.referenceBins, ]) {
-    if (t) await engine.run(`DROP TABLE IF EXISTS ${q(t)}`);
-  }
-  await engine.run(`DROP TABLE IF EXISTS ${q(tables.predictions.replace(/_predictions$/, '_hours'))}`);
+  for (const o of tables.objects) await engine.run(`DROP ${o.kind} IF EXISTS ${q(o.name)}`);
 }

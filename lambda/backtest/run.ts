@@ -23,9 +23,9 @@ import { driftBandsEnabled, reportDriftBands } from '../monitor/drift-bands';
 import { hourSpanLabel } from '../monitor/messages';
 import { metricsOf, defaultKeyMetric, type MonitorModel } from '../monitor/model';
 import type { MetricValue } from '../monitor/performance';
-import { profileHistory, type MonitorTables } from '../monitor/profile';
+import type { MonitorTables } from '../monitor/profile';
 import { fitReference, type MonitorReference } from '../monitor/reference';
-import { featureSpecs, historyPerformance, measureWindow, type HourBatch } from '../monitor/score';
+import { featureSpecs, measureWindow, type HourBatch } from '../monitor/score';
 import { initialState, type MonitorState } from '../monitor/state';
 import type { MonitorWindow } from '../monitor/types';
 import type { TableEngine } from '../ports/query-engine';
@@ -34,6 +34,7 @@ import { HOUR_MS, hoursOf, rowBatching, rowsByWindow, timeBatching, type Batchin
 import { featureIdentifiers, findColumn, sliceColumn, toCategorical, toNumeric, withKind } from './columns';
 import { BacktestConfigError, DEFAULT_BASELINE_WINDOWS, DEFAULT_MODEL_ID, inferTask, parseEvery, type BacktestConfig, type BacktestTask } from './config';
 import { referenceWindows } from './drift-bands';
+import { historyRuns, scanHistory } from './history-scan';
 import { dropHistory, loadHistory } from './load';
 import { BACKTEST_FORMAT, type BacktestCalibration, type BacktestResult } from './types';
 
@@ -55,6 +56,13 @@ export interface RunBacktestInput {
 }
 
 let runs = 0;
+
+/**
+ * The backtest's own engine: history compressed once loaded (it is scanned once per run of windows),
+ * and insertion order not kept (every query it runs groups; the load keeps its order by appending),
+ * which lets DuckDB hold less while it aggregates.
+ */
+const BACKTEST_DUCKDB = { compress: true, preserveInsertionOrder: false } as const;
 
 function spanLabel(w: WindowSpan): string {
   if (w.startRow !== null) return `rows ${w.startRow.toLocaleString('en-US')}–${(w.endRow as number).toLocaleString('en-US')}`;
@@ -313,22 +321,6 @@ export function timestampsOf(config: ReadableColumns): string[] {
   return Object.hasOwn(kindsOf(config), config.window.column) ? [] : [config.window.column];
 }
 
-/** The index of the window holding `hour` (windows are in time order and do not overlap). */
-function windowAt(windows: readonly WindowSpan[], hour: number): number {
-  let lo = 0;
-  let hi = windows.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (windows[mid].startHour <= hour) lo = mid;
-    else hi = mid - 1;
-  }
-  const w = windows[lo];
-  if (!w || !(hour >= w.startHour && hour < w.endHour)) {
-    throw new Error(`backtest: the profile query returned hour ${new Date(hour * HOUR_MS).toISOString()}, which is in no window`);
-  }
-  return lo;
-}
-
 /**
  * Runs the backtest over a dataset already in memory.
  *
@@ -343,7 +335,7 @@ export async function runBacktest(input: RunBacktestInput): Promise<BacktestResu
   const { batching, model } = p;
   const windows = batching.windows;
   const ctx: DecideContext = { model, reference: p.reference, metrics: metricsWithKeyCheck(model, config) };
-  const engine = input.engine ?? (await openDuckDbEngine());
+  const engine = input.engine ?? (await openDuckDbEngine(BACKTEST_DUCKDB));
   const prefix = `bt${++runs}_${process.pid}`;
   let loaded;
   try {
@@ -366,28 +358,18 @@ export async function runBacktest(input: RunBacktestInput): Promise<BacktestResu
       referenceBins: { table: loaded.referenceBins },
     };
 
-    let minHour = Infinity;
-    let maxHour = -Infinity;
-    for (const h of batching.hourOfRow) {
-      if (h < minHour) minHour = h;
-      if (h > maxHour) maxHour = h;
-    }
-    progress(`profiling ${windows.length} windows (${new Set(batching.hourOfRow).size.toLocaleString('en-US')} hourly batches) in one query…`);
+    const scans = historyRuns(model, windows).length;
+    progress(
+      `profiling ${windows.length} windows (${new Set(batching.hourOfRow).size.toLocaleString('en-US')} hourly batches) in ${scans === 1 ? 'one query' : `${scans} queries`}…`,
+    );
     // Profile at the coarsest grain that tiles the windows: whole UTC days (row windows are
     // synthetic days) give up to 24× fewer result rows than hours.
     const groupBy = 'rows' in config.window || (parseEvery(config.window.every) as number) % 24 === 0 ? 'day' : 'hour';
-    const scan = {
-      hours: { start: new Date(minHour * HOUR_MS), end: new Date((maxHour + 1) * HOUR_MS) },
-      groupBy,
-      targets: windows.length,
-      targetOf: (dt: string, hour: string | null) => windowAt(windows, Date.parse(`${dt}T${hour ?? '00'}:00:00Z`) / HOUR_MS),
-    } as const;
-    const grouped = await profileHistory(engine, model, p.reference, tables, scan);
-    // Every window's label join from one grouped query (labels sit in their prediction's hour here).
-    const performances = await historyPerformance(engine, model, tables, scan, 0);
+    const scanned = await scanHistory(engine, { model, reference: p.reference, tables, windows, groupBy });
+    const performances = scanned.performances;
     // Each window's hourly prediction aggregates, in time order.
     const batchesOf: HourBatch[][] = windows.map(() => []);
-    for (const part of grouped.partitions) {
+    for (const part of scanned.partitions) {
       batchesOf[part.target].push({ hour: `${part.dt}T${part.hour ?? '00'}:00:00.000Z`, predictions: part.predictions });
     }
 
@@ -414,7 +396,7 @@ export async function runBacktest(input: RunBacktestInput): Promise<BacktestResu
       const performance = performances ? performances[span.index] : null;
       let rowMetrics: Record<string, MetricValue> = {};
       if (rowsOf) rowMetrics = businessMetrics(config.metrics ?? [], business, rowsOf[span.index].map((r) => r + p.firstRow));
-      const measures = measureWindow(model, p.reference, engineSpan, grouped.profiles[span.index], batchesOf[span.index], performance, rowMetrics, specs);
+      const measures = measureWindow(model, p.reference, engineSpan, scanned.profiles[span.index], batchesOf[span.index], performance, rowMetrics, specs);
       const decided = decideWindow(state, { ...measures, rows: span.rows }, ctx);
       state = decided.state;
       judged.push(decided.window);

@@ -49,6 +49,27 @@ describe('loadTable', () => {
   });
 });
 
+describe('a compressing engine', () => {
+  it('holds every row with its own values across the checkpoints of a long load', async () => {
+    const compressed = await openDuckDbEngine({ compress: true, preserveInsertionOrder: false });
+    try {
+      const n = 500_000; // more than two checkpoints' worth of rows
+      await compressed.loadTable('long', [
+        { name: 'k', type: 'integer', values: Float64Array.from({ length: n }, (_, i) => i) },
+        { name: 'x', type: 'double', values: Float64Array.from({ length: n }, (_, i) => (i % 97 === 0 ? NaN : i / 8)) },
+      ], n);
+      const [r] = await compressed.query(
+        'SELECT count(*) AS rows, count(DISTINCT k) AS keys, min(k) AS first, max(k) AS last, count(x) AS present, ' +
+          'count(*) FILTER (WHERE x IS NOT NULL AND x <> k / 8) AS changed, count(*) FILTER (WHERE x IS NULL AND k % 97 <> 0) AS lost FROM long',
+      );
+      // Every row once, each with its own values (a missing one as NULL, no other).
+      expect(r).toEqual({ rows: BigInt(n), keys: BigInt(n), first: 0, last: n - 1, present: BigInt(n - Math.ceil(n / 97)), changed: 0n, lost: 0n });
+    } finally {
+      compressed.close();
+    }
+  });
+});
+
 describe('queryChunks', () => {
   it('hands over every row once, column by column, in chunks of at most 2,048 rows', async () => {
     let rows = 0;

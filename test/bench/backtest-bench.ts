@@ -1,5 +1,5 @@
 /**
- * `npm run bench:backtest [-- [--rows N] [--runs N]]`: times `driftwatch backtest` in daily windows against a
+ * `npm run bench:backtest [-- [--rows N] [--runs N] [--peers pandas,evidently]]`: times `driftwatch backtest` in daily windows against a
  * pandas + scipy loop that computes the same per-window statistics (test/bench/backtest_peer.py:
  * `groupby` day, then PSI / Jensen–Shannon / KS / Wasserstein per numeric feature and PSI /
  * Jensen–Shannon / chi-squared per categorical feature against the reference).
@@ -13,6 +13,9 @@
  * With .venv-peers (test/support/setup.sh), Evidently 0.7.23 runs as a second peer in the same interleaved
  * runs: the rows grouped by UTC day as the pandas script does, and its Report([DataDriftPreset()]) per day
  * against the reference (test/bench/peers_bench.py evidently-daily): the backtest a team would write with it.
+ *
+ * `--peers pandas` (or `evidently`, or `pandas,evidently`, the default) chooses the peers: Evidently
+ * per day takes minutes a run, so `--peers pandas` is the quick loop while working on speed.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -184,8 +187,22 @@ function agreement(oursFile: string, peerFile: string): string[] {
   return lines;
 }
 
+const PEERS = ['pandas', 'evidently'] as const;
+type Peer = (typeof PEERS)[number];
+
+/** Parses `--peers a,b` (default: every peer). */
+function peersFlag(args: readonly string[]): ReadonlySet<Peer> {
+  const at = args.indexOf('--peers');
+  if (at < 0) return new Set(PEERS);
+  const names = (args[at + 1] ?? '').split(',').map((n) => n.trim());
+  const unknown = names.filter((n) => !(PEERS as readonly string[]).includes(n));
+  if (names.length === 0 || unknown.length > 0) throw new Error(`--peers takes ${PEERS.join(', ')} (comma-separated), got ${JSON.stringify(args[at + 1] ?? '')}`);
+  return new Set(names as Peer[]);
+}
+
 function main(): void {
   const args = process.argv.slice(2);
+  const peers = peersFlag(args);
   const rows = rowsFlag(args, 1_000_000, 1000);
   const files = ensureFiles(rows);
   const oursOut = path.join(BENCH_DIR, `backtest-driftwatch-${rows}.json`);
@@ -196,7 +213,7 @@ function main(): void {
   );
 
   const runs = runsFlag(args);
-  const python = findPython();
+  const python = peers.has('pandas') ? findPython() : null;
   const results: Measured[] = measureInterleaved(
     [
       {
@@ -215,7 +232,7 @@ function main(): void {
             },
           ]
         : []),
-      ...evidentlyPeer(files, rows),
+      ...(peers.has('evidently') ? evidentlyPeer(files, rows) : []),
     ],
     runs,
   );

@@ -1,0 +1,93 @@
+/**
+ * The replay profiles history in runs of windows (so DuckDB holds a bounded slice of the unpivoted
+ * values, not all of history): the windows' profiles, hourly prediction aggregates and label joins
+ * must not depend on how the windows are split into runs, and a window is never split.
+ */
+import { openDuckDbEngine } from '../../lambda/adapters/local';
+import { rowBatching } from '../../lambda/backtest/batches';
+import { scanHistory, scanRuns } from '../../lambda/backtest/history-scan';
+import { dropHistory, loadHistory } from '../../lambda/backtest/load';
+import type { CategoricalColumn, Column, Dataset } from '../../lambda/core/types';
+import type { MonitorModel } from '../../lambda/monitor/model';
+import { fitReference } from '../../lambda/monitor/reference';
+import { syntheticHistory } from './synthetic';
+
+const history = syntheticHistory({ rows: 4000, changeRow: 3000 });
+const column = (name: string) => history.columns.find((c) => c.name === name) as Column;
+const FIRST_ROW = 1000;
+
+const model: MonitorModel = {
+  env: 'local',
+  modelId: 'scan',
+  task: 'binary_classification',
+  features: [
+    { id: 'x1', name: 'x1', kind: 'numeric' },
+    { id: 'segment', name: 'segment', kind: 'categorical' },
+  ],
+  positiveLabel: 'yes',
+  columns: { prediction: true, predictedLabel: true, label: true },
+  businessMetrics: [],
+  baseline: { windows: 2 },
+  topK: 2,
+  minRows: 1,
+};
+
+describe('scanHistory', () => {
+  it('gives every window the same profile, hourly predictions and label join however the windows are split into runs', async () => {
+    const features = [column('x1'), column('segment')];
+    const referenceData: Dataset = {
+      rowCount: FIRST_ROW,
+      columns: features.map((c) => (c.kind === 'numeric' ? { ...c, values: c.values.subarray(0, FIRST_ROW) } : { ...c, codes: (c as CategoricalColumn).codes.subarray(0, FIRST_ROW) })),
+    };
+    const reference = fitReference(model, referenceData, null, { source: 'rows 0–1000', createdAt: new Date(0) });
+    const batching = rowBatching(FIRST_ROW, history.rowCount, 300);
+    const engine = await openDuckDbEngine({ compress: true, preserveInsertionOrder: false });
+    try {
+      const loaded = await loadHistory(engine, {
+        prefix: 'scan',
+        modelId: model.modelId,
+        features,
+        prediction: column('score'),
+        predictedLabel: column('predicted'),
+        label: column('label'),
+        firstRow: FIRST_ROW,
+        hourOfRow: batching.hourOfRow,
+        reference: reference.profile,
+        referenceId: reference.referenceId,
+      });
+      const tables = { predictions: { table: loaded.predictions }, labels: { table: loaded.labels as string }, referenceBins: { table: loaded.referenceBins } };
+      const input = { model, reference, tables, windows: batching.windows, groupBy: 'day' as const };
+      const runs: number[] = [];
+      const whole = await scanHistory(engine, { ...input, valuesPerScan: Number.MAX_SAFE_INTEGER, onScan: () => runs.push(1) });
+      const perWindow = await scanHistory(engine, { ...input, valuesPerScan: 1, onScan: () => runs.push(2) });
+      const inThrees = await scanHistory(engine, { ...input, valuesPerScan: 3 * 300 * 4, onScan: () => runs.push(3) });
+      // 10 windows: one run, ten runs, four runs.
+      expect(runs.filter((r) => r === 1)).toHaveLength(1);
+      expect(runs.filter((r) => r === 2)).toHaveLength(batching.windows.length);
+      expect(runs.filter((r) => r === 3)).toHaveLength(Math.ceil(batching.windows.length / 3));
+      expect(whole.profiles).toHaveLength(batching.windows.length);
+      expect(whole.performances?.[0]?.labelled).toBeGreaterThan(0);
+      // Counts are exact; sums of doubles may be added in another order by DuckDB's threads.
+      const rounded = (value: unknown) => JSON.parse(JSON.stringify(value, (_k, v) => (typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(12)) : v)));
+      expect(rounded(perWindow)).toEqual(rounded(whole));
+      expect(rounded(inThrees)).toEqual(rounded(whole));
+      await dropHistory(engine, loaded);
+      expect(await engine.query("SELECT table_name FROM information_schema.tables WHERE table_name LIKE 'scan%'")).toEqual([]);
+    } finally {
+      engine.close();
+    }
+  }, 60_000);
+});
+
+describe('scanRuns', () => {
+  it('packs consecutive windows up to the bound and never splits a window larger than it', () => {
+    const windows = [100, 100, 500, 50, 50, 50].map((rows) => ({ rows }));
+    expect(scanRuns(windows, 2, 400)).toEqual([[0, 2], [2, 3], [3, 6]]);
+    expect(scanRuns(windows, 2, 1)).toEqual(windows.map((_, i) => [i, i + 1]));
+    expect(scanRuns([], 2, 400)).toEqual([]);
+  });
+
+  it('refuses a bound that is not positive, naming it', () => {
+    expect(() => scanRuns([{ rows: 1 }], 2, 0)).toThrow('scanRuns: valuesPerScan must be positive, got 0');
+  });
+});
