@@ -7,8 +7,10 @@
  * `DW_DATABASE`, `DW_WORKGROUP`, `DW_EXECUTION_ROLE_ARN`, `DW_CANARY_ALARMS` (a JSON list of alarm
  * names), optional `DW_PREDICTIONS_TABLE` / `DW_LABELS_TABLE` (default the Glue tables' names),
  * `DW_MODEL_FILE` (default `model.json` beside the bundle), `AWS_ENDPOINT_URL[_SAGEMAKER|_ATHENA|_DYNAMODB]`
- * (tests point them at moto_server), optional `DW_MLFLOW_TRACKING_URI` (an MLflow server reached without
- * request signing: every ledger entry that moves the registry is mirrored into it, `registry-mirror.ts`).
+ * (tests point them at moto_server); for the registry mirror (`registry-mirror.ts`: every ledger entry
+ * that moves the registry is mirrored into MLflow), optional `DW_MLFLOW_TRACKING_SERVER_ARN` (SageMaker
+ * managed MLflow, requests SigV4-signed as the function's role) or `DW_MLFLOW_TRACKING_URI` (a server
+ * of your own, reached without signing).
  */
 import * as path from 'node:path';
 import { AthenaClient } from '@aws-sdk/client-athena';
@@ -23,6 +25,7 @@ import { SageMakerHosting } from './adapters/sagemaker-hosting';
 import type { PromotionLedger } from './ledger';
 import type { PromotionPorts } from './ports';
 import { MlflowRestTracker } from '../retraining/adapters/mlflow-rest';
+import { managedMlflowTracker } from '../retraining/adapters/sagemaker-mlflow';
 import { MirroringLedger } from './registry-mirror';
 import { promotionSettings, type PromotionSettings } from './settings';
 
@@ -47,11 +50,12 @@ function alarmNames(value: string | undefined): string[] | undefined {
   return parsed.data;
 }
 
-/** The ledger, mirrored into MLflow when `DW_MLFLOW_TRACKING_URI` names a server. */
+/** The ledger, mirrored into MLflow when the environment names a server (the managed one first). */
 function mirrored(env: NodeJS.ProcessEnv, settings: PromotionSettings, ledger: PromotionLedger): PromotionLedger {
+  const serverArn = env.DW_MLFLOW_TRACKING_SERVER_ARN?.trim();
   const trackingUri = env.DW_MLFLOW_TRACKING_URI?.trim();
-  if (!trackingUri) return ledger;
-  return new MirroringLedger(ledger, new MlflowRestTracker({ trackingUri }), { registeredModelName: settings.modelPackageGroup });
+  const tracker = serverArn ? managedMlflowTracker({ trackingServerArn: serverArn }) : trackingUri ? new MlflowRestTracker({ trackingUri }) : null;
+  return tracker ? new MirroringLedger(ledger, tracker, { registeredModelName: settings.modelPackageGroup }) : ledger;
 }
 
 export interface PromotionContext {
