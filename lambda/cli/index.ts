@@ -4,26 +4,34 @@
  */
 import { InputError } from '../adapters/local/errors';
 import { terminalSafe } from '../report/format';
-import { backtestCommand } from './commands/backtest';
-import { compareCommand } from './commands/compare';
-import { demoCommand, DEMO_HELP } from './commands/demo';
-import { historyCommand, HISTORY_HELP } from './commands/history';
-import { alertCommand, ALERT_HELP } from './commands/alert-test';
-import { referenceCommand, REFERENCE_HELP } from './commands/reference';
-import { rollbackCommand, ROLLBACK_HELP } from './commands/rollback';
 import { BACKTEST_HELP, COMPARE_HELP, MAIN_HELP } from './help';
 import { CliIo, EXIT_ERROR, EXIT_OK, UsageError } from './io';
 
 export { type CliIo, UsageError, EXIT_OK, EXIT_CRITICAL, EXIT_ERROR } from './io';
 
-const COMMANDS: Record<string, { run: (argv: readonly string[], io: CliIo) => Promise<number>; help: string }> = {
-  compare: { run: compareCommand, help: COMPARE_HELP },
-  backtest: { run: backtestCommand, help: BACKTEST_HELP },
-  reference: { run: referenceCommand, help: REFERENCE_HELP },
-  alert: { run: alertCommand, help: ALERT_HELP },
-  demo: { run: demoCommand, help: DEMO_HELP },
-  history: { run: historyCommand, help: HISTORY_HELP },
-  rollback: { run: rollbackCommand, help: ROLLBACK_HELP },
+interface Command {
+  readonly run: (argv: readonly string[], io: CliIo) => Promise<number>;
+  readonly help: () => Promise<string>;
+}
+
+/**
+ * A command whose module is loaded when it runs (or its help is asked for). Why: loading every
+ * command took longer than a small compare (DuckDB's bindings for backtest and demo, the AWS SDK
+ * for history and rollback); `driftwatch compare` now loads only what compare uses. `require`, not
+ * `import()`: under tsx (a clone whose build is stale) a dynamic import does not find `.ts` files.
+ */
+function lazy<M>(load: () => M, command: (m: M) => Command['run'], help: (m: M) => string): Command {
+  return { run: async (argv, io) => command(load())(argv, io), help: async () => help(load()) };
+}
+
+const COMMANDS: Record<string, Command> = {
+  compare: lazy(() => require('./commands/compare') as typeof import('./commands/compare'), (m) => m.compareCommand, () => COMPARE_HELP),
+  backtest: lazy(() => require('./commands/backtest') as typeof import('./commands/backtest'), (m) => m.backtestCommand, () => BACKTEST_HELP),
+  reference: lazy(() => require('./commands/reference') as typeof import('./commands/reference'), (m) => m.referenceCommand, (m) => m.REFERENCE_HELP),
+  alert: lazy(() => require('./commands/alert-test') as typeof import('./commands/alert-test'), (m) => m.alertCommand, (m) => m.ALERT_HELP),
+  demo: lazy(() => require('./commands/demo') as typeof import('./commands/demo'), (m) => m.demoCommand, (m) => m.DEMO_HELP),
+  history: lazy(() => require('./commands/history') as typeof import('./commands/history'), (m) => m.historyCommand, (m) => m.HISTORY_HELP),
+  rollback: lazy(() => require('./commands/rollback') as typeof import('./commands/rollback'), (m) => m.rollbackCommand, (m) => m.ROLLBACK_HELP),
 };
 
 /**
@@ -38,7 +46,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return EXIT_ERROR;
   }
   if (name === '--help' || name === '-h' || name === 'help') {
-    const topic = name === 'help' && rest[0] ? COMMANDS[rest[0]]?.help : undefined;
+    const topic = name === 'help' && rest[0] && Object.hasOwn(COMMANDS, rest[0]) ? await COMMANDS[rest[0]].help() : undefined;
     io.stdout.write(topic ?? MAIN_HELP);
     return EXIT_OK;
   }

@@ -63,8 +63,9 @@ export async function readDataset(path: string, options: ReadOptions = {}): Prom
   }
   const format = source.format;
   if (format === 'parquet') {
-    // Loaded only for Parquet: the DuckDB bindings take longer to load than a small CSV takes to read.
-    const { readParquet } = await import('./parquet');
+    // Loaded only for Parquet: the DuckDB bindings take longer to load than a small CSV takes to read
+    // (`require`: under tsx, a dynamic import does not find `.ts` files).
+    const { readParquet } = require('./parquet') as typeof import('./parquet');
     return readParquet(path, { kinds, timestamps, missingValues, onColumn, skip, onSkip: options.onSkip, fileName: path });
   }
   const bytes = checkedText(path, await readBytes(path, format));
