@@ -23,7 +23,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
@@ -33,7 +33,9 @@ import type { ModelConfig } from '../../config/schema';
 import { EVENT_SOURCE } from '../../lambda/monitor/events';
 import { TRIGGER_DETAIL_TYPES } from '../../lambda/retraining/trigger-event';
 import { acknowledgeNag, nagResourceName } from '../common/nag';
-import { BUNDLE_FILE, HANDLER_DIST_DIR, handlerBundle, modelAssetDirectory } from '../monitor/bundle';
+import { HANDLER_DIST_DIR } from '../monitor/bundle';
+import { allowEventBridgeDeadLetters, ruleArnOf } from '../common/event-dead-letters';
+import { handlerCode, handlerFunction } from '../common/handler-function';
 import { encryptedDeadLetterQueue } from '../monitor/dead-letter-queue';
 import { allowLogGroupEncryption } from '../monitor/log-encryption';
 import { QueueDestination, sendToQueue } from '../monitor/permissions';
@@ -41,7 +43,7 @@ import { retrainingDeadLetterQueueName, retrainingFunctionName, retrainingPrefix
 import { RetrainingPipeline } from './retraining-pipeline';
 import { rolePolicy } from '../compliance/managed-policy';
 import type { IPromotionLedgerTable } from '../promotion/ledger-table';
-import { acknowledgeFunctionCompliance, allowVpcAccess, type FunctionNetwork } from '../compliance/network';
+import { allowVpcAccess, type FunctionNetwork } from '../compliance/network';
 
 /** The retraining handlers' bundle (`lambda/handlers/retrain-trigger.ts`). */
 export const RETRAINING_HANDLER = 'retrain-trigger';
@@ -120,8 +122,7 @@ export class RetrainTrigger extends Construct {
       Annotations.of(this).addWarningV2('driftwatch:retraining:logsKeyPolicy', `The key ${key.node.path} is imported: its policy must let logs.<region>.amazonaws.com use it for ${logRoot}*`);
     }
 
-    const bundle = handlerBundle(RETRAINING_HANDLER, props.bundleDirectory ?? HANDLER_DIST_DIR);
-    const code = lambda.Code.fromAsset(modelAssetDirectory(bundle.dir, { env, model }));
+    const code = handlerCode(this, RETRAINING_HANDLER, { env, model }, props.bundleDirectory ?? HANDLER_DIST_DIR);
     const s3Key = { actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [key.keyArn], conditions: { StringEquals: { 'kms:ViaService': `s3.${Aws.REGION}.amazonaws.com` } } };
     const gateRole = new iam.Role(this, 'GateRole', {
       description: `Driftwatch ${env}: the gate step of ${model.id}'s retraining pipeline`,
@@ -187,20 +188,7 @@ export class RetrainTrigger extends Construct {
     // EventBridge writes undeliverable events to the encrypted queue itself, so the key must let it
     // (for this rule only); an IAM policy cannot grant a service principal that.
     if (!props.existingDeadLetterQueue) {
-      const { statementAdded } = key.addToResourcePolicy(
-        new iam.PolicyStatement({
-          sid: `EventBridgeDeadLetters${model.id.replace(/[^A-Za-z0-9]/g, '')}`.slice(0, 100),
-          principals: [new iam.ServicePrincipal('events.amazonaws.com')],
-          actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
-          resources: ['*'],
-          // The rule's ARN from its name: a reference to the rule would make the key depend on it (a cycle through the functions' roles).
-          conditions: { ArnEquals: { 'aws:SourceArn': stack.formatArn({ service: 'events', resource: 'rule', resourceName: props.eventBus ? `${props.eventBus.eventBusName}/${ruleName}` : ruleName }) } },
-        }),
-        /* allowNoOp */ true,
-      );
-      if (!statementAdded) {
-        Annotations.of(this).addWarningV2('driftwatch:retraining:eventsKeyPolicy', `The key ${key.node.path} is imported: its policy must let events.amazonaws.com use it (kms:Decrypt, kms:GenerateDataKey) for the rule ${this.rule.node.path}, or undeliverable trigger events are lost`);
-      }
+      allowEventBridgeDeadLetters(this, key, ruleArnOf(this, ruleName, props.eventBus), `EventBridgeDeadLetters${model.id}`, 'driftwatch:retraining:eventsKeyPolicy');
     }
   }
 
@@ -236,34 +224,24 @@ export class RetrainTrigger extends Construct {
     timeout: Duration,
     extraEnv: Record<string, string> = {},
   ): lambda.Function {
-    const f = new lambda.Function(this, id, {
+    return handlerFunction(this, id, {
       functionName: retrainingFunctionName(props.env, props.model.id, which),
       description: which === 'trigger' ? `Driftwatch ${props.env}: decides and starts the retraining of ${props.model.id}` : `Driftwatch ${props.env}: the gate step of ${props.model.id}'s retraining`,
-      runtime: lambda.Runtime.NODEJS_22_X,
-      architecture: lambda.Architecture.ARM_64,
-      handler: `${BUNDLE_FILE.replace(/\.js$/, '')}.${entry}`,
       code,
+      entry,
       memorySize: 256,
       timeout,
       role,
       logGroup,
       environment: { DW_BUCKET: props.bucket.bucketName, POWERTOOLS_SERVICE_NAME: RETRAINING_SERVICE_NAME, POWERTOOLS_LOG_LEVEL: 'INFO', NODE_OPTIONS: '--enable-source-maps', ...extraEnv },
-      ...(which === 'trigger' ? { retryAttempts: 2, onFailure: new QueueDestination(this.deadLetterQueue) } : {}),
-      ...(props.network ? { vpc: props.network.vpc, vpcSubnets: props.network.vpcSubnets, securityGroups: props.network.securityGroups } : {}),
-      reservedConcurrentExecutions: props.reservedConcurrency,
+      ...(which === 'trigger' ? { asyncInvocation: { retryAttempts: 2, onFailure: new QueueDestination(this.deadLetterQueue) } } : {}),
+      network: props.network,
+      reservedConcurrency: props.reservedConcurrency,
+      calls: which === 'trigger' ? (props.ledger ? 'S3, DynamoDB and the SageMaker API' : 'S3 and the SageMaker API') : ['S3', ...(props.alertTopic ? ['SNS'] : []), ...(props.ledger ? ['DynamoDB'] : [])].join(', '),
+      failures:
+        which === 'trigger'
+          ? 'A failed trigger run goes to the on-failure destination, this model\'s KMS-encrypted retraining queue, with the monitor event and the error (after 2 Lambda retries); undeliverable rule events go to the same queue'
+          : 'The gate step is invoked synchronously by the SageMaker pipeline\'s Lambda step, never asynchronously: a failure fails the step and the pipeline execution, where it is kept; a DeadLetterConfig would never receive anything',
     });
-    acknowledgeFunctionCompliance(
-      f,
-      props,
-      which === 'trigger' ? (props.ledger ? 'S3, DynamoDB and the SageMaker API' : 'S3 and the SageMaker API') : ['S3', ...(props.alertTopic ? ['SNS'] : []), ...(props.ledger ? ['DynamoDB'] : [])].join(', '),
-      which === 'trigger'
-        ? 'A failed trigger run goes to the on-failure destination, this model\'s KMS-encrypted retraining queue, with the monitor event and the error (after 2 Lambda retries); undeliverable rule events go to the same queue'
-        : 'The gate step is invoked synchronously by the SageMaker pipeline\'s Lambda step, never asynchronously: a failure fails the step and the pipeline execution, where it is kept; a DeadLetterConfig would never receive anything',
-    );
-    (f.node.defaultChild as lambda.CfnFunction).addMetadata('cfn-lint', {
-      config: { ignore_checks: ['W3005'], ignore_reasons: { W3005: 'CDK adds DependsOn on the execution role beside the GetAtt of its ARN' } },
-    });
-    acknowledgeNag(f, [{ id: 'AwsSolutions-L1', reason: 'The handlers are bundled for and tested on Node.js 22 (esbuild target node22), as the monitor\'s; a newer runtime is this one setting once the bundles are tested on it' }]);
-    return f;
   }
 }
