@@ -2,7 +2,7 @@
  * Reference quantiles and the bin edges built from them, bit-for-bit with numpy's default
  * `np.quantile(x, q)` (method 'linear', Hyndman & Fan type 7).
  */
-import { sortFloat64 } from './sort';
+import { sortedWithoutNaN } from './sort';
 
 /** Sorted copies made ahead of time, by the array they sort (see `rememberSorted`). */
 const presorted = new WeakMap<Float64Array, Float64Array>();
@@ -30,13 +30,7 @@ export function rememberSorted(values: Float64Array, sorted: Float64Array): void
 export function sortedNonMissing(values: Float64Array): Float64Array {
   const known = presorted.get(values);
   if (known !== undefined) return known;
-  const present = new Float64Array(values.length);
-  let n = 0;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (v === v) present[n++] = v; // false only for NaN
-  }
-  return sortFloat64(n === present.length ? present : present.subarray(0, n));
+  return sortedWithoutNaN(values);
 }
 
 /**

@@ -9,27 +9,55 @@
  * @example sortFloat64(Float64Array.of(3, -1, 2)) // Float64Array [-1, 2, 3]
  */
 export function sortFloat64(values: Float64Array): Float64Array {
-  const n = values.length;
-  if (n < 4096) return values.sort();
+  if (values.length < SMALL) return values.sort();
+  return radixSort(values, false);
+}
+
+/** Below this many values the built-in sort is faster than the radix sort. */
+const SMALL = 4096;
+
+/**
+ * A sorted copy of `values` without its NaN (`sortFloat64` on the non-missing values), made by the
+ * radix sort reading `values` directly: no intermediate copy of the non-missing values.
+ *
+ * @example sortedWithoutNaN(Float64Array.of(3, NaN, -1)) // Float64Array [-1, 3]
+ */
+export function sortedWithoutNaN(values: Float64Array): Float64Array {
+  if (values.length >= SMALL) return radixSort(values, true);
+  const present = values.filter((v) => v === v);
+  return present.sort();
+}
+
+/**
+ * LSD radix sort of `values`' doubles: in place, or, with `skipNaN`, into a new array without the
+ * NaN (sorted with the built-in sort when fewer than SMALL remain).
+ */
+function radixSort(values: Float64Array, skipNaN: boolean): Float64Array {
   // Map each double to an unsigned key whose integer order is the numeric order: flip every bit of
   // negatives, only the sign bit of positives. Keys are (hi, lo) 32-bit words (little-endian views).
   // The four 16-bit digit histograms are counted in the same pass, not once per pass.
-  const words = new Uint32Array(values.buffer, values.byteOffset, n * 2);
-  let lo = new Uint32Array(n);
-  let hi = new Uint32Array(n);
+  const words = new Uint32Array(values.buffer, values.byteOffset, values.length * 2);
+  let lo = new Uint32Array(values.length);
+  let hi = new Uint32Array(values.length);
   const counts = new Uint32Array(4 * 65536);
-  for (let i = 0; i < n; i++) {
+  let n = 0;
+  for (let i = 0; i < values.length; i++) {
+    if (skipNaN && values[i] !== values[i]) continue;
     const h = words[2 * i + 1];
     const negative = h >>> 31 === 1;
     const l = negative ? ~words[2 * i] >>> 0 : words[2 * i];
     const k = negative ? ~h >>> 0 : (h ^ 0x80000000) >>> 0;
-    lo[i] = l;
-    hi[i] = k;
+    lo[n] = l;
+    hi[n] = k;
+    n++;
     counts[l & 0xffff]++;
     counts[65536 + (l >>> 16)]++;
     counts[131072 + (k & 0xffff)]++;
     counts[196608 + (k >>> 16)]++;
   }
+  if (n < SMALL) return skipNaN ? values.filter((v) => v === v).sort() : values.sort();
+  const target = skipNaN ? new Float64Array(n) : values;
+  const out = new Uint32Array(target.buffer, target.byteOffset, n * 2);
   let lo2 = new Uint32Array(n);
   let hi2 = new Uint32Array(n);
   for (let pass = 0; pass < 4; pass++) {
@@ -55,8 +83,8 @@ export function sortFloat64(values: Float64Array): Float64Array {
   for (let i = 0; i < n; i++) {
     const h = hi[i];
     const negative = (h & 0x80000000) === 0;
-    words[2 * i] = negative ? ~lo[i] >>> 0 : lo[i];
-    words[2 * i + 1] = negative ? ~h >>> 0 : (h ^ 0x80000000) >>> 0;
+    out[2 * i] = negative ? ~lo[i] >>> 0 : lo[i];
+    out[2 * i + 1] = negative ? ~h >>> 0 : (h ^ 0x80000000) >>> 0;
   }
-  return values;
+  return target;
 }
