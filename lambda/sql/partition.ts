@@ -4,6 +4,7 @@
  * every query names them, which is what lets Athena prune partitions (and projection resolve them).
  */
 import { quoteIdentifier } from '../core/schema/identifier';
+import { SHADOW_VARIANT } from '../core/schema/record-schema';
 import { sqlString } from './literal';
 
 export interface HourPartition {
@@ -75,4 +76,12 @@ export function hourRangeFilter(start: Date, end: Date): string {
 /** Days from start's date to end's date, both included: `"dt" BETWEEN 'd0' AND 'd1'`. */
 export function dayRangeFilter(start: Date, end: Date): string {
   return `${dt()} BETWEEN ${sqlString(hourPartition(start).dt)} AND ${sqlString(hourPartition(end).dt)}`;
+}
+
+/**
+ * The rows the monitor judges: every variant that served the request (champion, challenger), never a
+ * shadow copy (`SHADOW_VARIANT`). A NULL variant (a client that sent none) counts as served.
+ */
+export function servedRowsFilter(): string {
+  return `("variant" IS NULL OR "variant" <> ${sqlString(SHADOW_VARIANT)})`;
 }

@@ -7,7 +7,7 @@
  * prediction per id (earliest event_time) and its latest label (latest label_time).
  */
 import { quoteIdentifier } from '../core/schema/identifier';
-import { isClassification, ModelRecordSpec } from '../core/schema/record-schema';
+import { isClassification, ModelRecordSpec, SHADOW_VARIANT } from '../core/schema/record-schema';
 import { sqlInteger } from './literal';
 import { dayRangeFilter, hourRangeFilter } from './partition';
 import { qualifiedTable, TableRef } from './table';
@@ -71,7 +71,7 @@ export function performanceQuery(input: PerformanceQueryInput): string {
   return `-- driftwatch performance: model ${spec.modelId}, predictions [${input.window.start.toISOString()}, ${input.window.end.toISOString()}), labels ${lookback} days beyond${partition.length > 0 ? `, per ${input.groupBy}` : ''}
 WITH window_predictions AS (
   SELECT ${[...partition.map(q), ...predictionColumns].join(', ')},
-    ROW_NUMBER() OVER (PARTITION BY ${q('prediction_id')} ORDER BY ${q('event_time')}) AS copy_number
+    ROW_NUMBER() OVER (PARTITION BY ${q('prediction_id')}, ${q('variant')} ORDER BY ${q('event_time')}) AS copy_number
   FROM ${qualifiedTable(input.predictionTable)}
   WHERE ${hourRangeFilter(input.window.start, input.window.end)}
 ),
@@ -172,7 +172,8 @@ export function parsePerformanceRows(rows: readonly ResultRow[], spec: ModelReco
     const n = toNumber(row.n);
     const labelled = toNumber(row.labelled) === 1;
     const sums = Object.fromEntries(business.map((b, i) => [b, toNumber(row[`business_${i}`])]));
-    for (const target of [acc, total]) {
+    // A shadow copy has its own figures (byVariant) but is not part of what the model served.
+    for (const target of variant === SHADOW_VARIANT ? [acc] : [acc, total]) {
       target.predictions += n;
       if (!labelled) continue;
       target.labelled += n;

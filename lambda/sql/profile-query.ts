@@ -26,7 +26,7 @@ import { quoteIdentifier } from '../core/schema/identifier';
 import { isClassification, ModelRecordSpec } from '../core/schema/record-schema';
 import type { DatasetProfile } from '../core/types';
 import { sqlDouble, sqlInteger, sqlString } from './literal';
-import { HourPartition, hourFilter, hourRangeFilter } from './partition';
+import { HourPartition, hourFilter, hourRangeFilter, servedRowsFilter } from './partition';
 import { qualifiedTable, TableRef } from './table';
 
 /** Athena's limit on the query string. */
@@ -307,7 +307,7 @@ WITH ${g ? `feature_keys AS (
 ` : ''}hour_rows AS (
   SELECT ${part}${columns}
   FROM ${qualifiedTable(input.table)}
-  WHERE ${scope.filter}
+  WHERE ${scope.filter} AND ${servedRowsFilter()}
 ),
 long_values AS (
   SELECT ${part}k.part, k.feature,${g ? ' k.fid,' : ''}

@@ -15,7 +15,7 @@ import { quoteIdentifier } from '../core/schema/identifier';
 import type { ModelRecordSpec } from '../core/schema/record-schema';
 import type { CategoricalColumn, Column, Dataset, NumericColumn } from '../core/types';
 import { sqlInteger } from './literal';
-import { hourFilter, type HourPartition } from './partition';
+import { hourFilter, servedRowsFilter, type HourPartition } from './partition';
 import type { ResultRow } from './parse-profile';
 import { qualifiedTable, type TableRef } from './table';
 
@@ -54,7 +54,7 @@ export function sampleQuery(input: SampleQueryInput): string {
   }
   if (spec.features.length === 0) throw new Error(`sampleQuery: model ${spec.modelId} has no feature to sample`);
   const table = qualifiedTable(input.table);
-  const filter = hourFilter(input.partition);
+  const filter = `${hourFilter(input.partition)} AND ${servedRowsFilter()}`;
   const columns = spec.features.map((f) => `s.${quoteIdentifier(f.name)}`).join(', ');
   const names = spec.features.map((f) => quoteIdentifier(f.name)).join(', ');
   return `-- driftwatch hour sample: model ${quoteIdentifier(spec.modelId)}, dt=${input.partition.dt} hour=${input.partition.hour}, at most ${sqlInteger(limit)} rows

@@ -42,7 +42,7 @@ beforeAll(async () => {
     Array.from({ length: to - from }, (_, k) => {
       const i = from + k;
       return prediction(fraud, `f${i}`, hour, {
-        variant: i % 4 === 0 ? 'shadow' : 'champion', amount_usd: i, prediction: (i % 10) / 10,
+        variant: i % 4 === 0 ? 'challenger' : 'champion', amount_usd: i, prediction: (i % 10) / 10,
         predicted_label: i % 10 >= 5 ? 'fraud' : 'legit', amount: 100 + i, segment: 'retail',
       });
     });
@@ -108,10 +108,23 @@ describe('performanceQuery on DuckDB', () => {
         return { predicted, actual, count: c.count, business: { amount: c.amount } };
       }),
     );
-    expect(result.byVariant.shadow.predictions).toBe(10);
-    expect(result.byVariant.shadow.labelled).toBe(8); // f0, f4, ..., f28 labelled; f32, f36 not
+    expect(result.byVariant.challenger.predictions).toBe(10);
+    expect(result.byVariant.challenger.labelled).toBe(8); // f0, f4, ..., f28 labelled; f32, f36 not
     expect(result.byVariant.champion.predictions).toBe(30);
     expect(result.errors).toBeNull();
+  });
+
+  it('counts shadow copies apart: the same requests answered by a shadow candidate are in byVariant.shadow, not in the totals', async () => {
+    // Hour 16: g0..g9 served by the champion, each copied to a shadow candidate that answers the opposite; all labelled.
+    const served = Array.from({ length: 10 }, (_, i) => prediction(fraud, `g${i}`, '16', { amount_usd: i, prediction: 0.9, predicted_label: 'fraud', amount: 1, segment: 'retail' }));
+    const shadow = served.map((r) => ({ ...r, variant: 'shadow', model_version: '2', prediction: 0.1, predicted_label: 'legit' }));
+    await write(fraud, 'predictions', '2026-11-24', '16', [...served, ...shadow]);
+    await write(fraud, 'labels', '2026-11-24', '20', served.map((r) => ({ prediction_id: r.prediction_id, label: 'fraud', label_time: '2026-11-24T20:00:00.000Z' })));
+    const sql = performanceQuery({ spec: fraud, predictionTable: { database: 'driftwatch', table: 'fraud_v2_predictions' }, labelTable: { database: 'driftwatch', table: 'fraud_v2_labels' }, window: { start: new Date('2026-11-24T16:00:00Z'), end: new Date('2026-11-24T17:00:00Z') } });
+    const result = parsePerformanceRows(await engine.query(sql), fraud);
+    expect([result.predictions, result.labelled]).toEqual([10, 10]);
+    expect(result.confusion).toEqual([{ predicted: 'fraud', actual: 'fraud', count: 10, business: { amount: 10 } }]);
+    expect(result.byVariant.shadow).toMatchObject({ predictions: 10, labelled: 10, confusion: [{ predicted: 'legit', actual: 'fraud', count: 10, business: { amount: 10 } }] });
   });
 
   it('reads labels only within the lookback', async () => {

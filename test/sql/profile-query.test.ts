@@ -29,7 +29,7 @@ function record(i: number, hour: string, values: Partial<Record<string, unknown>
     prediction_id: `h${hour}-${i}`,
     model_id: 'churn_v1',
     model_version: '3',
-    variant: i % 10 === 0 ? 'shadow' : 'champion',
+    variant: i % 10 === 0 ? 'challenger' : 'champion',
     event_time: `2026-11-24T${hour}:00:${String(i % 60).padStart(2, '0')}.000Z`,
     tenure_months: null,
     monthly_fee: null,
@@ -158,6 +158,16 @@ describe('profileQuery on DuckDB', () => {
     expect(aggregates.meanScore).toBeCloseTo(scores.reduce((a, b) => a + b, 0) / 300, 12);
     const hour14Profile = parseProfileRows(await profileOf('14', referenceProfile), referenceProfile);
     expect(hour14Profile.rowCount).toBe(50);
+  });
+
+  it('leaves out shadow copies: a candidate in shadow neither doubles the rows nor moves the champion\'s profile', async () => {
+    // Hour 16: hour 13's requests again, each also answered by a shadow candidate with other scores.
+    const served = hour13.map((r) => ({ ...r, event_time: String(r.event_time).replace('T13', 'T16') }));
+    const shadow = served.map((r) => ({ ...r, variant: 'shadow', model_version: '4', prediction: 0.99, predicted_label: 'churn', monthly_fee: 1e6 }));
+    await writeFirehoseParquet(engine, { root: tmp.dir, prefix: 'predictions', modelId: 'churn_v1', dt: '2026-11-24', hour: '16', columns: predictionColumns(spec), records: [...served, ...shadow] });
+    const withShadow = await profileOf('16', referenceProfile);
+    expect(parseProfileRows(withShadow, referenceProfile)).toEqual(parseProfileRows(await profileOf('13', referenceProfile), referenceProfile));
+    expect(parsePredictionAggregates(withShadow).count).toBe(300);
   });
 
   it('counts a continuous feature on all 1000 fine bins (999 edges)', async () => {

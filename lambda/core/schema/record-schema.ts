@@ -34,6 +34,13 @@ export const PREDICTION_ENVELOPE: readonly TableColumn[] = [
 
 export const VARIANTS = ['champion', 'challenger', 'shadow'] as const;
 
+/**
+ * The variant of a shadow copy: a candidate's answer to a request the champion served, logged for the
+ * promotion's comparison only. The monitor leaves these rows out (drift, samples, performance), so a
+ * model in shadow neither doubles the traffic nor mixes its answers into the champion's figures.
+ */
+export const SHADOW_VARIANT = 'shadow';
+
 /** Whether labels and predicted labels are categories (classification) or numbers. */
 export function isClassification(task: Task): boolean {
   return task === 'binary_classification' || task === 'multiclass_classification';
