@@ -13,6 +13,7 @@ import { Analytics } from '../analytics/analytics';
 import { importOwnerTopics } from '../alerting/owner-topics';
 import { ModelDashboard } from '../dashboards/model-dashboard';
 import { ModelMonitor } from '../monitor/model-monitor';
+import { mlflowServerArn } from '../retraining/mlflow-server';
 import { RetrainTrigger } from '../retraining/retrain-trigger';
 import { PromotionLedgerTable } from '../promotion/ledger-table';
 import { ModelPromotion } from '../promotion/model-promotion';
@@ -134,6 +135,8 @@ export class ModelGroupStack extends Stack {
             tables: [plane.predictions, plane.labels],
             topics,
             ledger,
+            // The data stack's server, by its deterministic ARN (no cross-stack reference).
+            ...(props.config.mlflow ? { mlflowTrackingServerArn: mlflowServerArn(this, props.config.env) } : {}),
             // The data stack's key policy covers every log group under /driftwatch/<env>/.
             addLogsKeyPolicy: false,
             logRetention: compliance.logRetention,

@@ -39,6 +39,7 @@ import { modelPackageGroupName } from '../retraining/naming';
 import { canaryAlarms } from './canary-alarms';
 import type { IPromotionLedgerTable } from './ledger-table';
 import { modelExecutionRole } from './model-role';
+import { grantMlflowTracking } from '../retraining/mlflow-server';
 import { canaryAlarmName, promoteStateMachineName, promotionFunctionName, rollbackStateMachineName, PRODUCTION_VARIANT, SHADOW_VARIANT, type CanaryAlarm } from './naming';
 import { acknowledgePromotionRole, PolicyGrantee, promotionArns, promotionStatements } from './permissions';
 import { promoteDefinition, rollbackDefinition, type CheckLoop, type PromotionLoops } from './state-machines';
@@ -71,6 +72,13 @@ export interface ModelPromotionProps {
   readonly topics: IAlarmTopics;
   /** The promotion ledger every step appends to (the Lambda requires it: without one, a warning, and every step fails). @default - none */
   readonly ledger?: IPromotionLedgerTable;
+  /**
+   * The environment's SageMaker managed MLflow tracking server (`MlflowServer.trackingServerArn`, or
+   * `mlflowServerArn(scope, env)` from another stack): each promotion fact moves the registry's aliases
+   * there (`lambda/promotion/registry-mirror.ts`), signed as the function's role.
+   * @default - no mirror (the ledger is the record)
+   */
+  readonly mlflowTrackingServerArn?: string;
   /**
    * Checks of an endpoint update (shadow deployment, canary, rollback).
    * @default every 2 minutes, as many checks as the canary's bake and termination wait plus an hour take
@@ -210,6 +218,7 @@ export class ModelPromotion extends Construct {
     props.ledger?.grantAppend(grantee);
     // The steps read the ledger too: an id already there means a retried step (idempotency), and the rollback reads the champions' history.
     props.ledger?.grantRead(grantee);
+    if (props.mlflowTrackingServerArn) grantMlflowTracking(grantee, props.mlflowTrackingServerArn);
     if (props.network) allowVpcAccess(role, role);
     acknowledgePromotionRole(role, { env, modelId: model.id, endpointName: promotion.endpointName }, queryWildcards(props));
     return handlerFunction(this, 'Function', {
@@ -233,6 +242,7 @@ export class ModelPromotion extends Construct {
         DW_DATABASE: props.analytics.databaseName,
         DW_WORKGROUP: props.analytics.workGroupName,
         ...(props.ledger ? { DW_LEDGER_TABLE: props.ledger.tableName } : {}),
+        ...(props.mlflowTrackingServerArn ? { DW_MLFLOW_TRACKING_SERVER_ARN: props.mlflowTrackingServerArn } : {}),
         POWERTOOLS_SERVICE_NAME: PROMOTION_SERVICE_NAME,
         POWERTOOLS_LOG_LEVEL: 'INFO',
         NODE_OPTIONS: '--enable-source-maps',
