@@ -27,7 +27,7 @@ import {
   type ModelMonitorProps,
 } from '../../lib/monitor';
 import { MODEL_RESOURCES } from '../../lib/platform/grouping';
-import { asArray, iamStatements, nagFindings, syntheticConfig } from './helpers';
+import { asArray, iamStatements, nagFindings, renderCfn, syntheticConfig } from './helpers';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'driftwatch-monitor-test-'));
 afterAll(() => {
@@ -67,19 +67,8 @@ function teamStack(props: Partial<ModelMonitorProps> = {}, id = 'Team'): Team {
   return { app, stack, monitor, template: Template.fromStack(stack) };
 }
 
-/** CloudFormation values as readable strings: `${Ref}`, `${Logical.Attr}`, Fn::Join flattened. */
-function render(value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (Array.isArray(value)) return value.map(render).join(',');
-  const v = value as Record<string, unknown>;
-  if ('Ref' in v) return `\${${v.Ref as string}}`;
-  if ('Fn::GetAtt' in v) return `\${${(v['Fn::GetAtt'] as string[]).join('.')}}`;
-  if ('Fn::Join' in v) {
-    const [sep, parts] = v['Fn::Join'] as [string, unknown[]];
-    return parts.map(render).join(sep);
-  }
-  return JSON.stringify(value);
-}
+/** CloudFormation values as readable strings (test/lib/helpers.ts). */
+const render = renderCfn;
 
 let team: Team;
 beforeAll(() => {

@@ -17,7 +17,7 @@ import { bundleHandler, removeTemporaryAssets } from '../../lib/monitor';
 import { RETRAINING_HANDLER, RetrainTrigger } from '../../lib/retraining';
 import { PromotionLedgerTable } from '../../lib/promotion/ledger-table';
 import { createDriftwatchApp, estimateModelResources, MODEL_RESOURCES } from '../../lib/platform';
-import { asArray, iamStatements, nagFindings } from '../lib/helpers';
+import { asArray, iamStatements, nagFindings, renderCfn } from '../lib/helpers';
 import { configWith, TRAIN_IMAGE } from './config.test-fixture';
 import { COMPLIANCE_FIXTURE } from '../lib/compliance-report';
 
@@ -49,18 +49,8 @@ function teamStack() {
 }
 const team = teamStack();
 
-/** A CloudFormation string with references as `${Logical.Attr}` (Fn::Join flattened). */
-function render(value: unknown): string {
-  if (typeof value === 'string') return value;
-  const v = value as Record<string, unknown>;
-  if ('Ref' in v) return `\${${v.Ref as string}}`;
-  if ('Fn::GetAtt' in v) return `\${${(v['Fn::GetAtt'] as string[]).join('.')}}`;
-  if ('Fn::Join' in v) {
-    const [sep, parts] = v['Fn::Join'] as [string, unknown[]];
-    return parts.map(render).join(sep);
-  }
-  return JSON.stringify(v);
-}
+/** CloudFormation values as readable strings (test/lib/helpers.ts). */
+const render = renderCfn;
 
 test('the rule sends this model\'s drift and performance events to the trigger, with a dead-letter queue', () => {
   team.template.hasResourceProperties('AWS::Events::Rule', {
