@@ -10,7 +10,8 @@
  * (tests point them at moto_server); for the registry mirror (`registry-mirror.ts`: every ledger entry
  * that moves the registry is mirrored into MLflow), optional `DW_MLFLOW_TRACKING_SERVER_ARN` (SageMaker
  * managed MLflow, requests SigV4-signed as the function's role) or `DW_MLFLOW_TRACKING_URI` (a server
- * of your own, reached without signing).
+ * of your own, reached without signing); optional `DW_ALERT_TOPIC_ARN` (the owner's warning topic: the
+ * comparison's verdict, a promotion and a rollback are announced there, `owner-notices.ts`).
  */
 import * as path from 'node:path';
 import { AthenaClient } from '@aws-sdk/client-athena';
@@ -27,6 +28,9 @@ import type { PromotionPorts } from './ports';
 import { MlflowRestTracker } from '../retraining/adapters/mlflow-rest';
 import { managedMlflowTracker } from '../retraining/adapters/sagemaker-mlflow';
 import { MirroringLedger } from './registry-mirror';
+import { NotifyingLedger } from './owner-notices';
+import { SnsAlertSink } from '../adapters/aws/sns-alert-sink';
+import { SNSClient } from '@aws-sdk/client-sns';
 import { promotionSettings, type PromotionSettings } from './settings';
 
 const modelFileSchema = z.looseObject({ env: z.string().min(1), model: modelSchema });
@@ -58,6 +62,12 @@ function mirrored(env: NodeJS.ProcessEnv, settings: PromotionSettings, ledger: P
   return tracker ? new MirroringLedger(ledger, tracker, { registeredModelName: settings.modelPackageGroup }) : ledger;
 }
 
+/** The ledger, announcing the owner's facts on `DW_ALERT_TOPIC_ARN` (the owner's warning topic) when set. */
+function announced(env: NodeJS.ProcessEnv, region: string, ledger: PromotionLedger): PromotionLedger {
+  const topicArn = env.DW_ALERT_TOPIC_ARN?.trim();
+  return topicArn ? new NotifyingLedger(ledger, new SnsAlertSink(new SNSClient({ region, ...endpoint(env, 'SNS') }), topicArn)) : ledger;
+}
+
 export interface PromotionContext {
   readonly ports: PromotionPorts;
   readonly settings: PromotionSettings;
@@ -82,7 +92,7 @@ export function promotionContext(env: NodeJS.ProcessEnv): PromotionContext {
     ports: {
       hosting: new SageMakerHosting(new SageMakerClient({ region, ...endpoint(env, 'SAGEMAKER') })),
       query: new AthenaQueryEngine(athena, { workGroup: required(env, 'DW_WORKGROUP'), database }),
-      ledger: mirrored(env, settings, new DynamoDbLedger(dynamoDbClient(env, region), { tableName: required(env, 'DW_LEDGER_TABLE') })),
+      ledger: announced(env, region, mirrored(env, settings, new DynamoDbLedger(dynamoDbClient(env, region), { tableName: required(env, 'DW_LEDGER_TABLE') }))),
       clock: systemClock,
     },
   };

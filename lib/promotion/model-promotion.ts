@@ -39,6 +39,8 @@ import { modelPackageGroupName } from '../retraining/naming';
 import { canaryAlarms } from './canary-alarms';
 import type { IPromotionLedgerTable } from './ledger-table';
 import { modelExecutionRole } from './model-role';
+import { ownerAlertStatements } from '../alerting/owner-alert-publishing';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import { grantMlflowTracking } from '../retraining/mlflow-server';
 import { canaryAlarmName, promoteStateMachineName, promotionFunctionName, rollbackStateMachineName, PRODUCTION_VARIANT, SHADOW_VARIANT, type CanaryAlarm } from './naming';
 import { acknowledgePromotionRole, PolicyGrantee, promotionArns, promotionStatements } from './permissions';
@@ -79,6 +81,12 @@ export interface ModelPromotionProps {
    * @default - no mirror (the ledger is the record)
    */
   readonly mlflowTrackingServerArn?: string;
+  /**
+   * Announce the comparison's verdict, a promotion and a rollback to the owner (`DW_ALERT_TOPIC_ARN`,
+   * `lambda/promotion/owner-notices.ts`), as owner alerts the owner's notifier delivers.
+   * @default - the owner's warning topic (`topics.topicFor(model.owner, 'Warning')`)
+   */
+  readonly alertTopic?: sns.ITopic;
   /**
    * Checks of an endpoint update (shadow deployment, canary, rollback).
    * @default every 2 minutes, as many checks as the canary's bake and termination wait plus an hour take
@@ -202,6 +210,10 @@ export class ModelPromotion extends Construct {
     return this.rollbackStateMachine.grantStartExecution(grantee);
   }
 
+  private alertTopic(props: ModelPromotionProps): sns.ITopic {
+    return props.alertTopic ?? props.topics.topicFor(props.model.owner, 'Warning');
+  }
+
   /** The one function both machines invoke, with exactly the permissions its actions need. */
   private promotionFunction(props: ModelPromotionProps, promotion: PromotionConfig, logGroup: logs.LogGroup): lambda.Function {
     const { env, model } = props;
@@ -219,6 +231,7 @@ export class ModelPromotion extends Construct {
     // The steps read the ledger too: an id already there means a retried step (idempotency), and the rollback reads the champions' history.
     props.ledger?.grantRead(grantee);
     if (props.mlflowTrackingServerArn) grantMlflowTracking(grantee, props.mlflowTrackingServerArn);
+    policy.addStatements(...ownerAlertStatements(this.alertTopic(props), props.key));
     if (props.network) allowVpcAccess(role, role);
     acknowledgePromotionRole(role, { env, modelId: model.id, endpointName: promotion.endpointName }, queryWildcards(props));
     return handlerFunction(this, 'Function', {
@@ -243,13 +256,14 @@ export class ModelPromotion extends Construct {
         DW_WORKGROUP: props.analytics.workGroupName,
         ...(props.ledger ? { DW_LEDGER_TABLE: props.ledger.tableName } : {}),
         ...(props.mlflowTrackingServerArn ? { DW_MLFLOW_TRACKING_SERVER_ARN: props.mlflowTrackingServerArn } : {}),
+        DW_ALERT_TOPIC_ARN: this.alertTopic(props).topicArn,
         POWERTOOLS_SERVICE_NAME: PROMOTION_SERVICE_NAME,
         POWERTOOLS_LOG_LEVEL: 'INFO',
         NODE_OPTIONS: '--enable-source-maps',
       },
       network: props.network,
       reservedConcurrency: props.reservedConcurrency,
-      calls: 'the SageMaker API, Athena, Glue, S3 and DynamoDB',
+      calls: 'the SageMaker API, Athena, Glue, S3, DynamoDB and SNS',
       failures:
         'The promotion function is invoked synchronously by its state machines, never asynchronously: a failure is retried by the Task ' +
         "state and then fails the execution, where it is kept with its error (and the failed-executions alarm notifies the owner); a DeadLetterConfig would never receive anything",

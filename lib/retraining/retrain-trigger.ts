@@ -42,6 +42,7 @@ import { QueueDestination, sendToQueue } from '../monitor/permissions';
 import { retrainingDeadLetterQueueName, retrainingFunctionName, retrainingPrefixes } from './naming';
 import { RetrainingPipeline } from './retraining-pipeline';
 import { rolePolicy } from '../compliance/managed-policy';
+import { ownerAlertStatements } from '../alerting/owner-alert-publishing';
 import type { IPromotionLedgerTable } from '../promotion/ledger-table';
 import { allowVpcAccess, type FunctionNetwork } from '../compliance/network';
 
@@ -85,14 +86,6 @@ export interface RetrainTriggerProps {
   readonly alertTopicKey?: kms.IKey;
 }
 
-/** Publishing the owner's alert: this topic only, its key only through SNS. */
-function alertStatements(topic: sns.ITopic, key: kms.IKey): iam.PolicyStatement[] {
-  return [
-    new iam.PolicyStatement({ sid: 'AlertOwner', actions: ['sns:Publish'], resources: [topic.topicArn] }),
-    new iam.PolicyStatement({ sid: 'UseTopicKeyThroughSns', actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [key.keyArn], conditions: { StringEquals: { 'kms:ViaService': `sns.${Aws.REGION}.amazonaws.com` } } }),
-  ];
-}
-
 export class RetrainTrigger extends Construct {
   readonly modelId: string;
   readonly triggerFunction: lambda.Function;
@@ -133,7 +126,7 @@ export class RetrainTrigger extends Construct {
       new iam.PolicyStatement({ sid: 'WriteStatisticsAndReports', actions: ['s3:PutObject'], resources: [bucket.arnForObjects(`${prefixes.runs}*`), bucket.arnForObjects(`${prefixes.gateReports}*`)] }),
       new iam.PolicyStatement({ sid: 'UseDataKeyThroughS3', ...s3Key }),
       new iam.PolicyStatement({ sid: 'WriteOwnLogs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroups.gates.logGroupArn] }),
-      ...(props.alertTopic ? alertStatements(props.alertTopic, props.alertTopicKey ?? key) : []),
+      ...(props.alertTopic ? ownerAlertStatements(props.alertTopic, props.alertTopicKey ?? key) : []),
       ...(props.ledger?.appendStatements() ?? []),
     ]);
     if (props.network) allowVpcAccess(gateRole, gateRole);

@@ -251,6 +251,15 @@ describe("the promotion function's permissions", () => {
     });
   });
 
+  it("announces to the owner's warning topic: DW_ALERT_TOPIC_ARN, Publish on that topic only, its key through SNS only", () => {
+    const [fn] = Object.values(team.template.findResources('AWS::Lambda::Function', { Properties: { FunctionName: 'dw-team-fraud_detector-promotion' } })) as { Properties: { Environment: { Variables: Record<string, unknown> } } }[];
+    const topic = render(fn.Properties.Environment.Variables.DW_ALERT_TOPIC_ARN);
+    expect(topic).toMatch(/Warning/);
+    expect(actionsOn(statements, 'sns:Publish')).toEqual([topic]);
+    const viaSns = statements.find((st) => JSON.stringify(st.Condition ?? {}).includes('sns.'));
+    expect(asArray(viaSns?.Action as string[])).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
+  });
+
   it('uses the configured execution role instead of creating one', () => {
     const roleArn = 'arn:aws:iam::123456789012:role/fraud-serving';
     const own = promotionStack(path.join(tmp, 'own-role'), bundles, { model: promotionConfig({ executionRoleArn: roleArn }).models[0] });
