@@ -19,6 +19,7 @@ import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import * as z from 'zod';
 import { modelSchema } from '../../config/schema';
 import { AthenaQueryEngine } from '../adapters/aws/athena-query-engine';
+import { endpointOverride } from '../adapters/aws/endpoint';
 import { readJsonFile } from '../adapters/local/json-file';
 import { systemClock } from '../ports/clock';
 import { dynamoDbClient, DynamoDbLedger } from './adapters/dynamodb-ledger';
@@ -41,11 +42,6 @@ function required(env: NodeJS.ProcessEnv, name: string): string {
   return value;
 }
 
-function endpoint(env: NodeJS.ProcessEnv, service: string): { endpoint?: string } {
-  const url = env[`AWS_ENDPOINT_URL_${service}`]?.trim() || env.AWS_ENDPOINT_URL?.trim();
-  return url ? { endpoint: url } : {};
-}
-
 /** DW_CANARY_ALARMS as a list of names. @throws naming the variable and the value */
 function alarmNames(value: string | undefined): string[] | undefined {
   if (value === undefined || value.trim() === '') return undefined;
@@ -65,7 +61,7 @@ function mirrored(env: NodeJS.ProcessEnv, settings: PromotionSettings, ledger: P
 /** The ledger, announcing the owner's facts on `DW_ALERT_TOPIC_ARN` (the owner's warning topic) when set. */
 function announced(env: NodeJS.ProcessEnv, region: string, ledger: PromotionLedger): PromotionLedger {
   const topicArn = env.DW_ALERT_TOPIC_ARN?.trim();
-  return topicArn ? new NotifyingLedger(ledger, new SnsAlertSink(new SNSClient({ region, ...endpoint(env, 'SNS') }), topicArn)) : ledger;
+  return topicArn ? new NotifyingLedger(ledger, new SnsAlertSink(new SNSClient({ region, ...endpointOverride(env, 'SNS') }), topicArn)) : ledger;
 }
 
 export interface PromotionContext {
@@ -86,11 +82,11 @@ export function promotionContext(env: NodeJS.ProcessEnv): PromotionContext {
     predictionTable: { database, table: env.DW_PREDICTIONS_TABLE?.trim() || base.predictionTable.table },
     labelTable: { database, table: env.DW_LABELS_TABLE?.trim() || base.labelTable.table },
   };
-  const athena = new AthenaClient({ region, ...endpoint(env, 'ATHENA') });
+  const athena = new AthenaClient({ region, ...endpointOverride(env, 'ATHENA') });
   return {
     settings,
     ports: {
-      hosting: new SageMakerHosting(new SageMakerClient({ region, ...endpoint(env, 'SAGEMAKER') })),
+      hosting: new SageMakerHosting(new SageMakerClient({ region, ...endpointOverride(env, 'SAGEMAKER') })),
       query: new AthenaQueryEngine(athena, { workGroup: required(env, 'DW_WORKGROUP'), database }),
       ledger: announced(env, region, mirrored(env, settings, new DynamoDbLedger(dynamoDbClient(env, region), { tableName: required(env, 'DW_LEDGER_TABLE') }))),
       clock: systemClock,

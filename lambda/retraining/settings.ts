@@ -16,6 +16,7 @@ import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import * as z from 'zod';
 import { modelSchema, type ModelConfig } from '../../config/schema';
 import { S3ObjectStore } from '../adapters/aws/s3-object-store';
+import { endpointOverride } from '../adapters/aws/endpoint';
 import { SnsAlertSink } from '../adapters/aws/sns-alert-sink';
 import type { AlertSink } from '../ports/alert-sink';
 import { readJsonFile } from '../adapters/local/json-file';
@@ -41,11 +42,6 @@ function required(env: NodeJS.ProcessEnv, name: string): string {
   return value;
 }
 
-function endpoint(env: NodeJS.ProcessEnv, service: string): { endpoint?: string } {
-  const url = env[`AWS_ENDPOINT_URL_${service}`]?.trim() || env.AWS_ENDPOINT_URL?.trim();
-  return url ? { endpoint: url } : {};
-}
-
 /** Importance share per feature, as the monitor weighs them. */
 export function featureSharesOf(model: ModelConfig): Record<string, number> {
   const names = model.features.map((f) => f.name);
@@ -68,13 +64,13 @@ export function retrainingContext(env: NodeJS.ProcessEnv): RetrainingContext {
   const bucket = required(env, 'DW_BUCKET');
   const pipelineName = required(env, 'DW_PIPELINE_NAME');
   const { env: envName, model } = loadRetrainingModel(env.DW_MODEL_FILE?.trim() || path.join(__dirname, 'model.json'));
-  const s3Endpoint = endpoint(env, 'S3');
+  const s3Endpoint = endpointOverride(env, 'S3');
   const s3 = new S3Client({ region, ...s3Endpoint, ...(s3Endpoint.endpoint ? { forcePathStyle: true } : {}) });
-  const sageMaker = new SageMakerClient({ region, ...endpoint(env, 'SAGEMAKER') });
+  const sageMaker = new SageMakerClient({ region, ...endpointOverride(env, 'SAGEMAKER') });
   const kmsKeyId = env.DW_KMS_KEY_ID?.trim();
   const ledgerTable = env.DW_LEDGER_TABLE?.trim();
   const alertTopicArn = env.DW_ALERT_TOPIC_ARN?.trim();
-  const dynamoDb = ledgerTable ? new DynamoDBClient({ region, ...endpoint(env, 'DYNAMODB') }) : undefined;
+  const dynamoDb = ledgerTable ? new DynamoDBClient({ region, ...endpointOverride(env, 'DYNAMODB') }) : undefined;
   return {
     settings: { env: envName, modelId: model.id, pipelineName, policy: retrainPolicyFromConfig(model.retraining), featureShares: featureSharesOf(model) },
     ports: {
@@ -84,7 +80,7 @@ export function retrainingContext(env: NodeJS.ProcessEnv): RetrainingContext {
       ...(dynamoDb && ledgerTable ? { ledger: new DynamoDbLedger(dynamoDb, { tableName: ledgerTable }) } : {}),
     },
     model,
-    ...(alertTopicArn ? { alerts: new SnsAlertSink(new SNSClient({ region, ...endpoint(env, 'SNS') }), alertTopicArn) } : {}),
+    ...(alertTopicArn ? { alerts: new SnsAlertSink(new SNSClient({ region, ...endpointOverride(env, 'SNS') }), alertTopicArn) } : {}),
     clients: { s3, sageMaker, ...(dynamoDb ? { dynamoDb } : {}) },
   };
 }

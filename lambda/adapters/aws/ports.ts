@@ -14,6 +14,7 @@ import { GlueClient } from '@aws-sdk/client-glue';
 import { S3Client } from '@aws-sdk/client-s3';
 import { systemClock, type MonitorPorts } from '../../ports';
 import { AthenaQueryEngine } from './athena-query-engine';
+import { endpointOverride } from './endpoint';
 import { EmfMetricsSink } from './emf-metrics-sink';
 import { EventBridgeEventSink } from './eventbridge-event-sink';
 import { GlueTableSchema } from './glue-table-schema';
@@ -51,11 +52,11 @@ export interface AwsMonitorPorts extends MonitorPorts {
 export function awsPorts(env: NodeJS.ProcessEnv): AwsMonitorPorts {
   const required = requireVariables(env, [AWS_PORTS_ENV.region, AWS_PORTS_ENV.bucket, AWS_PORTS_ENV.workGroup, AWS_PORTS_ENV.database]);
   const [region, bucket, workGroup, database] = required;
-  const athena = new AthenaClient({ region, ...endpoint(env, 'ATHENA') });
-  const s3Endpoint = endpoint(env, 'S3');
+  const athena = new AthenaClient({ region, ...endpointOverride(env, 'ATHENA') });
+  const s3Endpoint = endpointOverride(env, 'S3');
   const s3 = new S3Client({ region, ...s3Endpoint, ...(s3Endpoint.endpoint ? { forcePathStyle: true } : {}) });
-  const eventBridge = new EventBridgeClient({ region, ...endpoint(env, 'EVENTBRIDGE') });
-  const glue = new GlueClient({ region, ...endpoint(env, 'GLUE') });
+  const eventBridge = new EventBridgeClient({ region, ...endpointOverride(env, 'EVENTBRIDGE') });
+  const glue = new GlueClient({ region, ...endpointOverride(env, 'GLUE') });
   const kmsKeyId = nonEmpty(env[AWS_PORTS_ENV.kmsKeyId]);
   return {
     query: new AthenaQueryEngine(athena, { workGroup, database }),
@@ -84,8 +85,3 @@ function requireVariables(env: NodeJS.ProcessEnv, names: readonly string[]): str
   return names.map((name) => env[name] as string);
 }
 
-/** The service's endpoint override, if any: AWS_ENDPOINT_URL_<SERVICE> first, then AWS_ENDPOINT_URL. */
-function endpoint(env: NodeJS.ProcessEnv, service: string): { endpoint?: string } {
-  const url = nonEmpty(env[`AWS_ENDPOINT_URL_${service}`]) ?? nonEmpty(env.AWS_ENDPOINT_URL);
-  return url === undefined ? {} : { endpoint: url };
-}

@@ -9,6 +9,7 @@
  * reports as that execution. `--requested-by` is required: @aws-sdk/client-sts is not a dependency,
  * so the caller's identity cannot be looked up.
  */
+import { endpointOverride } from '../../adapters/aws/endpoint';
 import { createHash } from 'node:crypto';
 import { DescribeExecutionCommand, ListStateMachinesCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { rollbackStateMachineName } from '../../../lib/promotion/naming';
@@ -98,8 +99,7 @@ export function rollbackExecutionName(request: RollbackRequest, now: Date): stri
 }
 
 function sfnClient(env: NodeJS.ProcessEnv): SFNClient {
-  const endpoint = env.AWS_ENDPOINT_URL_SFN?.trim() || env.AWS_ENDPOINT_URL?.trim();
-  return new SFNClient(endpoint ? { endpoint } : {});
+  return new SFNClient(endpointOverride(env, 'SFN'));
 }
 
 async function stateMachineArn(client: SFNClient, name: string): Promise<string> {

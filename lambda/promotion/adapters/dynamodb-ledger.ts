@@ -21,6 +21,7 @@
  * details); `kind` is its own attribute for the `kinds` filter. Throttling is retried by the SDK;
  * other errors become LedgerUnavailable naming the table, the model and what to check.
  */
+import { endpointOverride } from '../../adapters/aws/endpoint';
 import { createHash } from 'node:crypto';
 import {
   DynamoDBClient,
@@ -57,8 +58,7 @@ const S = (value: string): AttributeValue => ({ S: value });
  * `AWS_ENDPOINT_URL`, override the endpoint (moto_server in tests).
  */
 export function dynamoDbClient(env: NodeJS.ProcessEnv = process.env, region?: string): DynamoDBClient {
-  const endpoint = env.AWS_ENDPOINT_URL_DYNAMODB?.trim() || env.AWS_ENDPOINT_URL?.trim();
-  return new DynamoDBClient({ ...(region ? { region } : {}), ...(endpoint ? { endpoint } : {}) });
+  return new DynamoDBClient({ ...(region ? { region } : {}), ...endpointOverride(env, 'DYNAMODB') });
 }
 
 export class DynamoDbLedger implements PromotionLedger {
