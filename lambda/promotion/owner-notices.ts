@@ -30,7 +30,7 @@ export function ownerAlertOf(entry: LedgerEntry): OwnerAlert | null {
   if (notice === null) return null;
   const facts: Record<string, string> = { by: `${entry.actor.id} (${entry.actor.type})` };
   for (const [k, value] of Object.entries(entry.metrics)) facts[k] = String(value);
-  const summary = `${entry.reason}`.slice(0, 1024);
+  const summary = entry.reason.slice(0, 1024);
   return {
     format: OWNER_ALERT_FORMAT,
     id: `ledger:${entry.id}`.replace(/[^A-Za-z0-9._:/-]/g, '-').slice(0, 200),

@@ -79,9 +79,10 @@ export function gateLedgerEntry(settings: GateStepSettings, executionId: string,
     actor: { type: 'system', id: 'retraining/gate-step' },
     outcome: report.verdict,
     reason: report.summary,
-    subject: { pipelineExecutionArn: executionId, ...(champion !== 'none' ? { championVersion: champion } : {}) },
+    // The step knows the execution's id, not its ARN (the subject's field): the id goes in the details.
+    subject: champion !== 'none' ? { championVersion: champion } : {},
     metrics,
-    details: { report: reportUri, failed: report.failures.map((f) => f.message) },
+    details: { executionId, report: reportUri, failed: report.failures.map((f) => f.message) },
   };
 }
 

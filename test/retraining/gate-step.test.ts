@@ -92,7 +92,7 @@ it('the verdict is in the promotion ledger once, with each check\'s value, even 
     for (let attempt = 0; attempt < 2; attempt++) await runGateStep({ store, clock, ledger }, settings, { evaluationUri: `s3://store/${prefix}`, executionId: 'exec1' });
     const entries = await ledger.history('fraud_detector');
     expect(entries).toHaveLength(1);
-    expect(entries[0]).toMatchObject({ id: 'gates:exec1', kind: 'gates', outcome: 'fail', actor: { type: 'system', id: 'retraining/gate-step' }, subject: { championVersion: '7' }, metrics: { 'assertion:recall_score@high_risk': 0.87, 'assertion:recall_score': 0.91 } });
+    expect(entries[0]).toMatchObject({ id: 'gates:exec1', kind: 'gates', outcome: 'fail', actor: { type: 'system', id: 'retraining/gate-step' }, subject: { championVersion: '7' }, details: { executionId: 'exec1' }, metrics: { 'assertion:recall_score@high_risk': 0.87, 'assertion:recall_score': 0.91 } });
     expect(entries[0].reason).toBe('1 of 2 checks failed: recall_score on segment high_risk is 0.87, needs >= 0.9 (delta -0.03)');
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
