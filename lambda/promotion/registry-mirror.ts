@@ -84,7 +84,7 @@ export class MirroringLedger implements PromotionLedger {
       const version = await this.mlflowVersion(entry);
       if (version === null) throw new Error(`no MLflow version of ${name} has ${MODEL_PACKAGE_TAG} = ${entry.subject.modelPackageArn ?? '(the entry names no package)'}`);
       const event = move.event.kind === 'rolled-back' ? { kind: 'rolled-back' as const, to: version } : { ...move.event, version };
-      if (!alreadyMirrored(aliases, event, version)) await applyRegistryEvent(this.tracker, name, event);
+      if (!alreadyMirrored(aliases, event, version)) await applyRegistryEvent(this.tracker, name, event, aliases);
       await this.tracker.setModelVersionTags(name, version, { [`driftwatch.ledger.${entry.kind}`]: `${entry.outcome} at ${entry.at} by ${entry.actor.id}: ${entry.reason}`.slice(0, 5000) });
     } catch (error) {
       throw new Error(`${where}: ${(error as Error).message}`);

@@ -36,9 +36,9 @@ export async function trackRetrainingRun(tracker: ExperimentTracker, run: Retrai
   return { experimentId, runId: tracked.runId, modelVersion: version };
 }
 
-/** Moves the aliases for a registry event (`aliasChanges`) and returns the moves made. */
-export async function applyRegistryEvent(tracker: ExperimentTracker, registeredModelName: string, event: RegistryEvent): Promise<AliasChange[]> {
-  const changes = aliasChanges(await tracker.getAliases(registeredModelName), event);
+/** Moves the aliases for a registry event (`aliasChanges`) and returns the moves made; `current` saves reading the aliases when the caller just did. */
+export async function applyRegistryEvent(tracker: ExperimentTracker, registeredModelName: string, event: RegistryEvent, current?: Readonly<Record<string, string>>): Promise<AliasChange[]> {
+  const changes = aliasChanges(current ?? (await tracker.getAliases(registeredModelName)), event);
   for (const change of changes) {
     if (change.op === 'set') await tracker.setAlias(registeredModelName, change.alias, change.version);
     else await tracker.deleteAlias(registeredModelName, change.alias);
