@@ -22,6 +22,7 @@ import { ByteCodes } from './byte-codes';
 import { delimiterByte, oneColumnHint } from './csv-delimiter';
 import { ESCAPED, fieldText, LF, CR, Tokenizer } from './csv-tokenizer';
 import { parseNumberBytes } from './number';
+import { PLAIN_RECORD_DECLINED, PlainNumbers, readPlainRecord } from './csv-plain-record';
 import { markEpochMs, parseTimestampBytes } from './timestamp';
 
 /** Re-exported: backtest/columns.ts and the adapters' index import them from csv.ts. */
@@ -151,9 +152,18 @@ export function parseCsv(bytes: Buffer, options: CsvOptions = {}): Dataset {
 
   const data = new Tokenizer(bytes, delimiter, fileName, dataStart, width);
   data.line = dataLine;
+  // Plain records (csv-plain-record.ts) are read in one pass, their numbers parsed on the way.
+  const plainNumeric = new Uint8Array(width);
+  const plain = new PlainNumbers(width);
+  const markPlainNumeric = () => columns.forEach((c, i) => (plainNumeric[i] = c.numeric && !c.timestamp ? 1 : 0));
+  markPlainNumeric();
   let row = 0;
   for (;;) {
-    const found = data.next();
+    let found = readPlainRecord(data, bytes, delimiter, plainNumeric, plain);
+    if (found === PLAIN_RECORD_DECLINED) {
+      plain.parsed.fill(0);
+      found = data.next();
+    }
     if (found < 0) break;
     if (found !== width) {
       throw new InputError(
@@ -174,6 +184,10 @@ export function parseCsv(bytes: Buffer, options: CsvOptions = {}): Dataset {
       const end = ends[c];
       if (column.numeric) {
         const values = column.values!;
+        if (plain.parsed[c] === 1) {
+          values[row] = plain.values[c];
+          continue;
+        }
         if (start === end) {
           values[row] = NaN;
           continue;
@@ -195,6 +209,7 @@ export function parseCsv(bytes: Buffer, options: CsvOptions = {}): Dataset {
           }
           column.timestamp = false;
           column.forced = own(kinds, column.name);
+          markPlainNumeric();
         }
         const value = flags[c] & ESCAPED ? undefined : parseNumberBytes(bytes, start, end);
         if (value !== undefined) {
@@ -215,6 +230,7 @@ export function parseCsv(bytes: Buffer, options: CsvOptions = {}): Dataset {
           continue;
         }
         switchToCategorical(column, row, capacity, bytes);
+        markPlainNumeric();
       }
       encodeField(column, bytes, start, end, flags[c], missing, row);
     }

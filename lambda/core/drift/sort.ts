@@ -34,11 +34,11 @@ export function sortedWithoutNaN(values: Float64Array): Float64Array {
  */
 function radixSort(values: Float64Array, skipNaN: boolean): Float64Array {
   // Map each double to an unsigned key whose integer order is the numeric order: flip every bit of
-  // negatives, only the sign bit of positives. Keys are (hi, lo) 32-bit words (little-endian views).
+  // negatives, only the sign bit of positives. A key is two 32-bit words (lo, hi) side by side, so a
+  // pass moves one 8-byte key to one place (two arrays of words cost a second cache miss per move).
   // The four 16-bit digit histograms are counted in the same pass, not once per pass.
   const words = new Uint32Array(values.buffer, values.byteOffset, values.length * 2);
-  let lo = new Uint32Array(values.length);
-  let hi = new Uint32Array(values.length);
+  let keys = new Uint32Array(values.length * 2);
   const counts = new Uint32Array(4 * 65536);
   let n = 0;
   for (let i = 0; i < values.length; i++) {
@@ -47,8 +47,8 @@ function radixSort(values: Float64Array, skipNaN: boolean): Float64Array {
     const negative = h >>> 31 === 1;
     const l = negative ? ~words[2 * i] >>> 0 : words[2 * i];
     const k = negative ? ~h >>> 0 : (h ^ 0x80000000) >>> 0;
-    lo[n] = l;
-    hi[n] = k;
+    keys[2 * n] = l;
+    keys[2 * n + 1] = k;
     n++;
     counts[l & 0xffff]++;
     counts[65536 + (l >>> 16)]++;
@@ -58,33 +58,31 @@ function radixSort(values: Float64Array, skipNaN: boolean): Float64Array {
   if (n < SMALL) return skipNaN ? values.filter((v) => v === v).sort() : values.sort();
   const target = skipNaN ? new Float64Array(n) : values;
   const out = new Uint32Array(target.buffer, target.byteOffset, n * 2);
-  let lo2 = new Uint32Array(n);
-  let hi2 = new Uint32Array(n);
+  let moved = new Uint32Array(n * 2);
   for (let pass = 0; pass < 4; pass++) {
     const base = pass * 65536;
-    const source = pass < 2 ? lo : hi;
+    const word = pass < 2 ? 0 : 1;
     const shift = (pass % 2) * 16;
     // A pass where every key shares the digit changes nothing: skip it (common for the low words).
-    if (counts[base + ((source[0] >>> shift) & 0xffff)] === n) continue;
+    if (counts[base + ((keys[word] >>> shift) & 0xffff)] === n) continue;
     let sum = 0;
     for (let d = base; d < base + 65536; d++) {
       const c = counts[d];
       counts[d] = sum;
       sum += c;
     }
-    for (let i = 0; i < n; i++) {
-      const j = counts[base + ((source[i] >>> shift) & 0xffff)]++;
-      lo2[j] = lo[i];
-      hi2[j] = hi[i];
+    for (let i = 0; i < 2 * n; i += 2) {
+      const j = 2 * counts[base + ((keys[i + word] >>> shift) & 0xffff)]++;
+      moved[j] = keys[i];
+      moved[j + 1] = keys[i + 1];
     }
-    [lo, lo2] = [lo2, lo];
-    [hi, hi2] = [hi2, hi];
+    [keys, moved] = [moved, keys];
   }
-  for (let i = 0; i < n; i++) {
-    const h = hi[i];
+  for (let i = 0; i < 2 * n; i += 2) {
+    const h = keys[i + 1];
     const negative = (h & 0x80000000) === 0;
-    out[2 * i] = negative ? ~lo[i] >>> 0 : lo[i];
-    out[2 * i + 1] = negative ? ~h >>> 0 : (h ^ 0x80000000) >>> 0;
+    out[i] = negative ? ~keys[i] >>> 0 : keys[i];
+    out[i + 1] = negative ? ~h >>> 0 : (h ^ 0x80000000) >>> 0;
   }
   return target;
 }
