@@ -1,7 +1,8 @@
 /**
  * The promotion facts the model's owner hears about, not only reads in the ledger: a shadow comparison's
  * verdict (with its figures: the issue's "recorded and sent to the owner"), a promotion, a rollback on
- * request and a canary rolled back by its alarms. Each is an owner alert (`alerting/owner-alert.ts`) on
+ * request and a canary rolled back by its alarms; and a retraining execution that failed (published by
+ * the pipeline-outcome Lambda, `lambda/retraining/record-outcome.ts`, not through NotifyingLedger). Each is an owner alert (`alerting/owner-alert.ts`) on
  * the owner's warning topic, which the owner's notifier sends on to Slack (and email subscribers read).
  *
  * `NotifyingLedger` wraps the ledger port, as the MLflow mirror does: an entry is appended first, then
@@ -17,6 +18,10 @@ import type { AppendResult, HistoryQuery, LedgerEntry, PromotionLedger } from '.
 export function ownerNotice(entry: LedgerEntry): { readonly title: string; readonly signal: string } | null {
   const v = entry.subject.version ?? '?';
   const c = entry.subject.championVersion ?? '?';
+  if (entry.kind === 'execution' && entry.outcome === 'failed') {
+    const step = typeof entry.details?.failedStep === 'string' ? ` in step ${entry.details.failedStep}` : '';
+    return { title: `${entry.modelId}: retraining pipeline failed${step}`, signal: 'retraining:execution' };
+  }
   if (entry.kind === 'shadow-comparison') return { title: `${entry.modelId}: shadow comparison ${entry.outcome} (candidate ${v} against champion ${c})`, signal: 'promotion:shadow-comparison' };
   if (entry.kind === 'promotion' && entry.outcome === 'promoted') return { title: `${entry.modelId}: version ${v} promoted (last known good ${c})`, signal: 'promotion:promoted' };
   if (entry.kind === 'rollback' && entry.outcome === 'rolled-back') return { title: `${entry.modelId}: rolled back to version ${v}`, signal: 'promotion:rollback' };

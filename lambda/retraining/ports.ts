@@ -1,5 +1,5 @@
 /**
- * What the retraining trigger needs from SageMaker Pipelines, in its own words (the adapter,
+ * What the retraining trigger (and the pipeline-outcome Lambda) need from SageMaker Pipelines, in their own words (the adapter,
  * `adapters/sagemaker-pipelines.ts`, owns pagination and the SDK's errors). The ledger goes through
  * the monitor's `ObjectStore` port (`lambda/ports`).
  */
@@ -19,6 +19,25 @@ export interface PipelineRunner {
   listExecutions(pipelineName: string): Promise<PipelineExecutionSummary[]>;
   /** Starts an execution; the same token returns the same execution. */
   startExecution(input: StartExecutionInput): Promise<{ readonly executionArn: string }>;
+}
+
+/** One step of a pipeline execution, as ListPipelineExecutionSteps tells it. */
+export interface ExecutionStep {
+  readonly name: string;
+  /** SageMaker's step status: `Succeeded`, `Failed`, `Stopped`, `Executing`, ... */
+  readonly status: string;
+  readonly startTime: string | null;
+  readonly failureReason: string | null;
+  /** The model package a RegisterModel step created (its metadata's `RegisterModel.Arn`). */
+  readonly modelPackageArn: string | null;
+}
+
+/** What the pipeline-outcome Lambda asks SageMaker about an execution that ended. */
+export interface ExecutionInspector {
+  /** Every step of the execution (all pages), in SageMaker's order. */
+  listSteps(executionArn: string): Promise<ExecutionStep[]>;
+  /** The execution's own FailureReason (DescribePipelineExecution), or null. */
+  failureReason(executionArn: string): Promise<string | null>;
 }
 
 /** A run's outcome as MLflow records it. */

@@ -36,7 +36,7 @@ export function loadRetrainingModel(file: string): { env: string; model: ModelCo
   return { env, model: model as ModelConfig & { retraining: NonNullable<ModelConfig['retraining']> } };
 }
 
-function required(env: NodeJS.ProcessEnv, name: string): string {
+export function required(env: NodeJS.ProcessEnv, name: string): string {
   const value = env[name]?.trim();
   if (!value) throw new Error(`the retraining Lambda's environment lacks ${name} (the RetrainTrigger construct sets it)`);
   return value;

@@ -4,9 +4,15 @@
  * days (a pipeline step runs 28 days at most, so an older execution no longer runs) and passes the
  * ClientRequestToken through, which makes StartPipelineExecution idempotent on SageMaker's side.
  */
-import { ListPipelineExecutionsCommand, SageMakerClient, StartPipelineExecutionCommand } from '@aws-sdk/client-sagemaker';
+import {
+  DescribePipelineExecutionCommand,
+  ListPipelineExecutionsCommand,
+  ListPipelineExecutionStepsCommand,
+  SageMakerClient,
+  StartPipelineExecutionCommand,
+} from '@aws-sdk/client-sagemaker';
 import type { PipelineExecutionSummary } from '../decide-trigger';
-import type { PipelineRunner, StartExecutionInput } from '../ports';
+import type { ExecutionInspector, ExecutionStep, PipelineRunner, StartExecutionInput } from '../ports';
 
 /** Executions created before this many days ago are not listed (none of them can still run). */
 export const LIST_LOOKBACK_DAYS = 35;
@@ -49,5 +55,39 @@ export class SageMakerPipelineRunner implements PipelineRunner {
     );
     if (!res.PipelineExecutionArn) throw new Error(`StartPipelineExecution of ${input.pipelineName} returned no PipelineExecutionArn`);
     return { executionArn: res.PipelineExecutionArn };
+  }
+}
+
+/**
+ * An ended execution's steps and failure, for the pipeline-outcome Lambda: ListPipelineExecutionSteps
+ * (every page; a retraining pipeline has a handful of steps, a retried one a few more) and
+ * DescribePipelineExecution.
+ */
+export class SageMakerExecutionInspector implements ExecutionInspector {
+  constructor(private readonly client: SageMakerClient) {}
+
+  async listSteps(executionArn: string): Promise<ExecutionStep[]> {
+    const out: ExecutionStep[] = [];
+    let token: string | undefined;
+    for (let page = 0; page < MAX_PAGES; page++) {
+      const res = await this.client.send(new ListPipelineExecutionStepsCommand({ PipelineExecutionArn: executionArn, MaxResults: 100, NextToken: token }));
+      for (const s of res.PipelineExecutionSteps ?? []) {
+        out.push({
+          name: s.StepName ?? '?',
+          status: s.StepStatus ?? 'Unknown',
+          startTime: s.StartTime ? s.StartTime.toISOString() : null,
+          failureReason: s.FailureReason?.trim() || null,
+          modelPackageArn: s.Metadata?.RegisterModel?.Arn ?? null,
+        });
+      }
+      token = res.NextToken;
+      if (!token) break;
+    }
+    return out;
+  }
+
+  async failureReason(executionArn: string): Promise<string | null> {
+    const res = await this.client.send(new DescribePipelineExecutionCommand({ PipelineExecutionArn: executionArn }));
+    return res.FailureReason?.trim() || null;
   }
 }
