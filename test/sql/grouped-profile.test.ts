@@ -136,11 +136,13 @@ describe('profileQuery grouped by hour and by day on DuckDB', () => {
     light.forEach((p, i) => expect(p.predictions.meanScore).toBeCloseTo(full[i].predictions.meanScore as number, 12));
   });
 
-  it('counts a value tied with an edge once, whatever the sign of zero (distinct values are binned once)', async () => {
+  it.each([false, true])('counts a value tied with an edge once, whatever the sign of zero (distinct values are binned once; fine bins only: %s)', async (fineBinsOnly) => {
     const values = Float64Array.of(-0, 0, 0, 1, -1, 2);
     const ref = fitDatasetProfile({ rowCount: 6, columns: [{ kind: 'numeric', name: 'x', values }] });
     const dts = ['2026-11-24'];
-    await engine.loadTable('signed_zero', [
+    if (fineBinsOnly) expect(psiEdgesAreFineEdges(ref)).toBe(true);
+    const table = `signed_zero_${fineBinsOnly}`;
+    await engine.loadTable(table, [
       { name: 'dt', type: 'varchar', codes: new Int32Array(6), dictionary: dts },
       { name: 'hour', type: 'varchar', codes: new Int32Array(6), dictionary: ['07'] },
       { name: 'variant', type: 'varchar', codes: new Int32Array(6), dictionary: ['champion'] },
@@ -149,8 +151,9 @@ describe('profileQuery grouped by hour and by day on DuckDB', () => {
     ], 6);
     const xSpec = { modelId: 'm', task: 'regression' as const, features: [{ name: 'x', kind: 'numeric' as const }] };
     const [day] = parsePartitionedProfileRows(
-      await engine.query(profileQuery({ spec: xSpec, reference: ref, table: { table: 'signed_zero' }, hours, groupBy: 'day' })),
+      await engine.query(profileQuery({ spec: xSpec, reference: ref, table: { table }, hours, groupBy: 'day', fineBinsOnly })),
       ref,
+      { fineBinsOnly },
     );
     expectSameProfile(day.profile, observeDatasetProfile({ rowCount: 6, columns: [{ kind: 'numeric', name: 'x', values }] }, ref));
   });
