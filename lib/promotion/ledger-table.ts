@@ -46,6 +46,8 @@ export interface IPromotionLedgerTable extends IConstruct {
   grantRead(grantee: iam.IGrantable): iam.Grant;
   /** grantAppend's statements, for a role that keeps its permissions in a managed policy (`lib/compliance/managed-policy.ts`). */
   appendStatements(): iam.PolicyStatement[];
+  /** grantRead's statements, likewise. */
+  readStatements(): iam.PolicyStatement[];
 }
 
 /** An existing ledger table, for `PromotionLedgerTable.fromTableName`. */
@@ -71,11 +73,15 @@ abstract class PromotionLedgerTableBase extends Construct implements IPromotionL
     return this.statementsGrant(grantee, this.appendStatements());
   }
 
-  grantRead(grantee: iam.IGrantable): iam.Grant {
-    return this.statementsGrant(grantee, [
+  readStatements(): iam.PolicyStatement[] {
+    return [
       new iam.PolicyStatement({ sid: 'ReadPromotionLedger', actions: ['dynamodb:Query', 'dynamodb:GetItem'], resources: [this.tableArn] }),
       new iam.PolicyStatement({ sid: 'DecryptLedgerThroughDynamoDB', actions: ['kms:Decrypt', 'kms:DescribeKey'], resources: [this.encryptionKey.keyArn], conditions: this.viaDynamoDb() }),
-    ]);
+    ];
+  }
+
+  grantRead(grantee: iam.IGrantable): iam.Grant {
+    return this.statementsGrant(grantee, this.readStatements());
   }
 
   private viaDynamoDb() {

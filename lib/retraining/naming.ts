@@ -4,6 +4,9 @@
  * '_' become '-' and the name is lower-case (`fraud_detector` → `dw-prod-fraud-detector-retrain`).
  */
 
+/** The retraining functions' Powertools service name. */
+export const RETRAINING_SERVICE_NAME = 'driftwatch-retraining';
+
 /** The model id as SageMaker names allow it. */
 export function sageMakerName(modelId: string): string {
   return modelId.toLowerCase().replace(/_/g, '-');
@@ -19,8 +22,8 @@ export function modelPackageGroupName(env: string, modelId: string): string {
   return `dw-${env}-${sageMakerName(modelId)}`;
 }
 
-/** The trigger and gate functions (at most 64 characters). */
-export function retrainingFunctionName(env: string, modelId: string, which: 'trigger' | 'gates'): string {
+/** The trigger, gate and pipeline-outcome functions (at most 64 characters). */
+export function retrainingFunctionName(env: string, modelId: string, which: 'trigger' | 'gates' | 'outcome'): string {
   return `dw-${env}-${modelId}-retrain-${which}`;
 }
 

@@ -11,7 +11,8 @@
  * lists and starts executions of this pipeline only; the gate function reads the runs'
  * evaluation.json (`retraining/<model>/runs/*`) and writes beside it and in the ledger's `gates/`;
  * KMS only through S3 (and SQS for the queue); with a `ledger`, the trigger also appends (PutItem
- * only) each decision to the promotion ledger table. Usable alone in a team's stack:
+ * only) each decision to the promotion ledger table, and a `PipelineOutcome` (`pipeline-outcome.ts`)
+ * records each execution's end there and alerts the owner of a failure. Usable alone in a team's stack:
  *
  * ```ts
  * new RetrainTrigger(this, 'FraudRetraining', { env: 'prod', model: config.models[0], bucket: lake.bucket, key: lake.key });
@@ -39,7 +40,8 @@ import { handlerCode, handlerFunction } from '../common/handler-function';
 import { encryptedDeadLetterQueue } from '../monitor/dead-letter-queue';
 import { allowLogGroupEncryption } from '../monitor/log-encryption';
 import { QueueDestination, sendToQueue } from '../monitor/permissions';
-import { retrainingDeadLetterQueueName, retrainingFunctionName, retrainingPrefixes } from './naming';
+import { RETRAINING_SERVICE_NAME, retrainingDeadLetterQueueName, retrainingFunctionName, retrainingPrefixes } from './naming';
+import { PipelineOutcome } from './pipeline-outcome';
 import { RetrainingPipeline } from './retraining-pipeline';
 import { rolePolicy } from '../compliance/managed-policy';
 import { ownerAlertStatements } from '../alerting/owner-alert-publishing';
@@ -48,7 +50,7 @@ import { allowVpcAccess, type FunctionNetwork } from '../compliance/network';
 
 /** The retraining handlers' bundle (`lambda/handlers/retrain-trigger.ts`). */
 export const RETRAINING_HANDLER = 'retrain-trigger';
-export const RETRAINING_SERVICE_NAME = 'driftwatch-retraining';
+export { RETRAINING_SERVICE_NAME };
 
 export interface RetrainTriggerProps {
   /** Environment name (`prod`). */
@@ -73,7 +75,11 @@ export interface RetrainTriggerProps {
   readonly network?: FunctionNetwork;
   /** Concurrent executions reserved for each function. @default - none reserved */
   readonly reservedConcurrency?: number;
-  /** The environment's promotion ledger: the trigger appends a copy of each decision, the gate step each verdict (`DW_LEDGER_TABLE`). @default - both stay in the data bucket only */
+  /**
+   * The environment's promotion ledger: the trigger appends a copy of each decision, the gate step each
+   * verdict (`DW_LEDGER_TABLE`), and a `PipelineOutcome` each execution's end and registration.
+   * @default - decisions and verdicts stay in the data bucket only; no PipelineOutcome
+   */
   readonly ledger?: IPromotionLedgerTable;
   /**
    * The owner's topic (its warning topic) that the gate step alerts a failed candidate on, with the
@@ -93,6 +99,8 @@ export class RetrainTrigger extends Construct {
   readonly pipeline: RetrainingPipeline;
   readonly rule: events.Rule;
   readonly deadLetterQueue: sqs.IQueue;
+  /** The execution ends into the ledger and failures to the owner (made when there is a `ledger`). */
+  readonly outcome?: PipelineOutcome;
   private readonly bucket: s3.IBucket;
   private readonly key: kms.IKey;
 
@@ -136,6 +144,7 @@ export class RetrainTrigger extends Construct {
     });
 
     this.pipeline = new RetrainingPipeline(this, 'Pipeline', { env, model, bucket, key, gateFunction: this.gateFunction, codeVersion: props.codeVersion });
+    if (props.ledger) this.outcome = this.outcomeOf(props, props.ledger);
 
     const triggerRole = new iam.Role(this, 'TriggerRole', {
       description: `Driftwatch ${env}: the retraining trigger of ${model.id}`,
@@ -200,6 +209,28 @@ export class RetrainTrigger extends Construct {
     const grant = iam.Grant.addToPrincipal({ grantee, actions: ['s3:GetObject'], resourceArns: [this.bucket.arnForObjects(`${retrainingPrefixes(this.modelId).ledger}*`)] });
     this.key.grantDecrypt(grantee);
     return grant;
+  }
+
+  /** The pipeline's outcome function, sharing the trigger's queue and log key policy. */
+  private outcomeOf(props: RetrainTriggerProps, ledger: IPromotionLedgerTable): PipelineOutcome {
+    return new PipelineOutcome(this, 'Outcome', {
+      env: props.env,
+      model: props.model,
+      pipeline: this.pipeline,
+      ledger,
+      key: this.key,
+      alertTopic: props.alertTopic,
+      alertTopicKey: props.alertTopicKey,
+      deadLetterQueue: this.deadLetterQueue,
+      // The trigger's own queue is under `key`, whose policy this construct may open; a team's queue is the team's.
+      deadLetterKey: props.existingDeadLetterQueue ? undefined : this.key,
+      // The trigger's statement covers /driftwatch/<env>/<model>/retrain-*.
+      addLogsKeyPolicy: false,
+      bundleDirectory: props.bundleDirectory,
+      logRetention: props.logRetention,
+      network: props.network,
+      reservedConcurrency: props.reservedConcurrency,
+    });
   }
 
   private queue({ env, model, key }: RetrainTriggerProps): sqs.Queue {

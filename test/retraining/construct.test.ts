@@ -18,6 +18,7 @@ import { RETRAINING_HANDLER, RetrainTrigger } from '../../lib/retraining';
 import { PromotionLedgerTable } from '../../lib/promotion/ledger-table';
 import { createDriftwatchApp, estimateModelResources, MODEL_RESOURCES } from '../../lib/platform';
 import { asArray, iamStatements, nagFindings, renderCfn } from '../lib/helpers';
+import { stubRetrainingBundles } from './bundles.test-fixture';
 import { configWith, TRAIN_IMAGE } from './config.test-fixture';
 import { COMPLIANCE_FIXTURE } from '../lib/compliance-report';
 
@@ -27,10 +28,7 @@ afterAll(() => {
   fs.rmSync(tmp, { recursive: true, force: true });
 });
 
-const bundles = path.join(tmp, 'bundles');
-fs.mkdirSync(path.join(bundles, RETRAINING_HANDLER), { recursive: true });
-fs.writeFileSync(path.join(bundles, RETRAINING_HANDLER, 'index.js'), 'exports.handler = async () => 1; exports.checkGates = async () => 2;\n');
-fs.writeFileSync(path.join(bundles, RETRAINING_HANDLER, 'index.js.map'), '{"version":3,"sources":[],"mappings":""}\n');
+const bundles = stubRetrainingBundles(path.join(tmp, 'bundles'));
 
 const model = validateConfig(
   configWith('team', {
@@ -141,7 +139,7 @@ test('the key lets EventBridge write undeliverable events of this rule to the en
   });
 });
 
-test('given the promotion ledger, the trigger and the gate step are told its table and may only PutItem on it', () => {
+test('given the promotion ledger, the trigger and the gate step are told its table and may only PutItem on it (the pipeline outcome also Query)', () => {
   const stack = new Stack(new App(), 'Ledgered', { env: { account: '123456789012', region: 'eu-west-1' } });
   const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
   const bucket = new s3.Bucket(stack, 'Bucket', { encryption: s3.BucketEncryption.KMS, encryptionKey: key, enforceSSL: true });
@@ -152,8 +150,11 @@ test('given the promotion ledger, the trigger and the gate step are told its tab
   const gate = template.toJSON().Resources[stack.getLogicalId(trigger.gateFunction.node.defaultChild as never)].Properties;
   expect(gate.Environment.Variables.DW_LEDGER_TABLE).toBe('dw-team-promotion-ledger');
   const dynamo = iamStatements(template).filter((s) => asArray(s.Action as string | string[]).some((a) => a.startsWith('dynamodb:')));
-  // One statement per role (trigger, gate step), each PutItem on the table only.
-  expect(dynamo.map((s) => [s.Action, render(s.Resource)])).toEqual(Array(2).fill(['dynamodb:PutItem', 'arn:${AWS::Partition}:dynamodb:eu-west-1:123456789012:table/dw-team-promotion-ledger']));
+  // PutItem on the table only for each role (trigger, gate step, pipeline outcome); the outcome's Query finds a redelivered event's entry.
+  const table = 'arn:${AWS::Partition}:dynamodb:eu-west-1:123456789012:table/dw-team-promotion-ledger';
+  expect(dynamo.map((s) => [s.Action, render(s.Resource)])).toEqual(expect.arrayContaining([[['dynamodb:Query', 'dynamodb:GetItem'], table]]));
+  expect(dynamo.map((s) => [s.Action, render(s.Resource)]).filter(([a]) => a === 'dynamodb:PutItem')).toEqual(Array(3).fill(['dynamodb:PutItem', table]));
+  expect(dynamo).toHaveLength(4);
   expect(nagFindings(trigger)).toEqual([]);
 });
 
@@ -191,13 +192,13 @@ describe('in the Platform', () => {
     expect(put.every((s) => !asArray(s.Action as string | string[]).some((a) => /Update|Delete|BatchWrite/.test(a)))).toBe(true);
   });
 
-  it("lets the gate step alert the owner's warning topic, and publish to that topic only", () => {
+  it("lets the gate step and the pipeline outcome alert the owner's warning topic, and publish to that topic only", () => {
     const models = Template.fromJSON(assembly.getStackByName('Driftwatch-dev-Models-1').template);
     const [gate] = Object.values(models.findResources('AWS::Lambda::Function', { Properties: { FunctionName: 'dw-dev-fraud_detector-retrain-gates' } })) as { Properties: { Environment: { Variables: Record<string, unknown> } } }[];
     const topic = render(gate.Properties.Environment.Variables.DW_ALERT_TOPIC_ARN);
     expect(topic).toMatch(/^arn:\$\{AWS::Partition\}:sns:\$\{AWS::Region\}:\$\{AWS::AccountId\}:dw-dev-.+-warning$/);
     const publish = iamStatements(models).filter((s) => asArray(s.Action as string | string[]).includes('sns:Publish'));
-    expect(publish.map((s) => render(s.Resource))).toEqual([topic]);
+    expect(publish.map((s) => render(s.Resource))).toEqual([topic, topic]);
   });
 
   it('counts its resources in the stack-splitting estimate', () => {
