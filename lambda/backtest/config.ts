@@ -11,6 +11,7 @@ import { driftTestProblem, driftTestSchema } from '../core/schema/drift-test';
 import { thresholdsSchema } from '../core/schema/thresholds';
 import { validateBusinessMetricSpec, BusinessMetricError, type BusinessMetricSpec } from '../core/metrics/business';
 import type { DriftTest, DriftThresholds, FeatureKind } from '../core/types';
+import { backtestRetrainingSchema, type BacktestRetrainingConfig } from './retraining/config';
 
 export type BacktestTask = 'binary_classification' | 'multiclass_classification' | 'regression';
 
@@ -71,6 +72,8 @@ export interface BacktestConfig {
   readonly missingValues?: readonly string[];
   /** Names the model in alert messages. @default 'backtest' */
   readonly modelId?: string;
+  /** Replay a retraining policy with a trainer (`lambda/backtest/retraining`); left out, the model is never retrained. */
+  readonly retraining?: BacktestRetrainingConfig;
 }
 
 /** An invalid config: `problems` has one `path: message` line per problem. */
@@ -179,6 +182,7 @@ export const backtestConfigSchema = z
     delimiter: z.string().min(1).optional(),
     missingValues: z.array(z.string()).optional(),
     modelId: z.string().min(1).max(128).optional(),
+    retraining: backtestRetrainingSchema.optional(),
   })
   .superRefine((c, ctx) => {
     const seen = new Map<string, number>();

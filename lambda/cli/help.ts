@@ -113,6 +113,13 @@ Options:
                         never the data, config or reference file)
   --fail-on LEVEL       none (default) | warning | critical: exit 1 when an alert of that
                         severity or worse would have fired (use as a CI gate)
+  --trainer TRAINER     Replay the retraining policy (the config's "retraining" section, or its
+                        defaults) with this trainer: builtin (the demo's logistic regression) or
+                        a command such as "python3 trainer.py" (the file contract is in the README:
+                        <command> train TRAIN_CSV MODEL_FILE; <command> predict MODEL_FILE ROWS_CSV
+                        PREDICTIONS_CSV); prints each trigger, retrain, gate result, shadow
+                        comparison, promotion and rollback, and the key metric per window beside
+                        no retraining and a calendar schedule with as many retrains
   -q, --quiet           No progress lines on stderr
   -h, --help            Show this help
 
@@ -139,7 +146,16 @@ backtest.json:
                                                reference's own window-to-window variation, widened
                                                for few windows (the defaults shown)
     "delimiter": ";", "modelId": "bank_marketing",
-    "missingValues": ["", "NA", "?"]            cells read as missing (default: as compare --help lists)
+    "missingValues": ["", "NA", "?"],           cells read as missing (default: as compare --help lists)
+    "retraining": {                            replay a retraining policy (all optional; defaults shown)
+      "policy": { "triggers": { "drift": { "minImportanceShare": 0.25 }, "performance": { "metrics": [] } },
+                  "cooldownHours": 72, "maxPerMonth": 4,      as a model's retraining section
+                  "gates": { "noRegression": { "metrics": ["accuracy_score"] } } },  default: no
+                                               regression on the key metric against the champion
+      "shadow": { "metric": "accuracy", "minLabelledRows": 1000, "alpha": 0.05 },
+      "trainer": { "builtin": "logistic" },    or { "command": ["python3", "trainer.py"] }
+      "training": { "rows": 10000, "holdoutShare": 0.2 },  newest rows a retrain trains on
+      "calendar": true }                       also replay a calendar with as many retrains
   }
   Row windows: window start/end are 0-based row offsets in the file (end exclusive), starting after
   the reference rows; each window is cut into 24 hourly batches (a synthetic day). Time windows: the

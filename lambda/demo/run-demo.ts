@@ -8,6 +8,7 @@ import { InputError } from '../adapters/local/errors';
 import { packageRoot } from '../adapters/local/package-root';
 import { readDataset } from '../adapters/local/read-dataset';
 import { loadBacktestConfig, runBacktest, type BacktestConfig, type BacktestResult } from '../backtest';
+import { runRetrainingBacktest, type RetrainingReplay } from '../backtest/retraining';
 import { sliceRows } from '../core/dataset';
 import type { CategoricalColumn, Dataset, NumericColumn } from '../core/types';
 import { BANK_2009_ROW, BANK_DATA_FILE, BANK_DELIMITER, BANK_FEATURES, BANK_LABEL, BANK_NEGATIVE, BANK_POSITIVE } from './bank';
@@ -34,6 +35,8 @@ export interface DemoOutput {
   readonly model: DemoModel;
   readonly config: BacktestConfig;
   readonly result: BacktestResult;
+  /** The retraining replay, when the config has a `retraining` section (the shipped one does). */
+  readonly retraining: RetrainingReplay | null;
 }
 
 /**
@@ -73,7 +76,9 @@ export async function runDemo(input: DemoInput = {}): Promise<DemoOutput> {
   });
   const scored = withModelColumns(data, model);
   const result = await runBacktest({ data: scored, config, onProgress: progress, dataName: dataFile });
-  return { model, config, result };
+  const configDir = path.dirname(input.configFile ?? DEMO_CONFIG);
+  const retraining = config.retraining ? await runRetrainingBacktest({ data: scored, config, baseline: result, baseDir: configDir, dataName: dataFile, onProgress: progress }) : null;
+  return { model, config, result, retraining };
 }
 
 /** The data plus `score` (numeric) and `predicted` (yes/no) columns from the model. */

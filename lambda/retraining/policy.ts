@@ -18,8 +18,11 @@ export interface RetrainPolicy {
   readonly maxPerMonth: number;
 }
 
+/** The fields of a `retraining` section the policy reads (a backtest's replay has no pipeline). */
+export type RetrainPolicyConfig = Pick<RetrainingConfig, 'enabled' | 'triggers' | 'requireBusinessConfirmation' | 'cooldownHours' | 'maxPerMonth'>;
+
 /** @example retrainPolicyFromConfig(model.retraining!).cooldownHours // 72 by default */
-export function retrainPolicyFromConfig(config: RetrainingConfig): RetrainPolicy {
+export function retrainPolicyFromConfig(config: RetrainPolicyConfig): RetrainPolicy {
   return {
     enabled: config.enabled,
     drift: { enabled: config.triggers.drift.enabled, minImportanceShare: config.triggers.drift.minImportanceShare },

@@ -21,7 +21,10 @@ import {
   type BacktestResult,
 } from '../../backtest';
 import { readConfigModule } from '../../backtest/config';
+import { backtestRetrainingSchema, runRetrainingBacktest, trainerFromFlag, type RetrainingReplay, type TrainerConfig } from '../../backtest/retraining';
+import { renderRetrainingText } from '../../report/retraining-text';
 import type { DriftwatchConfig } from '../../../config/schema';
+import type { Dataset } from '../../core/types';
 import { validateConfig, ConfigValidationError } from '../../../config/validate';
 import { renderBacktestHtml } from '../../report/backtest-html';
 import { renderBacktestJson } from '../../report/backtest-json';
@@ -48,6 +51,8 @@ export interface BacktestArgs {
   readonly every?: string;
   readonly failOn: 'none' | 'warning' | 'critical';
   readonly quiet: boolean;
+  /** `--trainer`: replay the retraining policy with this trainer (builtin, or a command). */
+  readonly trainer?: TrainerConfig;
 }
 
 const BACKTEST_OPTIONS = {
@@ -62,6 +67,7 @@ const BACKTEST_OPTIONS = {
   'window-column': { type: 'string' },
   every: { type: 'string' },
   'fail-on': { type: 'string' },
+  trainer: { type: 'string' },
   quiet: { type: 'boolean', short: 'q' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -77,6 +83,12 @@ export function parseBacktestArgs(argv: readonly string[]): BacktestArgs {
   const failOn = (v['fail-on'] ?? 'none') as BacktestArgs['failOn'];
   if (!['none', 'warning', 'critical'].includes(failOn)) throw new UsageError(`--fail-on ${JSON.stringify(v['fail-on'])} is not one of none, warning, critical`);
   if (v.out === '') throw new UsageError('--out needs a file name');
+  let trainer: TrainerConfig | undefined;
+  try {
+    trainer = v.trainer === undefined ? undefined : trainerFromFlag(v.trainer);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
   return {
     help: false,
     data: v.data as string,
@@ -91,6 +103,7 @@ export function parseBacktestArgs(argv: readonly string[]): BacktestArgs {
     every: v.every,
     failOn,
     quiet: v.quiet === true,
+    ...(trainer ? { trainer } : {}),
   };
 }
 
@@ -194,8 +207,13 @@ export async function backtestCommand(argv: readonly string[], io: CliIo): Promi
   result = { ...result, data: { ...result.data, file: args.data } };
   for (const notice of result.notices ?? []) io.stderr.write(`driftwatch backtest: notice: ${terminalSafe(notice)}\n`);
 
+  const replay = await replayIfAsked(args, config as BacktestConfig, data, result, path.dirname(resolve(args.config)), progress);
   const output =
-    args.format === 'json' ? renderBacktestJson(result) : args.format === 'html' ? renderBacktestHtml(result) : renderBacktestText(result);
+    args.format === 'json'
+      ? renderBacktestJson(replay ? ({ ...result, retraining: replay } as BacktestResult) : result)
+      : args.format === 'html'
+        ? renderBacktestHtml(result, replay ? { retraining: replay } : {})
+        : renderBacktestText(result) + (replay ? `\n${renderRetrainingText(replay)}` : '');
   if (args.out) {
     try {
       fs.writeFileSync(resolve(args.out), output);
@@ -207,6 +225,18 @@ export async function backtestCommand(argv: readonly string[], io: CliIo): Promi
     io.stdout.write(output);
   }
   return exitCode(result, args.failOn);
+}
+
+/** The retraining replay when the config has a `retraining` section or `--trainer` is given (then with the defaults). */
+async function replayIfAsked(args: BacktestArgs, config: BacktestConfig, data: Dataset, result: BacktestResult, baseDir: string, progress?: (m: string) => void): Promise<RetrainingReplay | undefined> {
+  if (!config.retraining && !args.trainer) return undefined;
+  const withPolicy = config.retraining ? config : { ...config, retraining: backtestRetrainingSchema.parse({}) };
+  try {
+    return await runRetrainingBacktest({ data, config: withPolicy, baseline: result, baseDir, dataName: args.data, trainer: args.trainer, onProgress: progress });
+  } catch (error) {
+    if (error instanceof BacktestConfigError) asInputError(new BacktestConfigError(args.config, error.problems), args.config);
+    throw error;
+  }
 }
 
 /** 0, or 1 when `--fail-on` is set and an alert of that severity (or worse) was raised. */

@@ -9,8 +9,10 @@ import { DEFAULT_DEMO_DATA, DEFAULT_DEMO_HTML, describeModel, describeStory, run
 import { renderBacktestHtml } from '../../report/backtest-html';
 import { renderBacktestJson } from '../../report/backtest-json';
 import { renderBacktestText } from '../../report/backtest-text';
+import { renderRetrainingText, retrainingStory } from '../../report/retraining-text';
 import { checkOutput, parseOptions } from '../args';
 import { CliIo, EXIT_OK, UsageError } from '../io';
+import type { BacktestResult } from '../../backtest';
 
 export const DEMO_HELP = `Usage: driftwatch demo [options]
 
@@ -19,7 +21,10 @@ ordered by date): trains a logistic regression on the first 10,000 rows (the ref
 'duration' column is left out because it leaks the outcome), adds its score and yes/no decision
 to every row, and replays the rest through the monitor with config/backtest/bank-demo.json
 (windows of 2,000 rows, importances from the model, thresholds calibrated on the first 4 windows,
-business metrics subscribers_found and calls_per_subscriber). No AWS, no network.
+business metrics subscribers_found and calls_per_subscriber). Then it replays the config's
+retraining policy (retrain on critical drift or critical accuracy, gates, shadow comparison,
+promotion, rollback) against no retraining and a calendar schedule with as many retrains, and
+prints the accuracy the business would have had each way. No AWS, no network.
 
 Options:
   --data FILE    bank-additional-full.csv, plain or .gz (default: the copy shipped with
@@ -55,15 +60,16 @@ export async function demoCommand(argv: readonly string[], io: CliIo): Promise<n
   checkOutput('--out', out, [{ option: '--data', file: dataFile }, { option: '--json', file: values.json }], resolve);
   checkOutput('--json', values.json, [{ option: '--data', file: dataFile }], resolve);
 
-  const { model, result } = await runDemo({
+  const { model, result, retraining } = await runDemo({
     dataFile,
     onProgress: values.quiet ? undefined : (message) => io.stderr.write(`driftwatch demo: ${message}\n`),
   });
   io.stdout.write(`${describeModel(model)}\n\n${renderBacktestText(result)}\n${describeStory(result)}\n`);
-  write(path.resolve(cwd, out), out, renderBacktestHtml(result));
+  if (retraining) io.stdout.write(`\n${renderRetrainingText(retraining)}\n${retrainingStory(retraining)}\n`);
+  write(path.resolve(cwd, out), out, renderBacktestHtml(result, retraining ? { retraining } : {}));
   io.stdout.write(`\nWrote the HTML report to ${out}\n`);
   if (values.json) {
-    write(path.resolve(cwd, values.json), values.json, renderBacktestJson(result));
+    write(path.resolve(cwd, values.json), values.json, renderBacktestJson(retraining ? ({ ...result, retraining } as BacktestResult) : result));
     io.stdout.write(`Wrote the backtest result to ${values.json}\n`);
   }
   return EXIT_OK;

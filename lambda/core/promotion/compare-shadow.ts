@@ -118,3 +118,11 @@ export function compareShadow(evidence: ShadowEvidence, policy: ShadowPolicy): S
   const summary = `candidate ${policy.metric} ${fmt(r.candidate)} vs champion ${fmt(r.champion)} on ${rows} labelled rows (${r.test}, ${evidenceText}, alpha ${policy.alpha}): ${r.verdict}`;
   return { ...base, ...r, summary };
 }
+
+/**
+ * Whether a shadow verdict lets a policy with auto-approval promote the candidate without a person:
+ * only `better` (`equivalent` is "no difference shown", a person's call).
+ */
+export function autoApproves(verdict: ShadowVerdict): boolean {
+  return verdict === 'better';
+}

@@ -3,6 +3,7 @@
  * Studio, or by this step when the policy's `autoApprove` is on and the shadow was `better` (never on
  * `equivalent`: "no difference shown" is a person's call). A decided status is recorded once.
  */
+import { autoApproves } from '../../core/promotion/compare-shadow';
 import { packageVersion } from '../ports';
 import type { PromotionSettings } from '../settings';
 import type { ApprovalOutput, PromotionStep } from '../step-contract';
@@ -14,7 +15,7 @@ export async function approvalStatus(ports: StepPorts, s: PromotionSettings, ste
   const version = packageVersion(step.modelPackageArn);
   let pkg = await ports.hosting.modelPackage(step.modelPackageArn);
   let auto = false;
-  if (pkg.approvalStatus === 'PendingManualApproval' && s.autoApprove && step.comparison === 'better') {
+  if (pkg.approvalStatus === 'PendingManualApproval' && s.autoApprove && autoApproves(step.comparison)) {
     await ports.hosting.setApproval(step.modelPackageArn, 'Approved', `auto-approved by Driftwatch: the shadow comparison was better (execution ${step.executionName})`);
     pkg = await ports.hosting.modelPackage(step.modelPackageArn);
     auto = true;
