@@ -31,6 +31,15 @@ export interface CommandTrainerOptions {
 
 const STDERR_KEPT = 2000;
 
+/** The trainers' working directories, removed when the process exits (a model answers until then). */
+const workDirs = new Set<string>();
+function workDir(n: number): string {
+  if (workDirs.size === 0) process.once('exit', () => workDirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `driftwatch-trainer-${n}-`));
+  workDirs.add(dir);
+  return dir;
+}
+
 /** How messages quote the command and its arguments. */
 function shown(argv: readonly string[]): string {
   return argv.map((a) => (/^[\w./=:@-]+$/.test(a) ? a : JSON.stringify(a))).join(' ');
@@ -93,7 +102,7 @@ export function commandTrainer(options: CommandTrainerOptions): Trainer {
   return {
     name: `command ${shown(options.command)}`,
     async train(rows: Dataset, spec: TrainingSpec): Promise<TrainedModel> {
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), `driftwatch-trainer-${++runs}-`));
+      const dir = workDir(++runs);
       const features = spec.features.map((f) => f.name);
       const env = { DW_LABEL: spec.label, DW_POSITIVE_LABEL: spec.positiveLabel ?? '', DW_FEATURES: JSON.stringify(features) };
       const trainCsv = path.join(dir, 'train.csv');
