@@ -60,7 +60,7 @@ describe('the trainer command contract', () => {
     ]);
     expect(p.labels).toHaveLength(500);
     expect(p.scores).toHaveLength(500);
-    const label = rows.columns.find((c) => c.name === 'label') as { codes: Int32Array; dictionary: string[] };
+    const label = rows.columns.find((c) => c.name === 'label') as { codes: Int32Array; dictionary: readonly string[] };
     const right = p.labels.filter((l, i) => l === label.dictionary[label.codes[i]]).length;
     expect(right / 500).toBeGreaterThan(0.8); // after the change the label follows x2
   });
