@@ -6,9 +6,11 @@
  * ledger (the DynamoDB one runs the same contract in test/promotion/ledger.test.ts).
  *
  * Every step is the code the Lambdas run: runTrigger (the trigger), runGateStep (the pipeline's gate
- * step), trackRetrainingRun (the run in MLflow), runPromotionStep (each Task of the promote and
- * rollback state machines, in the order their definitions take for this story: that order is tested
- * on the synthesized definitions in test/lib/promotion-paths.test.ts).
+ * step), trackRetrainingRun (the run in MLflow), recordPipelineOutcome (the execution's end and the
+ * registration into the ledger; moto has no ListPipelineExecutionSteps, so its steps are given
+ * in-process), runPromotionStep (each Task of the promote and rollback state machines, in the order
+ * their definitions take for this story: that order is tested on the synthesized definitions in
+ * test/lib/promotion-paths.test.ts).
  *
  * Stand-ins, each for one thing moto cannot do: the pipeline's containers do not run (moto marks the
  * execution Succeeded at once), so the test writes the team's evaluation.json and makes the
@@ -34,6 +36,9 @@ import { SageMakerPipelineRunner } from '../../lambda/retraining/adapters/sagema
 import { runGateStep } from '../../lambda/retraining/check-gates';
 import { retrainingPipelineDefinition } from '../../lambda/retraining/pipeline';
 import { gatesFromConfig, retrainPolicyFromConfig } from '../../lambda/retraining/policy';
+import { PIPELINE_EXECUTION_DETAIL_TYPE } from '../../lambda/retraining/outcome-event';
+import { STEPS } from '../../lambda/retraining/pipeline/retraining-pipeline';
+import { recordPipelineOutcome } from '../../lambda/retraining/record-outcome';
 import { runTrigger } from '../../lambda/retraining/run-trigger';
 import { trackRetrainingRun } from '../../lambda/retraining/track-run';
 import { MODEL_PACKAGE_TAG } from '../../lambda/retraining/tracking';
@@ -131,12 +136,14 @@ const aliases = async () => {
 const served = async () => (await new SageMakerHosting(sm).endpoint('fraud-prod'))!;
 
 let executionId = '';
+let executionArn = '';
 
 it('1. a critical drift event starts the retraining pipeline, and the decision is in the ledger', async () => {
   const event = monitorEvent({ end: '2026-11-25T12:00:00.000Z', value: 0.76, id: 'eb-drift-1' });
   const out = await runTrigger({ store, pipelines: new SageMakerPipelineRunner(sm), clock, ledger }, { env: ENV, modelId: MODEL, pipelineName: PIPELINE, policy: retrainPolicyFromConfig(model.retraining!) }, event);
   expect([out.outcome, out.entry.reason]).toEqual(['started', 'policy-met']);
-  executionId = out.entry.execution!.executionArn.split('/').at(-1)!;
+  executionArn = out.entry.execution!.executionArn;
+  executionId = executionArn.split('/').at(-1)!;
   expect(await story()).toEqual(['trigger:started']);
 });
 
@@ -168,7 +175,16 @@ it('2. the run passes its gates, is registered PendingManualApproval and logged 
   const parsed = parseEvaluation(evaluation, 'evaluation.json');
   await trackRetrainingRun(tracker, runRecord(executionId, { env: ENV, registeredModelName: GROUP, modelPackageArn: packages[2], executionArn: `arn:aws:sagemaker:us-east-1:123456789012:pipeline/${PIPELINE}/execution/${executionId}` }), parsed, evaluateGates(parsed, gates));
   expect(await aliases()).toEqual({ champion: 'v1', challenger: 'v2' });
-  expect(await story()).toEqual(['trigger:started', 'gates:pass']);
+
+  // The execution ends: SageMaker's status change through the pipeline-outcome Lambda's code. moto has
+  // no ListPipelineExecutionSteps (nor runs the steps), so the steps are given in-process.
+  later(5);
+  const steps = [{ name: STEPS.register, status: 'Succeeded', startTime: now.toISOString(), failureReason: null, modelPackageArn: packages[2] }];
+  const executions = { listSteps: async () => steps, failureReason: async () => null };
+  const end = { source: 'aws.sagemaker', 'detail-type': PIPELINE_EXECUTION_DETAIL_TYPE, time: now.toISOString(), detail: { currentPipelineExecutionStatus: 'Succeeded', pipelineArn: executionArn.replace(/\/execution\/.*$/, ''), pipelineExecutionArn: executionArn } };
+  expect(await recordPipelineOutcome({ executions, ledger }, { env: ENV, modelId: MODEL, pipelineName: PIPELINE }, end)).toMatchObject({ outcome: 'recorded', registered: '2' });
+  expect(await aliases()).toEqual({ champion: 'v1', challenger: 'v2' });
+  expect(await story()).toEqual(['trigger:started', 'gates:pass', 'execution:succeeded', 'registered:registered']);
 });
 
 it('3. the candidate shadows the champion, wins on the same labelled rows, and waits for the owner’s approval', async () => {
@@ -209,6 +225,8 @@ it('5. a rollback on request goes back to version 1, and the whole story is in t
   expect(entries.map((e) => `${e.kind}:${e.outcome}`)).toEqual([
     'trigger:started',
     'gates:pass',
+    'execution:succeeded',
+    'registered:registered',
     'shadow:started',
     'shadow-comparison:better',
     'approval:approved',
