@@ -64,6 +64,15 @@ function registeredPackage(steps: readonly ExecutionStep[]): string | null {
   return steps.find((s) => s.status === 'Succeeded' && s.modelPackageArn)?.modelPackageArn ?? null;
 }
 
+/** What the execution's steps say about its end. */
+interface ExecutionFacts {
+  readonly steps: readonly ExecutionStep[];
+  readonly failed: ExecutionStep | null;
+  /** The failed step's FailureReason, else the execution's. */
+  readonly failureReason: string | null;
+  readonly packageArn: string | null;
+}
+
 /** Why, in the sentence the ledger and the owner read. */
 function reasonOf(event: PipelineExecutionEvent, { failed, failureReason, packageArn }: ExecutionFacts): string {
   const which = `Retraining pipeline execution ${event.executionId}`;
@@ -73,14 +82,6 @@ function reasonOf(event: PipelineExecutionEvent, { failed, failureReason, packag
   }
   if (event.outcome === 'stopped') return `${which} was stopped`;
   return packageArn ? `${which} succeeded and registered version ${packageVersionOf(packageArn)} (${packageArn})` : `${which} succeeded without registering a model package`;
-}
-
-interface ExecutionFacts {
-  readonly steps: readonly ExecutionStep[];
-  readonly failed: ExecutionStep | null;
-  /** The failed step's FailureReason, else the execution's. */
-  readonly failureReason: string | null;
-  readonly packageArn: string | null;
 }
 
 function executionEntry(settings: OutcomeSettings, event: PipelineExecutionEvent, facts: ExecutionFacts): LedgerEntry {
