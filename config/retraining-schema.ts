@@ -152,6 +152,8 @@ export const PROMOTION_DEFAULTS = {
   errors5xx: 5,
   latencyP99Ms: 1000,
   performanceRatio: 0.8,
+  captureSamplingPercent: 100,
+  captureChampion: true,
 } as const;
 
 /** A SageMaker endpoint name: letters, digits and '-', at most 63 characters. */
@@ -194,6 +196,21 @@ export const canaryPolicySchema = z.strictObject({
     .default({ errors5xx: PROMOTION_DEFAULTS.errors5xx, latencyP99Ms: PROMOTION_DEFAULTS.latencyP99Ms, performanceRatio: PROMOTION_DEFAULTS.performanceRatio }),
 });
 
+/**
+ * SageMaker Data Capture of the shadow endpoint config, turned into prediction records by the capture
+ * converter (`lambda/promotion/capture/`): every request both variants answered, by its InferenceId.
+ */
+export const capturePolicySchema = z.strictObject({
+  /** InitialSamplingPercentage: the share of requests captured; a request not captured is in no pair. @default 100 */
+  samplingPercent: z.number().int().min(1).max(100).default(PROMOTION_DEFAULTS.captureSamplingPercent),
+  /**
+   * Log the production variant's captured answers as `variant = champion` too. Set false when the service
+   * logs the champion's predictions itself (with prediction_id = InferenceId), or they are logged twice.
+   * @default true
+   */
+  champion: z.boolean().default(PROMOTION_DEFAULTS.captureChampion),
+});
+
 /** candidate → shadow → compare → approve → canary → production, and rollback (see `lambda/promotion/step-contract.ts`). */
 export const promotionSchema = z.strictObject({
   /** The SageMaker endpoint serving the model (its champion); promotion updates it in place. */
@@ -219,6 +236,7 @@ export const promotionSchema = z.strictObject({
     terminationWaitMinutes: PROMOTION_DEFAULTS.terminationWaitMinutes,
     alarms: { errors5xx: PROMOTION_DEFAULTS.errors5xx, latencyP99Ms: PROMOTION_DEFAULTS.latencyP99Ms, performanceRatio: PROMOTION_DEFAULTS.performanceRatio },
   }),
+  capture: capturePolicySchema.default({ samplingPercent: PROMOTION_DEFAULTS.captureSamplingPercent, champion: PROMOTION_DEFAULTS.captureChampion }),
 });
 
 /** SageMaker managed MLflow for the environment: where retraining runs are logged and the registry is mirrored. */

@@ -10,7 +10,8 @@
  * (tests point them at moto_server); for the registry mirror (`registry-mirror.ts`: every ledger entry
  * that moves the registry is mirrored into MLflow), optional `DW_MLFLOW_TRACKING_SERVER_ARN` (SageMaker
  * managed MLflow, requests SigV4-signed as the function's role) or `DW_MLFLOW_TRACKING_URI` (a server
- * of your own, reached without signing); optional `DW_ALERT_TOPIC_ARN` (the owner's warning topic: the
+ * of your own, reached without signing); optional `DW_CAPTURE_BUCKET` and `DW_CAPTURE_KMS_KEY_ID` (the
+ * shadow config's Data Capture, `capture/capturing-hosting.ts`); optional `DW_ALERT_TOPIC_ARN` (the owner's warning topic: the
  * comparison's verdict, a promotion and a rollback are announced there, `owner-notices.ts`).
  */
 import * as path from 'node:path';
@@ -25,7 +26,8 @@ import { systemClock } from '../ports/clock';
 import { dynamoDbClient, DynamoDbLedger } from './adapters/dynamodb-ledger';
 import { SageMakerHosting } from './adapters/sagemaker-hosting';
 import type { PromotionLedger } from './ledger';
-import type { PromotionPorts } from './ports';
+import type { ModelHosting, PromotionPorts } from './ports';
+import { withShadowCapture } from './capture/capturing-hosting';
 import { MlflowRestTracker } from '../retraining/adapters/mlflow-rest';
 import { managedMlflowTracker } from '../retraining/adapters/sagemaker-mlflow';
 import { MirroringLedger } from './registry-mirror';
@@ -64,6 +66,15 @@ function announced(env: NodeJS.ProcessEnv, region: string, ledger: PromotionLedg
   return topicArn ? new NotifyingLedger(ledger, new SnsAlertSink(new SNSClient({ region, ...endpointOverride(env, 'SNS') }), topicArn)) : ledger;
 }
 
+/** The hosting port, with Data Capture on its shadow configs when the construct set the bucket and key (both or neither). */
+function captured(env: NodeJS.ProcessEnv, modelId: string, samplingPercent: number, hosting: ModelHosting): ModelHosting {
+  const bucket = env.DW_CAPTURE_BUCKET?.trim();
+  const kmsKeyId = env.DW_CAPTURE_KMS_KEY_ID?.trim();
+  if (!bucket && !kmsKeyId) return hosting;
+  if (!bucket || !kmsKeyId) throw new Error(`DW_CAPTURE_BUCKET and DW_CAPTURE_KMS_KEY_ID go together (the ShadowCapture construct sets both); only ${bucket ? 'DW_CAPTURE_BUCKET' : 'DW_CAPTURE_KMS_KEY_ID'} is set`);
+  return withShadowCapture(hosting, { modelId, bucket, kmsKeyId, samplingPercent });
+}
+
 export interface PromotionContext {
   readonly ports: PromotionPorts;
   readonly settings: PromotionSettings;
@@ -86,7 +97,7 @@ export function promotionContext(env: NodeJS.ProcessEnv): PromotionContext {
   return {
     settings,
     ports: {
-      hosting: new SageMakerHosting(new SageMakerClient({ region, ...endpointOverride(env, 'SAGEMAKER') })),
+      hosting: captured(env, model.id, model.promotion?.capture.samplingPercent ?? 100, new SageMakerHosting(new SageMakerClient({ region, ...endpointOverride(env, 'SAGEMAKER') }))),
       query: new AthenaQueryEngine(athena, { workGroup: required(env, 'DW_WORKGROUP'), database }),
       ledger: announced(env, region, mirrored(env, settings, new DynamoDbLedger(dynamoDbClient(env, region), { tableName: required(env, 'DW_LEDGER_TABLE') }))),
       clock: systemClock,

@@ -18,10 +18,22 @@ export interface VariantSpec {
   readonly instanceCount: number;
 }
 
+/**
+ * SageMaker Data Capture of a config (CreateEndpointConfig's DataCaptureConfig): requests and responses
+ * of every variant, the shadow's included, to `destinationS3Uri`, encrypted with `kmsKeyId`.
+ */
+export interface DataCaptureSpec {
+  readonly destinationS3Uri: string;
+  readonly kmsKeyId: string;
+  /** InitialSamplingPercentage, 1-100. */
+  readonly samplingPercent: number;
+}
+
 export interface EndpointConfigSpec {
   readonly name: string;
   readonly production: VariantSpec & { readonly variantName: 'champion' };
   readonly shadow?: VariantSpec & { readonly variantName: 'shadow' };
+  readonly dataCapture?: DataCaptureSpec;
 }
 
 export interface DeploymentConfig {

@@ -16,10 +16,11 @@ import {
   SageMakerClient,
   UpdateEndpointCommand,
   UpdateModelPackageCommand,
+  type DataCaptureConfig,
   type DescribeModelPackageCommandOutput,
   type ProductionVariant,
 } from '@aws-sdk/client-sagemaker';
-import type { DeploymentConfig, EndpointConfigSpec, VariantSpec } from '../../core/promotion/deployment';
+import type { DataCaptureSpec, DeploymentConfig, EndpointConfigSpec, VariantSpec } from '../../core/promotion/deployment';
 import type { ApprovalStatus, EndpointState, ModelHosting, PackageInfo, ServedVariant } from '../ports';
 
 /** At most this many pages of 100 packages. */
@@ -46,6 +47,19 @@ const variantInput = (v: VariantSpec & { variantName: string }): ProductionVaria
   InstanceType: v.instanceType as ProductionVariant['InstanceType'],
   InitialInstanceCount: v.instanceCount,
   InitialVariantWeight: 1,
+});
+
+/**
+ * CreateEndpointConfig's DataCaptureConfig (API_DataCaptureConfig): input and output, JSON and CSV
+ * bodies kept as text (other content types are captured BASE64, which the converter decodes too).
+ */
+export const dataCaptureInput = (c: DataCaptureSpec): DataCaptureConfig => ({
+  EnableCapture: true,
+  InitialSamplingPercentage: c.samplingPercent,
+  DestinationS3Uri: c.destinationS3Uri,
+  KmsKeyId: c.kmsKeyId,
+  CaptureOptions: [{ CaptureMode: 'Input' }, { CaptureMode: 'Output' }],
+  CaptureContentTypeHeader: { CsvContentTypes: ['text/csv'], JsonContentTypes: ['application/json'] },
 });
 
 export class SageMakerHosting implements ModelHosting {
@@ -114,6 +128,7 @@ export class SageMakerHosting implements ModelHosting {
           EndpointConfigName: spec.name,
           ProductionVariants: [variantInput(spec.production)],
           ...(spec.shadow ? { ShadowProductionVariants: [variantInput(spec.shadow)] } : {}),
+          ...(spec.dataCapture ? { DataCaptureConfig: dataCaptureInput(spec.dataCapture) } : {}),
         }),
       ),
     );
