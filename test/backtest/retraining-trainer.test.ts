@@ -29,13 +29,13 @@ if (mode === 'train') {
   fs.appendFileSync('calls.log', JSON.stringify({ mode, header, rows: rows.length, label: process.env.DW_LABEL }) + '\\n');
   const x2 = header.indexOf('x2'), y = header.indexOf(process.env.DW_LABEL);
   const mean = (v) => { const r = rows.filter((row) => row[y] === v); return r.reduce((s, row) => s + Number(row[x2]), 0) / r.length; };
-  fs.writeFileSync(files[1], JSON.stringify({ threshold: (mean('yes') + mean('no')) / 2 }));
+  fs.writeFileSync(files[1], JSON.stringify({ threshold: (mean(process.env.DW_POSITIVE_LABEL) + mean('no')) / 2 }));
 } else {
   const { threshold } = JSON.parse(fs.readFileSync(files[0], 'utf8'));
   const [header, ...rows] = read(files[1]);
   fs.appendFileSync('calls.log', JSON.stringify({ mode, header, rows: rows.length }) + '\\n');
   const x2 = header.indexOf('x2');
-  const out = rows.map((row) => { const v = Number(row[x2]) - threshold; return (v > 0 ? 'yes' : 'no') + ',' + (1 / (1 + Math.exp(-4 * v))); });
+  const out = rows.map((row) => { const v = Number(row[x2]) - threshold; return (v > 0 ? 'yes' : 'no') + ',' + 1 / (1 + Math.exp(-4 * v)); });
   fs.writeFileSync(files[2], ['predicted,score', ...out].join('\\n') + '\\n');
 }
 `;
@@ -118,6 +118,17 @@ describe('driftwatch backtest with a trainer command', () => {
     expect(replay.policyArm.promotions).toBeGreaterThanOrEqual(1);
     expect(replay.policyArm.mean).toBeGreaterThan(replay.none.mean);
     expect(replay.calendar).toBeNull();
+  });
+
+  it('--trainer builtin replays the default policy on a config without a retraining section', async () => {
+    const json = JSON.parse(JSON.stringify(retrainingConfig()));
+    delete json.retraining;
+    temp.write('plain.json', JSON.stringify(json));
+    const out = await run(['backtest', '--data', 'history.csv', '--config', 'plain.json', '--trainer', 'builtin', '-q'], temp.dir);
+    expect(out.code).toBe(0);
+    expect(out.stdout).toContain('Retraining replay (trainer: builtin logistic regression)');
+    expect(out.stdout).toMatch(/window {2}6 {2}trigger {4}started \(policy-met\): critical dataset drift/);
+    expect(out.stdout).toMatch(/accuracy over the whole history: no retraining [\d.]+, policy [\d.]+ \(\d+ retrains?, \d+ promoted, \d+ rolled back\), calendar /);
   });
 
   it('a failing trainer exits 2 naming the command', async () => {
