@@ -118,6 +118,18 @@ describe('the retraining replay', () => {
   });
 });
 
+it('replays time windows as it replays row windows: daily windows of the same rows decide and serve the same', async () => {
+  const ts = Array.from({ length: data.rowCount }, (_, i) => new Date(Date.UTC(2024, 0, 1) + Math.floor(i / WINDOW_ROWS) * 86_400_000 + (i % WINDOW_ROWS) * 1000).toISOString());
+  const days = [...new Set(ts)];
+  const timed: Dataset = { ...data, columns: [...data.columns, { kind: 'categorical', name: 'ts', dictionary: days, codes: Int32Array.from(ts, (t) => days.indexOf(t)) }] };
+  const config = { ...retrainingConfig(), window: { column: 'ts', every: '1d' } };
+  const r = await replayRetraining({ data: timed, config, baseline: await runBacktest({ data: timed, config }), trainer: builtinTrainer(), monitor: backtestMonitor('history') });
+  expect(starts(r)).toEqual(starts(defaults));
+  expect(r.policyArm.windows.map((w) => w.version)).toEqual(defaults.policyArm.windows.map((w) => w.version));
+  expect(r.policyArm.mean).toBeCloseTo(defaults.policyArm.mean as number, 12);
+  expect(r.calendar?.mean).toBeCloseTo(defaults.calendar?.mean as number, 12);
+});
+
 describe('the retraining config', () => {
   const problems = (retraining: unknown) => {
     try {
