@@ -97,4 +97,6 @@ export interface PromotionLedger {
   append(entry: LedgerEntry): Promise<AppendResult>;
   /** The model's entries, oldest first. */
   history(modelId: string, query?: HistoryQuery): Promise<LedgerEntry[]>;
+  /** The model's entry with this id, or undefined: what a step reads to find the entry it wrote, without the whole history. */
+  entry(modelId: string, id: string): Promise<LedgerEntry | undefined>;
 }

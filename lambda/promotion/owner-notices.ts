@@ -73,4 +73,8 @@ export class NotifyingLedger implements PromotionLedger {
   history(modelId: string, query?: HistoryQuery): Promise<LedgerEntry[]> {
     return this.inner.history(modelId, query);
   }
+
+  entry(modelId: string, id: string): Promise<LedgerEntry | undefined> {
+    return this.inner.entry(modelId, id);
+  }
 }

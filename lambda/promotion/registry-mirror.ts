@@ -68,6 +68,10 @@ export class MirroringLedger implements PromotionLedger {
     return this.inner.history(modelId, query);
   }
 
+  entry(modelId: string, id: string): Promise<LedgerEntry | undefined> {
+    return this.inner.entry(modelId, id);
+  }
+
   /** @throws naming the entry, the version and MLflow's answer */
   async mirror(entry: LedgerEntry): Promise<void> {
     const move = registryMoveOf(entry);

@@ -8,7 +8,8 @@
  * Promote (`dw-<env>-<model>-promote`, started with `{ modelPackageArn }` by the pipeline's register step
  * or by hand):
  * ```
- * deploy-shadow → [Wait shadowCheckInterval → endpoint-status]* until InService
+ * deploy-shadow → duplicate (the registration event delivered again): Succeed, nothing changed
+ *   → [Wait shadowCheckInterval → endpoint-status]* until InService
  *   → [Wait shadowCheckInterval → compare-shadow]* until verdict ≠ insufficient (or maxShadowChecks: fail)
  *   → worse: end-shadow (champion alone again) → Fail
  *   → better/equivalent: approval-status (auto-approves when the policy allows) → [Wait → approval-status]*
@@ -34,8 +35,18 @@ const base = {
 };
 
 export const promotionStepSchema = z.discriminatedUnion('action', [
-  /** A new endpoint config: the champion as the production variant, the candidate as a shadow variant; UpdateEndpoint. */
-  z.object({ action: z.literal('deploy-shadow'), ...base, modelPackageArn: packageArn }),
+  /**
+   * A new endpoint config: the champion as the production variant, the candidate as a shadow variant;
+   * UpdateEndpoint. `startedBy` is the execution's input: with the registration event's `eventId` (the
+   * rule passes it), the first execution of that event claims the promotion and a second one (the same
+   * event delivered again) answers `duplicateOf` and changes nothing.
+   */
+  z.object({
+    action: z.literal('deploy-shadow'),
+    ...base,
+    modelPackageArn: packageArn,
+    startedBy: z.object({ eventId: z.string().min(1).optional() }).optional(),
+  }),
   /** The endpoint's status, and whether the last update was rolled back. */
   z.object({ action: z.literal('endpoint-status'), ...base }),
   /** Candidate against champion on the same labelled shadow rows (Athena, the label-join query by variant). */
@@ -55,6 +66,16 @@ export const promotionStepSchema = z.discriminatedUnion('action', [
 
 export type PromotionStep = z.infer<typeof promotionStepSchema>;
 export type PromotionAction = PromotionStep['action'];
+
+/** deploy-shadow's answer: the shadow deployed, or (`duplicate`) another execution of the same registration event holds it. */
+export interface DeployShadowOutput {
+  readonly duplicate: boolean;
+  /** The execution that claimed the event first (this one unless duplicate). */
+  readonly claimedBy: string;
+  readonly candidateVersion: string;
+  readonly endpointConfigName: string | null;
+  readonly championVersion: string | null;
+}
 
 /** `endpoint-status` → the Choice states read `settled` and `rolledBack`. */
 export interface EndpointStatusOutput {

@@ -288,7 +288,8 @@ export class ModelPromotion extends Construct {
       },
       targets: [
         new targets.SfnStateMachine(this.promoteStateMachine, {
-          input: events.RuleTargetInput.fromObject({ modelPackageArn: events.EventField.fromPath('$.detail.ModelPackageArn') }),
+          // The event's id lets the machine's first step tell a second delivery of the event from a new registration.
+          input: events.RuleTargetInput.fromObject({ modelPackageArn: events.EventField.fromPath('$.detail.ModelPackageArn'), eventId: events.EventField.fromPath('$.id') }),
           role: starter.withoutPolicyUpdates(),
           deadLetterQueue: this.deadLetterQueue,
           retryAttempts: 4,

@@ -98,7 +98,9 @@ const settled = sfn.Condition.booleanEquals('$.endpoint.settled', true);
 const rolledBack = sfn.Condition.booleanEquals('$.endpoint.rolledBack', true);
 
 /**
- * Promote, started with `{ modelPackageArn }`: deploy the candidate as a shadow, wait for the endpoint,
+ * Promote, started with `{ modelPackageArn, eventId? }` (the registration rule passes its event's id):
+ * a second execution of the same event (EventBridge delivers at least once) ends at once as
+ * AlreadyPromoting; otherwise deploy the candidate as a shadow, wait for the endpoint,
  * compare on labelled shadow traffic until the comparison has enough rows, end the shadow and fail when
  * the candidate is worse, wait for the approval (ending the shadow when rejected or never decided), then
  * the blue/green canary: rolled back fails, in service is recorded and succeeds.
@@ -167,7 +169,13 @@ export function promoteDefinition(scope: Construct, fn: lambda.IFunction, loops:
       .otherwise(f.countCheck('shadowDeploy', loops.endpoint, f.fail('ShadowDeployTimedOut', 'TimedOut', `The endpoint was still updating after ${loops.endpoint.maxChecks} checks`), deployWait)),
   );
 
-  return f.startCounters(['shadowDeploy', 'shadow', 'approval', 'canary']).next(f.step('DeployShadow', 'deploy-shadow', arn)).next(deployWait);
+  const deploy = f.step('DeployShadow', 'deploy-shadow', { ...arn, startedBy: sfn.JsonPath.executionInput }, '$.deploy');
+  deploy.next(
+    new sfn.Choice(scope, 'FirstDelivery?')
+      .when(sfn.Condition.booleanEquals('$.deploy.duplicate', true), new sfn.Succeed(scope, 'AlreadyPromoting', { comment: 'The registration event was delivered again: the execution in $.deploy.claimedBy promotes this version' }))
+      .otherwise(deployWait),
+  );
+  return f.startCounters(['shadowDeploy', 'shadow', 'approval', 'canary']).next(deploy);
 }
 
 /**

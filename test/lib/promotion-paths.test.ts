@@ -32,6 +32,9 @@ const IN_SERVICE = endpoint('InService', true);
 const comparison = (verdict: string, summary = `f1 ${verdict}`) => ({ verdict, labelledRows: verdict === 'insufficient' ? 200 : 4000, summary });
 const approval = (status: string) => ({ status, approvedBy: status === 'Approved' ? 'risk-lead@example.com' : null });
 
+/** deploy-shadow's answer when the execution is the first of its registration event. */
+const FIRST_DELIVERY = { duplicate: false, claimedBy: 'this', candidateVersion: '7', endpointConfigName: 'dw-team-fraud_detector-c6-s7', championVersion: '6' };
+
 /**
  * The promotion Lambda as a script: each action answers its list in order (the last answer repeats).
  * Every payload is parsed with the contract's schema first, so a state sending a wrong field fails here.
@@ -42,7 +45,7 @@ function lambda(script: Partial<Record<PromotionAction, unknown[]>>) {
     const step = promotionStepSchema.parse(payload);
     const n = calls.get(step.action) ?? 0;
     calls.set(step.action, n + 1);
-    const answers = script[step.action] ?? [{}];
+    const answers = script[step.action] ?? [step.action === 'deploy-shadow' ? FIRST_DELIVERY : {}];
     return answers[Math.min(n, answers.length - 1)];
   };
 }
@@ -51,12 +54,23 @@ const actions = (invocations: Record<string, unknown>[]) => invocations.map((p) 
 
 /** The states from StartCounters to the shadow being in service after one check that found it updating. */
 const SHADOW_DEPLOYED = [
-  'StartCounters', 'DeployShadow',
+  'StartCounters', 'DeployShadow', 'FirstDelivery?',
   'ShadowDeployWait', 'ShadowDeployStatus', 'ShadowDeployed?', 'CountShadowDeployCheck', 'ShadowDeployChecksLeft?',
   'ShadowDeployWait', 'ShadowDeployStatus', 'ShadowDeployed?', 'ShadowStarted',
 ];
 
 describe('promote', () => {
+  it('a second delivery of the registration event ends as AlreadyPromoting, having changed nothing', () => {
+    const run = walk(promote, { modelPackageArn: PACKAGE, eventId: 'e-123' }, {
+      executionName: 'second',
+      invoke: lambda({ 'deploy-shadow': [{ ...FIRST_DELIVERY, duplicate: true, claimedBy: 'first', endpointConfigName: null, championVersion: null }] }),
+    });
+    expect(run.path).toEqual(['StartCounters', 'DeployShadow', 'FirstDelivery?', 'AlreadyPromoting']);
+    expect(run.status).toBe('SUCCEEDED');
+    // The step is given the execution's input, so the Lambda sees the event's id.
+    expect(run.invocations).toEqual([expect.objectContaining({ action: 'deploy-shadow', executionName: 'second', startedBy: { modelPackageArn: PACKAGE, eventId: 'e-123' } })]);
+  });
+
   it('a better shadow, approved after one wait, passes the canary and is promoted', () => {
     const run = walk(promote, { modelPackageArn: PACKAGE }, {
       executionName: 'registered-7',

@@ -1,7 +1,7 @@
 /**
  * The registration rule's synthesized event pattern and input transformer, put into moto_server's
  * EventBridge and fed SageMaker-shaped events: only a package of the model's group registered as
- * PendingManualApproval starts a promotion, and the promotion's input is `{ modelPackageArn }`.
+ * PendingManualApproval starts a promotion, and the promotion's input is `{ modelPackageArn, eventId }`.
  * The target is an SQS queue standing in for the state machine: moto's EventBridge delivers to SQS
  * but cannot start a Step Functions execution (its send_to_targets raises NotImplementedError there);
  * and the input template's placeholder is quoted for moto, which pastes a string where EventBridge
@@ -35,8 +35,8 @@ beforeAll(async () => {
   // EventBridge quotes a string it puts in an unquoted placeholder (as CDK writes the template); moto
   // pastes the raw value, so the placeholder is quoted here, the one change to the synthesized target.
   const { InputPathsMap, InputTemplate } = rule.Properties.Targets[0].InputTransformer;
-  expect(InputTemplate).toBe('{"modelPackageArn":<detail-ModelPackageArn>}');
-  const transformer = { InputPathsMap, InputTemplate: InputTemplate.replace('<detail-ModelPackageArn>', '"<detail-ModelPackageArn>"') };
+  expect(InputTemplate).toBe('{"modelPackageArn":<detail-ModelPackageArn>,"eventId":<id>}');
+  const transformer = { InputPathsMap, InputTemplate: InputTemplate.replace('<detail-ModelPackageArn>', '"<detail-ModelPackageArn>"').replace('<id>', '"<id>"') };
   await events.send(new PutTargetsCommand({ Rule: 'dw-team-fraud_detector-promote', Targets: [{ Id: 'promote', Arn: queueArn, InputTransformer: transformer }] }));
 }, 60_000);
 
@@ -58,7 +58,7 @@ const packageEvent = (group: string, version: number, status: string) => ({
   }),
 });
 
-it("starts a promotion with { modelPackageArn } for a registered candidate of the model's group, and for nothing else", async () => {
+it("starts a promotion with { modelPackageArn, eventId } for a registered candidate of the model's group, and for nothing else", async () => {
   await events.send(
     new PutEventsCommand({
       Entries: [
@@ -71,5 +71,6 @@ it("starts a promotion with { modelPackageArn } for a registered candidate of th
     }),
   );
   const received = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
-  expect((received.Messages ?? []).map((m) => JSON.parse(m.Body!))).toEqual([{ modelPackageArn: 'arn:aws:sagemaker:eu-west-1:123456789012:model-package/dw-team-fraud-detector/7' }]);
+  // The event's id reaches the machine: its first step tells a second delivery of the event by it.
+  expect((received.Messages ?? []).map((m) => JSON.parse(m.Body!))).toEqual([{ modelPackageArn: 'arn:aws:sagemaker:eu-west-1:123456789012:model-package/dw-team-fraud-detector/7', eventId: expect.stringMatching(/\S/) }]);
 });

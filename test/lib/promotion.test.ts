@@ -52,7 +52,9 @@ describe('the promote state machine', () => {
     expect(promote.StartAt).toBe('StartCounters');
     expect(transitions(promote)).toEqual({
       StartCounters: ['DeployShadow'],
-      DeployShadow: ['ShadowDeployWait'],
+      DeployShadow: ['FirstDelivery?'],
+      'FirstDelivery?': ['AlreadyPromoting', 'ShadowDeployWait'],
+      AlreadyPromoting: [],
       ShadowDeployWait: ['ShadowDeployStatus'],
       ShadowDeployStatus: ['ShadowDeployed?'],
       'ShadowDeployed?': ['ShadowStarted', 'ShadowDeployFailed', 'CountShadowDeployCheck'],
@@ -280,7 +282,7 @@ describe('the registration rule', () => {
       Targets: [
         Match.objectLike({
           Arn: { Ref: Match.stringLikeRegexp('FraudPromotionPromote') },
-          InputTransformer: { InputPathsMap: { 'detail-ModelPackageArn': '$.detail.ModelPackageArn' }, InputTemplate: '{"modelPackageArn":<detail-ModelPackageArn>}' },
+          InputTransformer: { InputPathsMap: { 'detail-ModelPackageArn': '$.detail.ModelPackageArn', id: '$.id' }, InputTemplate: '{"modelPackageArn":<detail-ModelPackageArn>,"eventId":<id>}' },
           DeadLetterConfig: { Arn: Match.anyValue() },
           RetryPolicy: { MaximumRetryAttempts: 4, MaximumEventAgeInSeconds: 6 * 3600 },
         }),

@@ -63,7 +63,7 @@ afterAll(async () => {
 
 describe('the promotion-step handler', () => {
   it('deploy-shadow and endpoint-status answer what the state machine branches on, with the step in the DynamoDB ledger', async () => {
-    expect(await handler({ action: 'deploy-shadow', executionName: 'p-1', modelPackageArn: arns[1] })).toEqual({ endpointConfigName: 'dw-test-fraud-c1-s2', championVersion: '1', candidateVersion: '2' });
+    expect(await handler({ action: 'deploy-shadow', executionName: 'p-1', modelPackageArn: arns[1] })).toEqual({ duplicate: false, claimedBy: 'p-1', endpointConfigName: 'dw-test-fraud-c1-s2', championVersion: '1', candidateVersion: '2' });
     expect(await handler({ action: 'endpoint-status', executionName: 'p-1' })).toEqual({ status: 'InService', settled: true, rolledBack: false, failureReason: null });
     const entries = await new DynamoDbLedger(ddb, { tableName: 'dw-test-promotion-ledger' }).history('fraud');
     expect(entries.map((e) => [e.id, e.kind, e.outcome, e.actor.id])).toEqual([['shadow:2:p-1', 'shadow', 'started', 'promotion/deploy-shadow']]);

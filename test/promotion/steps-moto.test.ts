@@ -89,6 +89,35 @@ const shadowStartedAt = '2026-11-24T10:30:00Z';
 const served = async (m: Model) => (await m.ports.hosting.endpoint(m.settings.endpointName))!;
 const ledger = async (m: Model) => (await m.ports.ledger.history(m.settings.modelId)).map((e) => `${e.kind}:${e.outcome}`);
 
+describe('a registration event delivered twice starts one promotion', () => {
+  it('the second execution finds the event claimed and changes nothing; a retry of the first goes on', async () => {
+    const m = await model('twice', 2, [1]);
+    const deploy = (executionName: string, eventId?: string) =>
+      runPromotionStep(m.ports, m.settings, promotionStepSchema.parse({ action: 'deploy-shadow', executionName, modelPackageArn: m.arns[1], startedBy: eventId ? { eventId, modelPackageArn: m.arns[1] } : {} }));
+    expect(await deploy('first', 'event-1')).toMatchObject({ duplicate: false, claimedBy: 'first', endpointConfigName: 'dw-test-twice-c1-s2' });
+    const updates = gaps.updates.length;
+    const again = await deploy('second', 'event-1');
+    expect(again).toEqual({ duplicate: true, claimedBy: 'first', candidateVersion: '2', endpointConfigName: null, championVersion: null });
+    expect(gaps.updates.length).toBe(updates);
+    // Step Functions retrying the first execution's task: its own claim, the endpoint already moving.
+    expect(await deploy('first', 'event-1')).toMatchObject({ duplicate: false, claimedBy: 'first' });
+    const entries = await m.ports.ledger.history(m.settings.modelId);
+    expect(entries.map((e) => [e.id, e.outcome, e.details?.executionName])).toEqual([
+      ['shadow-claim:event-1', 'claimed', 'first'],
+      ['shadow:2:first', 'started', 'first'],
+    ]);
+  });
+
+  it('two deliveries at once: both look before either claims, and still only one holds the claim', async () => {
+    const m = await model('race', 2, [1]);
+    const deploy = (executionName: string) =>
+      runPromotionStep(m.ports, m.settings, promotionStepSchema.parse({ action: 'deploy-shadow', executionName, modelPackageArn: m.arns[1], startedBy: { eventId: 'event-2' } })) as Promise<{ duplicate: boolean; claimedBy: string }>;
+    const answers = await Promise.all([deploy('a'), deploy('b')]);
+    expect(answers.map((a) => a.duplicate).sort()).toEqual([false, true]);
+    expect(new Set(answers.map((a) => a.claimedBy)).size).toBe(1);
+  });
+});
+
 describe('a candidate better in shadow is approved, promoted by canary and recorded', () => {
   let m: Model;
   beforeAll(async () => {
@@ -96,7 +125,7 @@ describe('a candidate better in shadow is approved, promoted by canary and recor
   });
 
   it('deploy-shadow puts the candidate beside the champion as variant shadow', async () => {
-    expect(await m.run({ action: 'deploy-shadow', modelPackageArn: m.arns[1] })).toEqual({ endpointConfigName: 'dw-test-fraud-c1-s2', championVersion: '1', candidateVersion: '2' });
+    expect(await m.run({ action: 'deploy-shadow', modelPackageArn: m.arns[1] })).toEqual({ duplicate: false, claimedBy: 'exec-fraud', endpointConfigName: 'dw-test-fraud-c1-s2', championVersion: '1', candidateVersion: '2' });
     const ep = await served(m);
     expect([ep.production.packageArn, ep.shadow?.packageArn, ep.shadow?.variantName]).toEqual([m.arns[0], m.arns[1], 'shadow']);
     expect(await m.run({ action: 'endpoint-status' })).toEqual({ status: 'InService', settled: true, rolledBack: false, failureReason: null });

@@ -142,6 +142,36 @@ export class DynamoDbLedger implements PromotionLedger {
     return newestFirst ? out.slice(0, q.limit).reverse() : out;
   }
 
+  /**
+   * One entry by id: its `id#` item gives its time, the `at#` item its JSON. Two key lookups through
+   * Query (the permission `history` needs already), instead of reading the model's whole history.
+   */
+  async entry(modelId: string, id: string): Promise<LedgerEntry | undefined> {
+    const byId = await this.item(modelId, `id#${id}`);
+    const at = byId?.at?.S;
+    if (at === undefined) return undefined;
+    const item = await this.item(modelId, `at#${at}#${id}`);
+    if (!item) throw new LedgerUnavailable(`the ledger table ${this.tableName}: entry ${JSON.stringify(id)} of model ${modelId} has its id item but not its entry (at#${at}#${id}); the table is append-only, so it was changed outside Driftwatch`);
+    return this.entryOf(modelId, item);
+  }
+
+  private async item(modelId: string, sortKey: string): Promise<Record<string, AttributeValue> | undefined> {
+    const { partitionKey: pk, sortKey: sk } = LEDGER_TABLE_KEYS;
+    try {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: '#pk = :pk AND #sk = :sk',
+          ExpressionAttributeNames: { '#pk': pk.name, '#sk': sk.name },
+          ExpressionAttributeValues: { ':pk': S(modelId), ':sk': S(sortKey) },
+        }),
+      );
+      return page.Items?.[0];
+    } catch (error) {
+      throw this.failure('history', modelId, error, `entry ${JSON.stringify(sortKey)}`);
+    }
+  }
+
   private entryOf(modelId: string, item: Record<string, AttributeValue>): LedgerEntry {
     const sk = item[LEDGER_TABLE_KEYS.sortKey.name]?.S;
     try {

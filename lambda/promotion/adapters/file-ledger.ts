@@ -37,6 +37,10 @@ export class FileLedger implements PromotionLedger {
     return selectHistory(this.read(this.fileOf(modelId)), query);
   }
 
+  async entry(modelId: string, id: string): Promise<LedgerEntry | undefined> {
+    return this.read(this.fileOf(modelId)).find((e) => e.id === id);
+  }
+
   private appendNow(file: string, entry: LedgerEntry): AppendResult {
     if (this.read(file).some((e) => e.id === entry.id)) return { written: false };
     try {

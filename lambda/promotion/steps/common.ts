@@ -24,7 +24,8 @@ export interface EntryFields {
 /**
  * Appends the entry and returns it as stored: a repeated step appends the entry it first wrote (the
  * ledger writes nothing for a known id), so a ledger wrapper such as the MLflow mirror
- * (`registry-mirror.ts`) still gets its second chance on the retry.
+ * (`registry-mirror.ts`) still gets its second chance on the retry. When another writer's append of
+ * the id won a race, theirs is returned (what a claim needs to learn who holds it).
  */
 export async function record(ports: StepPorts, s: PromotionSettings, step: string, f: EntryFields): Promise<LedgerEntry> {
   const existing = await findEntry(ports, s, f.id);
@@ -42,12 +43,13 @@ export async function record(ports: StepPorts, s: PromotionSettings, step: strin
     metrics: f.metrics ?? {},
     details: { executionName: f.executionName, ...f.details },
   };
-  await ports.ledger.append(entry);
-  return entry;
+  const { written } = await ports.ledger.append(entry);
+  if (written || existing) return entry;
+  return (await findEntry(ports, s, f.id)) ?? entry;
 }
 
 export async function findEntry(ports: StepPorts, s: PromotionSettings, id: string): Promise<LedgerEntry | undefined> {
-  return (await ports.ledger.history(s.modelId)).find((e) => e.id === id);
+  return ports.ledger.entry(s.modelId, id);
 }
 
 /** The execution's entries, oldest first. */

@@ -6,7 +6,7 @@ import { packageModelName, shadowEndpointConfigName, soloEndpointConfigName } fr
 import { shadowEndpointConfig, soloEndpointConfig } from '../../core/promotion/deployment';
 import { packageVersion } from '../ports';
 import type { PromotionSettings } from '../settings';
-import type { PromotionStep } from '../step-contract';
+import type { DeployShadowOutput, PromotionStep } from '../step-contract';
 import { moveEndpoint, record, servingEndpoint, type StepPorts } from './common';
 
 export interface ShadowOutput {
@@ -17,9 +17,40 @@ export interface ShadowOutput {
 
 const variant = (s: PromotionSettings, modelName: string) => ({ modelName, instanceType: s.instanceType, instanceCount: s.instanceCount });
 
+/**
+ * The registration event's claim (when the execution was started by the rule, which passes the event's
+ * id): the first execution to append `shadow-claim:<event id>` holds it; EventBridge delivers at least
+ * once, and a second delivery starts a second execution, which finds the claim held and stops there.
+ * A retried step of the holder finds its own claim. An execution started by hand has no event id and
+ * claims nothing.
+ */
+async function claimEvent(ports: StepPorts, s: PromotionSettings, step: DeployShadowStep, candidateVersion: string): Promise<string> {
+  const eventId = step.startedBy?.eventId;
+  if (!eventId) return step.executionName;
+  const claim = await record(ports, s, 'deploy-shadow', {
+    id: `shadow-claim:${eventId}`,
+    kind: 'shadow',
+    outcome: 'claimed',
+    reason: `execution ${step.executionName} promotes version ${candidateVersion} (registration event ${eventId}); a second delivery of the event changes nothing`,
+    executionName: step.executionName,
+    subject: { modelPackageArn: step.modelPackageArn, version: candidateVersion },
+    details: { eventId },
+  });
+  return String(claim.details?.executionName ?? step.executionName);
+}
+
+type DeployShadowStep = Extract<PromotionStep, { action: 'deploy-shadow' }>;
+
 /** @throws Error when the candidate is the champion already */
-export async function deployShadow(ports: StepPorts, s: PromotionSettings, step: Extract<PromotionStep, { action: 'deploy-shadow' }>): Promise<ShadowOutput> {
+export async function deployShadow(ports: StepPorts, s: PromotionSettings, step: DeployShadowStep): Promise<DeployShadowOutput> {
   const candidateVersion = packageVersion(step.modelPackageArn);
+  const claimedBy = await claimEvent(ports, s, step, candidateVersion);
+  if (claimedBy !== step.executionName) return { duplicate: true, claimedBy, candidateVersion, endpointConfigName: null, championVersion: null };
+  const shadow = await startShadow(ports, s, step, candidateVersion);
+  return { duplicate: false, claimedBy, ...shadow };
+}
+
+async function startShadow(ports: StepPorts, s: PromotionSettings, step: DeployShadowStep, candidateVersion: string): Promise<ShadowOutput> {
   const ep = await servingEndpoint(ports, s);
   const championVersion = packageVersion(ep.production.packageArn);
   if (championVersion === candidateVersion) throw new Error(`deploy-shadow: version ${candidateVersion} is the champion of endpoint ${s.endpointName} already`);
