@@ -129,8 +129,7 @@ function registeredEntry(settings: OutcomeSettings, event: PipelineExecutionEven
 }
 
 async function alreadyRecorded(ledger: PromotionLedger, settings: OutcomeSettings, event: PipelineExecutionEvent): Promise<boolean> {
-  const entries = await ledger.history(settings.modelId, { kinds: ['execution'], ...(event.startTime ? { since: event.startTime } : {}) });
-  return entries.some((e) => e.id === executionEntryId(event));
+  return (await ledger.entry(settings.modelId, executionEntryId(event))) !== undefined;
 }
 
 /**
