@@ -23,7 +23,8 @@ import {
 import { readConfigModule } from '../../backtest/config';
 import { backtestRetrainingSchema, runRetrainingBacktest, trainerFromFlag, type RetrainingReplay, type TrainerConfig } from '../../backtest/retraining';
 import { renderRetrainingText } from '../../report/retraining-text';
-import type { DriftwatchConfig } from '../../../config/schema';
+import type { DriftwatchConfig, ModelConfig } from '../../../config/schema';
+import { replayPolicyOfModel } from '../../backtest/retraining/platform';
 import type { Dataset } from '../../core/types';
 import { validateConfig, ConfigValidationError } from '../../../config/validate';
 import { renderBacktestHtml } from '../../report/backtest-html';
@@ -207,7 +208,11 @@ export async function backtestCommand(argv: readonly string[], io: CliIo): Promi
   result = { ...result, data: { ...result.data, file: args.data } };
   for (const notice of result.notices ?? []) io.stderr.write(`driftwatch backtest: notice: ${terminalSafe(notice)}\n`);
 
-  const replay = await replayIfAsked(args, config as BacktestConfig, data, result, path.dirname(resolve(args.config)), progress);
+  // A platform model's own retraining policy, when --trainer asks for the replay.
+  const ownPolicy = validated && args.trainer ? replayPolicyOfModel(validated.models.find((m) => m.id === args.model) as ModelConfig) : null;
+  for (const notice of ownPolicy?.notices ?? []) io.stderr.write(`driftwatch backtest: notice: ${terminalSafe(notice)}\n`);
+  const withOwn = ownPolicy ? { ...(config as BacktestConfig), retraining: ownPolicy.retraining } : (config as BacktestConfig);
+  const replay = await replayIfAsked(args, withOwn, data, result, path.dirname(resolve(args.config)), progress);
   const output =
     args.format === 'json'
       ? renderBacktestJson(replay ? ({ ...result, retraining: replay } as BacktestResult) : result)
