@@ -87,7 +87,7 @@ async function act(ctx: ReplayContext, arm: ArmState, start: boolean, g: number)
       return g + 1;
     }
   }
-  if (start && g + 1 < ctx.grid.length && !arm.pending) {
+  if (start && !arm.pending) {
     const version = `v${arm.steps.filter((s) => s.kind === 'retrain').length + 2}`;
     const outcome = await retrainAt(ctx, arm.served, g, version);
     arm.steps.push(...outcome.steps);
