@@ -70,6 +70,12 @@ export interface DataLakeProps {
    * @default - no replication
    */
   readonly replica?: DataReplicaProps;
+  /**
+   * Send the data bucket's events to EventBridge (the bucket's own EventBridgeConfiguration, no custom
+   * resource): the shadow capture converter (`ShadowCapture`) starts on "Object Created" of the captures.
+   * @default false
+   */
+  readonly eventBridgeEnabled?: boolean;
 }
 
 /** What other constructs and a team's own code need of an environment's data bucket. */
@@ -228,6 +234,9 @@ export class DataLake extends DataLakeBase {
       destinationBucketName: this.accessLogsBucket.bucketName,
       logFilePrefix: ACCESS_LOG_PREFIX,
     };
+    if (props.eventBridgeEnabled) {
+      (this.bucket.node.defaultChild as s3.CfnBucket).notificationConfiguration = { eventBridgeConfiguration: { eventBridgeEnabled: true } };
+    }
     allowServerAccessLogs(this.accessLogsBucket, this.bucket, ACCESS_LOG_PREFIX);
     denyOtherEncryption(this.bucket, this.key);
     if (props.replica) {

@@ -44,7 +44,9 @@ export class DataStack extends Stack {
     const { config } = props;
     const compliance = complianceSettings(config.compliance);
     this.bucketName = dataBucketName(config.env);
-    this.lake = new DataLake(this, 'DataLake', { bucketName: this.bucketName, ...dataLakeCompliance(compliance) });
+    // A model in promotion has its shadow's captures converted on S3's Object Created events (ShadowCapture).
+    const eventBridgeEnabled = config.models.some((m) => m.promotion !== undefined);
+    this.lake = new DataLake(this, 'DataLake', { bucketName: this.bucketName, ...dataLakeCompliance(compliance), ...(eventBridgeEnabled ? { eventBridgeEnabled } : {}) });
     // The functions' VPC endpoints, once per environment (a VPC takes one private-DNS endpoint per service).
     if (compliance.vpc?.createEndpoints) new FunctionEndpoints(this, 'FunctionEndpoints', compliance.vpc);
     const network = functionNetwork(this, compliance);

@@ -135,6 +135,8 @@ export class ModelGroupStack extends Stack {
             tables: [plane.predictions, plane.labels],
             topics,
             ledger,
+            // The shadow's and the champion's captured answers into the model's prediction log.
+            predictionStream: plane.predictions,
             // The data stack's server, by its deterministic ARN (no cross-stack reference).
             ...(props.config.mlflow ? { mlflowTrackingServerArn: mlflowServerArn(this, props.config.env) } : {}),
             // The data stack's key policy covers every log group under /driftwatch/<env>/.

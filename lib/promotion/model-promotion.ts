@@ -46,6 +46,8 @@ import { canaryAlarmName, promoteStateMachineName, promotionFunctionName, rollba
 import { acknowledgePromotionRole, PolicyGrantee, promotionArns, promotionStatements } from './permissions';
 import { promoteDefinition, rollbackDefinition, type CheckLoop, type PromotionLoops } from './state-machines';
 import { stateMachineRole } from './state-machine-role';
+import { ShadowCapture } from './shadow-capture';
+import { captureRoot } from '../../lambda/promotion/capture/capture-layout';
 
 /** The promotion handler's bundle (`lambda/handlers/promotion-step.ts`). */
 export const PROMOTION_HANDLER = 'promotion-step';
@@ -108,6 +110,13 @@ export interface ModelPromotionProps {
   readonly network?: FunctionNetwork;
   /** Concurrent executions reserved for the function. @default - none reserved */
   readonly reservedConcurrency?: number;
+  /**
+   * The model's prediction stream: the shadow configs then capture both variants (SageMaker Data Capture to
+   * `capture/<model>/` in `bucket`, with `key`) and a `ShadowCapture` puts their answers to this stream.
+   * `bucket` must send its events to EventBridge (`DataLake`'s `eventBridgeEnabled`).
+   * @default - no capture: the shadow's answers reach the prediction log only if the team logs them
+   */
+  readonly predictionStream?: { readonly deliveryStreamName: string; readonly deliveryStreamArn: string };
 }
 
 export class ModelPromotion extends Construct {
@@ -123,6 +132,8 @@ export class ModelPromotion extends Construct {
   readonly failedExecutionsAlarm: cloudwatch.Alarm;
   /** The role SageMaker models run as (`promotion.executionRoleArn`, or the one created). */
   readonly modelExecutionRoleArn: string;
+  /** The converter of the shadow's captures, when `predictionStream` is given. */
+  readonly capture?: ShadowCapture;
 
   constructor(scope: Construct, id: string, props: ModelPromotionProps) {
     super(scope, id);
@@ -148,7 +159,11 @@ export class ModelPromotion extends Construct {
 
     this.deadLetterQueue = props.existingDeadLetterQueue ?? encryptedDeadLetterQueue(this, `dw-${env}-${model.id}-promotion-dlq`, key, "This queue is itself the dead-letter queue of the promotion rule (candidate registrations EventBridge could not start a promotion for)");
     this.canaryAlarms = canaryAlarms(this, env, model, promotion, props.topics.topicFor(model.owner, 'Warning'));
-    this.modelExecutionRoleArn = promotion.executionRoleArn ?? modelExecutionRole(this, env, model, promotion.endpointName, props.bucket, key).roleArn;
+    const captures = props.predictionStream ? captureRoot(model.id) : undefined;
+    this.modelExecutionRoleArn = promotion.executionRoleArn ?? modelExecutionRole(this, env, model, promotion.endpointName, props.bucket, key, captures).roleArn;
+    if (props.predictionStream) {
+      this.capture = new ShadowCapture(this, 'Capture', { env, model, bucket: props.bucket, key, predictionStream: props.predictionStream, addLogsKeyPolicy: props.addLogsKeyPolicy, bundleDirectory: props.bundleDirectory, logRetention: props.logRetention, network: props.network, reservedConcurrency: props.reservedConcurrency });
+    }
 
     this.function = this.promotionFunction(props, promotion, functionLogs);
     if (!props.ledger) {
@@ -257,6 +272,7 @@ export class ModelPromotion extends Construct {
         ...(props.ledger ? { DW_LEDGER_TABLE: props.ledger.tableName } : {}),
         ...(props.mlflowTrackingServerArn ? { DW_MLFLOW_TRACKING_SERVER_ARN: props.mlflowTrackingServerArn } : {}),
         DW_ALERT_TOPIC_ARN: this.alertTopic(props).topicArn,
+        ...(props.predictionStream ? { DW_CAPTURE_BUCKET: props.bucket.bucketName, DW_CAPTURE_KMS_KEY_ID: props.key.keyArn } : {}),
         POWERTOOLS_SERVICE_NAME: PROMOTION_SERVICE_NAME,
         POWERTOOLS_LOG_LEVEL: 'INFO',
         NODE_OPTIONS: '--enable-source-maps',

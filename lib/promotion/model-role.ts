@@ -36,10 +36,15 @@ export function servingRepositoryArn(model: ModelConfig): string {
   return `arn:${Aws.PARTITION}:ecr:${m[2]}:${m[1]}:repository/${m[3]}`;
 }
 
-/** A role for the model's SageMaker models, scoped to its image, its artifacts and its endpoint's logs. */
-export function modelExecutionRole(scope: Construct, env: string, model: ModelConfig, endpointName: string, bucket: s3.IBucket, key: kms.IKey): iam.Role {
+/**
+ * A role for the model's SageMaker models, scoped to its image, its artifacts and its endpoint's logs;
+ * with `captureRoot`, also the endpoint's Data Capture under that prefix (SageMaker writes the captures
+ * as the endpoint's execution role, encrypted with the config's KmsKeyId).
+ */
+export function modelExecutionRole(scope: Construct, env: string, model: ModelConfig, endpointName: string, bucket: s3.IBucket, key: kms.IKey, captureRoot?: string): iam.Role {
   const stack = Stack.of(scope);
   const runs = bucket.arnForObjects(`${retrainingPrefixes(model.id).runs}*`);
+  const captures = captureRoot === undefined ? undefined : bucket.arnForObjects(`${captureRoot}*`);
   const endpointLogs = stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: `/aws/sagemaker/Endpoints/${endpointName}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
   const role = new iam.Role(scope, 'ModelExecutionRole', {
     description: `Driftwatch ${env}: the SageMaker models of ${model.id} on ${endpointName}`,
@@ -50,7 +55,13 @@ export function modelExecutionRole(scope: Construct, env: string, model: ModelCo
     // GetAuthorizationToken has no resource type: it grants a registry login, the repository policy above limits the pull.
     new iam.PolicyStatement({ sid: 'LogInToRegistry', actions: ['ecr:GetAuthorizationToken'], resources: ['*'] }),
     new iam.PolicyStatement({ sid: 'ReadModelArtifacts', actions: ['s3:GetObject'], resources: [runs] }),
-    new iam.PolicyStatement({ sid: 'UseDataKeyThroughS3', actions: ['kms:Decrypt'], resources: [key.keyArn], conditions: { StringEquals: { 'kms:ViaService': `s3.${Aws.REGION}.amazonaws.com` } } }),
+    ...(captures ? [new iam.PolicyStatement({ sid: 'WriteDataCapture', actions: ['s3:PutObject'], resources: [captures] })] : []),
+    new iam.PolicyStatement({
+      sid: 'UseDataKeyThroughS3',
+      actions: captures ? ['kms:Decrypt', 'kms:GenerateDataKey', 'kms:Encrypt'] : ['kms:Decrypt'],
+      resources: [key.keyArn],
+      conditions: { StringEquals: { 'kms:ViaService': `s3.${Aws.REGION}.amazonaws.com` } },
+    }),
     new iam.PolicyStatement({ sid: 'WriteEndpointLogs', actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'], resources: [endpointLogs] }),
     new iam.PolicyStatement({ sid: 'PublishEndpointMetrics', actions: ['cloudwatch:PutMetricData'], resources: ['*'], conditions: { StringLike: { 'cloudwatch:namespace': ['/aws/sagemaker/*', 'AWS/SageMaker'] } } }),
   ]);
@@ -60,8 +71,9 @@ export function modelExecutionRole(scope: Construct, env: string, model: ModelCo
       reason:
         `The models read the artifacts the retraining pipeline wrote under ${retrainingPrefixes(model.id).runs}<execution>/ (names not known in advance) and write ` +
         `the log streams SageMaker names under /aws/sagemaker/Endpoints/${endpointName}; ecr:GetAuthorizationToken and cloudwatch:PutMetricData have no ` +
-        'resource type (the latter is limited to the SageMaker namespaces by condition)',
-      appliesTo: ['Resource::*', `Resource::${nagResourceName(stack, runs)}`, `Resource::${nagResourceName(stack, endpointLogs)}`],
+        'resource type (the latter is limited to the SageMaker namespaces by condition)' +
+        (captureRoot ? `; the endpoint's Data Capture writes files SageMaker names under ${captureRoot}<config versions>/<endpoint>/<variant>/<hour>/` : ''),
+      appliesTo: ['Resource::*', `Resource::${nagResourceName(stack, runs)}`, `Resource::${nagResourceName(stack, endpointLogs)}`, ...(captures ? [`Resource::${nagResourceName(stack, captures)}`] : [])],
     },
   ]);
   return role;
