@@ -126,13 +126,13 @@ export class ShadowCapture extends Construct {
     const errors = bucket.arnForObjects(`${this.errorRoot}*`);
     const role = new iam.Role(this, 'Role', { description: `Driftwatch ${env}: turns ${model.id}'s shadow captures into prediction records`, assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
     rolePolicy(role, `Driftwatch ${env}: the capture converter of ${model.id}`, [
+      new iam.PolicyStatement({ sid: 'WriteOwnLogs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }),
+      ...sendToQueue(this.deadLetterQueue),
       new iam.PolicyStatement({ sid: 'ReadCaptures', actions: ['s3:GetObject'], resources: [captures] }),
       new iam.PolicyStatement({ sid: 'WriteUnconvertedLines', actions: ['s3:PutObject'], resources: [errors] }),
       // The bucket's default encryption: decrypt what SageMaker wrote, encrypt the error objects, through S3 only.
       new iam.PolicyStatement({ sid: 'UseDataKeyThroughS3', actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [key.keyArn], conditions: { StringEquals: { 'kms:ViaService': `s3.${Aws.REGION}.amazonaws.com` } } }),
       new iam.PolicyStatement({ sid: 'PutPredictionRecords', actions: ['firehose:PutRecordBatch'], resources: [props.predictionStream.deliveryStreamArn] }),
-      new iam.PolicyStatement({ sid: 'WriteOwnLogs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }),
-      ...sendToQueue(this.deadLetterQueue),
     ]);
     if (props.network) allowVpcAccess(role, role);
     acknowledgeNag(role, [

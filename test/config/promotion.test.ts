@@ -36,6 +36,7 @@ describe('promotion config', () => {
       instanceCount: 1,
       shadow: { minLabelledRows: 1000, alpha: 0.05, maxChecks: 48, checkIntervalMinutes: 60, bootstrapResamples: 2000 },
       canary: { sizePercent: 10, waitMinutes: 30, terminationWaitMinutes: 10, alarms: { errors5xx: 5, latencyP99Ms: 1000, performanceRatio: 0.8 } },
+      capture: { samplingPercent: 100, champion: true },
     });
   });
 

@@ -1,4 +1,6 @@
 /** Shared helpers for the CDK tests: configs, nag runs and template scans. */
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
 import type { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
@@ -66,4 +68,11 @@ export function renderCfn(value: unknown): string {
     return parts.map(renderCfn).join(sep);
   }
   return JSON.stringify(value);
+}
+
+/** cfn-lint's findings on one stack of `app` (empty stdout and exit 0 when clean). */
+export function cfnLintStack(app: App, stackName: string): { readonly error?: Error; readonly stdout: string; readonly status: number | null } {
+  const assembly = app.synth();
+  const file = path.join(assembly.directory, assembly.getStackByName(stackName).templateFile);
+  return spawnSync('cfn-lint', ['--format', 'parseable', file], { encoding: 'utf8' });
 }

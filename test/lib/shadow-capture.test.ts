@@ -4,7 +4,6 @@
  * the promotion Lambda's capture environment and the model role's capture write; the four cdk-nag
  * packs in and out of a VPC and cfn-lint. The conversion itself runs in test/promotion/capture-moto.test.ts.
  */
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -12,7 +11,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { removeTemporaryAssets } from '../../lib/monitor';
 import { CAPTURE_HANDLER } from '../../lib/promotion/shadow-capture';
 import { PACKS } from './compliance-report';
-import { asArray, renderCfn as render } from './helpers';
+import { asArray, cfnLintStack, renderCfn as render } from './helpers';
 import { promotionStack, stubBundles } from './promotion.test-fixture';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'dw-capture-construct-'));
@@ -90,9 +89,7 @@ describe('ShadowCapture', () => {
   });
 
   it('passes cfn-lint with no error and no warning', () => {
-    const assembly = team.app.synth();
-    const file = path.join(assembly.directory, assembly.getStackByName('Team').templateFile);
-    const run = spawnSync('cfn-lint', ['--format', 'parseable', file], { encoding: 'utf8' });
+    const run = cfnLintStack(team.app, 'Team');
     expect(run.error).toBeUndefined();
     expect(run.stdout.trim()).toBe('');
     expect(run.status).toBe(0);
