@@ -28,6 +28,19 @@ import type { DatasetProfile } from '../core/types';
 import { sqlDouble, sqlInteger, sqlString } from './literal';
 import { HourPartition, hourFilter, hourRangeFilter, servedRowsFilter } from './partition';
 import { qualifiedTable, TableRef } from './table';
+import {
+  caseOverFid,
+  categoryBins,
+  fidsOf,
+  fineBinByRanks,
+  groupedCategoryBins,
+  groupedMoments,
+  groupedNumericBins,
+  groupedPredictedLabels,
+  keyRelation as groupedKeyRelation,
+  NULLS,
+  type Key,
+} from './grouped-profile-sql';
 
 /** Athena's limit on the query string. */
 export const ATHENA_MAX_QUERY_BYTES = 262_144;
@@ -153,8 +166,6 @@ function queryScope(input: ProfileQueryInput): { filter: string; comment: string
   return { filter: hourRangeFilter(start, end), comment: `hours [${start.toISOString()}, ${end.toISOString()})` };
 }
 
-type Key = { readonly part: 'numeric' | 'categorical' | 'prediction' | 'predicted_label'; readonly name: string };
-
 function featureKeys(spec: ModelRecordSpec, reference: DatasetProfile): Key[] {
   const specKinds = new Map(spec.features.map((f) => [f.name, f.kind]));
   const keys: Key[] = reference.features.map((f) => {
@@ -175,89 +186,6 @@ function featureKeys(spec: ModelRecordSpec, reference: DatasetProfile): Key[] {
 function caseOver(keys: readonly Key[], parts: readonly Key['part'][], cast: (column: string) => string, type: string): string {
   const arms = keys.filter((k) => parts.includes(k.part)).map((k) => `WHEN ${sqlString(k.name)} THEN ${cast(quoteIdentifier(k.name))}`);
   return arms.length === 0 ? `CAST(NULL AS ${type})` : `CASE k.feature ${arms.join(' ')} END`;
-}
-
-/**
- * A category's bin and the bins it joins: its position among the kept categories, -1 unseen, and,
- * when the reference has rare categories, -2 for one of those (without any, the query is as it was).
- */
-function categoryBins(alias: string, rare: boolean): { position: string; sets: string } {
-  return rare
-    ? { position: `CASE WHEN ${alias}.bin_set = 'rare' THEN -2 ELSE COALESCE(${alias}.position, -1) END`, sets: `${alias}.bin_set IN ('category', 'rare')` }
-    : { position: `COALESCE(${alias}.position, -1)`, sets: `${alias}.bin_set = 'category'` };
-}
-
-const NULLS = {
-  bigint: 'CAST(NULL AS BIGINT)',
-  varchar: 'CAST(NULL AS VARCHAR)',
-  double: 'CAST(NULL AS DOUBLE)',
-};
-
-/*
- * The grouped variants bin each feature's DISTINCT values, not every value: history repeats values
- * across partitions (and within them), so the one sort per feature shrinks to the distinct values
- * (20 million values sorted took 20 s on 2 cores; their distinct values and a hash join back, 4 s).
- * The bin rule is the same, so the counts are exactly those of the hourly query per partition.
- */
-function groupedNumericBins(partOfValue: string, partOfCounts: string, fineOnly: boolean): string {
-  // Joined and grouped on the feature's number, not its name: hashing and comparing an integer
-  // instead of a string for every value (~10% of the query's CPU at 15 million values); the names
-  // come back by a join of the (few) groups with the feature keys.
-  // Each (partition, feature)'s bins come back as one row of arrays (GROUPED_LIST_COLUMNS), not a
-  // row per bin: ~1,500 rows instead of 1.3 million for a backtest of 100 days of 15 features.
-  const order = `ORDER BY c.fine_bin${fineOnly ? '' : ', c.bin'}`;
-  return `SELECT ${partOfCounts}'numeric', k.feature, ${NULLS.bigint}, ${NULLS.bigint}, ${NULLS.varchar}, SUM(c.n), ${NULLS.bigint},
-  ${NULLS.double}, ${NULLS.double}, ${NULLS.double}, ${NULLS.double},
-  array_agg(CAST(c.fine_bin AS INTEGER) ${order}), ${fineOnly ? 'NULL' : `array_agg(CAST(c.bin AS INTEGER) ${order})`}, array_agg(CAST(c.n AS DOUBLE) ${order})
-FROM (
-  SELECT ${partOfValue}v.fid, ${fineOnly ? '' : 'b.bin, '}b.fine_bin, COUNT(*) AS n
-  FROM clean_values v
-  JOIN binned b ON b.is_value = 1 AND b.fid = v.fid AND b.x = v.x
-  WHERE v.part = 'numeric'
-  GROUP BY ${partOfValue}v.fid, ${fineOnly ? '' : 'b.bin, '}b.fine_bin
-) AS c
-JOIN feature_keys k ON k.fid = c.fid
-GROUP BY ${partOfCounts}k.feature`;
-}
-
-/**
- * A value's fine bin, #(fine edges <= x), as the difference of two ranks over the feature's values and
- * fine edges (edges before equal values): its rank among all of them less its rank among the values
- * alone counts the edges before it; equal values share both ranks, so ties need no tie-breaker. Two
- * ranks cost about half of the running SUM they replace (DuckDB builds a segment tree for a framed
- * aggregate; a rank is read off the sorted partition). Only the fine edges may be in the relation.
- */
-function fineBinByRanks(byFeature: string): string {
-  return `CAST(RANK() OVER (PARTITION BY ${byFeature} ORDER BY x, is_value) - RANK() OVER (PARTITION BY ${byFeature}, is_value ORDER BY x) AS BIGINT)`;
-}
-
-/** As the hourly query's moments (n, missing, Σx, Σx², min, max) per (partition, feature), grouped on the feature's number. */
-function groupedMoments(partOfValue: string, partOfMoments: string): string {
-  return `SELECT ${partOfMoments}k.part, k.feature, ${NULLS.bigint}, ${NULLS.bigint}, ${NULLS.varchar},
-  m.n, m.missing, m.total, m.total_squares, m.low, m.high, NULL, NULL, NULL
-FROM (
-  SELECT ${partOfValue}fid, COUNT(x) + COUNT(category) AS n, COUNT(*) - COUNT(x) - COUNT(category) AS missing,
-    SUM(x) AS total, SUM(x * x) AS total_squares, MIN(x) AS low, MAX(x) AS high
-  FROM clean_values
-  GROUP BY ${partOfValue}fid
-) AS m
-JOIN feature_keys k ON k.fid = m.fid`;
-}
-
-/** As the hourly query's category counts, as one row of arrays per (partition, feature): `bins` holds the category positions (-1 = other). */
-function groupedCategoryBins(partOfValue: string, partOfCounts: string, rare: boolean): string {
-  const r = categoryBins('r', rare);
-  return `SELECT ${partOfCounts}'categorical', c.feature, ${NULLS.bigint}, ${NULLS.bigint}, ${NULLS.varchar}, SUM(c.n), ${NULLS.bigint},
-  ${NULLS.double}, ${NULLS.double}, ${NULLS.double}, ${NULLS.double},
-  NULL, array_agg(CAST(c.position AS INTEGER) ORDER BY c.position), array_agg(CAST(c.n AS DOUBLE) ORDER BY c.position)
-FROM (
-  SELECT ${partOfValue}v.feature, ${r.position} AS position, COUNT(*) AS n
-  FROM clean_values v
-  LEFT JOIN reference_bins r ON ${r.sets} AND r.feature = v.feature AND r.category = v.category
-  WHERE v.part = 'categorical' AND v.category IS NOT NULL
-  GROUP BY ${partOfValue}v.feature, ${r.position}
-) AS c
-GROUP BY ${partOfCounts}c.feature`;
 }
 
 /**
@@ -287,16 +215,16 @@ export function profileQuery(input: ProfileQueryInput): string {
       ? referenceBinsValues(reference)
       : `SELECT feature, bin_set, position, edge, category FROM ${qualifiedTable(bins.table)}\n` +
         `    WHERE reference_id = ${sqlString(bins.referenceId)}`;
-  const numberCase = caseOver(keys, ['numeric', 'prediction'], (c) => `CAST(${c} AS DOUBLE)`, 'DOUBLE');
-  const categoryCase = caseOver(keys, ['categorical', 'predicted_label'], (c) => `CAST(${c} AS VARCHAR)`, 'VARCHAR');
+  const g = input.groupBy !== undefined;
+  // The grouped variants choose each key's column by its number (grouped-profile-sql.ts).
+  const cases = g ? (parts: Key['part'][], cast: (c: string) => string, type: string) => caseOverFid(keys, parts, cast, type, quoteIdentifier) : (parts: Key['part'][], cast: (c: string) => string, type: string) => caseOver(keys, parts, cast, type);
+  const numberCase = cases(['numeric', 'prediction'], (c) => `CAST(${c} AS DOUBLE)`, 'DOUBLE');
+  const categoryCase = cases(['categorical', 'predicted_label'], (c) => `CAST(${c} AS VARCHAR)`, 'VARCHAR');
   const scope = queryScope(input);
   // The grouped variants carry their group columns through every step; the hourly query is unchanged.
   const groups = input.groupBy === 'hour' ? ['dt', 'hour'] : input.groupBy === 'day' ? ['dt'] : [];
-  if (input.groupBy !== undefined && groups.length === 0) throw new Error(`profileQuery: groupBy must be 'hour' or 'day', got ${JSON.stringify(input.groupBy)}`);
-  const g = groups.length > 0;
-  // The grouped variants also number the feature keys (fid) and bin numeric values by that number.
-  const keyValues = keys.map((k, i) => `(${sqlString(k.part)}, ${sqlString(k.name)}${g ? `, ${sqlInteger(i)}` : ''})`).join(', ');
-  const keyRelation = `(VALUES ${keyValues}) AS k(part, feature${g ? ', fid' : ''})`;
+  if (g && groups.length === 0) throw new Error(`profileQuery: groupBy must be 'hour' or 'day', got ${JSON.stringify(input.groupBy)}`);
+  const keyRelation = g ? groupedKeyRelation(keys) : `(VALUES ${keys.map((k) => `(${sqlString(k.part)}, ${sqlString(k.name)})`).join(', ')}) AS k(part, feature)`;
   const byFeature = g ? 'fid' : 'feature';
   const orderWindow = `PARTITION BY ${byFeature} ORDER BY x, is_value ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW`;
   const part = groups.map((c) => `"${c}", `).join('');
@@ -307,8 +235,6 @@ export function profileQuery(input: ProfileQueryInput): string {
   const fineOnly = input.fineBinsOnly === true;
   // Grouped and fine bins only: the fine bin from two ranks instead of a running sum (fineBinByRanks).
   const rankedFine = g && fineOnly;
-  // The grouped variants' list columns, NULL outside their numeric bin rows.
-  const noLists = g ? ', NULL, NULL, NULL' : '';
   // Categories of the reference beyond the kept ones join as 'rare' bins (only when there are any).
   const rare = reference.features.some((f) => f.kind === 'categorical' && (f.rare?.length ?? 0) > 0);
   const c = categoryBins('c', rare);
@@ -323,14 +249,14 @@ WITH ${g ? `feature_keys AS (
   WHERE ${scope.filter} AND ${servedRowsFilter()}
 ),
 long_values AS (
-  SELECT ${part}k.part, k.feature,${g ? ' k.fid,' : ''}
+  SELECT ${part}${g ? 'k.fid,' : 'k.part, k.feature,'}
     ${numberCase} AS raw_number,
     ${categoryCase} AS category
   FROM hour_rows
   CROSS JOIN ${g ? 'feature_keys k' : keyRelation}
 ),
 clean_values AS (
-  SELECT ${part}part, feature, ${g ? 'fid, ' : ''}category,
+  SELECT ${part}${g ? 'fid' : 'part, feature'}, category,
     CASE WHEN raw_number >= -${MAX_DOUBLE} AND raw_number <= ${MAX_DOUBLE} THEN raw_number END AS x
   FROM long_values
 ),
@@ -339,7 +265,7 @@ reference_bins AS (
 ),
 numeric_points AS (
   SELECT ${g ? '' : part}${byFeature}, x, 1 AS is_value, 0 AS psi_edge, 0 AS fine_edge
-  FROM ${g ? "(SELECT DISTINCT fid, x FROM clean_values WHERE part = 'numeric' AND x IS NOT NULL) AS d" : `clean_values
+  FROM ${g ? `(SELECT DISTINCT fid, x FROM clean_values WHERE ${fidsOf(keys, ['numeric'])} AND x IS NOT NULL) AS d` : `clean_values
   WHERE part = 'numeric' AND x IS NOT NULL`}
   UNION ALL
   SELECT ${g ? 'k.fid' : `${partNull}feature`}, edge AS x, 0 AS is_value,
@@ -364,24 +290,24 @@ ${g ? groupedMoments(part, partOf('m')) : `SELECT ${part}part, feature, ${NULLS.
 FROM clean_values
 GROUP BY ${by}part, feature`}
 UNION ALL
-${g ? groupedNumericBins(partOf('v'), partOf('c'), fineOnly) : `SELECT ${part}'numeric', feature, bin, fine_bin, ${NULLS.varchar}, COUNT(*), ${NULLS.bigint},
+${g ? groupedNumericBins(keys, partOf('v'), partOf('c'), fineOnly) : `SELECT ${part}'numeric', feature, bin, fine_bin, ${NULLS.varchar}, COUNT(*), ${NULLS.bigint},
   ${NULLS.double}, ${NULLS.double}, ${NULLS.double}, ${NULLS.double}
 FROM binned
 WHERE is_value = 1
 GROUP BY feature, bin, fine_bin`}
 UNION ALL
-${g ? groupedCategoryBins(partOf('v'), partOf('c'), rare) : `SELECT 'categorical', v.feature, ${c.position}, ${NULLS.bigint}, ${NULLS.varchar}, COUNT(*), ${NULLS.bigint},
+${g ? groupedCategoryBins(keys, partOf('v'), partOf('c'), rare) : `SELECT 'categorical', v.feature, ${c.position}, ${NULLS.bigint}, ${NULLS.varchar}, COUNT(*), ${NULLS.bigint},
   ${NULLS.double}, ${NULLS.double}, ${NULLS.double}, ${NULLS.double}
 FROM clean_values v
 LEFT JOIN reference_bins c ON ${c.sets} AND c.feature = v.feature AND c.category = v.category
 WHERE v.part = 'categorical' AND v.category IS NOT NULL
 GROUP BY v.feature, ${c.position}`}
 UNION ALL
-SELECT ${part}'predicted_label', feature, ${NULLS.bigint}, ${NULLS.bigint}, category, COUNT(*), ${NULLS.bigint},
-  ${NULLS.double}, ${NULLS.double}, ${NULLS.double}, ${NULLS.double}${noLists}
+${g ? groupedPredictedLabels(keys, part, by) : `SELECT 'predicted_label', feature, ${NULLS.bigint}, ${NULLS.bigint}, category, COUNT(*), ${NULLS.bigint},
+  ${NULLS.double}, ${NULLS.double}, ${NULLS.double}, ${NULLS.double}
 FROM clean_values
 WHERE part = 'predicted_label' AND category IS NOT NULL
-GROUP BY ${by}feature, category
+GROUP BY feature, category`}
 `;
   const bytes = Buffer.byteLength(sql);
   const max = input.maxQueryBytes ?? ATHENA_MAX_QUERY_BYTES;

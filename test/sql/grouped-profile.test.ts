@@ -106,6 +106,20 @@ describe('profileQuery grouped by hour and by day on DuckDB', () => {
     expect(euribor.counts[0]).toBe(HOURS.length * PER_HOUR);
   });
 
+  it.each([false, true])('keeps a reference\'s rare categories apart from unseen ones, as the core does (fine bins only: %s)', async (fineBinsOnly) => {
+    // At most 3 kept categories per feature: the rest of the reference's levels are 'rare' bins.
+    const few = fitDatasetProfile(recordsToDataset(spec, records.slice(0, 2000)), { maxCategories: 3 });
+    expect(few.features.some((f) => f.kind === 'categorical' && (f.rare?.length ?? 0) > 0)).toBe(true);
+    const sql = profileQuery({ spec, reference: few, table, hours, groupBy: 'day', fineBinsOnly });
+    const byDay = parsePartitionedProfileRows(await engine.query(sql), few, { fineBinsOnly });
+    byDay.forEach((day, d) => {
+      const rows = partitions.filter((p) => p.dt === DAYS[d]).flatMap((p) => p.rows);
+      expectSameProfile(day.profile, observeDatasetProfile(recordsToDataset(spec, rows), few));
+    });
+    const seen = byDay.flatMap((day) => day.profile.features.flatMap((f) => (f.kind === 'categorical' ? [f.seenOther ?? 0] : [])));
+    expect(Math.max(...seen)).toBeGreaterThan(0);
+  });
+
   it('reads the bin arrays as Athena returns them too (text like [0, 3, 7])', async () => {
     const rows = await engine.query(grouped({ groupBy: 'day' }));
     const athena = rows.map((r) =>
