@@ -8,6 +8,7 @@ import { Construct } from 'constructs';
 import type { DriftwatchConfig } from '../../config/schema';
 import { modelRetention } from '../../config/record-spec';
 import { S3_LAYOUT } from '../../lambda/core/schema/record-schema';
+import { captureRoot } from '../../lambda/promotion/capture/capture-layout';
 import { glueDatabaseName, logGroupPrefix, workGroupName } from '../common/naming';
 import { Analytics } from '../analytics/analytics';
 import { PromotionLedgerTable } from '../promotion/ledger-table';
@@ -97,6 +98,8 @@ export class DataStack extends Stack {
       this.lake.addRetention(`labels-${model.id}`, tableLayout(S3_LAYOUT.labels(model.id)).root, r.labelDays);
       this.lake.addRetention(`prediction-errors-${model.id}`, errorRoot(S3_LAYOUT.predictionErrors(model.id)), r.errorDays);
       this.lake.addRetention(`label-errors-${model.id}`, errorRoot(S3_LAYOUT.labelErrors(model.id)), r.errorDays);
+      // The shadow's raw captures are in the prediction log once converted; kept as long as its errors, to convert again.
+      if (model.promotion) this.lake.addRetention(`captures-${model.id}`, captureRoot(model.id), r.errorDays);
     }
 
     new CfnOutput(this, 'DataBucketName', { value: this.lake.bucket.bucketName, description: 'Bucket holding predictions, labels and error records' });

@@ -33,6 +33,19 @@ it('builds one promotion per model with a promotion section, in its model stack,
   });
 });
 
+it('converts the shadow\'s captures into the model\'s prediction stream: the data bucket sends its events to EventBridge and expires the captures', () => {
+  models.hasResourceProperties('AWS::Lambda::Function', {
+    FunctionName: 'dw-dev-fraud_detector-capture',
+    Environment: { Variables: Match.objectLike({ DW_PREDICTION_STREAM: Match.anyValue() }) },
+  });
+  models.hasResourceProperties('AWS::Lambda::Function', { FunctionName: 'dw-dev-fraud_detector-promotion', Environment: { Variables: Match.objectLike({ DW_CAPTURE_BUCKET: Match.anyValue(), DW_CAPTURE_KMS_KEY_ID: Match.anyValue() }) } });
+  const data = Template.fromJSON(app.synth().getStackByName('Driftwatch-dev-Data').template);
+  data.hasResourceProperties('AWS::S3::Bucket', {
+    NotificationConfiguration: { EventBridgeConfiguration: { EventBridgeEnabled: true } },
+    LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ Id: 'captures-fraud_detector', Prefix: 'capture/fraud_detector/', ExpirationInDays: 90 })]) },
+  });
+});
+
 it('leaves models without a promotion section alone', () => {
   const input = promotionConfig({}, 'dev');
   const plain = validateConfig({ ...input, models: input.models.map(({ promotion: _p, ...m }) => m) } as never);
