@@ -152,9 +152,13 @@ export class ModelPromotion extends Construct {
     const retention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
     const logRoot = `/driftwatch/${env}/${model.id}/promotion`;
     const functionLogs = new logs.LogGroup(this, 'FunctionLogs', { logGroupName: logRoot, retention, encryptionKey: key });
-    const stateLogs = new logs.LogGroup(this, 'StateMachineLogs', { logGroupName: `${logRoot}-states`, retention, encryptionKey: key });
-    if ((props.addLogsKeyPolicy ?? true) && !allowLogGroupEncryption(key, `${logRoot}*`)) {
-      Annotations.of(this).addWarningV2('driftwatch:promotion:logsKeyPolicy', `The key ${key.node.path} is imported: its policy must let logs.<region>.amazonaws.com use it for ${logRoot}*`);
+    // Under /aws/vendedlogs/: Step Functions adds each state machine's log group to the account's
+    // CloudWatch Logs resource policy (5,120 characters) unless its name starts so; two machines per
+    // model would exhaust it within a few dozen models (docs.aws.amazon.com/step-functions/latest/dg/bp-cwl.html).
+    const stateLogRoot = `/aws/vendedlogs/states/dw-${env}-${model.id}-promotion`;
+    const stateLogs = new logs.LogGroup(this, 'StateMachineLogs', { logGroupName: stateLogRoot, retention, encryptionKey: key });
+    if ((props.addLogsKeyPolicy ?? true) && ![logRoot, stateLogRoot].map((root) => allowLogGroupEncryption(key, `${root}*`)).every(Boolean)) {
+      Annotations.of(this).addWarningV2('driftwatch:promotion:logsKeyPolicy', `The key ${key.node.path} is imported: its policy must let logs.<region>.amazonaws.com use it for ${logRoot}* and ${stateLogRoot}*`);
     }
 
     this.deadLetterQueue = props.existingDeadLetterQueue ?? encryptedDeadLetterQueue(this, `dw-${env}-${model.id}-promotion-dlq`, key, "This queue is itself the dead-letter queue of the promotion rule (candidate registrations EventBridge could not start a promotion for)");

@@ -159,7 +159,11 @@ describe('the state machines', () => {
         LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: true, Destinations: [{ CloudWatchLogsLogGroup: { LogGroupArn: Match.anyValue() } }] },
       });
     }
-    team.template.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/driftwatch/team/fraud_detector/promotion-states', KmsKeyId: Match.anyValue(), RetentionInDays: 365 });
+    // Under /aws/vendedlogs/, so Step Functions leaves the account's 5,120-character Logs resource policy alone.
+    team.template.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/aws/vendedlogs/states/dw-team-fraud_detector-promotion', KmsKeyId: Match.anyValue(), RetentionInDays: 365 });
+    // ... and the key lets CloudWatch Logs encrypt it.
+    const keyPolicies = JSON.stringify(Object.values(team.template.findResources('AWS::KMS::Key')).map((k) => k.Properties.KeyPolicy));
+    expect(keyPolicies).toContain('log-group:/aws/vendedlogs/states/dw-team-fraud_detector-promotion*');
   });
 
   it("run as a role that may invoke the promotion function and nothing else of the account's", () => {
