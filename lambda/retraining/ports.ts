@@ -30,6 +30,25 @@ export interface ExecutionStep {
   readonly failureReason: string | null;
   /** The model package a RegisterModel step created (its metadata's `RegisterModel.Arn`). */
   readonly modelPackageArn: string | null;
+  /** The training job a Training step ran (its metadata's `TrainingJob.Arn`). */
+  readonly trainingJobArn?: string | null;
+}
+
+/** A training job as DescribeTrainingJob tells it: what the run in MLflow records of it. */
+export interface TrainingJobFacts {
+  readonly name: string;
+  /** `AlgorithmSpecification.TrainingImage`: the team's image, pinned by digest. */
+  readonly image: string | null;
+  /** `ModelArtifacts.S3ModelArtifacts`, or null when the job made none (it failed). */
+  readonly modelArtifactUri: string | null;
+  readonly hyperparameters: Readonly<Record<string, string>>;
+}
+
+/** What the pipeline-outcome Lambda reads of an execution to log its run in MLflow. */
+export interface ExecutionRunReader {
+  /** The execution's parameters (ListPipelineParametersForExecution), name → value. */
+  parameters(executionArn: string): Promise<Record<string, string>>;
+  trainingJob(trainingJobArn: string): Promise<TrainingJobFacts>;
 }
 
 /** What the pipeline-outcome Lambda asks SageMaker about an execution that ended. */

@@ -9,17 +9,27 @@
  *    RegisterModel step's model package.
  * 3. A failure is published to the owner first (an owner alert, id `ledger:execution:<id>:failed`),
  *    except a failure in the gates' Fail step, whose checks and deltas the gate step already sent.
- * 4. A registration is appended as a `registered` entry, then the `execution` entry, which is last
- *    because it marks the event as done. A failure anywhere throws, so Lambda retries the event and
- *    the dead-letter queue keeps it in the end; a retry after a publish that was not recorded
- *    publishes the same alert id, which the owner's notifier delivers once.
+ * 4. A registration is appended as a `registered` entry; with MLflow tracking (`ports.tracking`), the
+ *    execution's run is logged (`outcome-tracking.ts`); then the `execution` entry, which is last
+ *    because it marks the event as done (it names the MLflow run and the dataset version). A failure
+ *    anywhere throws, so Lambda retries the event and the dead-letter queue keeps it in the end; a
+ *    retry after a publish that was not recorded publishes the same alert id, which the owner's
+ *    notifier delivers once.
+ *
+ * Why MLflow comes before the `execution` entry, not after: that entry is how a redelivery is
+ * recognised, so a run that failed to reach MLflow after it was written would never be logged by a
+ * retry. Before it, an MLflow outage fails the invocation with the `registered` entry (and the
+ * alert) kept, and the retry (or the event redriven from the dead-letter queue) logs into the same
+ * run (`trackRetrainingRun` finds it by its execution tag) and then writes the entry.
  */
 import { ownerAlertOf } from '../promotion/owner-notices';
 import { LEDGER_ENTRY_FORMAT, type LedgerEntry, type PromotionLedger } from '../promotion/ledger';
 import type { AlertSink } from '../ports/alert-sink';
 import { parsePipelineExecutionEvent, type PipelineExecutionEvent } from './outcome-event';
 import { STEPS } from './pipeline/retraining-pipeline';
+import { trackExecutionOutcome, type OutcomeTrackingPorts, type TrackedOutcome } from './outcome-tracking';
 import type { ExecutionInspector, ExecutionStep } from './ports';
+import type { RunDefaults } from './run-record';
 
 /** The component the ledger names as the actor of execution and registration entries. */
 export const OUTCOME_ACTOR = { type: 'system', id: 'retraining/pipeline-outcome' } as const;
@@ -29,6 +39,8 @@ export interface OutcomeSettings {
   readonly modelId: string;
   /** The model's pipeline: an event of another pipeline is refused (the rule should not send it). */
   readonly pipelineName: string;
+  /** What the MLflow run falls back on (with `ports.tracking`). */
+  readonly run?: RunDefaults;
 }
 
 export interface OutcomePorts {
@@ -36,12 +48,14 @@ export interface OutcomePorts {
   readonly ledger: PromotionLedger;
   /** The owner's warning topic. @default - failures are in the ledger only */
   readonly alerts?: AlertSink;
+  /** MLflow tracking (the environment's `mlflow`; needs `settings.run`). @default - no run is logged */
+  readonly tracking?: OutcomeTrackingPorts;
 }
 
 export type OutcomeResult =
   | { readonly outcome: 'ignored'; readonly status: string }
   | { readonly outcome: 'duplicate'; readonly entryId: string }
-  | { readonly outcome: 'recorded'; readonly entryId: string; readonly alerted: boolean; readonly registered: string | null };
+  | { readonly outcome: 'recorded'; readonly entryId: string; readonly alerted: boolean; readonly registered: string | null; readonly mlflowRunId: string | null };
 
 /** `execution:<execution id>:<outcome>`: one entry per execution end, however often it is delivered. */
 export function executionEntryId(event: Pick<PipelineExecutionEvent, 'executionId' | 'outcome'>): string {
@@ -84,8 +98,9 @@ function reasonOf(event: PipelineExecutionEvent, { failed, failureReason, packag
   return packageArn ? `${which} succeeded and registered version ${packageVersionOf(packageArn)} (${packageArn})` : `${which} succeeded without registering a model package`;
 }
 
-function executionEntry(settings: OutcomeSettings, event: PipelineExecutionEvent, facts: ExecutionFacts): LedgerEntry {
+function executionEntry(settings: OutcomeSettings, event: PipelineExecutionEvent, facts: ExecutionFacts, tracked: TrackedOutcome | null): LedgerEntry {
   const { steps, failed, packageArn } = facts;
+  const run = tracked ? { mlflowRunId: tracked.runId, datasetVersion: tracked.datasetVersion } : {};
   const seconds = event.startTime ? (Date.parse(event.endTime) - Date.parse(event.startTime)) / 1000 : Number.NaN;
   return {
     format: LEDGER_ENTRY_FORMAT,
@@ -97,7 +112,7 @@ function executionEntry(settings: OutcomeSettings, event: PipelineExecutionEvent
     actor: OUTCOME_ACTOR,
     outcome: event.outcome!,
     reason: reasonOf(event, facts),
-    subject: { pipelineExecutionArn: event.executionArn, ...(packageArn ? { modelPackageArn: packageArn, version: packageVersionOf(packageArn) } : {}) },
+    subject: { pipelineExecutionArn: event.executionArn, ...(packageArn ? { modelPackageArn: packageArn, version: packageVersionOf(packageArn) } : {}), ...run },
     metrics: Number.isFinite(seconds) && seconds >= 0 ? { durationSeconds: seconds } : {},
     details: {
       executionId: event.executionId,
@@ -128,6 +143,13 @@ function registeredEntry(settings: OutcomeSettings, event: PipelineExecutionEven
   };
 }
 
+/** The execution's run in MLflow, when the environment tracks. @throws Error when tracking is configured without `settings.run` */
+async function trackedRun(ports: OutcomePorts, settings: OutcomeSettings, event: PipelineExecutionEvent, facts: ExecutionFacts): Promise<TrackedOutcome | null> {
+  if (!ports.tracking) return null;
+  if (!settings.run) throw new Error(`pipeline-outcome of ${settings.modelId}: MLflow tracking needs settings.run (the model's registered model name, bucket, image and hyperparameters)`);
+  return trackExecutionOutcome({ ...ports.tracking, ledger: ports.ledger }, settings.run, event, facts.steps, facts.packageArn);
+}
+
 async function alreadyRecorded(ledger: PromotionLedger, settings: OutcomeSettings, event: PipelineExecutionEvent): Promise<boolean> {
   return (await ledger.entry(settings.modelId, executionEntryId(event))) !== undefined;
 }
@@ -149,12 +171,13 @@ export async function recordPipelineOutcome(ports: OutcomePorts, settings: Outco
   const failed = event.outcome === 'failed' ? failedStep(steps) : null;
   const failureReason = event.outcome === 'failed' ? (failed?.failureReason ?? (await ports.executions.failureReason(event.executionArn))) : null;
   const packageArn = event.outcome === 'succeeded' ? registeredPackage(steps) : null;
-  const entry = executionEntry(settings, event, { steps, failed, failureReason, packageArn });
+  const facts = { steps, failed, failureReason, packageArn };
 
   // The gate step has told the owner of a failed gate, with each check: the Fail step's failure is not told twice.
-  const alert = failed?.name === STEPS.fail ? null : ownerAlertOf(entry);
+  const alert = failed?.name === STEPS.fail ? null : ownerAlertOf(executionEntry(settings, event, facts, null));
   if (alert && ports.alerts) await ports.alerts.publish(alert);
   if (packageArn) await ports.ledger.append(registeredEntry(settings, event, packageArn));
-  await ports.ledger.append(entry);
-  return { outcome: 'recorded', entryId, alerted: Boolean(alert && ports.alerts), registered: packageArn ? packageVersionOf(packageArn) : null };
+  const tracked = await trackedRun(ports, settings, event, facts);
+  await ports.ledger.append(executionEntry(settings, event, facts, tracked));
+  return { outcome: 'recorded', entryId, alerted: Boolean(alert && ports.alerts), registered: packageArn ? packageVersionOf(packageArn) : null, mlflowRunId: tracked?.runId ?? null };
 }

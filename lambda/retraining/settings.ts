@@ -42,6 +42,12 @@ export function required(env: NodeJS.ProcessEnv, name: string): string {
   return value;
 }
 
+/** The S3 client, path-style when the endpoint is overridden (moto_server). */
+export function s3ClientOf(env: NodeJS.ProcessEnv, region: string): S3Client {
+  const s3Endpoint = endpointOverride(env, 'S3');
+  return new S3Client({ region, ...s3Endpoint, ...(s3Endpoint.endpoint ? { forcePathStyle: true } : {}) });
+}
+
 /** Importance share per feature, as the monitor weighs them. */
 export function featureSharesOf(model: ModelConfig): Record<string, number> {
   const names = model.features.map((f) => f.name);
@@ -64,8 +70,7 @@ export function retrainingContext(env: NodeJS.ProcessEnv): RetrainingContext {
   const bucket = required(env, 'DW_BUCKET');
   const pipelineName = required(env, 'DW_PIPELINE_NAME');
   const { env: envName, model } = loadRetrainingModel(env.DW_MODEL_FILE?.trim() || path.join(__dirname, 'model.json'));
-  const s3Endpoint = endpointOverride(env, 'S3');
-  const s3 = new S3Client({ region, ...s3Endpoint, ...(s3Endpoint.endpoint ? { forcePathStyle: true } : {}) });
+  const s3 = s3ClientOf(env, region);
   const sageMaker = new SageMakerClient({ region, ...endpointOverride(env, 'SAGEMAKER') });
   const kmsKeyId = env.DW_KMS_KEY_ID?.trim();
   const ledgerTable = env.DW_LEDGER_TABLE?.trim();

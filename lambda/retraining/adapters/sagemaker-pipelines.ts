@@ -6,13 +6,15 @@
  */
 import {
   DescribePipelineExecutionCommand,
+  DescribeTrainingJobCommand,
+  ListPipelineParametersForExecutionCommand,
   ListPipelineExecutionsCommand,
   ListPipelineExecutionStepsCommand,
   SageMakerClient,
   StartPipelineExecutionCommand,
 } from '@aws-sdk/client-sagemaker';
 import type { PipelineExecutionSummary } from '../decide-trigger';
-import type { ExecutionInspector, ExecutionStep, PipelineRunner, StartExecutionInput } from '../ports';
+import type { ExecutionInspector, ExecutionRunReader, ExecutionStep, PipelineRunner, StartExecutionInput, TrainingJobFacts } from '../ports';
 
 /** Executions created before this many days ago are not listed (none of them can still run). */
 export const LIST_LOOKBACK_DAYS = 35;
@@ -61,9 +63,10 @@ export class SageMakerPipelineRunner implements PipelineRunner {
 /**
  * An ended execution's steps and failure, for the pipeline-outcome Lambda: ListPipelineExecutionSteps
  * (every page; a retraining pipeline has a handful of steps, a retried one a few more) and
- * DescribePipelineExecution.
+ * DescribePipelineExecution; for its run in MLflow, ListPipelineParametersForExecution and
+ * DescribeTrainingJob.
  */
-export class SageMakerExecutionInspector implements ExecutionInspector {
+export class SageMakerExecutionInspector implements ExecutionInspector, ExecutionRunReader {
   constructor(private readonly client: SageMakerClient) {}
 
   async listSteps(executionArn: string): Promise<ExecutionStep[]> {
@@ -78,6 +81,7 @@ export class SageMakerExecutionInspector implements ExecutionInspector {
           startTime: s.StartTime ? s.StartTime.toISOString() : null,
           failureReason: s.FailureReason?.trim() || null,
           modelPackageArn: s.Metadata?.RegisterModel?.Arn ?? null,
+          trainingJobArn: s.Metadata?.TrainingJob?.Arn ?? null,
         });
       }
       token = res.NextToken;
@@ -89,5 +93,29 @@ export class SageMakerExecutionInspector implements ExecutionInspector {
   async failureReason(executionArn: string): Promise<string | null> {
     const res = await this.client.send(new DescribePipelineExecutionCommand({ PipelineExecutionArn: executionArn }));
     return res.FailureReason?.trim() || null;
+  }
+
+  async parameters(executionArn: string): Promise<Record<string, string>> {
+    const out: Record<string, string> = {};
+    let token: string | undefined;
+    for (let page = 0; page < MAX_PAGES; page++) {
+      const res = await this.client.send(new ListPipelineParametersForExecutionCommand({ PipelineExecutionArn: executionArn, MaxResults: 100, NextToken: token }));
+      for (const p of res.PipelineParameters ?? []) if (p.Name !== undefined && p.Value !== undefined) out[p.Name] = p.Value;
+      token = res.NextToken;
+      if (!token) break;
+    }
+    return out;
+  }
+
+  /** @param trainingJobArn `arn:...:training-job/<name>` (DescribeTrainingJob takes the name) */
+  async trainingJob(trainingJobArn: string): Promise<TrainingJobFacts> {
+    const name = trainingJobArn.split('/').pop()!;
+    const res = await this.client.send(new DescribeTrainingJobCommand({ TrainingJobName: name }));
+    return {
+      name: res.TrainingJobName ?? name,
+      image: res.AlgorithmSpecification?.TrainingImage ?? null,
+      modelArtifactUri: res.ModelArtifacts?.S3ModelArtifacts ?? null,
+      hyperparameters: { ...(res.HyperParameters ?? {}) },
+    };
   }
 }
