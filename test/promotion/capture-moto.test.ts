@@ -6,7 +6,7 @@
  * and the records arrive through moto's Firehose (which delivers raw JSON lines to S3). The lines that
  * cannot be converted land in the error prefix with the reason; the records that arrived then pair up
  * by prediction_id in the shadow query on DuckDB. The shadow config's DataCaptureConfig is checked on
- * moto's SageMaker.
+ * moto's SageMaker, created through the promotion Lambda's own context.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -15,8 +15,7 @@ import { CreateDeliveryStreamCommand, FirehoseClient } from '@aws-sdk/client-fir
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateModelCommand, DescribeEndpointConfigCommand } from '@aws-sdk/client-sagemaker';
 import { handler, resetCaptureToLog } from '../../lambda/handlers/capture-to-log';
-import { SageMakerHosting } from '../../lambda/promotion/adapters/sagemaker-hosting';
-import { withShadowCapture } from '../../lambda/promotion/capture/capturing-hosting';
+import { promotionContext } from '../../lambda/promotion/context';
 import { shadowEndpointConfig } from '../../lambda/core/promotion/deployment';
 import { groundTruthColumns, predictionColumns, S3_LAYOUT, type ModelRecordSpec } from '../../lambda/core/schema/record-schema';
 import { parseShadowCells, shadowPairsQuery } from '../../lambda/sql/shadow-query';
@@ -142,14 +141,18 @@ describe('capture-to-log against moto_server', () => {
     }
   });
 
-  it('the shadow endpoint config captures input and output of both variants to the versions\' prefix, with the key', async () => {
+  it('the promotion Lambda\'s shadow configs capture input and output of both variants to the versions\' prefix, with the key', async () => {
     const { client } = hostingClient(moto.endpoint);
-    const hosting = withShadowCapture(new SageMakerHosting(client), { modelId: 'fraud', bucket, kmsKeyId: 'arn:aws:kms:us-east-1:123456789012:key/data', samplingPercent: 100 });
     for (const ModelName of ['dw-test-fraud-v1', 'dw-test-fraud-v2']) {
       await client.send(new CreateModelCommand({ ModelName, ExecutionRoleArn: 'arn:aws:iam::123456789012:role/dw-model', PrimaryContainer: { Image: '123456789012.dkr.ecr.us-east-1.amazonaws.com/fraud:1' } }));
     }
+    // The promotion Lambda's own context, as the construct sets its environment.
+    const env = { ...process.env, DW_LEDGER_TABLE: 'l', DW_DATABASE: 'd', DW_WORKGROUP: 'w', DW_EXECUTION_ROLE_ARN: 'arn:aws:iam::123456789012:role/dw-model', DW_CAPTURE_BUCKET: bucket, DW_CAPTURE_KMS_KEY_ID: 'arn:aws:kms:us-east-1:123456789012:key/data' };
+    expect(() => promotionContext({ ...env, DW_CAPTURE_KMS_KEY_ID: '' })).toThrow(/DW_CAPTURE_BUCKET and DW_CAPTURE_KMS_KEY_ID go together/);
+    const { ports } = promotionContext(env);
     const variant = { modelName: 'dw-test-fraud-v1', instanceType: 'ml.m5.large', instanceCount: 1 };
-    await hosting.createEndpointConfig(shadowEndpointConfig('dw-test-fraud-c1-s2', variant, { ...variant, modelName: 'dw-test-fraud-v2' }));
+    await ports.hosting.createEndpointConfig(shadowEndpointConfig('dw-test-fraud-c1-s2', variant, { ...variant, modelName: 'dw-test-fraud-v2' }));
+    await ports.hosting.createEndpointConfig({ name: 'dw-test-fraud-v1', production: { ...variant, variantName: 'champion' } });
     const config = await client.send(new DescribeEndpointConfigCommand({ EndpointConfigName: 'dw-test-fraud-c1-s2' }));
     expect(config.DataCaptureConfig).toMatchObject({
       EnableCapture: true,
@@ -158,6 +161,8 @@ describe('capture-to-log against moto_server', () => {
       KmsKeyId: 'arn:aws:kms:us-east-1:123456789012:key/data',
       CaptureOptions: [{ CaptureMode: 'Input' }, { CaptureMode: 'Output' }],
     });
+    // The champion alone again (end-shadow, promotion, rollback): nothing to compare, nothing captured.
+    expect((await client.send(new DescribeEndpointConfigCommand({ EndpointConfigName: 'dw-test-fraud-v1' }))).DataCaptureConfig?.DestinationS3Uri).toBeUndefined();
     client.destroy();
   });
 });
