@@ -133,3 +133,22 @@ export function hoursOf(column: Column, firstRow: number, rowCount: number, file
   return hours;
 }
 
+/**
+ * Time windows the data covers only in part — the first when the data starts after its start, the
+ * last when the data ends before its end — are marked partial, as a short last row window is.
+ */
+export function markPartialWindows(batching: Batching): Batching {
+  const { windows, hourOfRow } = batching;
+  if (windows.length === 0) return batching;
+  let first = Infinity;
+  let last = -Infinity;
+  for (const h of hourOfRow) {
+    if (h < first) first = h;
+    if (h > last) last = h;
+  }
+  const marked = windows.map((w, i) => ({
+    ...w,
+    partial: (i === 0 && first > w.startHour) || (i === windows.length - 1 && last + 1 < w.endHour),
+  }));
+  return { ...batching, windows: marked };
+}
