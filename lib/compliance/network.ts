@@ -30,6 +30,8 @@ export const INTERFACE_ENDPOINTS: Readonly<Record<string, ec2.InterfaceVpcEndpoi
   SageMakerApi: ec2.InterfaceVpcEndpointAwsService.SAGEMAKER_API,
   // The gate step publishes the owner's alert of a failed candidate.
   Sns: ec2.InterfaceVpcEndpointAwsService.SNS,
+  // The shadow capture converter puts the shadow's answers to the model's prediction stream.
+  Firehose: ec2.InterfaceVpcEndpointAwsService.KINESIS_FIREHOSE,
 };
 
 /** The configured VPC, imported by id (no lookup, no credentials at synth time). */

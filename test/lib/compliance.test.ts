@@ -175,7 +175,7 @@ describe('what the strict profiles turn on', () => {
 
   it.each(['hipaa', 'pci'] as const)('%s: the data stack has the endpoints, replication and a TLS 1.2 floor', (profile) => {
     const data = templates('prod', profile).get('Driftwatch-prod-Data')!;
-    for (const service of ['athena', 'glue', 'events', 'secretsmanager', 'sagemaker.api', 'sns']) {
+    for (const service of ['athena', 'glue', 'events', 'secretsmanager', 'sagemaker.api', 'sns', 'kinesis-firehose']) {
       data.hasResourceProperties('AWS::EC2::VPCEndpoint', { VpcEndpointType: 'Interface', ServiceName: `com.amazonaws.eu-west-1.${service}`, PrivateDnsEnabled: true });
     }
     data.hasResourceProperties('AWS::EC2::VPCEndpoint', { VpcEndpointType: 'Gateway', ServiceName: 'com.amazonaws.eu-west-1.s3', RouteTableIds: [...COMPLIANCE_FIXTURE.vpc.routeTableIds] });
