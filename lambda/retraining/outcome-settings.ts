@@ -8,7 +8,8 @@
  * optional `DW_MLFLOW_TRACKING_SERVER_ARN` (SageMaker managed MLflow, SigV4-signed as the function's
  * role) or `DW_MLFLOW_TRACKING_URI` (a server of your own, unsigned), as the promotion Lambda reads
  * them; with either, `DW_BUCKET` (the data bucket: the runs' manifest.json and evaluation.json, the
- * gate reports); `DW_MODEL_FILE` (default `model.json` beside the bundle),
+ * gate reports) and optional `DW_CODE_VERSION` (the git commit deployed, the pipeline's `CodeVersion`
+ * default); `DW_MODEL_FILE` (default `model.json` beside the bundle),
  * `AWS_ENDPOINT_URL[_SAGEMAKER|_DYNAMODB|_SNS|_S3]` (tests point them at moto_server).
  */
 import * as path from 'node:path';
@@ -59,6 +60,7 @@ export function pipelineOutcomeContext(env: NodeJS.ProcessEnv): OutcomeContext {
         bucket,
         trainingImage: pipeline.image,
         hyperparameters: Object.fromEntries(Object.entries(pipeline.hyperparameters).map(([k, v]) => [k, String(v)])),
+        ...(env.DW_CODE_VERSION?.trim() ? { codeVersion: env.DW_CODE_VERSION.trim() } : {}),
       }
     : undefined;
   return {

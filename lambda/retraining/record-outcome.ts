@@ -9,18 +9,21 @@
  *    RegisterModel step's model package.
  * 3. A failure is published to the owner first (an owner alert, id `ledger:execution:<id>:failed`),
  *    except a failure in the gates' Fail step, whose checks and deltas the gate step already sent.
- * 4. A registration is appended as a `registered` entry; with MLflow tracking (`ports.tracking`), the
- *    execution's run is logged (`outcome-tracking.ts`); then the `execution` entry, which is last
- *    because it marks the event as done (it names the MLflow run and the dataset version). A failure
+ * 4. With MLflow tracking (`ports.tracking`), the execution's run is logged (`outcome-tracking.ts`:
+ *    the run, and the registered candidate's model version as `challenger`). A registration is then
+ *    appended as a `registered` entry, then the `execution` entry, which is last because it marks the
+ *    event as done (both name the MLflow run, the execution entry the dataset version too). A failure
  *    anywhere throws, so Lambda retries the event and the dead-letter queue keeps it in the end; a
  *    retry after a publish that was not recorded publishes the same alert id, which the owner's
  *    notifier delivers once.
  *
- * Why MLflow comes before the `execution` entry, not after: that entry is how a redelivery is
- * recognised, so a run that failed to reach MLflow after it was written would never be logged by a
- * retry. Before it, an MLflow outage fails the invocation with the `registered` entry (and the
- * alert) kept, and the retry (or the event redriven from the dead-letter queue) logs into the same
- * run (`trackRetrainingRun` finds it by its execution tag) and then writes the entry.
+ * Why MLflow comes before the ledger entries, not after: the `execution` entry is how a redelivery
+ * is recognised, so a run that failed to reach MLflow after it was written would never be logged by
+ * a retry; and a ledger that mirrors the registry into MLflow (`MirroringLedger`) moves the aliases of
+ * the `registered` entry's version, which the tracking creates. So an MLflow outage fails the
+ * invocation before the entries (the owner's alert is sent), and the retry, or the event redriven
+ * from the dead-letter queue, logs into the same run (`trackRetrainingRun` finds it by its execution
+ * tag) and then writes them.
  */
 import { ownerAlertOf } from '../promotion/owner-notices';
 import { LEDGER_ENTRY_FORMAT, type LedgerEntry, type PromotionLedger } from '../promotion/ledger';
@@ -125,7 +128,7 @@ function executionEntry(settings: OutcomeSettings, event: PipelineExecutionEvent
   };
 }
 
-function registeredEntry(settings: OutcomeSettings, event: PipelineExecutionEvent, packageArn: string): LedgerEntry {
+function registeredEntry(settings: OutcomeSettings, event: PipelineExecutionEvent, packageArn: string, tracked: TrackedOutcome | null): LedgerEntry {
   const version = packageVersionOf(packageArn);
   return {
     format: LEDGER_ENTRY_FORMAT,
@@ -137,7 +140,7 @@ function registeredEntry(settings: OutcomeSettings, event: PipelineExecutionEven
     actor: OUTCOME_ACTOR,
     outcome: 'registered',
     reason: `Version ${version} registered in the model's package group by retraining pipeline execution ${event.executionId}, awaiting approval`,
-    subject: { modelPackageArn: packageArn, version, pipelineExecutionArn: event.executionArn },
+    subject: { modelPackageArn: packageArn, version, pipelineExecutionArn: event.executionArn, ...(tracked ? { mlflowRunId: tracked.runId } : {}) },
     metrics: {},
     details: { executionId: event.executionId },
   };
@@ -176,8 +179,8 @@ export async function recordPipelineOutcome(ports: OutcomePorts, settings: Outco
   // The gate step has told the owner of a failed gate, with each check: the Fail step's failure is not told twice.
   const alert = failed?.name === STEPS.fail ? null : ownerAlertOf(executionEntry(settings, event, facts, null));
   if (alert && ports.alerts) await ports.alerts.publish(alert);
-  if (packageArn) await ports.ledger.append(registeredEntry(settings, event, packageArn));
   const tracked = await trackedRun(ports, settings, event, facts);
+  if (packageArn) await ports.ledger.append(registeredEntry(settings, event, packageArn, tracked));
   await ports.ledger.append(executionEntry(settings, event, facts, tracked));
   return { outcome: 'recorded', entryId, alerted: Boolean(alert && ports.alerts), registered: packageArn ? packageVersionOf(packageArn) : null, mlflowRunId: tracked?.runId ?? null };
 }

@@ -6,7 +6,7 @@
  * | record field | from |
  * |---|---|
  * | trigger | the execution's parameters `TriggerEventKey`, `TriggerSignal`, `TriggerDedupKey`, `WindowEnd` |
- * | gitCommit | the `CodeVersion` parameter (its default is the commit given at deploy time) |
+ * | gitCommit | the `CodeVersion` parameter, else the commit given at deploy time (the parameter's default) |
  * | settings | the other parameters: instance type and count, fresh days, approval status |
  * | trainingImage, hyperparameters, modelArtifactUri | DescribeTrainingJob of the Train step's job; without one (the execution failed before training), the config's image and hyperparameters and the run's model prefix |
  * | datasetVersion | `manifest.json`'s `datasetVersion` (the PullData step's), or `unknown` |
@@ -30,6 +30,11 @@ export interface RunDefaults {
   readonly trainingImage: string;
   /** The config's hyperparameters, as the pipeline passes them (strings). */
   readonly hyperparameters: Readonly<Record<string, string>>;
+  /**
+   * The git commit given at deploy time (the `CodeVersion` parameter's default), for an execution
+   * whose parameters do not list it (the trigger sets only its own). @default 'unknown'
+   */
+  readonly codeVersion?: string;
 }
 
 export interface ExecutionRunFacts {
@@ -70,7 +75,7 @@ export function runRecordOf(defaults: RunDefaults, facts: ExecutionRunFacts): Re
     registeredModelName: defaults.registeredModelName,
     executionArn: event.executionArn,
     trainingImage: trainingJob?.image ?? defaults.trainingImage,
-    gitCommit: p[CONFIG_PARAMETERS.codeVersion]?.trim() || 'unknown',
+    gitCommit: p[CONFIG_PARAMETERS.codeVersion]?.trim() || defaults.codeVersion?.trim() || 'unknown',
     datasetVersion: datasetVersionOf(facts.manifest),
     trigger: {
       eventKey: p[TRIGGER_PARAMETERS.eventKey] ?? 'manual',

@@ -119,6 +119,8 @@ export class ModelGroupStack extends Stack {
             ledger,
             // A failed gate is the owner's to know, not a page: the warning topic.
             alertTopic: topics.topicFor(model.owner, 'Warning'),
+            // Each execution's run into the data stack's server, by its deterministic ARN.
+            ...(props.config.mlflow ? { mlflowTrackingServerArn: mlflowServerArn(this, props.config.env) } : {}),
           }),
         );
       }

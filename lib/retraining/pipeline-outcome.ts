@@ -10,19 +10,24 @@
  * Permissions: ListPipelineExecutionSteps and DescribePipelineExecution on this pipeline's executions;
  * the ledger table's PutItem and Query (a redelivered event is recognised by its entry) with its key
  * through DynamoDB; Publish on the owner's topic with its key through SNS; its own log group; the
- * queue. `RetrainTrigger` makes one beside the pipeline when it has a ledger:
+ * queue. With `mlflowTrackingServerArn` (the environment's `mlflow`), the function logs each
+ * execution's run in MLflow (`lambda/retraining/outcome-tracking.ts`) and also gets
+ * ListPipelineParametersForExecution on the executions, DescribeTrainingJob on the pipeline's jobs,
+ * GetObject on the model's runs and gate reports with the key through S3, and the tracking actions on
+ * the server (`grantMlflowTracking`). `RetrainTrigger` makes one beside the pipeline when it has a ledger:
  *
  * ```ts
  * new PipelineOutcome(this, 'FraudOutcome', { env: 'prod', model, pipeline, key, ledger, alertTopic });
  * ```
  */
-import { Annotations, Duration, Stack } from 'aws-cdk-lib';
+import { Annotations, Aws, Duration, Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -39,7 +44,8 @@ import { encryptedDeadLetterQueue } from '../monitor/dead-letter-queue';
 import { allowLogGroupEncryption } from '../monitor/log-encryption';
 import { QueueDestination, sendToQueue } from '../monitor/permissions';
 import type { IPromotionLedgerTable } from '../promotion/ledger-table';
-import { RETRAINING_SERVICE_NAME, retrainingFunctionName } from './naming';
+import { grantMlflowTracking } from './mlflow-server';
+import { RETRAINING_SERVICE_NAME, retrainingFunctionName, retrainingPrefixes } from './naming';
 
 /** The pipeline-outcome bundle (`lambda/handlers/pipeline-outcome.ts`). */
 export const PIPELINE_OUTCOME_HANDLER = 'pipeline-outcome';
@@ -76,6 +82,16 @@ export interface PipelineOutcomeProps {
   readonly network?: FunctionNetwork;
   /** Concurrent executions reserved for the function. @default - none reserved */
   readonly reservedConcurrency?: number;
+  /**
+   * The environment's SageMaker managed MLflow tracking server (`mlflowServerArn(scope, env)`): each
+   * execution's run is logged there (`DW_MLFLOW_TRACKING_SERVER_ARN`). Needs `bucket`.
+   * @default - no run is logged, and the function has no MLflow, S3 or training job permissions
+   */
+  readonly mlflowTrackingServerArn?: string;
+  /** The data bucket the pipeline writes its runs to (`DW_BUCKET`), read with `mlflowTrackingServerArn`. */
+  readonly bucket?: s3.IBucket;
+  /** The git commit deployed, the pipeline's `CodeVersion` default (`DW_CODE_VERSION`, the run's code version). @default 'unknown' */
+  readonly codeVersion?: string;
 }
 
 export class PipelineOutcome extends Construct {
@@ -101,6 +117,7 @@ export class PipelineOutcome extends Construct {
 
     // Execution ids are SageMaker's, not known in advance: the wildcard is this pipeline's executions.
     const executions = `${pipeline.pipelineArn}/execution/*`;
+    const tracking = trackingOf(props);
     const role = new iam.Role(this, 'Role', { description: `Driftwatch ${env}: records the outcome of ${model.id}'s retraining executions`, assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
     rolePolicy(role, `Driftwatch ${env}: the pipeline outcome of ${model.id}`, [
       new iam.PolicyStatement({ sid: 'ReadExecutionSteps', actions: ['sagemaker:ListPipelineExecutionSteps', 'sagemaker:DescribePipelineExecution'], resources: [executions] }),
@@ -109,14 +126,17 @@ export class PipelineOutcome extends Construct {
       ...props.ledger.appendStatements(),
       ...props.ledger.readStatements(),
       ...(props.alertTopic ? ownerAlertStatements(props.alertTopic, props.alertTopicKey ?? key) : []),
+      ...(tracking ? trackingStatements(executions, tracking) : []),
     ]);
     if (props.network) allowVpcAccess(role, role);
+    if (tracking) grantMlflowTracking(role, tracking.serverArn);
     acknowledgeNag(role, [
       {
         id: 'AwsSolutions-IAM5',
         reason: `The function reads the steps of the execution an event names; SageMaker gives execution ids when they start, so the wildcard is this pipeline's executions (${pipeline.pipelineName}/execution/*) only`,
         appliesTo: [`Resource::${nagResourceName(stack, executions)}`],
       },
+      ...(tracking ? trackingNag(stack, tracking) : []),
     ]);
 
     this.function = handlerFunction(this, 'Function', {
@@ -124,13 +144,15 @@ export class PipelineOutcome extends Construct {
       description: `Driftwatch ${env}: records the outcome of ${model.id}'s retraining executions and alerts a failure`,
       code: handlerCode(this, PIPELINE_OUTCOME_HANDLER, { env, model }, props.bundleDirectory ?? HANDLER_DIST_DIR),
       memorySize: 256,
-      timeout: Duration.minutes(1),
+      // MLflow's calls retry for up to a minute each (mlflow-rest.ts): room for a slow server.
+      timeout: Duration.minutes(tracking ? 3 : 1),
       role,
       logGroup,
       environment: {
         DW_PIPELINE_NAME: pipeline.pipelineName,
         DW_LEDGER_TABLE: props.ledger.tableName,
         ...(props.alertTopic ? { DW_ALERT_TOPIC_ARN: props.alertTopic.topicArn } : {}),
+        ...(tracking ? { DW_MLFLOW_TRACKING_SERVER_ARN: tracking.serverArn, DW_BUCKET: tracking.bucket.bucketName, DW_CODE_VERSION: props.codeVersion ?? 'unknown' } : {}),
         POWERTOOLS_SERVICE_NAME: RETRAINING_SERVICE_NAME,
         POWERTOOLS_LOG_LEVEL: 'INFO',
         NODE_OPTIONS: '--enable-source-maps',
@@ -138,7 +160,7 @@ export class PipelineOutcome extends Construct {
       asyncInvocation: { retryAttempts: 2, onFailure: new QueueDestination(this.deadLetterQueue) },
       network: props.network,
       reservedConcurrency: props.reservedConcurrency,
-      calls: ['the SageMaker API', 'DynamoDB', ...(props.alertTopic ? ['SNS'] : [])].join(', '),
+      calls: ['the SageMaker API', 'DynamoDB', ...(props.alertTopic ? ['SNS'] : []), ...(tracking ? ['S3', 'SageMaker managed MLflow'] : [])].join(', '),
       failures: "A failed run goes to the on-failure destination, the model's KMS-encrypted retraining queue, with SageMaker's event and the error (after 2 Lambda retries); undeliverable rule events go to the same queue",
     });
 
@@ -155,4 +177,59 @@ export class PipelineOutcome extends Construct {
     });
     if (deadLetterKey) allowEventBridgeDeadLetters(this, deadLetterKey, ruleArnOf(this, ruleName), `EventBridgeOutcomeDeadLetters${model.id}`, 'driftwatch:retraining:outcomeEventsKeyPolicy');
   }
+}
+
+/** What the MLflow tracking of the runs needs, or undefined without a tracking server. */
+interface RunTracking {
+  readonly serverArn: string;
+  readonly bucket: s3.IBucket;
+  readonly key: kms.IKey;
+  readonly modelId: string;
+  /** The objects the function reads: the runs (manifest.json, evaluation.json) and the gate reports. */
+  readonly objects: readonly string[];
+  /** The jobs SageMaker Pipelines starts (`pipelines-<execution>-<step>`). */
+  readonly trainingJobs: string;
+}
+
+function trackingOf(props: PipelineOutcomeProps): RunTracking | undefined {
+  if (!props.mlflowTrackingServerArn) return undefined;
+  if (!props.bucket) throw new Error(`PipelineOutcome of ${props.model.id}: mlflowTrackingServerArn needs the data bucket (props.bucket), where the runs' manifest.json and evaluation.json are`);
+  const prefixes = retrainingPrefixes(props.model.id);
+  return {
+    serverArn: props.mlflowTrackingServerArn,
+    bucket: props.bucket,
+    key: props.key,
+    modelId: props.model.id,
+    objects: [props.bucket.arnForObjects(`${prefixes.runs}*`), props.bucket.arnForObjects(`${prefixes.gateReports}*`)],
+    trainingJobs: Stack.of(props.bucket).formatArn({ service: 'sagemaker', resource: 'training-job', resourceName: 'pipelines-*' }),
+  };
+}
+
+function trackingStatements(executions: string, t: RunTracking): iam.PolicyStatement[] {
+  return [
+    new iam.PolicyStatement({ sid: 'ReadExecutionParameters', actions: ['sagemaker:ListPipelineParametersForExecution'], resources: [executions] }),
+    new iam.PolicyStatement({ sid: 'DescribeTrainingJobs', actions: ['sagemaker:DescribeTrainingJob'], resources: [t.trainingJobs] }),
+    new iam.PolicyStatement({ sid: 'ReadRunsAndGateReports', actions: ['s3:GetObject'], resources: [...t.objects] }),
+    new iam.PolicyStatement({
+      sid: 'DecryptThroughS3',
+      actions: ['kms:Decrypt'],
+      resources: [t.key.keyArn],
+      conditions: { StringEquals: { 'kms:ViaService': `s3.${Aws.REGION}.amazonaws.com` } },
+    }),
+  ];
+}
+
+function trackingNag(stack: Stack, t: RunTracking) {
+  return [
+    {
+      id: 'AwsSolutions-IAM5',
+      reason: `The run logged to MLflow is read from what the execution wrote under ${retrainingPrefixes(t.modelId).runs}<execution>/ and the gate report under ${retrainingPrefixes(t.modelId).gateReports}; execution ids are SageMaker's, so each wildcard is one prefix of this model`,
+      appliesTo: t.objects.map((o) => `Resource::${nagResourceName(stack, o)}`),
+    },
+    {
+      id: 'AwsSolutions-IAM5',
+      reason: 'SageMaker Pipelines names the training jobs it starts pipelines-<execution>-<step>-<suffix>, not known in advance: the wildcard is the pipelines-* job prefix, DescribeTrainingJob only',
+      appliesTo: [`Resource::${nagResourceName(stack, t.trainingJobs)}`],
+    },
+  ];
 }

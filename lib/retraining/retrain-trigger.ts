@@ -90,6 +90,12 @@ export interface RetrainTriggerProps {
   readonly alertTopic?: sns.ITopic;
   /** The key the alert topic is encrypted with. @default - `key` (the owners' topics share the environment's key) */
   readonly alertTopicKey?: kms.IKey;
+  /**
+   * The environment's SageMaker managed MLflow tracking server (`mlflowServerArn(scope, env)`): the
+   * `PipelineOutcome` logs each execution's run there (needs `ledger`).
+   * @default - no run is logged
+   */
+  readonly mlflowTrackingServerArn?: string;
 }
 
 export class RetrainTrigger extends Construct {
@@ -221,6 +227,7 @@ export class RetrainTrigger extends Construct {
       key: this.key,
       alertTopic: props.alertTopic,
       alertTopicKey: props.alertTopicKey,
+      ...(props.mlflowTrackingServerArn ? { mlflowTrackingServerArn: props.mlflowTrackingServerArn, bucket: this.bucket, codeVersion: props.codeVersion } : {}),
       deadLetterQueue: this.deadLetterQueue,
       // The trigger's own queue is under `key`, whose policy this construct may open; a team's queue is the team's.
       deadLetterKey: props.existingDeadLetterQueue ? undefined : this.key,

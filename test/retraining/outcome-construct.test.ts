@@ -17,7 +17,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { validateConfig } from '../../config';
 import { bundleHandler, removeTemporaryAssets } from '../../lib/monitor';
-import { PIPELINE_OUTCOME_HANDLER, RetrainTrigger } from '../../lib/retraining';
+import { mlflowServerArn, PIPELINE_OUTCOME_HANDLER, RetrainTrigger } from '../../lib/retraining';
 import { PromotionLedgerTable } from '../../lib/promotion/ledger-table';
 import { asArray, iamStatements, nagFindings, renderCfn } from '../lib/helpers';
 import { motoClientConfig, startMoto } from '../support/moto';
@@ -137,6 +137,68 @@ test('without a ledger there is no outcome function (nothing to record into)', (
   const plain = new RetrainTrigger(other, 'R', { env: 'team', model, bucket: new s3.Bucket(other, 'Bucket', { encryptionKey: k }), key: k, bundleDirectory: bundles });
   expect(plain.outcome).toBeUndefined();
   Template.fromStack(other).resourcePropertiesCountIs('AWS::Lambda::Function', { FunctionName: 'dw-team-fraud_detector-retrain-outcome' }, 0);
+});
+
+/** The same trigger in an environment with MLflow tracking (`config.mlflow`: the server by its ARN). */
+function trackedStack() {
+  const tracked = new Stack(new App({ outdir: path.join(tmp, 'tracked') }), 'Tracked', { env: { account: '123456789012', region: 'eu-west-1' } });
+  const k = new kms.Key(tracked, 'Key', { enableKeyRotation: true });
+  const b = new s3.Bucket(tracked, 'Bucket', { encryption: s3.BucketEncryption.KMS, encryptionKey: k, enforceSSL: true });
+  const l = PromotionLedgerTable.fromTableName(tracked, 'Ledger', { tableName: 'dw-team-promotion-ledger', encryptionKey: k });
+  const serverArn = mlflowServerArn(tracked, 'team');
+  const t = new RetrainTrigger(tracked, 'FraudRetraining', { env: 'team', model, bucket: b, key: k, bundleDirectory: bundles, ledger: l, mlflowTrackingServerArn: serverArn, codeVersion: '0123abc' });
+  return { tracked, trigger: t, template: Template.fromStack(tracked), bucket: b };
+}
+
+describe('with MLflow tracking', () => {
+  const { tracked, trigger: t, template: tt, bucket: b } = trackedStack();
+  const fn = t.outcome!.function;
+  const statementsOf = () =>
+    iamStatements(tt)
+      .map((s) => ({ sid: s.Sid as string | undefined, actions: asArray(s.Action as string | string[]), resources: asArray(s.Resource).map(renderCfn) }));
+  const bucketArn = `\${${tracked.getLogicalId(b.node.defaultChild as never)}.Arn}`;
+
+  test('the function is told the tracking server, the data bucket and the deployed commit, and has time for a slow server', () => {
+    tt.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: 'dw-team-fraud_detector-retrain-outcome',
+      Timeout: 180,
+      Environment: { Variables: Match.objectLike({ DW_MLFLOW_TRACKING_SERVER_ARN: Match.anyValue(), DW_BUCKET: { Ref: tracked.getLogicalId(b.node.defaultChild as never) }, DW_CODE_VERSION: '0123abc' }) },
+    });
+    const vars = renderDeep(tt.toJSON().Resources[tracked.getLogicalId(fn.node.defaultChild as never)].Properties.Environment.Variables) as Record<string, string>;
+    expect(vars.DW_MLFLOW_TRACKING_SERVER_ARN).toBe('arn:${AWS::Partition}:sagemaker:eu-west-1:123456789012:mlflow-tracking-server/dw-team-mlflow');
+  });
+
+  test("least privilege: the executions' parameters, the pipeline's training jobs, the model's runs and gate reports, the tracking actions on the server only", () => {
+    const statements = statementsOf();
+    expect(statements).toContainEqual({ sid: 'ReadExecutionParameters', actions: ['sagemaker:ListPipelineParametersForExecution'], resources: [`${PIPELINE_ARN}/execution/*`] });
+    expect(statements).toContainEqual({ sid: 'DescribeTrainingJobs', actions: ['sagemaker:DescribeTrainingJob'], resources: ['arn:${AWS::Partition}:sagemaker:eu-west-1:123456789012:training-job/pipelines-*'] });
+    expect(statements).toContainEqual({
+      sid: 'ReadRunsAndGateReports',
+      actions: ['s3:GetObject'],
+      resources: [`${bucketArn}/retraining/fraud_detector/runs/*`, `${bucketArn}/retraining/fraud_detector/ledger/gates/*`],
+    });
+    const mlflow = statements.filter((s) => s.actions.some((a) => a.startsWith('sagemaker-mlflow:')));
+    expect(mlflow).toHaveLength(1);
+    expect(mlflow[0].actions).toEqual(expect.arrayContaining(['sagemaker-mlflow:CreateRun', 'sagemaker-mlflow:LogBatch', 'sagemaker-mlflow:SearchRuns']));
+    expect(mlflow[0].resources).toEqual(['arn:${AWS::Partition}:sagemaker:eu-west-1:123456789012:mlflow-tracking-server/dw-team-mlflow']);
+  });
+
+  test('cdk-nag AwsSolutions and cfn-lint stay clean', () => {
+    expect(nagFindings(t)).toEqual([]);
+    const file = path.join(tmp, 'tracked.template.json');
+    fs.writeFileSync(file, JSON.stringify(tt.toJSON()));
+    const run = spawnSync('cfn-lint', ['--format', 'parseable', file], { encoding: 'utf8' });
+    expect(run.stdout.split('\n').filter((l) => /:E\d{4}:/.test(l))).toEqual([]);
+    expect(run.status! & 2).toBe(0);
+  });
+});
+
+test('without MLflow the outcome function has no MLflow, S3 or training job permissions', () => {
+  const actions = outcomeStatements().flatMap((s) => s.actions);
+  expect(actions.filter((a) => a.startsWith('sagemaker-mlflow:') || a.startsWith('s3:') || a === 'sagemaker:DescribeTrainingJob' || a === 'sagemaker:ListPipelineParametersForExecution')).toEqual([]);
+  const vars = template.toJSON().Resources[stack.getLogicalId(outcome.function.node.defaultChild as never)].Properties.Environment.Variables;
+  expect(Object.keys(vars)).not.toEqual(expect.arrayContaining(['DW_MLFLOW_TRACKING_SERVER_ARN']));
+  expect(Object.keys(vars)).not.toContain('DW_BUCKET');
 });
 
 test("moto_server's EventBridge matches the synthesized pattern: only this pipeline's ends reach the target", async () => {

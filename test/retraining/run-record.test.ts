@@ -84,3 +84,10 @@ test('a manifest without a dataset version, and a stored object that is no gate 
   const stored = { format: 'driftwatch.gate-report/v1', executionId: 'abc', verdict: 'pass', results: [], failures: [], summary: 'all 0 checks passed' };
   expect(gateReportOf(stored)).toEqual({ verdict: 'pass', results: [], failures: [], summary: 'all 0 checks passed' });
 });
+
+test("the trigger sets its own parameters only: the code version is then the commit given at deploy time", () => {
+  const { CodeVersion: _, ...triggerOnly } = PARAMETERS;
+  const record = runRecordOf({ ...DEFAULTS, codeVersion: 'deadbeef' }, { event: ended('Succeeded'), parameters: triggerOnly, trainingJob: null, manifest: null, modelPackageArn: null });
+  expect(record.gitCommit).toBe('deadbeef');
+  expect(runRecordOf({ ...DEFAULTS, codeVersion: 'deadbeef' }, { event: ended('Succeeded'), parameters: PARAMETERS, trainingJob: null, manifest: null, modelPackageArn: null }).gitCommit).toBe('0123abc');
+});
