@@ -19,7 +19,6 @@ import {
   CreateModelPackageCommand,
   CreateModelPackageGroupCommand,
   CreatePipelineCommand,
-  ListPipelineExecutionStepsCommand,
   SageMakerClient,
   StartPipelineExecutionCommand,
   type PipelineExecutionStep,
@@ -32,12 +31,12 @@ import { SnsAlertSink } from '../../lambda/adapters/aws/sns-alert-sink';
 import { parseOwnerAlert } from '../../lambda/alerting/owner-alert';
 import { DynamoDbLedger } from '../../lambda/promotion/adapters/dynamodb-ledger';
 import { SageMakerExecutionInspector } from '../../lambda/retraining/adapters/sagemaker-pipelines';
-import { PIPELINE_EVENT_SOURCE, PIPELINE_EXECUTION_DETAIL_TYPE } from '../../lambda/retraining/outcome-event';
 import { retrainingPipelineDefinition } from '../../lambda/retraining/pipeline';
 import { recordPipelineOutcome } from '../../lambda/retraining/record-outcome';
 import { motoClientConfig, startMoto, type MotoServer } from '../support/moto';
 import { createLedgerTable } from '../promotion/ledger-table-fixture';
 import { configWith, TRAIN_IMAGE } from './config.test-fixture';
+import { answerExecutionStepsInProcess, statusChange } from './execution-steps.test-fixture';
 import { SPEC } from './pipeline-spec';
 
 jest.setTimeout(120_000);
@@ -60,7 +59,7 @@ let queueUrl: string;
 let handler: (event: unknown) => Promise<Record<string, unknown>>;
 
 /** The steps ListPipelineExecutionSteps answers, by execution ARN (the one call moto lacks). */
-const stepsOf = new Map<string, PipelineExecutionStep[]>();
+let stepsOf: Map<string, PipelineExecutionStep[]>;
 
 beforeAll(async () => {
   moto = await startMoto();
@@ -77,13 +76,7 @@ beforeAll(async () => {
   const queueArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;
   await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: queueArn, Attributes: { RawMessageDelivery: 'true' } }));
 
-  const send = SageMakerClient.prototype.send as (this: SageMakerClient, command: unknown) => Promise<unknown>;
-  jest.spyOn(SageMakerClient.prototype, 'send').mockImplementation(function (this: SageMakerClient, command: unknown) {
-    if (!(command instanceof ListPipelineExecutionStepsCommand)) return send.call(this, command);
-    const steps = stepsOf.get(command.input.PipelineExecutionArn!);
-    if (!steps) return Promise.reject(new Error(`test: no steps given for ${command.input.PipelineExecutionArn}`));
-    return Promise.resolve({ PipelineExecutionSteps: steps });
-  } as never);
+  stepsOf = answerExecutionStepsInProcess();
 
   const file = path.join(tmp, 'model.json');
   const model = validateConfig(configWith('test', { pipeline: { image: TRAIN_IMAGE, trainingData: { s3Uri: 's3://team-data/fraud/training/' } } })).models[0];
@@ -116,28 +109,6 @@ async function startExecution(name: string): Promise<string> {
   return res.PipelineExecutionArn!;
 }
 
-/** SageMaker's status change event, in the shape its documentation gives. */
-function statusChange(executionArn: string, status: string, end = '2026-11-25T14:10:10Z') {
-  return {
-    version: '0',
-    id: `evt-${status}-${executionArn.slice(-6)}`,
-    'detail-type': PIPELINE_EXECUTION_DETAIL_TYPE,
-    source: PIPELINE_EVENT_SOURCE,
-    account: '123456789012',
-    time: end,
-    region: 'us-east-1',
-    resources: [executionArn.replace(/\/execution\/.*$/, ''), executionArn],
-    detail: {
-      currentPipelineExecutionStatus: status,
-      previousPipelineExecutionStatus: 'Executing',
-      executionStartTime: '2026-11-25T12:20:05Z',
-      executionEndTime: end,
-      pipelineArn: executionArn.replace(/\/execution\/.*$/, ''),
-      pipelineExecutionArn: executionArn,
-      pipelineExecutionDisplayName: 'drift-dataset-1d',
-    },
-  };
-}
 
 const step = (name: string, status: StepStatus, startTime: string, extra: Partial<PipelineExecutionStep> = {}): PipelineExecutionStep => ({ StepName: name, StepStatus: status, StartTime: new Date(startTime), ...extra });
 
