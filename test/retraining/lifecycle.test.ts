@@ -6,10 +6,10 @@
  * ledger (the DynamoDB one runs the same contract in test/promotion/ledger.test.ts).
  *
  * Every step is the code the Lambdas run: runTrigger (the trigger), runGateStep (the pipeline's gate
- * step), trackRetrainingRun (the run in MLflow), recordPipelineOutcome (the execution's end and the
- * registration into the ledger; moto has no ListPipelineExecutionSteps, so its steps are given
- * in-process), runPromotionStep (each Task of the promote and rollback state machines, in the order
- * their definitions take for this story: that order is tested on the synthesized definitions in
+ * step), recordPipelineOutcome (the execution's end: its run in MLflow, the registration into the
+ * ledger; moto has no ListPipelineExecutionSteps, so its steps are given in-process),
+ * runPromotionStep (each Task of the promote and rollback state machines, in the order their
+ * definitions take for this story: that order is tested on the synthesized definitions in
  * test/lib/promotion-paths.test.ts).
  *
  * Stand-ins, each for one thing moto cannot do: the pipeline's containers do not run (moto marks the
@@ -24,7 +24,6 @@ import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateModelPackageCommand, CreatePipelineCommand, UpdateModelPackageCommand, type SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { validateConfig } from '../../config';
 import { S3ObjectStore } from '../../lambda/adapters/aws/s3-object-store';
-import { parseEvaluation, evaluateGates } from '../../lambda/core/gates';
 import { FileLedger } from '../../lambda/promotion/adapters/file-ledger';
 import { SageMakerHosting } from '../../lambda/promotion/adapters/sagemaker-hosting';
 import { MirroringLedger } from '../../lambda/promotion/registry-mirror';
@@ -32,7 +31,7 @@ import { runPromotionStep } from '../../lambda/promotion/run-step';
 import { promotionSettings } from '../../lambda/promotion/settings';
 import { promotionStepSchema } from '../../lambda/promotion/step-contract';
 import { MlflowRestTracker } from '../../lambda/retraining/adapters/mlflow-rest';
-import { SageMakerPipelineRunner } from '../../lambda/retraining/adapters/sagemaker-pipelines';
+import { SageMakerExecutionInspector, SageMakerPipelineRunner } from '../../lambda/retraining/adapters/sagemaker-pipelines';
 import { runGateStep } from '../../lambda/retraining/check-gates';
 import { retrainingPipelineDefinition } from '../../lambda/retraining/pipeline';
 import { gatesFromConfig, retrainPolicyFromConfig } from '../../lambda/retraining/policy';
@@ -40,8 +39,7 @@ import { PIPELINE_EXECUTION_DETAIL_TYPE } from '../../lambda/retraining/outcome-
 import { STEPS } from '../../lambda/retraining/pipeline/retraining-pipeline';
 import { recordPipelineOutcome } from '../../lambda/retraining/record-outcome';
 import { runTrigger } from '../../lambda/retraining/run-trigger';
-import { trackRetrainingRun } from '../../lambda/retraining/track-run';
-import { MODEL_PACKAGE_TAG } from '../../lambda/retraining/tracking';
+import { EXECUTION_TAG, MODEL_PACKAGE_TAG } from '../../lambda/retraining/tracking';
 import { glueDatabaseName, labelTableName, predictionTableName } from '../../lib/common/naming';
 import { packageModelName, soloEndpointConfigName } from '../../lib/promotion/naming';
 import { modelPackageGroupName, retrainingPrefixes } from '../../lib/retraining/naming';
@@ -52,7 +50,6 @@ import { createChampionEndpoint, hostingClient, registerPackages, ROLE } from '.
 import { writeShadowTraffic } from '../promotion/shadow-data';
 import { configWith, TRAIN_IMAGE } from './config.test-fixture';
 import { monitorEvent } from './events';
-import { runRecord } from './mlflow-fixture';
 import { SPEC } from './pipeline-spec';
 
 jest.setTimeout(300_000);
@@ -172,18 +169,24 @@ it('2. the run passes its gates, is registered PendingManualApproval and logged 
   );
   packages[2] = registered.ModelPackageArn!;
   expect(packages[2]).toMatch(/\/2$/);
-  const parsed = parseEvaluation(evaluation, 'evaluation.json');
-  await trackRetrainingRun(tracker, runRecord(executionId, { env: ENV, registeredModelName: GROUP, modelPackageArn: packages[2], executionArn: `arn:aws:sagemaker:us-east-1:123456789012:pipeline/${PIPELINE}/execution/${executionId}` }), parsed, evaluateGates(parsed, gates));
-  expect(await aliases()).toEqual({ champion: 'v1', challenger: 'v2' });
 
-  // The execution ends: SageMaker's status change through the pipeline-outcome Lambda's code. moto has
-  // no ListPipelineExecutionSteps (nor runs the steps), so the steps are given in-process.
+  // The execution ends: SageMaker's status change through the pipeline-outcome Lambda's code, which
+  // logs the run in MLflow (the execution's parameters from moto, evaluation.json and the gate report
+  // from S3) and registers the candidate as challenger. moto has no ListPipelineExecutionSteps (nor
+  // runs the steps), so the steps are given in-process; no training job ran, so the run has the
+  // config's image and hyperparameters.
   later(5);
   const steps = [{ name: STEPS.register, status: 'Succeeded', startTime: now.toISOString(), failureReason: null, modelPackageArn: packages[2] }];
+  const inspector = new SageMakerExecutionInspector(sm);
   const executions = { listSteps: async () => steps, failureReason: async () => null };
+  const tracking = { tracker, runs: inspector, store };
+  const run = { env: ENV, modelId: MODEL, registeredModelName: GROUP, bucket: BUCKET, trainingImage: TRAIN_IMAGE, hyperparameters: { max_depth: '6' }, codeVersion: 'lifecycle-commit' };
   const end = { source: 'aws.sagemaker', 'detail-type': PIPELINE_EXECUTION_DETAIL_TYPE, time: now.toISOString(), detail: { currentPipelineExecutionStatus: 'Succeeded', pipelineArn: executionArn.replace(/\/execution\/.*$/, ''), pipelineExecutionArn: executionArn } };
-  expect(await recordPipelineOutcome({ executions, ledger }, { env: ENV, modelId: MODEL, pipelineName: PIPELINE }, end)).toMatchObject({ outcome: 'recorded', registered: '2' });
+  const recorded = await recordPipelineOutcome({ executions, ledger, tracking }, { env: ENV, modelId: MODEL, pipelineName: PIPELINE, run }, end);
+  expect(recorded).toMatchObject({ outcome: 'recorded', registered: '2', mlflowRunId: expect.any(String) });
   expect(await aliases()).toEqual({ champion: 'v1', challenger: 'v2' });
+  const logged = await tracker.findRun(await tracker.ensureExperiment(`driftwatch/${ENV}/${MODEL}`), { key: EXECUTION_TAG, value: executionArn });
+  expect(logged?.runId).toBe((recorded as { mlflowRunId: string }).mlflowRunId);
   expect(await story()).toEqual(['trigger:started', 'gates:pass', 'execution:succeeded', 'registered:registered']);
 });
 
