@@ -1,8 +1,8 @@
 /**
  * The pipeline-outcome Lambda: EventBridge → SageMaker's "Model Building Pipeline Execution Status
  * Change" of this model's retraining pipeline → an `execution` entry (and a `registered` one for a
- * registered candidate) in the promotion ledger, and an owner alert of a failure
- * (`lambda/retraining/record-outcome.ts`). A failure throws so Lambda retries the event; after the
+ * registered candidate) in the promotion ledger, an owner alert of a failure and, when the
+ * environment has MLflow, the execution's run in MLflow (`lambda/retraining/record-outcome.ts`). A failure throws so Lambda retries the event; after the
  * retries it lands in the model's retraining dead-letter queue. Environment:
  * `lambda/retraining/outcome-settings.ts`; permissions: `lib/retraining/pipeline-outcome.ts`.
  */

@@ -44,6 +44,7 @@ import { encryptedDeadLetterQueue } from '../monitor/dead-letter-queue';
 import { allowLogGroupEncryption } from '../monitor/log-encryption';
 import { QueueDestination, sendToQueue } from '../monitor/permissions';
 import type { IPromotionLedgerTable } from '../promotion/ledger-table';
+import { PolicyGrantee } from '../promotion/permissions';
 import { grantMlflowTracking } from './mlflow-server';
 import { RETRAINING_SERVICE_NAME, retrainingFunctionName, retrainingPrefixes } from './naming';
 
@@ -119,7 +120,7 @@ export class PipelineOutcome extends Construct {
     const executions = `${pipeline.pipelineArn}/execution/*`;
     const tracking = trackingOf(props);
     const role = new iam.Role(this, 'Role', { description: `Driftwatch ${env}: records the outcome of ${model.id}'s retraining executions`, assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
-    rolePolicy(role, `Driftwatch ${env}: the pipeline outcome of ${model.id}`, [
+    const policy = rolePolicy(role, `Driftwatch ${env}: the pipeline outcome of ${model.id}`, [
       new iam.PolicyStatement({ sid: 'ReadExecutionSteps', actions: ['sagemaker:ListPipelineExecutionSteps', 'sagemaker:DescribePipelineExecution'], resources: [executions] }),
       new iam.PolicyStatement({ sid: 'WriteOwnLogs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }),
       ...sendToQueue(this.deadLetterQueue),
@@ -129,7 +130,8 @@ export class PipelineOutcome extends Construct {
       ...(tracking ? trackingStatements(executions, tracking) : []),
     ]);
     if (props.network) allowVpcAccess(role, role);
-    if (tracking) grantMlflowTracking(role, tracking.serverArn);
+    // Into the role's managed policy (the compliance packs refuse the inline default policy).
+    if (tracking) grantMlflowTracking(new PolicyGrantee(role, policy), tracking.serverArn);
     acknowledgeNag(role, [
       {
         id: 'AwsSolutions-IAM5',

@@ -12,7 +12,8 @@
  * evaluation.json (`retraining/<model>/runs/*`) and writes beside it and in the ledger's `gates/`;
  * KMS only through S3 (and SQS for the queue); with a `ledger`, the trigger also appends (PutItem
  * only) each decision to the promotion ledger table, and a `PipelineOutcome` (`pipeline-outcome.ts`)
- * records each execution's end there and alerts the owner of a failure. Usable alone in a team's stack:
+ * records each execution's end there and alerts the owner of a failure; with `mlflowTrackingServerArn`
+ * it also logs each execution's run in MLflow. Usable alone in a team's stack:
  *
  * ```ts
  * new RetrainTrigger(this, 'FraudRetraining', { env: 'prod', model: config.models[0], bucket: lake.bucket, key: lake.key });

@@ -97,7 +97,7 @@ test('in the Platform: config.mlflow puts one server in the data stack; without 
   expect(() => validateConfig({ ...configWith('dev', retraining), mlflow: { weeklyMaintenanceWindowStart: 'sunday' } } as never)).toThrow(/mlflow\.weeklyMaintenanceWindowStart.*"sunday"/s);
 });
 
-test("in the Platform: a model's promotion mirrors into the environment's server, by its ARN, allowed on it only", () => {
+test("in the Platform: a model's promotion mirrors into the environment's server and its pipeline outcome logs the runs there, by its ARN, allowed on it only", () => {
   const config = { ...configWith('dev', { pipeline: { image: TRAIN_IMAGE, trainingData: { s3Uri: 's3://team-data/fraud/training/' } } }), mlflow: {} } as { models: Record<string, unknown>[] };
   config.models[0].promotion = { endpointName: 'fraud-dev', executionRoleArn: 'arn:aws:iam::123456789012:role/fraud-model' };
   const app = createDriftwatchApp(validateConfig(config as never), { outdir: path.join(tmp, 'promotion') }).app.synth();
@@ -105,6 +105,9 @@ test("in the Platform: a model's promotion mirrors into the environment's server
   const [fn] = Object.values(models.findResources('AWS::Lambda::Function', { Properties: { FunctionName: 'dw-dev-fraud_detector-promotion' } })) as { Properties: { Environment: { Variables: Record<string, unknown> } } }[];
   const arn = renderCfn(fn.Properties.Environment.Variables.DW_MLFLOW_TRACKING_SERVER_ARN);
   expect(arn).toBe('arn:${AWS::Partition}:sagemaker:${AWS::Region}:${AWS::AccountId}:mlflow-tracking-server/dw-dev-mlflow');
+  const [outcome] = Object.values(models.findResources('AWS::Lambda::Function', { Properties: { FunctionName: 'dw-dev-fraud_detector-retrain-outcome' } })) as typeof fn[];
+  expect(renderCfn(outcome.Properties.Environment.Variables.DW_MLFLOW_TRACKING_SERVER_ARN)).toBe(arn);
+  // One grant each: the promotion function's and the pipeline-outcome function's.
   const grants = iamStatements(models).filter((st) => asArray(st.Action as string[]).some((a) => a.startsWith('sagemaker-mlflow:')));
-  expect(grants.map((g) => renderCfn(g.Resource))).toEqual([arn]);
+  expect(grants.map((g) => renderCfn(g.Resource))).toEqual([arn, arn]);
 });
