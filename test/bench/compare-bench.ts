@@ -13,7 +13,6 @@
  * only while it is newer than every source, and through tsx (slower to start, and in each worker
  * thread) otherwise, which in a working tree is most of the time.
  */
-import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import {
@@ -32,6 +31,7 @@ import {
   runsFlag,
   writeLines,
   zipfTable,
+  compileCli,
 } from './support';
 
 const PEER = path.join(__dirname, 'compare_peer.py');
@@ -79,21 +79,6 @@ function ensureDatasets(rows: number): { reference: string; current: string } {
     reference: cached(path.join(BENCH_DIR, `reference-${rows}.csv`), (file) => writeDataset(file, rows, false)),
     current: cached(path.join(BENCH_DIR, `current-${rows}.csv`), (file) => writeDataset(file, rows, true)),
   };
-}
-
-/** Compiles the CLI from the current sources into .bench/cli and returns its entry. */
-function compileCli(): string {
-  const out = path.join(BENCH_DIR, 'cli');
-  const started = Date.now();
-  process.stdout.write(`compiling the CLI into ${path.relative(ROOT, out)}/ ... `);
-  fs.rmSync(out, { recursive: true, force: true });
-  const tsc = require.resolve('typescript/bin/tsc');
-  const result = spawnSync(process.execPath, [tsc, '-p', path.join(ROOT, 'tsconfig.build-cli.json'), '--outDir', out], { cwd: ROOT, encoding: 'utf8' });
-  const entry = path.join(out, 'bin/driftwatch.js');
-  // tsc emits despite type errors; only a missing entry stops the bench (the errors are shown).
-  if (!fs.existsSync(entry)) throw new Error(`compiling the CLI failed (exit ${result.status}):\n${result.stdout}${result.stderr}`);
-  process.stdout.write(`${((Date.now() - started) / 1000).toFixed(1)} s${result.status === 0 ? '' : ` (tsc reported type errors, timing what it emitted:\n${result.stdout})`}\n`);
-  return entry;
 }
 
 /* ----------------------------------------------------------------------------------------------
