@@ -32,7 +32,7 @@ import { rolePolicy } from '../compliance/managed-policy';
 import { acknowledgeFunctionCompliance, allowVpcAccess, type FunctionNetwork } from '../compliance/network';
 import { BUNDLE_FILE, HANDLER_DIST_DIR, handlerBundle } from '../monitor/bundle';
 import { encryptedDeadLetterQueue } from '../monitor/dead-letter-queue';
-import { allowLogGroupEncryption } from '../monitor/log-encryption';
+import { allowLogGroupEncryptionOrWarn } from '../monitor/log-encryption';
 import { QueueDestination, sendToQueue } from '../monitor/permissions';
 import { notifierNames, topicArn } from './naming';
 import { alarmTopic, modelsReachingOwner, needsNotifier, ownersOfConfig, type OwnerTopicRoute, type OwnerTopics } from './owner-topics';
@@ -118,9 +118,7 @@ export class OwnerNotifier extends Construct {
     this.deadLetterQueue = encryptedDeadLetterQueue(this, names.deadLetterQueue, key, `This queue is itself the dead-letter queue of ${owner.name}'s notifier (Lambda's on-failure destination and the SNS subscriptions' redrive target)`);
 
     const logGroup = new logs.LogGroup(this, 'Logs', { logGroupName: names.logGroup, retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR, encryptionKey: key });
-    if ((props.addLogsKeyPolicy ?? true) && !allowLogGroupEncryption(key, `${names.logGroup}*`)) {
-      Annotations.of(this).addWarningV2('driftwatch:alerting:logsKeyPolicy', `The key ${key.node.path} is imported: its policy must let logs.<region>.amazonaws.com use it for ${names.logGroup}*`);
-    }
+    if (props.addLogsKeyPolicy ?? true) allowLogGroupEncryptionOrWarn(this, key, [`${names.logGroup}*`], 'driftwatch:alerting:logsKeyPolicy');
 
     const role = this.role(props, names.function, logGroup);
     const bundle = handlerBundle(NOTIFIER_HANDLER, props.bundleDirectory ?? HANDLER_DIST_DIR);

@@ -13,7 +13,7 @@ import type { Construct } from 'constructs';
 import { acknowledgeNag } from '../common/nag';
 import { monitorFunctionName, referenceBinsTableName } from '../common/naming';
 import { BUNDLE_FILE, MAX_BUNDLE_BYTES, MONITOR_HANDLERS, handlerBundle, modelAssetDirectory, type ModelFile } from './bundle';
-import { allowLogGroupEncryption } from './log-encryption';
+import { allowLogGroupEncryptionOrWarn } from './log-encryption';
 import { QueueDestination } from './permissions';
 import type { MonitorSettings } from './validate';
 import type { FunctionNetwork } from '../compliance/network';
@@ -72,16 +72,7 @@ export function functionLogGroups(
       encryptionKey: key,
     });
   const groups = { profile: logGroup('profile'), score: logGroup('score') };
-  if (addLogsKeyPolicy) {
-    const pattern = `${logGroupRoot}*`;
-    if (!allowLogGroupEncryption(key, pattern)) {
-      Annotations.of(scope).addWarningV2(
-        'driftwatch:monitor:logsKeyPolicy',
-        `The key ${key.node.path} is imported, so its policy cannot be extended here: it must allow logs.<region>.amazonaws.com ` +
-          `to use it for log groups ${pattern} (kms:EncryptionContext:aws:logs:arn), or the log groups fail to create`,
-      );
-    }
-  }
+  if (addLogsKeyPolicy) allowLogGroupEncryptionOrWarn(scope, key, [`${logGroupRoot}*`], 'driftwatch:monitor:logsKeyPolicy');
   return groups;
 }
 

@@ -3,9 +3,10 @@
  * the regional Logs service principal use it (an IAM policy cannot grant this). The statement is
  * limited by the encryption context to log groups whose names match a pattern.
  */
-import { Aws } from 'aws-cdk-lib';
+import { Annotations, Aws } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
+import type { IConstruct } from 'constructs';
 
 /**
  * Adds a key-policy statement letting `logs.<region>.amazonaws.com` encrypt and decrypt log groups
@@ -34,4 +35,21 @@ export function allowLogGroupEncryption(key: kms.IKey, logGroupNamePattern: stri
     /* allowNoOp */ true,
   );
   return statementAdded;
+}
+
+/**
+ * `allowLogGroupEncryption` for each pattern; when the key is imported (its policy cannot be extended
+ * here), one warning on `scope` under `warningId` names the patterns the key's owner must allow.
+ * `hint` ends the warning with what else the user can do.
+ *
+ * @example allowLogGroupEncryptionOrWarn(this, key, ['/driftwatch/prod/fraud/capture*'], 'driftwatch:capture:logsKeyPolicy');
+ */
+export function allowLogGroupEncryptionOrWarn(scope: IConstruct, key: kms.IKey, patterns: readonly string[], warningId: string, hint = 'or the log groups fail to create'): void {
+  const allowed = patterns.map((pattern) => allowLogGroupEncryption(key, pattern));
+  if (allowed.every(Boolean)) return;
+  Annotations.of(scope).addWarningV2(
+    warningId,
+    `The key ${key.node.path} is imported, so its policy cannot be extended here: it must allow logs.<region>.amazonaws.com ` +
+      `to use it for log groups ${patterns.join(' and ')} (kms:EncryptionContext:aws:logs:arn), ${hint}`,
+  );
 }

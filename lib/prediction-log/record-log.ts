@@ -4,7 +4,7 @@
  * a date/hour partitioned prefix of the data bucket; records that fail conversion go to an error
  * prefix. Resources per log do not depend on the number of columns (they are properties of one table).
  */
-import { Annotations, Aws, Duration, Names, Size, Stack, Token } from 'aws-cdk-lib';
+import { Aws, Duration, Names, Size, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as glue from 'aws-cdk-lib/aws-glue';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -20,7 +20,7 @@ import { acknowledgeNag, nagResourceName } from '../common/nag';
 import { DataLake } from '../data-lake/data-lake';
 import { addPrefixRetention } from '../common/retention';
 import { requireWholeDays } from '../common/validate';
-import { allowLogGroupEncryption } from '../monitor/log-encryption';
+import { allowLogGroupEncryptionOrWarn } from '../monitor/log-encryption';
 import { PARTITION_KEYS, errorRoot, partitionProjection, tableLayout } from './layout';
 
 /**
@@ -333,12 +333,7 @@ export abstract class RecordLog extends Construct {
    */
   private defaultErrorLogGroup(): logs.LogGroup {
     const logGroupName = `/driftwatch/record-logs/${Names.uniqueResourceName(this, { maxLength: 200 })}`;
-    if (!allowLogGroupEncryption(this.key, logGroupName + '*')) {
-      Annotations.of(this).addWarningV2(
-        'driftwatch:recordLog:logsKeyPolicy',
-        `The key ${this.key.node.path} is imported: its policy must let logs.<region>.amazonaws.com use it for the log group ${logGroupName}, or pass logGroup`,
-      );
-    }
+    allowLogGroupEncryptionOrWarn(this, this.key, [`${logGroupName}*`], 'driftwatch:recordLog:logsKeyPolicy', 'or pass logGroup');
     return new logs.LogGroup(this, 'ErrorLogs', { logGroupName, retention: logs.RetentionDays.ONE_YEAR, encryptionKey: this.key });
   }
 

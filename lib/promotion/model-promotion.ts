@@ -34,7 +34,7 @@ import { rolePolicy } from '../compliance/managed-policy';
 import { allowVpcAccess, type FunctionNetwork } from '../compliance/network';
 import { HANDLER_DIST_DIR } from '../monitor/bundle';
 import { encryptedDeadLetterQueue } from '../monitor/dead-letter-queue';
-import { allowLogGroupEncryption } from '../monitor/log-encryption';
+import { allowLogGroupEncryptionOrWarn } from '../monitor/log-encryption';
 import { modelPackageGroupName } from '../retraining/naming';
 import { canaryAlarms } from './canary-alarms';
 import type { IPromotionLedgerTable } from './ledger-table';
@@ -157,9 +157,7 @@ export class ModelPromotion extends Construct {
     // model would exhaust it within a few dozen models (docs.aws.amazon.com/step-functions/latest/dg/bp-cwl.html).
     const stateLogRoot = `/aws/vendedlogs/states/dw-${env}-${model.id}-promotion`;
     const stateLogs = new logs.LogGroup(this, 'StateMachineLogs', { logGroupName: stateLogRoot, retention, encryptionKey: key });
-    if ((props.addLogsKeyPolicy ?? true) && ![logRoot, stateLogRoot].map((root) => allowLogGroupEncryption(key, `${root}*`)).every(Boolean)) {
-      Annotations.of(this).addWarningV2('driftwatch:promotion:logsKeyPolicy', `The key ${key.node.path} is imported: its policy must let logs.<region>.amazonaws.com use it for ${logRoot}* and ${stateLogRoot}*`);
-    }
+    if (props.addLogsKeyPolicy ?? true) allowLogGroupEncryptionOrWarn(this, key, [`${logRoot}*`, `${stateLogRoot}*`], 'driftwatch:promotion:logsKeyPolicy');
 
     this.deadLetterQueue = props.existingDeadLetterQueue ?? encryptedDeadLetterQueue(this, `dw-${env}-${model.id}-promotion-dlq`, key, "This queue is itself the dead-letter queue of the promotion rule (candidate registrations EventBridge could not start a promotion for)");
     this.canaryAlarms = canaryAlarms(this, env, model, promotion, props.topics.topicFor(model.owner, 'Warning'));

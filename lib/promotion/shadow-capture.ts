@@ -15,7 +15,7 @@
  * new ShadowCapture(this, 'FraudCapture', { env: 'prod', model, bucket, key, predictionStream: predictions });
  * ```
  */
-import { Annotations, Aws, Duration, Stack } from 'aws-cdk-lib';
+import { Aws, Duration, Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -34,7 +34,7 @@ import { rolePolicy } from '../compliance/managed-policy';
 import { allowVpcAccess, type FunctionNetwork } from '../compliance/network';
 import { HANDLER_DIST_DIR } from '../monitor/bundle';
 import { encryptedDeadLetterQueue } from '../monitor/dead-letter-queue';
-import { allowLogGroupEncryption } from '../monitor/log-encryption';
+import { allowLogGroupEncryptionOrWarn } from '../monitor/log-encryption';
 import { QueueDestination, sendToQueue } from '../monitor/permissions';
 
 /** The converter's bundle (`lambda/handlers/capture-to-log.ts`). */
@@ -81,9 +81,7 @@ export class ShadowCapture extends Construct {
 
     const logGroupName = `/driftwatch/${env}/${model.id}/capture`;
     const logGroup = new logs.LogGroup(this, 'Logs', { logGroupName, retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR, encryptionKey: key });
-    if ((props.addLogsKeyPolicy ?? true) && !allowLogGroupEncryption(key, `${logGroupName}*`)) {
-      Annotations.of(this).addWarningV2('driftwatch:capture:logsKeyPolicy', `The key ${key.node.path} is imported: its policy must let logs.<region>.amazonaws.com use it for ${logGroupName}`);
-    }
+    if (props.addLogsKeyPolicy ?? true) allowLogGroupEncryptionOrWarn(this, key, [`${logGroupName}*`], 'driftwatch:capture:logsKeyPolicy');
 
     const role = this.converterRole(props, logGroup);
     this.function = handlerFunction(this, 'Function', {

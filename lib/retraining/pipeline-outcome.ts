@@ -20,7 +20,7 @@
  * new PipelineOutcome(this, 'FraudOutcome', { env: 'prod', model, pipeline, key, ledger, alertTopic });
  * ```
  */
-import { Annotations, Aws, Duration, Stack } from 'aws-cdk-lib';
+import { Aws, Duration, Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -41,7 +41,7 @@ import { rolePolicy } from '../compliance/managed-policy';
 import { allowVpcAccess, type FunctionNetwork } from '../compliance/network';
 import { HANDLER_DIST_DIR } from '../monitor/bundle';
 import { encryptedDeadLetterQueue } from '../monitor/dead-letter-queue';
-import { allowLogGroupEncryption } from '../monitor/log-encryption';
+import { allowLogGroupEncryptionOrWarn } from '../monitor/log-encryption';
 import { QueueDestination, sendToQueue } from '../monitor/permissions';
 import type { IPromotionLedgerTable } from '../promotion/ledger-table';
 import { PolicyGrantee } from '../promotion/permissions';
@@ -112,9 +112,7 @@ export class PipelineOutcome extends Construct {
 
     const logGroupName = `/driftwatch/${env}/${model.id}/retrain-outcome`;
     const logGroup = new logs.LogGroup(this, 'Logs', { logGroupName, retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR, encryptionKey: key });
-    if ((props.addLogsKeyPolicy ?? true) && !allowLogGroupEncryption(key, `${logGroupName}*`)) {
-      Annotations.of(this).addWarningV2('driftwatch:retraining:outcomeLogsKeyPolicy', `The key ${key.node.path} is imported: its policy must let logs.<region>.amazonaws.com use it for ${logGroupName}`);
-    }
+    if (props.addLogsKeyPolicy ?? true) allowLogGroupEncryptionOrWarn(this, key, [`${logGroupName}*`], 'driftwatch:retraining:outcomeLogsKeyPolicy');
 
     // Execution ids are SageMaker's, not known in advance: the wildcard is this pipeline's executions.
     const executions = `${pipeline.pipelineArn}/execution/*`;

@@ -19,7 +19,7 @@
  * new RetrainTrigger(this, 'FraudRetraining', { env: 'prod', model: config.models[0], bucket: lake.bucket, key: lake.key });
  * ```
  */
-import { Annotations, Aws, Duration, Stack } from 'aws-cdk-lib';
+import { Aws, Duration, Stack } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -39,7 +39,7 @@ import { HANDLER_DIST_DIR } from '../monitor/bundle';
 import { allowEventBridgeDeadLetters, ruleArnOf } from '../common/event-dead-letters';
 import { handlerCode, handlerFunction } from '../common/handler-function';
 import { encryptedDeadLetterQueue } from '../monitor/dead-letter-queue';
-import { allowLogGroupEncryption } from '../monitor/log-encryption';
+import { allowLogGroupEncryptionOrWarn } from '../monitor/log-encryption';
 import { QueueDestination, sendToQueue } from '../monitor/permissions';
 import { RETRAINING_SERVICE_NAME, retrainingDeadLetterQueueName, retrainingFunctionName, retrainingPrefixes } from './naming';
 import { PipelineOutcome } from './pipeline-outcome';
@@ -126,9 +126,7 @@ export class RetrainTrigger extends Construct {
     const logGroup = (which: 'trigger' | 'gates') =>
       new logs.LogGroup(this, which === 'trigger' ? 'TriggerLogs' : 'GateLogs', { logGroupName: `${logRoot}${which}`, retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR, encryptionKey: key });
     const logGroups = { trigger: logGroup('trigger'), gates: logGroup('gates') };
-    if (!allowLogGroupEncryption(key, `${logRoot}*`)) {
-      Annotations.of(this).addWarningV2('driftwatch:retraining:logsKeyPolicy', `The key ${key.node.path} is imported: its policy must let logs.<region>.amazonaws.com use it for ${logRoot}*`);
-    }
+    allowLogGroupEncryptionOrWarn(this, key, [`${logRoot}*`], 'driftwatch:retraining:logsKeyPolicy');
 
     const code = handlerCode(this, RETRAINING_HANDLER, { env, model }, props.bundleDirectory ?? HANDLER_DIST_DIR);
     const s3Key = { actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [key.keyArn], conditions: { StringEquals: { 'kms:ViaService': `s3.${Aws.REGION}.amazonaws.com` } } };
