@@ -15,7 +15,8 @@ export {
   type BacktestFeature,
   type BacktestTask,
 } from './config';
-export { runBacktest, runBacktestFile, kindsOf, timestampsOf, readOptionsOf, collect as collectNotices, type RunBacktestInput, type RunBacktestFileInput } from './run';
+export { runBacktest, runBacktestFile, type RunBacktestInput, type RunBacktestFileInput } from './run';
+export { kindsOf, timestampsOf, readOptionsOf, collect as collectNotices } from './read-data';
 export { backtestConfigFromPlatform, loadPlatformBacktestConfig, isPlatformConfig, platformReadOptions, type PlatformBacktestOptions } from './platform';
 export { sqlName } from './columns';
 export * from './types';

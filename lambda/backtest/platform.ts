@@ -9,7 +9,7 @@ import { validateConfig, ConfigValidationError } from '../../config/validate';
 import type { DriftwatchConfig } from '../../config/schema';
 import type { FeatureKind } from '../core/types';
 import { BacktestConfigError, parseBacktestConfig, readConfigModule, type BacktestConfig } from './config';
-import { kindsOf, timestampsOf, type ReadableColumns } from './run';
+import { kindsOf, timestampsOf, type ReadableColumns } from './read-data';
 
 export interface PlatformBacktestOptions {
   readonly modelId: string;

@@ -36,8 +36,6 @@ import { dropHistory, loadHistory } from './load';
 import { BACKTEST_FORMAT, type BacktestCalibration, type BacktestResult } from './types';
 import { checkBinaryClasses, collect, inTimeOrder, readOptionsOf } from './read-data';
 
-export { collect, inTimeOrder, kindsOf, readOptionsOf, timestampsOf, type ReadableColumns } from './read-data';
-
 export interface RunBacktestInput {
   /** The data: feature columns plus the prediction/label columns the config names. */
   readonly data: Dataset;

@@ -217,7 +217,8 @@ export function profileQuery(input: ProfileQueryInput): string {
         `    WHERE reference_id = ${sqlString(bins.referenceId)}`;
   const g = input.groupBy !== undefined;
   // The grouped variants choose each key's column by its number (grouped-profile-sql.ts).
-  const cases = g ? (parts: Key['part'][], cast: (c: string) => string, type: string) => caseOverFid(keys, parts, cast, type, quoteIdentifier) : (parts: Key['part'][], cast: (c: string) => string, type: string) => caseOver(keys, parts, cast, type);
+  const cases = (parts: Key['part'][], cast: (c: string) => string, type: string) =>
+    g ? caseOverFid(keys, parts, cast, type, quoteIdentifier) : caseOver(keys, parts, cast, type);
   const numberCase = cases(['numeric', 'prediction'], (c) => `CAST(${c} AS DOUBLE)`, 'DOUBLE');
   const categoryCase = cases(['categorical', 'predicted_label'], (c) => `CAST(${c} AS VARCHAR)`, 'VARCHAR');
   const scope = queryScope(input);
