@@ -11,6 +11,7 @@
  * (the same exact fast path: at most 15 significant digits, at most 22 decimals).
  */
 import { CR, LF, type Tokenizer } from './csv-tokenizer';
+import { POW10 } from './number';
 
 /** `readPlainRecord`'s answer when the record needs the general path. */
 export const PLAIN_RECORD_DECLINED = -2;
@@ -21,8 +22,6 @@ const PLUS = 0x2b;
 const DOT = 0x2e;
 const ZERO = 0x30;
 
-/** 10^k for k = 0..22, exact doubles. */
-const POW10 = Array.from({ length: 23 }, (_, k) => Number(`1e${k}`));
 
 /** Per-field results of a plain record: which numeric cells were parsed, and their values. */
 export class PlainNumbers {

@@ -7,7 +7,8 @@
  * number syntax goes through `Number()` on the decoded text.
  */
 
-const POW10 = [
+/** 10^k for k = 0..22: the powers of ten that are exact doubles. */
+export const POW10: readonly number[] = [
   1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17,
   1e18, 1e19, 1e20, 1e21, 1e22,
 ];
