@@ -30,3 +30,20 @@ export interface TableEngine extends QueryEngine {
   /** Creates `table` with these columns (names must be identifiers) and appends `rowCount` rows. */
   loadTable(table: string, columns: readonly LoadColumn[], rowCount: number): Promise<void>;
 }
+
+/** Where `unload` writes: Parquet files under `location`, in `<column>=<value>/` folders per `partitionBy` column. */
+export interface UnloadTarget {
+  /** `s3://bucket/prefix/` (Athena) or a local directory (DuckDB); it must hold no file yet. */
+  readonly location: string;
+  /** Columns (the SELECT's last ones, in order) whose values name the folders; they are not written inside the files. */
+  readonly partitionBy?: readonly string[];
+}
+
+/**
+ * An engine that can write a query's rows as Parquet files instead of returning them: Athena's
+ * `UNLOAD (...) TO ... WITH (format = 'PARQUET')`, DuckDB's `COPY (...) TO ... (FORMAT parquet)`.
+ * The SELECT is the same text for both.
+ */
+export interface UnloadEngine extends QueryEngine {
+  unload(select: string, target: UnloadTarget): Promise<void>;
+}

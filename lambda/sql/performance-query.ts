@@ -47,7 +47,6 @@ export function performanceQuery(input: PerformanceQueryInput): string {
   if (!Number.isInteger(lookback) || lookback < 0) throw new Error(`labelLookbackDays must be an integer >= 0 (got ${lookback})`);
   const classification = isClassification(spec.task);
   const business = (spec.businessColumns ?? []).filter((b) => b.type === 'double').map((b) => b.name);
-  const labelEnd = new Date(input.window.end.getTime() + lookback * 86_400_000);
   const predictionColumns = [
     'prediction_id', 'variant', 'event_time', 'prediction', ...(classification ? ['predicted_label'] : []), ...business,
   ].map(q);
@@ -69,8 +68,23 @@ export function performanceQuery(input: PerformanceQueryInput): string {
   if (input.groupBy !== undefined && partition.length === 0) throw new Error(`performanceQuery: groupBy must be 'hour' or 'day', got ${JSON.stringify(input.groupBy)}`);
   const groups = [...partition, ...(classification ? ['variant', 'predicted_label', 'label', 'labelled'] : ['variant', 'labelled'])];
   return `-- driftwatch performance: model ${spec.modelId}, predictions [${input.window.start.toISOString()}, ${input.window.end.toISOString()}), labels ${lookback} days beyond${partition.length > 0 ? `, per ${input.groupBy}` : ''}
-WITH window_predictions AS (
-  SELECT ${[...partition.map(q), ...predictionColumns].join(', ')},
+${labelJoinCtes(input, [...partition.map(q), ...predictionColumns], lookback)}
+SELECT ${groups.join(', ')}, ${aggregates.join(', ')}
+FROM joined
+GROUP BY ${groups.join(', ')}
+`;
+}
+
+/**
+ * The label join itself, as CTEs ending in `joined`: each prediction of the window once (earliest
+ * copy per prediction_id and variant) with its latest label (`label`, NULL without one) and
+ * `labelled` (1 or 0). `columns` are the prediction columns carried through, already quoted. The
+ * performance query aggregates `joined`; the retraining data pull unloads its labelled rows.
+ */
+export function labelJoinCtes(input: Pick<PerformanceQueryInput, 'predictionTable' | 'labelTable' | 'window'>, columns: readonly string[], lookbackDays: number): string {
+  const labelEnd = new Date(input.window.end.getTime() + lookbackDays * 86_400_000);
+  return `WITH window_predictions AS (
+  SELECT ${columns.join(', ')},
     ROW_NUMBER() OVER (PARTITION BY ${q('prediction_id')}, ${q('variant')} ORDER BY ${q('event_time')}) AS copy_number
   FROM ${qualifiedTable(input.predictionTable)}
   WHERE ${hourRangeFilter(input.window.start, input.window.end)}
@@ -86,11 +100,7 @@ joined AS (
   FROM window_predictions p
   LEFT JOIN window_labels l ON l.${q('prediction_id')} = p.${q('prediction_id')} AND l.label_rank = ${sqlInteger(1)}
   WHERE p.copy_number = ${sqlInteger(1)}
-)
-SELECT ${groups.join(', ')}, ${aggregates.join(', ')}
-FROM joined
-GROUP BY ${groups.join(', ')}
-`;
+)`;
 }
 
 export interface ConfusionCell {

@@ -19,7 +19,8 @@ import {
   StopQueryExecutionCommand,
 } from '@aws-sdk/client-athena';
 import { QueryFailed } from '../../ports/errors';
-import type { QueryEngine } from '../../ports/query-engine';
+import type { UnloadEngine, UnloadTarget } from '../../ports/query-engine';
+import { sqlString } from '../../sql/literal';
 import { defaultSleep, errorMessage, errorName, isThrottling, jitteredDelay } from './backoff';
 
 export interface AthenaQueryEngineOptions {
@@ -67,7 +68,7 @@ export interface AthenaQueryStatistics {
 /** GetQueryResults' largest page. */
 const PAGE_SIZE = 1000;
 
-export class AthenaQueryEngine implements QueryEngine {
+export class AthenaQueryEngine implements UnloadEngine {
   /** Statistics of the last query that succeeded; undefined before the first. */
   lastStatistics: AthenaQueryStatistics | undefined;
   private closed = false;
@@ -94,6 +95,17 @@ export class AthenaQueryEngine implements QueryEngine {
     const rows = await this.readResults(id);
     this.lastStatistics = statistics(id, execution);
     return rows;
+  }
+
+  /**
+   * Writes the rows of `select` as Snappy Parquet under `target.location` (`unloadStatement`); the
+   * location must be empty (Athena refuses to write into a prefix that holds objects).
+   * @throws QueryFailed as `query` does
+   */
+  async unload(select: string, target: UnloadTarget, options: AthenaQueryOptions = {}): Promise<void> {
+    if (this.closed) throw new Error('AthenaQueryEngine: unload after close()');
+    const id = await this.start(unloadStatement(select, target), options.clientRequestToken);
+    this.lastStatistics = statistics(id, await this.waitUntilDone(id));
   }
 
   close(): void {
@@ -197,6 +209,18 @@ export class AthenaQueryEngine implements QueryEngine {
       }
     }
   }
+}
+
+/**
+ * Athena's UNLOAD of a SELECT to an S3 prefix as Snappy Parquet, partitioned into `<column>=<value>/`
+ * folders by `target.partitionBy` (the SELECT's last columns).
+ * @example unloadStatement('SELECT 1 AS x', { location: 's3://b/p/' }) // UNLOAD (SELECT 1 AS x\n) TO 's3://b/p/' WITH (format = 'PARQUET', compression = 'SNAPPY')
+ */
+export function unloadStatement(select: string, target: UnloadTarget): string {
+  if (!/^s3:\/\/[^/]+\/.+\/$/.test(target.location)) throw new Error(`Athena UNLOAD writes to an s3://bucket/prefix/ ending in '/', got ${JSON.stringify(target.location)}`);
+  const partitions = target.partitionBy?.length ? `, partitioned_by = ARRAY[${target.partitionBy.map(sqlString).join(', ')}]` : '';
+  // The newline ends a trailing -- comment of the SELECT before the parenthesis.
+  return `UNLOAD (${select}\n) TO ${sqlString(target.location)} WITH (format = 'PARQUET', compression = 'SNAPPY'${partitions})`;
 }
 
 /** True when the query succeeded; throws QueryFailed when it ended otherwise; false while it runs. */

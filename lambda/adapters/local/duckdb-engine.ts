@@ -5,7 +5,7 @@
  * a second instead of the minutes per-row INSERTs would.
  */
 import { BIGINT, DOUBLE, DuckDBConnection, DuckDBDataChunk, DuckDBInstance, DuckDBType, INTEGER, VARCHAR } from '@duckdb/node-api';
-import type { LoadColumn, TableEngine } from '../../ports/query-engine';
+import type { LoadColumn, TableEngine, UnloadEngine } from '../../ports/query-engine';
 import { quoteIdentifier } from '../../core/schema/identifier';
 
 export type { LoadColumn } from '../../ports/query-engine';
@@ -13,7 +13,7 @@ export type { LoadColumn } from '../../ports/query-engine';
 /** Result columns of one chunk: column name → its values (BIGINT as bigint, DOUBLE as number, VARCHAR as string). */
 export type ChunkColumns = Readonly<Record<string, readonly unknown[]>>;
 
-export interface DuckDbEngine extends TableEngine {
+export interface DuckDbEngine extends TableEngine, UnloadEngine {
   readonly connection: DuckDBConnection;
   /**
    * Runs a query and hands its result to `onChunk` a chunk (up to 2,048 rows) at a time, column by
@@ -22,6 +22,18 @@ export interface DuckDbEngine extends TableEngine {
   queryChunks(sql: string, onChunk: (columns: ChunkColumns, rowCount: number) => void): Promise<void>;
   close(): void;
 }
+
+/**
+ * Trino functions the portable SQL uses that DuckDB lacks, as macros with Trino's results:
+ * `to_utf8(varchar)` → the UTF-8 bytes, `crc32(varbinary)` → the CRC-32 (IEEE, as java.util.zip
+ * and zlib) as a BIGINT. The retraining pull's train/holdout split is `crc32(to_utf8(id)) % 100`.
+ */
+const TRINO_FUNCTION_MACROS = [
+  'CREATE OR REPLACE MACRO to_utf8(s) AS encode(s)',
+  // Bitwise CRC-32 over the bytes (read back from their hex): 8 shift/xor rounds per byte.
+  `CREATE OR REPLACE MACRO crc32(b) AS xor(list_reduce([('0x' || substr(hex(b), 2 * i + 1, 2))::BIGINT FOR i IN range(octet_length(b))],
+    lambda c, x: list_reduce(range(8), lambda r, k: xor(r >> 1, CASE WHEN (r & 1) = 1 THEN 3988292384 ELSE 0 END), xor(c, x)), 4294967295), 4294967295)`,
+];
 
 const CHUNK_ROWS = 2048;
 /**
@@ -205,9 +217,15 @@ export async function openDuckDbEngine(options: DuckDbOptions = {}): Promise<Duc
     await connection.run("ATTACH ':memory:' AS compressed (COMPRESS)");
     await connection.run('USE compressed');
   }
+  for (const sql of TRINO_FUNCTION_MACROS) await connection.run(sql);
   let closed = false;
   return {
     connection,
+    async unload(select, target) {
+      const partitions = target.partitionBy?.length ? `, PARTITION_BY (${target.partitionBy.map(quoteIdentifier).join(', ')})` : '';
+      // The newline ends a trailing -- comment of the SELECT before the parenthesis.
+      await connection.run(`COPY (${select}\n) TO '${target.location.replace(/'/g, "''")}' (FORMAT parquet${partitions})`);
+    },
     async query(sql) {
       const reader = await connection.runAndReadAll(sql);
       return reader.getRowObjectsJS() as Record<string, unknown>[];
