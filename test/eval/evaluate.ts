@@ -211,7 +211,10 @@ export interface Evaluation {
 /** Runs every method on one dataset. `override` replaces parts of the dataset's backtest config (tests use it). */
 export async function evaluate(dataset: EvalDataset, override: Partial<BacktestConfig> = {}, options: EvalOptions = {}): Promise<Evaluation> {
   const file = datasetFile(dataset.file);
-  const config = { ...(await loadBacktestConfig(path.join(CONFIG_DIR, dataset.config))), ...override };
+  const loaded = await loadBacktestConfig(path.join(CONFIG_DIR, dataset.config));
+  // Measuring a drift-band setting before it is a default: DRIFTWATCH_EVAL_BANDS='{"lowerEffect":false}'.
+  const bands = process.env.DRIFTWATCH_EVAL_BANDS;
+  const config = { ...loaded, ...(bands ? { driftBands: { ...loaded.driftBands, ...JSON.parse(bands) } } : {}), ...override };
   const data = await dataset.load(file);
   const result: BacktestResult = await runBacktest({ data, config, dataName: dataset.file });
   const windows: Window[] = result.windows.map((w) => ({ index: w.index, start: Number(w.start), end: Number(w.end) }));

@@ -1,5 +1,5 @@
 /**
- * `npm run eval -- --injected [--seeds N] [--only NAME]`: drift of known kind, size, feature and row injected
+ * `npm run eval -- --injected [--seeds N] [--only NAME] [--no-peers | --peers-only]`: drift of known kind, size, feature and row injected
  * into real data made stationary, so that every alarm is either true or false by construction.
  *
  * Per dataset of the documented-change eval (test/eval/evaluate.ts) and per seed:
@@ -38,7 +38,7 @@ import type { Column, Dataset } from '../../lambda/core/types';
 import { featureImportances, trainDemoModel } from '../../lambda/demo';
 import { datasetFile } from '../support/datasets';
 import { prng } from '../support/random';
-import { runPeer } from './peers/python';
+import { runPeerCached } from './peers/python';
 import { sageMakerDrift } from './peers/sagemaker';
 import { featureData, type EvalDataset } from './evaluate';
 import { encode } from './peers/real';
@@ -434,20 +434,25 @@ async function runPeers(features: readonly { name: string; kind: Column['kind'] 
   const dir = fs.mkdtempSync(path.join(require('os').tmpdir(), 'driftwatch-injected-'));
   const file = path.join(dir, 'request.json');
   try {
-    const out = fs.openSync(file, 'w');
-    fs.writeSync(out, `{"features":${JSON.stringify(features)},"runs":[`);
-    streams.forEach((stream, r) => {
-      const columns: Record<string, unknown> = {};
-      for (const c of stream.data.columns) columns[c.name] = encode(c);
-      const run = { columns, reference: [0, referenceRows], windows: stream.windows.map((w) => [w.start, w.end]), check: checks[r] ?? [] };
-      fs.writeSync(out, `${r ? ',' : ''}${JSON.stringify(run)}`);
-    });
-    fs.writeSync(out, ']}');
-    fs.closeSync(out);
-    return await runPeer<PeerAnswer>('injected_peers.py', null, [file]);
+    writeRequest(file, features, streams, referenceRows, checks);
+    // The streams do not depend on Driftwatch's decision code: an identical request reuses the answer.
+    return await runPeerCached<PeerAnswer>('injected_peers.py', file);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+function writeRequest(file: string, features: readonly { name: string; kind: Column['kind'] }[], streams: readonly Stream[], referenceRows: number, checks: readonly (readonly number[])[]): void {
+  const out = fs.openSync(file, 'w');
+  fs.writeSync(out, `{"features":${JSON.stringify(features)},"runs":[`);
+  streams.forEach((stream, r) => {
+    const columns: Record<string, unknown> = {};
+    for (const c of stream.data.columns) columns[c.name] = encode(c);
+    const run = { columns, reference: [0, referenceRows], windows: stream.windows.map((w) => [w.start, w.end]), check: checks[r] ?? [] };
+    fs.writeSync(out, `${r ? ',' : ''}${JSON.stringify(run)}`);
+  });
+  fs.writeSync(out, ']}');
+  fs.closeSync(out);
 }
 
 /** Importance shares by feature: the bank demo's configured ones, else the demo model's on the reference rows. */
@@ -483,11 +488,16 @@ export interface InjectedOptions {
   /** Windows per seed whose Evidently result is checked against its full Report. @default seed 0: the first stationary and the first drift window */
   readonly reportChecks?: (seed: number, stream: Stream) => number[];
   readonly configDir: string;
+  /** 'driftwatch': Driftwatch and the SageMaker emulation only (for iterating); 'peers': the Python peers only (fills their cache). @default 'all' */
+  readonly methods?: 'all' | 'driftwatch' | 'peers';
 }
 
 /** Runs every method on every seed of one dataset. */
 export async function runInjected(dataset: EvalDataset, options: InjectedOptions): Promise<DatasetRun> {
-  const config = await loadBacktestConfig(path.join(options.configDir, dataset.config));
+  const loaded = await loadBacktestConfig(path.join(options.configDir, dataset.config));
+  // Measuring a setting before it is a default: DRIFTWATCH_EVAL_BANDS='{"lowerEffect":true}'.
+  const bandsOverride = process.env.DRIFTWATCH_EVAL_BANDS;
+  const config: BacktestConfig = bandsOverride ? { ...loaded, driftBands: { ...loaded.driftBands, ...JSON.parse(bandsOverride) } } : loaded;
   const referenceRows = (config.reference as { rows: number }).rows;
   const windowRows = (config.window as { rows: number }).rows;
   const all = await dataset.load(datasetFile(dataset.file));
@@ -509,10 +519,12 @@ export async function runInjected(dataset: EvalDataset, options: InjectedOptions
   }
   const checks = streams.map((s, i) => (options.reportChecks ? options.reportChecks(i + 1, s) : i === 0 ? [0, s.windows.findIndex((w) => w.role === 'drift')] : []));
   // The peers' Python runs beside Driftwatch (2 cores).
-  const peersPromise = runPeers(features, streams, referenceRows, checks);
+  const methods = options.methods ?? 'all';
+  const noPeers: PeerAnswer = { versions: { evidently: '-', nannyml: '-' }, runs: [], checked: 0, seconds: {} };
+  const peersPromise = methods === 'driftwatch' ? Promise.resolve(noPeers) : runPeers(features, streams, referenceRows, checks);
 
   const scores = new Map<string, MethodScore[]>(INJ_METHODS.map((m) => [m, []]));
-  for (const [i, stream] of streams.entries()) {
+  for (const [i, stream] of (methods === 'peers' ? [] : streams).entries()) {
     const started = Date.now();
     for (const weighted of [false, true]) {
       const cfg: BacktestConfig = weighted ? { ...config, features: config.features.map((f) => ({ ...f, importance: importances[i].get(f.name) ?? 0 })) } : config;
@@ -690,16 +702,17 @@ function flag(args: readonly string[], name: string): string | undefined {
   return i >= 0 ? args[i + 1] : undefined;
 }
 
-/** `npm run eval -- --injected [--seeds N] [--only NAME]`: prints the tables and writes the RESULTS.md section. */
+/** `npm run eval -- --injected [--seeds N] [--only NAME] [--no-peers | --peers-only]`: prints the tables and writes the RESULTS.md section. */
 export async function injectedMain(datasets: readonly EvalDataset[], configDir: string, resultsFile: string, args: readonly string[]): Promise<void> {
   const seeds = flag(args, '--seeds') ? Number(flag(args, '--seeds')) : undefined;
   const only = flag(args, '--only');
+  const methods = args.includes('--no-peers') ? 'driftwatch' : args.includes('--peers-only') ? 'peers' : 'all';
   const runs: DatasetRun[] = [];
   for (const dataset of datasets.filter((d) => !only || d.name.toLowerCase().includes(only.toLowerCase()))) {
     const started = Date.now();
     process.stderr.write(`${dataset.name} (injected) ... `);
     // The census file has 277,677 rows; 5 seeds keep its part under a few minutes.
-    const run = await runInjected(dataset, { configDir, seeds: seeds ?? (dataset.file.startsWith('us_census') ? 5 : 10) });
+    const run = await runInjected(dataset, { configDir, seeds: seeds ?? (dataset.file.startsWith('us_census') ? 5 : 10), methods });
     runs.push(run);
     process.stderr.write(`${((Date.now() - started) / 1000).toFixed(1)} s\n`);
     console.log(`\n${run.dataset}\n${textTable(injectedHeaders(), INJ_METHODS.map((m) => injectedRow(m, m === INJ_EVIDENTLY ? 'Evidently' : run.code.get(m) ?? '', summarize(run.scores.get(m) ?? []))))}`);
@@ -707,8 +720,8 @@ export async function injectedMain(datasets: readonly EvalDataset[], configDir: 
     console.log(`  time: ${Object.entries(run.seconds).map(([k, v]) => `${k} ${v.toFixed(1)} s`).join(', ')}`);
   }
   console.log(`\nAll pooled\n${textTable(injectedHeaders(), INJ_METHODS.map((m) => injectedRow(m, m === INJ_EVIDENTLY ? 'Evidently' : runs[0].code.get(m) ?? '', pooled(runs, m))))}`);
-  if (only || seeds !== undefined) {
-    console.log('\n(--only / --seeds: RESULTS.md not written)');
+  if (only || seeds !== undefined || methods !== 'all') {
+    console.log('\n(--only / --seeds / --no-peers / --peers-only: RESULTS.md not written)');
     return;
   }
   const current = fs.existsSync(resultsFile) ? fs.readFileSync(resultsFile, 'utf8') : '';

@@ -5,6 +5,7 @@
  * package registries, and a monitor's comparison run should not phone home).
  */
 import { spawn, spawnSync } from 'child_process';
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 
@@ -78,4 +79,27 @@ export function runPeer<T>(script: string, request: unknown, args: readonly stri
     });
     child.stdin.end(JSON.stringify(request));
   });
+}
+
+/** Where the peers' answers are kept, per script by request hash (git-ignored with node_modules). */
+export const PEER_CACHE = path.join(ROOT, 'node_modules/.cache/driftwatch-peers');
+
+const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+
+/**
+ * `runPeer(script, null, [requestFile])`, reusing the answer of an earlier run on a byte-identical request
+ * by the same script: a peer's answer depends only on its script, its pinned packages and the request, and
+ * Driftwatch's decision code changes none of them (a full injected run's peers take ~30 min).
+ */
+export async function runPeerCached<T>(script: string, requestFile: string): Promise<T> {
+  const scriptHash = sha256(fs.readFileSync(scriptPath(script)));
+  const cached = path.join(PEER_CACHE, script, `${sha256(fs.readFileSync(requestFile))}.json`);
+  if (fs.existsSync(cached)) {
+    const entry = JSON.parse(fs.readFileSync(cached, 'utf8')) as { script: string; answer: T };
+    if (entry.script === scriptHash) return entry.answer;
+  }
+  const answer = await runPeer<T>(script, null, [requestFile]);
+  fs.mkdirSync(path.dirname(cached), { recursive: true });
+  fs.writeFileSync(cached, JSON.stringify({ script: scriptHash, answer }));
+  return answer;
 }

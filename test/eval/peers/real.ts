@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { Column, Dataset } from '../../../lambda/core/types';
-import { runPeer } from './python';
+import { runPeerCached } from './python';
 
 export interface PeerFeature {
   readonly name: string;
@@ -87,7 +87,7 @@ export async function runRealPeers(
   const file = path.join(dir, 'request.json');
   try {
     fs.writeFileSync(file, JSON.stringify(request));
-    return await runPeer<RealPeers>('eval_peers.py', null, [file]);
+    return await runPeerCached<RealPeers>('eval_peers.py', file);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
