@@ -100,6 +100,8 @@ export interface ExperimentTracker {
     input: { readonly params?: Readonly<Record<string, string>>; readonly metrics?: Readonly<Record<string, number>>; readonly tags?: Readonly<Record<string, string>>; readonly timestamp: Date; readonly step?: number },
   ): Promise<void>;
   endRun(runId: string, status: Exclude<TrackedRunStatus, 'RUNNING'>, endTime: Date): Promise<void>;
+  /** Writes one file into the run's artifacts (`artifactUri` is the run's) through the server; a store the server does not proxy (S3) is refused. */
+  logArtifact(artifactUri: string, artifactPath: string, body: string, contentType?: string): Promise<void>;
   /** Creates the registered model when missing. */
   ensureRegisteredModel(name: string, input?: { readonly description?: string; readonly tags?: Readonly<Record<string, string>> }): Promise<void>;
   /** The version of `name` made from this run (the newest when several), or null. */

@@ -30,7 +30,7 @@ import { LEDGER_ENTRY_FORMAT, type LedgerEntry, type PromotionLedger } from '../
 import type { AlertSink } from '../ports/alert-sink';
 import { parsePipelineExecutionEvent, type PipelineExecutionEvent } from './outcome-event';
 import { STEPS } from './pipeline/retraining-pipeline';
-import { trackExecutionOutcome, type OutcomeTrackingPorts, type TrackedOutcome } from './outcome-tracking';
+import { trackExecutionOutcome, type OutcomeFacts, type OutcomeTrackingPorts, type TrackedOutcome } from './outcome-tracking';
 import type { ExecutionInspector, ExecutionStep } from './ports';
 import type { RunDefaults } from './run-record';
 
@@ -81,17 +81,8 @@ function registeredPackage(steps: readonly ExecutionStep[]): string | null {
   return steps.find((s) => s.status === 'Succeeded' && s.modelPackageArn)?.modelPackageArn ?? null;
 }
 
-/** What the execution's steps say about its end. */
-interface ExecutionFacts {
-  readonly steps: readonly ExecutionStep[];
-  readonly failed: ExecutionStep | null;
-  /** The failed step's FailureReason, else the execution's. */
-  readonly failureReason: string | null;
-  readonly packageArn: string | null;
-}
-
 /** Why, in the sentence the ledger and the owner read. */
-function reasonOf(event: PipelineExecutionEvent, { failed, failureReason, packageArn }: ExecutionFacts): string {
+function reasonOf(event: PipelineExecutionEvent, { failed, failureReason, packageArn }: OutcomeFacts): string {
   const which = `Retraining pipeline execution ${event.executionId}`;
   if (event.outcome === 'failed') {
     if (failed) return `${which} failed in step ${failed.name}: ${failureReason ?? 'SageMaker gave no reason'}`;
@@ -101,7 +92,7 @@ function reasonOf(event: PipelineExecutionEvent, { failed, failureReason, packag
   return packageArn ? `${which} succeeded and registered version ${packageVersionOf(packageArn)} (${packageArn})` : `${which} succeeded without registering a model package`;
 }
 
-function executionEntry(settings: OutcomeSettings, event: PipelineExecutionEvent, facts: ExecutionFacts, tracked: TrackedOutcome | null): LedgerEntry {
+function executionEntry(settings: OutcomeSettings, event: PipelineExecutionEvent, facts: OutcomeFacts, tracked: TrackedOutcome | null): LedgerEntry {
   const { steps, failed, packageArn } = facts;
   const run = tracked ? { mlflowRunId: tracked.runId, datasetVersion: tracked.datasetVersion } : {};
   const seconds = event.startTime ? (Date.parse(event.endTime) - Date.parse(event.startTime)) / 1000 : Number.NaN;
@@ -147,10 +138,10 @@ function registeredEntry(settings: OutcomeSettings, event: PipelineExecutionEven
 }
 
 /** The execution's run in MLflow, when the environment tracks. @throws Error when tracking is configured without `settings.run` */
-async function trackedRun(ports: OutcomePorts, settings: OutcomeSettings, event: PipelineExecutionEvent, facts: ExecutionFacts): Promise<TrackedOutcome | null> {
+async function trackedRun(ports: OutcomePorts, settings: OutcomeSettings, event: PipelineExecutionEvent, facts: OutcomeFacts): Promise<TrackedOutcome | null> {
   if (!ports.tracking) return null;
   if (!settings.run) throw new Error(`pipeline-outcome of ${settings.modelId}: MLflow tracking needs settings.run (the model's registered model name, bucket, image and hyperparameters)`);
-  return trackExecutionOutcome({ ...ports.tracking, ledger: ports.ledger }, settings.run, event, facts.steps, facts.packageArn);
+  return trackExecutionOutcome({ ...ports.tracking, ledger: ports.ledger }, settings.run, event, facts);
 }
 
 async function alreadyRecorded(ledger: PromotionLedger, settings: OutcomeSettings, event: PipelineExecutionEvent): Promise<boolean> {

@@ -11,6 +11,7 @@
  * | trainingImage, hyperparameters, modelArtifactUri | DescribeTrainingJob of the Train step's job; without one (the execution failed before training), the config's image and hyperparameters and the run's model prefix |
  * | datasetVersion | `manifest.json`'s `datasetVersion` (the PullData step's), or `unknown` |
  * | modelPackageArn | the RegisterModel step's package |
+ * | stopped, failure | a Stopped execution (the run is KILLED); a failed one's first failed step and FailureReason |
  */
 import type { GateReport } from '../core/gates';
 import type { PipelineExecutionEvent } from './outcome-event';
@@ -44,6 +45,8 @@ export interface ExecutionRunFacts {
   /** `manifest.json` as stored, or null when the data pull wrote none. */
   readonly manifest: unknown;
   readonly modelPackageArn: string | null;
+  /** A failed execution's first failed step and its (or the execution's) FailureReason. */
+  readonly failure?: { readonly step: string | null; readonly reason: string | null };
 }
 
 /** Where an execution's artifacts are (`retraining-pipeline.ts`: `retraining/<model>/runs/<execution id>/`). */
@@ -88,6 +91,8 @@ export function runRecordOf(defaults: RunDefaults, facts: ExecutionRunFacts): Re
     startedAt: new Date(event.startTime ?? event.endTime),
     endedAt: new Date(event.endTime),
     succeeded: event.outcome === 'succeeded',
+    ...(event.outcome === 'stopped' ? { stopped: true } : {}),
+    ...(event.outcome === 'failed' && facts.failure ? { failure: facts.failure } : {}),
     modelArtifactUri: trainingJob?.modelArtifactUri ?? `s3://${defaults.bucket}/${keys.model}`,
     ...(facts.modelPackageArn ? { modelPackageArn: facts.modelPackageArn } : {}),
   };

@@ -10,6 +10,8 @@ import { aliasChanges, modelVersionLog, retrainingRunLog, type AliasChange, type
 export interface TrackedRetraining {
   readonly experimentId: string;
   readonly runId: string;
+  /** Where the run's artifacts go (`mlflow-artifacts:/...` on a server that proxies them, `s3://...` on SageMaker managed MLflow). */
+  readonly artifactUri: string;
   /** The registered candidate's version (alias `challenger`), or null when the gates did not pass. */
   readonly modelVersion: TrackedModelVersion | null;
 }
@@ -22,7 +24,8 @@ export async function trackRetrainingRun(tracker: ExperimentTracker, run: Retrai
   const tracked = found ?? (await tracker.startRun({ experimentId, runName: log.runName, startTime: log.startTime, tags: log.startTags }));
   await tracker.logBatch(tracked.runId, { params: log.params, metrics: log.metrics, tags: { ...(found ? log.startTags : {}), ...log.endTags }, timestamp: log.endTime });
   await tracker.endRun(tracked.runId, log.status, log.endTime);
-  if (versionLog === null) return { experimentId, runId: tracked.runId, modelVersion: null };
+  const logged = { experimentId, runId: tracked.runId, artifactUri: tracked.artifactUri };
+  if (versionLog === null) return { ...logged, modelVersion: null };
   await tracker.ensureRegisteredModel(versionLog.name, { description: `Driftwatch ${run.env} ${run.modelId}, mirrored from the SageMaker Model Package Group ${versionLog.name}` });
   const existing = await tracker.findModelVersion(versionLog.name, tracked.runId);
   let version: TrackedModelVersion;
@@ -33,7 +36,7 @@ export async function trackRetrainingRun(tracker: ExperimentTracker, run: Retrai
     version = await tracker.createModelVersion({ ...versionLog, runId: tracked.runId });
   }
   await applyRegistryEvent(tracker, versionLog.name, { kind: 'registered', version: version.version });
-  return { experimentId, runId: tracked.runId, modelVersion: version };
+  return { ...logged, modelVersion: version };
 }
 
 /** Moves the aliases for a registry event (`aliasChanges`) and returns the moves made; `current` saves reading the aliases when the caller just did. */

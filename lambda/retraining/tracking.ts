@@ -8,7 +8,10 @@
  * | run tags | `driftwatch.env`, `driftwatch.model`, `driftwatch.dataset_version` (the manifest's SHA-256), `driftwatch.code.image` and `.image_digest`, `driftwatch.code.git_commit` (also `mlflow.source.git.commit`, which the UI shows), `driftwatch.code_version` (`<git commit>+sha256:<digest>`), `driftwatch.trigger.event` / `.signal` / `.dedup_key` / `.window_end`, `driftwatch.pipeline_execution_arn` (how a retried step finds its run), `driftwatch.gates.verdict` / `.summary` |
  * | run params | the hyperparameters as the training job got them, and the pipeline settings as `pipeline.<name>` |
  * | run metrics | `evaluation.json`'s metrics by name; `segment/<segment>/<metric>` (and `/rows`); `champion/<metric>` and `champion/segment/<segment>/<metric>`; `holdout/rows`; `edge_cases/total`, `/passed`, `/pass_rate`; `gates/checks`, `gates/failed` |
- * | run status | FINISHED when the execution succeeded, FAILED otherwise |
+ * | run status | FINISHED when the execution succeeded, KILLED when it was stopped, FAILED otherwise |
+ * | run tags of an end that is not a success | `driftwatch.execution.outcome` (`failed`, `stopped`), `driftwatch.execution.failed_step`, `driftwatch.execution.failure_reason` |
+ * | run tags and metrics per gate check | `driftwatch.gate.<check id>` (`fail: recall_score on segment high_risk is 0.87, needs >= 0.9 (delta -0.03)`), `gate/<check id>/value` and `/delta` |
+ * | run artifact | `gates/gate-report.json`: the gate step's report (`outcome-tracking.ts` uploads it) |
  * | registered model (the Model Package Group's name) | a version per registered candidate: source = the model artifact URI, run = the run above, description = the gates' summary |
  * | version tags | the lineage (dataset, code, trigger, execution, model package ARN) and the gates: `driftwatch.gates.verdict`, `.summary`, `.champion`, and one `driftwatch.gate.<check id>` per check: `pass: roc_auc is 0.93, needs >= 0.9 (delta 0.03)` |
  *
@@ -49,6 +52,10 @@ export interface RetrainingRunRecord {
   readonly startedAt: Date;
   readonly endedAt: Date;
   readonly succeeded: boolean;
+  /** The execution was stopped (by a person or a pipeline timeout): the run is KILLED, not FAILED. */
+  readonly stopped?: boolean;
+  /** Why a failed execution failed: the step that failed first and SageMaker's FailureReason. */
+  readonly failure?: { readonly step: string | null; readonly reason: string | null };
   /** The trained model's artifact (`s3://.../model.tar.gz`); the model version's source. */
   readonly modelArtifactUri: string;
   /** The registered model package, when the candidate was registered. */
@@ -120,8 +127,40 @@ function lineageTags(run: RetrainingRunRecord): Record<string, string> {
 
 /** A gate check id as an MLflow tag key (`assertion:recall_score@high_risk` → `driftwatch.gate.assertion:recall_score/high_risk`), hashed short past 250 characters. */
 export function gateTagKey(id: string): string {
-  const k = `driftwatch.gate.${id.replace(/@/g, '/').replace(/[^/\w.\- :]/g, '_')}`;
-  return k.length <= MAX_KEY ? k : `${k.slice(0, MAX_KEY - 13)}~${createHash('sha256').update(id).digest('hex').slice(0, 12)}`;
+  return gateKey('driftwatch.gate.', id, '');
+}
+
+/** A gate check's metric key (`gate/assertion:recall_score/high_risk/delta`), hashed short past 250 characters. */
+export function gateMetricKey(id: string, what: 'value' | 'delta'): string {
+  return gateKey('gate/', id, `/${what}`);
+}
+
+/** `<prefix><id with the characters MLflow refuses replaced><suffix>`, the id hashed short past 250 characters. */
+function gateKey(prefix: string, id: string, suffix: string): string {
+  const k = `${prefix}${id.replace(/@/g, '/').replace(/[^/\w.\- :]/g, '_')}${suffix}`;
+  if (k.length <= MAX_KEY) return k;
+  return `${k.slice(0, MAX_KEY - 13 - suffix.length)}~${createHash('sha256').update(id).digest('hex').slice(0, 12)}${suffix}`;
+}
+
+/** Each check's verdict as a tag and its value and delta as metrics (a failed run has no model version to carry them). */
+function gateCheckLog(report: GateReport): { tags: Record<string, string>; metrics: Record<string, number> } {
+  const tags: Record<string, string> = {};
+  const metrics: Record<string, number> = {};
+  for (const r of report.results) {
+    tags[gateTagKey(r.id)] = `${r.status}: ${r.message}`;
+    if (r.value !== null && Number.isFinite(r.value)) metrics[gateMetricKey(r.id, 'value')] = r.value;
+    if (r.delta !== null && Number.isFinite(r.delta)) metrics[gateMetricKey(r.id, 'delta')] = r.delta;
+  }
+  return { tags, metrics };
+}
+
+/** What a run that did not succeed says of its end. */
+function endOfExecutionTags(run: RetrainingRunRecord): Record<string, string> {
+  if (run.succeeded) return {};
+  const tags: Record<string, string> = { 'driftwatch.execution.outcome': run.stopped ? 'stopped' : 'failed' };
+  if (run.failure?.step) tags['driftwatch.execution.failed_step'] = run.failure.step;
+  if (run.failure?.reason) tags['driftwatch.execution.failure_reason'] = run.failure.reason.slice(0, 5000);
+  return tags;
 }
 
 /** The gate report as model version tags: the verdict, the summary, the champion and one tag per check. */
@@ -130,8 +169,8 @@ export function gateTags(report: GateReport, champion: string): Record<string, s
     'driftwatch.gates.verdict': report.verdict,
     'driftwatch.gates.summary': report.summary,
     'driftwatch.gates.champion': champion,
+    ...gateCheckLog(report).tags,
   };
-  for (const r of report.results) tags[gateTagKey(r.id)] = `${r.status}: ${r.message}`;
   return tags;
 }
 
@@ -177,8 +216,9 @@ export function retrainingRunLog(run: RetrainingRunRecord, evaluation: Evaluatio
   if (report) {
     metrics['gates/checks'] = report.results.length;
     metrics['gates/failed'] = report.failures.length;
+    Object.assign(metrics, gateCheckLog(report).metrics);
   }
-  const endTags: Record<string, string> = report ? { 'driftwatch.gates.verdict': report.verdict, 'driftwatch.gates.summary': report.summary, 'driftwatch.gates.champion': championName(evaluation) } : {};
+  const endTags: Record<string, string> = { ...(report ? gateTags(report, championName(evaluation)) : {}), ...endOfExecutionTags(run) };
   if (run.modelPackageArn !== undefined) endTags[MODEL_PACKAGE_TAG] = run.modelPackageArn;
   return {
     experimentName: experimentName(run.env, run.modelId),
@@ -196,7 +236,7 @@ export function retrainingRunLog(run: RetrainingRunRecord, evaluation: Evaluatio
     params,
     metrics,
     endTags,
-    status: run.succeeded ? 'FINISHED' : 'FAILED',
+    status: run.succeeded ? 'FINISHED' : run.stopped ? 'KILLED' : 'FAILED',
   };
 }
 

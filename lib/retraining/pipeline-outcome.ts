@@ -33,6 +33,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { ModelConfig } from '../../config/schema';
 import { EXECUTION_OUTCOMES, PIPELINE_EVENT_SOURCE, PIPELINE_EXECUTION_DETAIL_TYPE } from '../../lambda/retraining/outcome-event';
+import { GATE_REPORT_ARTIFACT } from '../../lambda/retraining/outcome-tracking';
 import { ownerAlertStatements } from '../alerting/owner-alert-publishing';
 import { allowEventBridgeDeadLetters, ruleArnOf } from '../common/event-dead-letters';
 import { handlerCode, handlerFunction } from '../common/handler-function';
@@ -45,7 +46,7 @@ import { allowLogGroupEncryptionOrWarn } from '../monitor/log-encryption';
 import { QueueDestination, sendToQueue } from '../monitor/permissions';
 import type { IPromotionLedgerTable } from '../promotion/ledger-table';
 import { PolicyGrantee } from '../promotion/permissions';
-import { grantMlflowTracking } from './mlflow-server';
+import { grantMlflowTracking, MLFLOW_ARTIFACTS_PREFIX } from './mlflow-server';
 import { RETRAINING_SERVICE_NAME, retrainingFunctionName, retrainingPrefixes } from './naming';
 
 /** The pipeline-outcome bundle (`lambda/handlers/pipeline-outcome.ts`). */
@@ -189,6 +190,8 @@ interface RunTracking {
   readonly objects: readonly string[];
   /** The jobs SageMaker Pipelines starts (`pipelines-<execution>-<step>`). */
   readonly trainingJobs: string;
+  /** Where the function puts each run's gate report among its MLflow artifacts (the managed server's store in the data bucket). */
+  readonly gateReportArtifacts: string;
 }
 
 function trackingOf(props: PipelineOutcomeProps): RunTracking | undefined {
@@ -202,6 +205,7 @@ function trackingOf(props: PipelineOutcomeProps): RunTracking | undefined {
     modelId: props.model.id,
     objects: [props.bucket.arnForObjects(`${prefixes.runs}*`), props.bucket.arnForObjects(`${prefixes.gateReports}*`)],
     trainingJobs: Stack.of(props.bucket).formatArn({ service: 'sagemaker', resource: 'training-job', resourceName: 'pipelines-*' }),
+    gateReportArtifacts: props.bucket.arnForObjects(`${MLFLOW_ARTIFACTS_PREFIX}*/artifacts/${GATE_REPORT_ARTIFACT}`),
   };
 }
 
@@ -210,9 +214,10 @@ function trackingStatements(executions: string, t: RunTracking): iam.PolicyState
     new iam.PolicyStatement({ sid: 'ReadExecutionParameters', actions: ['sagemaker:ListPipelineParametersForExecution'], resources: [executions] }),
     new iam.PolicyStatement({ sid: 'DescribeTrainingJobs', actions: ['sagemaker:DescribeTrainingJob'], resources: [t.trainingJobs] }),
     new iam.PolicyStatement({ sid: 'ReadRunsAndGateReports', actions: ['s3:GetObject'], resources: [...t.objects] }),
+    new iam.PolicyStatement({ sid: 'WriteGateReportArtifacts', actions: ['s3:PutObject'], resources: [t.gateReportArtifacts] }),
     new iam.PolicyStatement({
       sid: 'DecryptThroughS3',
-      actions: ['kms:Decrypt'],
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
       resources: [t.key.keyArn],
       conditions: { StringEquals: { 'kms:ViaService': `s3.${Aws.REGION}.amazonaws.com` } },
     }),
@@ -230,6 +235,11 @@ function trackingNag(stack: Stack, t: RunTracking) {
       id: 'AwsSolutions-IAM5',
       reason: 'SageMaker Pipelines names the training jobs it starts pipelines-<execution>-<step>-<suffix>, not known in advance: the wildcard is the pipelines-* job prefix, DescribeTrainingJob only',
       appliesTo: [`Resource::${nagResourceName(stack, t.trainingJobs)}`],
+    },
+    {
+      id: 'AwsSolutions-IAM5',
+      reason: `MLflow names a run's artifact folder by its experiment and run ids (${MLFLOW_ARTIFACTS_PREFIX}<experiment>/<run>/artifacts/), given when the run is made: the function writes only ${GATE_REPORT_ARTIFACT} in it`,
+      appliesTo: [`Resource::${nagResourceName(stack, t.gateReportArtifacts)}`],
     },
   ];
 }

@@ -21,7 +21,7 @@ describe('retrainingRunLog', () => {
     expect(log.findBy).toEqual({ key: 'driftwatch.pipeline_execution_arn', value: log.startTags['driftwatch.pipeline_execution_arn'] });
   });
 
-  test('params are the hyperparameters and the pipeline settings; metrics the evaluation, segments, champion, edge cases and gate counts', () => {
+  test('params are the hyperparameters and the pipeline settings; metrics the evaluation, segments, champion, edge cases, gate counts and each check\'s value and delta', () => {
     const { evaluation, report } = judged(0.93, 0.92);
     const log = retrainingRunLog(runRecord('e1'), evaluation, report);
     expect(log.params).toEqual({ max_depth: '6', eta: '0.3', 'pipeline.instance_type': 'ml.m5.xlarge', 'pipeline.instance_count': '1' });
@@ -39,14 +39,27 @@ describe('retrainingRunLog', () => {
       'edge_cases/pass_rate': 1,
       'gates/checks': 3,
       'gates/failed': 0,
+      'gate/metric:roc_auc:threshold/value': 0.93,
+      'gate/metric:roc_auc:threshold/delta': expect.closeTo(0.03, 10),
+      'gate/metric:roc_auc:min_relative_change/value': 0.93,
+      'gate/metric:roc_auc:min_relative_change/delta': expect.closeTo(0.021, 10),
+      'gate/assertion:recall_score/high_risk/value': 0.92,
+      'gate/assertion:recall_score/high_risk/delta': expect.closeTo(0.02, 10),
     });
-    expect(log.endTags).toMatchObject({ 'driftwatch.gates.verdict': 'pass', 'driftwatch.gates.summary': 'all 3 checks passed', 'driftwatch.gates.champion': '1' });
+    expect(log.endTags).toMatchObject({ 'driftwatch.gates.verdict': 'pass', 'driftwatch.gates.summary': 'all 3 checks passed', 'driftwatch.gates.champion': '1', 'driftwatch.gate.metric:roc_auc:threshold': 'pass: roc_auc is 0.93, >= 0.9 (delta 0.03)' });
   });
 
   test('an execution that failed before evaluation is a FAILED run with its lineage and no metrics', () => {
     const log = retrainingRunLog(runRecord('e2', { succeeded: false }), null, null);
     expect([log.status, Object.keys(log.metrics).length, log.endTags['driftwatch.gates.verdict']]).toEqual(['FAILED', 0, undefined]);
     expect(log.startTags['driftwatch.dataset_version']).toBe('c0ffee'.padEnd(64, '0'));
+  });
+
+  test('a failed run says which step failed and why; a stopped one is KILLED, not FAILED', () => {
+    const failed = retrainingRunLog(runRecord('e5', { succeeded: false, modelPackageArn: undefined, failure: { step: 'Train', reason: 'AlgorithmError: out of memory' } }), null, null);
+    expect([failed.status, failed.endTags]).toEqual(['FAILED', { 'driftwatch.execution.outcome': 'failed', 'driftwatch.execution.failed_step': 'Train', 'driftwatch.execution.failure_reason': 'AlgorithmError: out of memory' }]);
+    const stopped = retrainingRunLog(runRecord('e6', { succeeded: false, stopped: true, modelPackageArn: undefined }), null, null);
+    expect([stopped.status, stopped.endTags]).toEqual(['KILLED', { 'driftwatch.execution.outcome': 'stopped' }]);
   });
 
   test('a metric key past MLflow\'s 250 characters is refused, naming it', () => {

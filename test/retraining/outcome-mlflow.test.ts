@@ -1,146 +1,63 @@
 /**
  * The pipeline-outcome Lambda, through its handler, logging each execution's run into a real MLflow
- * server (test/support/mlflow.ts, on loopback; `DW_MLFLOW_TRACKING_URI`), from what moto_server holds:
- * SageMaker (the builder's pipeline, an execution started with the trigger's parameters, read back by
- * ListPipelineParametersForExecution; the Train step's job made with CreateTrainingJob and read back
- * by DescribeTrainingJob; the registered package), S3 (manifest.json and evaluation.json where the
- * pipeline writes them, the gate report the real gate step wrote) and DynamoDB (the ledger, with the
- * gate step's `gates` entry).
+ * server (test/support/mlflow.ts, on loopback; `DW_MLFLOW_TRACKING_URI`), from what moto_server holds
+ * (outcome-fixture.ts): SageMaker (the builder's pipeline, an execution started with the trigger's
+ * parameters, read back by ListPipelineParametersForExecution; the Train step's job made with
+ * CreateTrainingJob and read back by DescribeTrainingJob; the registered package), S3 (manifest.json
+ * and evaluation.json where the pipeline writes them, the gate report the real gate step wrote) and
+ * DynamoDB (the ledger, with the gate step's `gates` entry). A failed gate's alert goes the real way
+ * to the owner: the gate step publishes to the owner's warning topic on moto_server, SNS delivers it
+ * over HTTP to the notifier handler, which posts to the local receiver standing in for Slack
+ * (test/handlers/notifier-world.ts).
  *
- * What moto 5.2.1 cannot do, and the one fill-in for it, as in outcome-moto.test.ts: it has no
- * ListPipelineExecutionSteps and runs no step, so that call alone is answered in-process with the
- * steps each test gives (naming the training job and package moto holds). SageMaker's status change
- * event is written here in the documented shape.
+ * The one fill-in, as in outcome-moto.test.ts: moto has no ListPipelineExecutionSteps and runs no
+ * step, so that call alone is answered in-process with the steps each test gives (naming the training
+ * job and package moto holds). SageMaker's status change event is written here in the documented shape.
  */
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import {
-  CreateModelPackageCommand,
-  CreateModelPackageGroupCommand,
-  CreatePipelineCommand,
-  CreateTrainingJobCommand,
-  SageMakerClient,
-  StartPipelineExecutionCommand,
-  type PipelineExecutionStep,
-} from '@aws-sdk/client-sagemaker';
-import { validateConfig } from '../../config';
-import { S3ObjectStore } from '../../lambda/adapters/aws/s3-object-store';
-import { DynamoDbLedger } from '../../lambda/promotion/adapters/dynamodb-ledger';
+import { SnsAlertSink } from '../../lambda/adapters/aws/sns-alert-sink';
 import { MlflowRestTracker } from '../../lambda/retraining/adapters/mlflow-rest';
 import { runGateStep } from '../../lambda/retraining/check-gates';
 import { pipelineOutcomeContext } from '../../lambda/retraining/outcome-settings';
-import { retrainingPipelineDefinition } from '../../lambda/retraining/pipeline';
-import { triggerParameters } from '../../lambda/retraining/pipeline/parameters';
+import { GATE_REPORT_ARTIFACT } from '../../lambda/retraining/outcome-tracking';
 import { gatesFromConfig } from '../../lambda/retraining/policy';
 import { recordPipelineOutcome } from '../../lambda/retraining/record-outcome';
 import { runArtifactKeys } from '../../lambda/retraining/run-record';
 import { EXECUTION_TAG, MODEL_PACKAGE_TAG } from '../../lambda/retraining/tracking';
-import { modelPackageGroupName } from '../../lib/retraining/naming';
+import { BUCKET, SLACK_PATH, startWorld, type World } from '../handlers/notifier-world';
 import { startMlflow, type MlflowServer } from '../support/mlflow';
-import { motoClientConfig, startMoto, type MotoServer } from '../support/moto';
-import { createLedgerTable } from '../promotion/ledger-table-fixture';
-import { configWith, TRAIN_IMAGE } from './config.test-fixture';
-import { answerExecutionStepsInProcess, statusChange } from './execution-steps.test-fixture';
-import { SPEC } from './pipeline-spec';
+import { TRAIN_IMAGE } from './config.test-fixture';
+import { statusChange } from './execution-steps.test-fixture';
+import { ENV, GROUP, MODEL, startOutcomeWorld, step, type OutcomeWorld } from './outcome-fixture';
 
 jest.setTimeout(180_000);
 
-const ENV = 'test';
-const MODEL = 'fraud_detector';
-const PIPELINE = 'dw-test-fraud-detector-retrain';
-const GROUP = modelPackageGroupName(ENV, MODEL);
-const LEDGER_TABLE = 'dw-test-promotion-ledger';
-const BUCKET = SPEC.bucket;
 const COMMIT = '3be58beb0b5d0da6c1f2e3d4a5b6c7d8e9f00112';
 const DATASET = 'c0ffee'.padEnd(64, '0');
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'dw-outcome-mlflow-'));
-const savedEnv = { ...process.env };
-const model = validateConfig(
-  configWith(ENV, {
-    pipeline: { image: TRAIN_IMAGE, trainingData: { s3Uri: 's3://team-data/fraud/training/' }, hyperparameters: { max_depth: 6, eta: 0.3 } },
-    gates: { assertions: ['recall_score on segment high_risk >= 0.90'], noRegression: { metrics: ['roc_auc'], tolerance: 0.01 } },
-  }),
-).models[0];
+const WARNING_TOPIC = 'dw-test-risk_ml-warning';
 
-let moto: MotoServer;
+let notifier: World;
 let mlflow: MlflowServer;
-let sm: SageMakerClient;
-let s3: S3Client;
-let ddb: DynamoDBClient;
-let store: S3ObjectStore;
-let ledger: DynamoDbLedger;
-let handler: (event: unknown) => Promise<Record<string, unknown>>;
-let stepsOf: Map<string, PipelineExecutionStep[]>;
+let world: OutcomeWorld;
+const handler = (event: unknown) => world.handler(event);
 
 beforeAll(async () => {
-  [moto, mlflow] = await Promise.all([startMoto(), startMlflow()]);
-  sm = new SageMakerClient(motoClientConfig(moto.endpoint));
-  s3 = new S3Client(motoClientConfig(moto.endpoint, { forcePathStyle: true }));
-  ddb = new DynamoDBClient(motoClientConfig(moto.endpoint));
-  await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
-  store = new S3ObjectStore(s3, { bucket: BUCKET });
-  await createLedgerTable(ddb, LEDGER_TABLE);
-  ledger = new DynamoDbLedger(ddb, { tableName: LEDGER_TABLE });
-  await sm.send(new CreatePipelineCommand({ PipelineName: PIPELINE, PipelineDefinition: JSON.stringify(retrainingPipelineDefinition({ ...SPEC, modelPackageGroupName: GROUP })), RoleArn: SPEC.roleArn }));
-  await sm.send(new CreateModelPackageGroupCommand({ ModelPackageGroupName: GROUP }));
-
-  stepsOf = answerExecutionStepsInProcess();
-
-  const file = path.join(tmp, 'model.json');
-  fs.writeFileSync(file, JSON.stringify({ env: ENV, model }));
-  Object.assign(process.env, {
-    AWS_ENDPOINT_URL: moto.endpoint,
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
-    AWS_REGION: 'us-east-1',
-    DW_PIPELINE_NAME: PIPELINE,
-    DW_LEDGER_TABLE: LEDGER_TABLE,
-    DW_MLFLOW_TRACKING_URI: mlflow.endpoint,
-    DW_BUCKET: BUCKET,
-    DW_CODE_VERSION: COMMIT,
-    DW_MODEL_FILE: file,
-    POWERTOOLS_LOG_LEVEL: 'SILENT',
+  // The data bucket is the notifier's too (one per environment): the gate report it links to is there.
+  [notifier, mlflow] = await Promise.all([startWorld({ topics: [WARNING_TOPIC], seedReport: false }), startMlflow()]);
+  world = await startOutcomeWorld({
+    moto: notifier.moto,
+    bucket: BUCKET,
+    retraining: {
+      pipeline: { image: TRAIN_IMAGE, trainingData: { s3Uri: 's3://team-data/fraud/training/' }, hyperparameters: { max_depth: 6, eta: 0.3 } },
+      gates: { assertions: ['recall_score on segment high_risk >= 0.90'], noRegression: { metrics: ['roc_auc'], tolerance: 0.01 } },
+    },
+    env: { DW_MLFLOW_TRACKING_URI: mlflow.endpoint, DW_BUCKET: BUCKET, DW_CODE_VERSION: COMMIT, DW_ALERT_TOPIC_ARN: notifier.topicArns[WARNING_TOPIC] },
   });
-  handler = (await import('../../lambda/handlers/pipeline-outcome')).handler as never;
 }, 300_000);
 
 afterAll(async () => {
-  jest.restoreAllMocks();
-  process.env = { ...savedEnv };
-  for (const c of [sm, s3, ddb]) c?.destroy();
-  await Promise.all([moto?.stop(), mlflow?.stop()]);
-  fs.rmSync(tmp, { recursive: true, force: true });
+  await world?.stop();
+  await Promise.all([notifier?.stop(), mlflow?.stop()]);
 });
-
-/** An execution started as the trigger starts one: its own four parameters, the rest the definition's defaults. */
-async function startExecution(name: string): Promise<{ arn: string; id: string }> {
-  const parameters = triggerParameters({ eventKey: `evt-${name}`, dedupKey: 'test/fraud_detector/1d/drift:dataset', signal: 'drift:dataset', windowEnd: '2026-11-25T00:00:00.000Z' });
-  const res = await sm.send(
-    new StartPipelineExecutionCommand({ PipelineName: PIPELINE, PipelineExecutionDisplayName: name, ClientRequestToken: `start-${name}`.padEnd(32, '0'), PipelineParameters: Object.entries(parameters).map(([Name, Value]) => ({ Name, Value })) }),
-  );
-  const arn = res.PipelineExecutionArn!;
-  return { arn, id: arn.split('/').pop()! };
-}
-
-/** The Train step's job, as SageMaker Pipelines names and configures it. */
-async function trainingJob(executionId: string): Promise<string> {
-  const res = await sm.send(
-    new CreateTrainingJobCommand({
-      TrainingJobName: `pipelines-${executionId}-Train-x1y2z3`,
-      AlgorithmSpecification: { TrainingImage: TRAIN_IMAGE, TrainingInputMode: 'File' },
-      RoleArn: SPEC.roleArn,
-      HyperParameters: { max_depth: '6', eta: '0.3' },
-      OutputDataConfig: { S3OutputPath: `s3://${BUCKET}/${runArtifactKeys(MODEL, executionId).model}` },
-      ResourceConfig: { InstanceType: 'ml.m5.xlarge', InstanceCount: 1, VolumeSizeInGB: 30 },
-      StoppingCondition: { MaxRuntimeInSeconds: 3600 },
-    }),
-  );
-  return res.TrainingJobArn!;
-}
-
 
 type KV = { key: string; value: string };
 type RestRun = { info: { run_id: string; status: string }; data: { params?: KV[]; metrics?: { key: string; value: number }[]; tags?: KV[] } };
@@ -166,21 +83,23 @@ const EVALUATION = {
 };
 
 /** What the data pull, the evaluation and the gate step of a run leave: manifest.json, evaluation.json, the gate report and its ledger entry. */
-async function writeRunArtifacts(executionId: string): Promise<void> {
+async function writeRunArtifacts(executionId: string, evaluation: Record<string, unknown> = EVALUATION): Promise<'pass' | 'fail'> {
+  const { store, ledger, model } = world;
   const keys = runArtifactKeys(MODEL, executionId);
   await store.putJson(keys.manifest, { datasetVersion: DATASET, files: [{ path: 'train/part-0.csv', sha256: 'ab'.repeat(32) }] });
-  await store.putJson(keys.evaluation, EVALUATION);
+  await store.putJson(keys.evaluation, evaluation);
   const settings = { env: ENV, modelId: MODEL, task: model.task, bucket: BUCKET, region: 'us-east-1', gates: gatesFromConfig(model.retraining!.gates) };
-  const verdict = await runGateStep({ store, ledger, clock: { now: () => new Date('2026-11-25T13:55:00Z') } }, settings, { evaluationUri: `s3://${BUCKET}/${keys.run}/evaluation`, executionId });
-  expect(verdict.verdict).toBe('pass');
+  const alerts = new SnsAlertSink(notifier.sns, notifier.topicArns[WARNING_TOPIC]);
+  const verdict = await runGateStep({ store, ledger, alerts, clock: { now: () => new Date('2026-11-25T13:55:00Z') } }, settings, { evaluationUri: `s3://${BUCKET}/${keys.run}/evaluation`, executionId });
+  return verdict.verdict;
 }
 
 test('a registered candidate: one run with the params, metrics, dataset version, code version and trigger, its version the challenger; a redelivered event leaves one run', async () => {
-  const { arn, id } = await startExecution('registers');
-  const jobArn = await trainingJob(id);
-  await writeRunArtifacts(id);
-  const pkg = (await sm.send(new CreateModelPackageCommand({ ModelPackageGroupName: GROUP, ModelApprovalStatus: 'PendingManualApproval', InferenceSpecification: { Containers: [{ Image: TRAIN_IMAGE }], SupportedContentTypes: ['text/csv'], SupportedResponseMIMETypes: ['text/csv'] } }))).ModelPackageArn!;
-  stepsOf.set(arn, [
+  const { arn, id } = await world.startExecution('registers');
+  const jobArn = await world.trainingJob(id);
+  expect(await writeRunArtifacts(id)).toBe('pass');
+  const pkg = await world.registerPackage();
+  world.stepsOf.set(arn, [
     { StepName: 'PullData', StepStatus: 'Succeeded', StartTime: new Date('2026-11-25T12:20:06Z') },
     { StepName: 'Train', StepStatus: 'Succeeded', StartTime: new Date('2026-11-25T12:41:00Z'), Metadata: { TrainingJob: { Arn: jobArn } } },
     { StepName: 'Evaluate', StepStatus: 'Succeeded', StartTime: new Date('2026-11-25T13:40:00Z') },
@@ -217,14 +136,14 @@ test('a registered candidate: one run with the params, metrics, dataset version,
   const version = await tracker.findModelVersion(GROUP, run.info.run_id);
   expect(version).toMatchObject({ source: `s3://${BUCKET}/${runArtifactKeys(MODEL, id).model}/pipelines-${id}-Train-x1y2z3/output/model.tar.gz` });
   expect(await tracker.getAliases(GROUP)).toEqual({ challenger: version!.version });
-  expect((await ledger.entry(MODEL, `execution:${id}:succeeded`))?.subject).toMatchObject({ mlflowRunId: run.info.run_id, datasetVersion: DATASET, modelPackageArn: pkg });
-  expect((await ledger.entry(MODEL, 'registered:1'))?.subject).toMatchObject({ mlflowRunId: run.info.run_id });
+  expect((await world.ledger.entry(MODEL, `execution:${id}:succeeded`))?.subject).toMatchObject({ mlflowRunId: run.info.run_id, datasetVersion: DATASET, modelPackageArn: pkg });
+  expect((await world.ledger.entry(MODEL, 'registered:1'))?.subject).toMatchObject({ mlflowRunId: run.info.run_id });
 });
 
 test('MLflow failing mid-run fails the invocation before the execution entry; the retry logs into the same run', async () => {
-  const { arn, id } = await startExecution('mlflow-fails');
-  const jobArn = await trainingJob(id);
-  stepsOf.set(arn, [
+  const { arn, id } = await world.startExecution('mlflow-fails');
+  const jobArn = await world.trainingJob(id);
+  world.stepsOf.set(arn, [
     { StepName: 'PullData', StepStatus: 'Succeeded', StartTime: new Date('2026-11-25T12:20:06Z') },
     { StepName: 'Train', StepStatus: 'Failed', StartTime: new Date('2026-11-25T12:41:00Z'), FailureReason: 'AlgorithmError: out of memory', Metadata: { TrainingJob: { Arn: jobArn } } },
   ]);
@@ -236,7 +155,7 @@ test('MLflow failing mid-run fails the invocation before the execution entry; th
   });
   const ports = { ...context.ports, tracking: { ...context.ports.tracking!, tracker: flaky } };
   await expect(recordPipelineOutcome(ports, context.settings, statusChange(arn, 'Failed'))).rejects.toThrow('HTTP 503');
-  expect(await ledger.entry(MODEL, `execution:${id}:failed`)).toBeUndefined();
+  expect(await world.ledger.entry(MODEL, `execution:${id}:failed`)).toBeUndefined();
 
   expect(await recordPipelineOutcome(ports, context.settings, statusChange(arn, 'Failed'))).toMatchObject({ outcome: 'recorded', registered: null });
   const runs = await runsOf(arn);
@@ -246,5 +165,106 @@ test('MLflow failing mid-run fails the invocation before the execution entry; th
   expect(record(runs[0].data.tags)).toMatchObject({ 'driftwatch.dataset_version': 'unknown', 'driftwatch.code.git_commit': COMMIT, 'driftwatch.trigger.event': 'evt-mlflow-fails' });
   expect(runs[0].data.metrics ?? []).toEqual([]);
   expect(record(runs[0].data.params)).toEqual({ max_depth: '6', eta: '0.3' });
-  expect((await ledger.entry(MODEL, `execution:${id}:failed`))?.subject).toMatchObject({ mlflowRunId: runs[0].info.run_id });
+  expect((await world.ledger.entry(MODEL, `execution:${id}:failed`))?.subject).toMatchObject({ mlflowRunId: runs[0].info.run_id });
+});
+
+/** Waits until SNS has handed `count` deliveries to the notifier, and for them to finish. */
+async function notifierDelivered(count: number): Promise<void> {
+  for (let i = 0; notifier.invocations.length < count && i < 250; i += 1) await new Promise((r) => setTimeout(r, 20));
+  expect(notifier.invocations.length).toBe(count);
+  for (const invocation of notifier.invocations) expect(await invocation.result).toMatchObject({ ok: true });
+}
+
+/** What the owner's Slack got about one execution. */
+const slackAbout = (executionId: string) => notifier.receiver.to(SLACK_PATH).map((r) => JSON.stringify(r.json())).filter((text) => text.includes(executionId));
+
+/** An artifact of a run, as MLflow's UI fetches it. */
+async function artifact(runId: string, artifactPath: string): Promise<unknown> {
+  const res = await fetch(`${mlflow.endpoint}/get-artifact?path=${encodeURIComponent(artifactPath)}&run_uuid=${runId}`);
+  expect(res.status).toBe(200);
+  return res.json();
+}
+
+const FAILED_ASSERTION = 'recall_score on segment high_risk is 0.87, needs >= 0.9 (delta -0.03)';
+
+test('a failed gate: the owner reads the assertion and its delta on Slack once; the run is FAILED with the check, its delta and the gate report; the ledger has both', async () => {
+  const { arn, id } = await world.startExecution('fails-gates');
+  const jobArn = await world.trainingJob(id);
+  const before = notifier.invocations.length;
+  const worse = { ...EVALUATION, segments: { high_risk: { rows: 400, metrics: { recall_score: 0.87 } } } };
+  expect(await writeRunArtifacts(id, worse)).toBe('fail');
+  await notifierDelivered(before + 1);
+  const failure = `gates failed: recall_score on segment high_risk >= 0.9: ${FAILED_ASSERTION}`;
+  world.stepsOf.set(arn, [
+    step('PullData', 'Succeeded', '2026-11-25T12:20:06Z'),
+    step('Train', 'Succeeded', '2026-11-25T12:41:00Z', { Metadata: { TrainingJob: { Arn: jobArn } } }),
+    step('Evaluate', 'Succeeded', '2026-11-25T13:40:00Z'),
+    step('CheckGates', 'Succeeded', '2026-11-25T13:55:00Z'),
+    step('GatesFailed', 'Failed', '2026-11-25T13:56:00Z', { FailureReason: failure }),
+  ]);
+  const out = await handler(statusChange(arn, 'Failed'));
+  expect(out).toMatchObject({ outcome: 'recorded', alerted: false, registered: null, mlflowRunId: expect.any(String) });
+
+  // The owner: the gate step's message, with the assertion and the delta; the execution's end adds none.
+  await notifierDelivered(before + 1);
+  const slack = slackAbout(id);
+  expect(slack).toHaveLength(1);
+  expect(slack[0]).toContain(FAILED_ASSERTION.replace('>=', '&gt;=')); // Slack's escaping of >
+
+  // MLflow: one FAILED run naming the failed step, the check with its value and delta, and the report.
+  const runs = await runsOf(arn);
+  expect(runs).toHaveLength(1);
+  const [run] = runs;
+  expect(run.info).toMatchObject({ run_id: out.mlflowRunId, status: 'FAILED' });
+  expect(record(run.data.tags)).toMatchObject({
+    'driftwatch.gates.verdict': 'fail',
+    'driftwatch.gate.assertion:recall_score/high_risk': `fail: ${FAILED_ASSERTION}`,
+    'driftwatch.gate.no_regression:roc_auc': expect.stringMatching(/^pass: /),
+    'driftwatch.execution.outcome': 'failed',
+    'driftwatch.execution.failed_step': 'GatesFailed',
+    'driftwatch.execution.failure_reason': failure,
+    'driftwatch.dataset_version': DATASET,
+  });
+  const metrics = Object.fromEntries((run.data.metrics ?? []).map((m) => [m.key, m.value]));
+  expect(metrics['gate/assertion:recall_score/high_risk/value']).toBe(0.87);
+  expect(metrics['gate/assertion:recall_score/high_risk/delta']).toBeCloseTo(-0.03, 10);
+  expect(metrics['gates/failed']).toBe(1);
+  const report = (await artifact(run.info.run_id, GATE_REPORT_ARTIFACT)) as { format: string; verdict: string; executionId: string; failures: { id: string; delta: number; message: string }[] };
+  expect(report).toMatchObject({ format: 'driftwatch.gate-report/v1', verdict: 'fail', executionId: id });
+  expect(report.failures.map((f) => [f.id, f.message])).toEqual([['assertion:recall_score@high_risk', FAILED_ASSERTION]]);
+  expect(report.failures[0].delta).toBeCloseTo(-0.03, 10);
+  const tracker = new MlflowRestTracker({ trackingUri: mlflow.endpoint });
+  expect(await tracker.findModelVersion(GROUP, run.info.run_id)).toBeNull(); // nothing registered
+
+  // The ledger: the gate step's verdict with each check's value, and the execution's end naming the run.
+  expect(await world.ledger.entry(MODEL, `gates:${id}`)).toMatchObject({ outcome: 'fail', metrics: { 'assertion:recall_score@high_risk': 0.87 }, details: { failed: [FAILED_ASSERTION] } });
+  expect(await world.ledger.entry(MODEL, `execution:${id}:failed`)).toMatchObject({
+    outcome: 'failed',
+    reason: `Retraining pipeline execution ${id} failed in step GatesFailed: ${failure}`,
+    subject: { pipelineExecutionArn: arn, mlflowRunId: run.info.run_id, datasetVersion: DATASET },
+    details: { failedStep: 'GatesFailed' },
+  });
+});
+
+test('a stopped execution: the run is KILLED and says it was stopped, the ledger has the stop, nobody is alerted', async () => {
+  const { arn, id } = await world.startExecution('stopped');
+  const jobArn = await world.trainingJob(id);
+  world.stepsOf.set(arn, [
+    step('PullData', 'Succeeded', '2026-11-25T12:20:06Z'),
+    step('Train', 'Stopped', '2026-11-25T12:41:00Z', { Metadata: { TrainingJob: { Arn: jobArn } } }),
+  ]);
+  const before = notifier.invocations.length;
+  const out = await handler(statusChange(arn, 'Stopped'));
+  expect(out).toMatchObject({ outcome: 'recorded', alerted: false, registered: null, mlflowRunId: expect.any(String) });
+
+  const runs = await runsOf(arn);
+  expect(runs).toHaveLength(1);
+  expect(runs[0].info.status).toBe('KILLED');
+  const tags = record(runs[0].data.tags);
+  expect(tags).toMatchObject({ 'driftwatch.execution.outcome': 'stopped', 'driftwatch.trigger.event': 'evt-stopped', 'driftwatch.code.git_commit': COMMIT });
+  expect(tags['driftwatch.execution.failed_step']).toBeUndefined();
+  expect(record(runs[0].data.params)).toEqual({ max_depth: '6', eta: '0.3' });
+  expect(await world.ledger.entry(MODEL, `execution:${id}:stopped`)).toMatchObject({ outcome: 'stopped', reason: `Retraining pipeline execution ${id} was stopped`, subject: { mlflowRunId: runs[0].info.run_id } });
+  await new Promise((r) => setTimeout(r, 300));
+  expect(notifier.invocations.length).toBe(before);
 });

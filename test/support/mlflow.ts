@@ -45,7 +45,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Spawns `mlflow server --host 127.0.0.1 --port <free> --backend-store-uri sqlite:///<tmp>/mlflow.db
- * --default-artifact-root <tmp>/artifacts --workers 1` and resolves once `/health` answers 200. The
+ * --artifacts-destination <tmp>/artifacts --workers 1` (runs' artifacts are `mlflow-artifacts:/...`,
+ * uploaded through the server's proxy, MLflow's default) and resolves once `/health` answers 200. The
  * first start creates the database (its migrations): about 90 s on this busy machine, hence the
  * generous default timeout.
  */
@@ -60,7 +61,7 @@ export async function startMlflow(options: { readonly startupTimeoutMs?: number 
   fs.mkdirSync(artifacts);
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
-  const args = ['server', '--host', '127.0.0.1', '--port', String(port), '--workers', '1', '--backend-store-uri', `sqlite:///${path.join(dir, 'mlflow.db')}`, '--default-artifact-root', artifacts];
+  const args = ['server', '--host', '127.0.0.1', '--port', String(port), '--workers', '1', '--backend-store-uri', `sqlite:///${path.join(dir, 'mlflow.db')}`, '--artifacts-destination', artifacts];
   // detached: its own process group, so stop() ends the server and the uvicorn worker it spawns.
   const child = spawn(mlflowBin, args, { cwd: dir, detached: true, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, MLFLOW_TRACKING_URI: '' } });
   const watched = watchChild(child);

@@ -187,12 +187,17 @@ export class MlflowRestTracker implements ExperimentTracker {
     if (query) {
       for (const [k, v] of Object.entries(body)) if (v !== undefined) url.searchParams.set(k, String(v));
     }
-    const headers: Record<string, string> = { accept: 'application/json', ...(query ? {} : { 'content-type': 'application/json' }), ...this.options.headers };
-    const payload = query ? undefined : JSON.stringify(body);
-    const name = `MLflow ${call} (${method} ${API}${call})`;
+    const headers: Record<string, string> = { accept: 'application/json', ...(query ? {} : { 'content-type': 'application/json' }) };
+    const answer = await this.send(call, `MLflow ${call} (${method} ${API}${call})`, url, { method, headers, body: query ? undefined : JSON.stringify(body) });
+    return (answer.trim() === '' ? {} : JSON.parse(answer)) as T;
+  }
+
+  /** One request through the retry rule, with the configured headers. @throws MlflowCallFailed with MLflow's error_code and message */
+  private async send(call: string, name: string, url: URL, init: { method: string; headers: Record<string, string>; body: string | undefined }): Promise<string> {
     try {
-      const answer = await sendWithRetry((signal) => this.fetchImpl(url, { method, headers, body: payload, redirect: 'manual', signal }), { ...this.retry, name });
-      return (answer.body.trim() === '' ? {} : JSON.parse(answer.body)) as T;
+      const headers = { ...init.headers, ...this.options.headers };
+      const answer = await sendWithRetry((signal) => this.fetchImpl(url, { ...init, headers, redirect: 'manual', signal }), { ...this.retry, name });
+      return answer.body;
     } catch (error) {
       if (!(error instanceof DeliveryFailed)) throw error;
       const doc = parseErrorDocument(error.body);
@@ -202,6 +207,22 @@ export class MlflowRestTracker implements ExperimentTracker {
       }
       throw new MlflowCallFailed(call, null, error.status, error.message);
     }
+  }
+
+  /**
+   * Uploads one file into a run's artifacts through the server's artifact proxy (a run whose
+   * artifact URI is `mlflow-artifacts:/...`, `mlflow server`'s default since MLflow 2). A run whose
+   * artifacts go straight to S3 (SageMaker managed MLflow) is written by the caller with S3.
+   * @throws MlflowCallFailed for an artifact URI the proxy does not serve, or MLflow's answer
+   */
+  async logArtifact(artifactUri: string, artifactPath: string, body: string, contentType = 'application/json'): Promise<void> {
+    const proxied = /^mlflow-artifacts:(?:\/\/[^/]*)?\/(.*)$/.exec(artifactUri);
+    const call = 'mlflow-artifacts/artifacts';
+    if (!proxied) throw new MlflowCallFailed(call, null, null, `MLflow ${call}: the run's artifact URI ${JSON.stringify(artifactUri)} is not served by the tracking server (mlflow-artifacts:/...); write ${artifactPath} to the artifact store directly`);
+    const parts = [...proxied[1].split('/'), ...artifactPath.split('/')].filter((p) => p !== '');
+    if (parts.some((p) => p === '..')) throw new MlflowCallFailed(call, null, null, `MLflow ${call}: the artifact path ${JSON.stringify(artifactPath)} may not contain ..`);
+    const path = `/api/2.0/${call}/${parts.map(encodeURIComponent).join('/')}`;
+    await this.send(call, `MLflow ${call} (PUT ${path})`, new URL(`${this.base}${path}`), { method: 'PUT', headers: { 'content-type': contentType }, body });
   }
 
   async ensureExperiment(name: string, tags?: Readonly<Record<string, string>>): Promise<string> {
