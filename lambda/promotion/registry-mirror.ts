@@ -4,6 +4,9 @@
  * version with what happened to it, so MLflow's UI shows which version is `champion`, `shadow`,
  * `previous`. The ledger stays the record (MLflow keeps no history of its aliases, mlflow#2169).
  *
+ * The shadow comparison, the approval and a canary's start or alarm rollback move no alias but are
+ * tagged on the version too (`driftwatch.ledger.<kind>`), so every promotion step shows in MLflow.
+ *
  * `MirroringLedger` wraps the ledger port: an append is mirrored after it is written, and again on a
  * repeat (a retried step), so a mirror that failed once is made on the retry; a move already made is
  * not made twice. A mirror that fails throws, which fails the step, so Step Functions retries it.
@@ -31,6 +34,24 @@ export function registryMoveOf(entry: LedgerEntry): RegistryMove {
   // A canary rolled back by its alarms never changed the champion: nothing to move.
   if (entry.kind === 'rollback' && entry.outcome === 'rolled-back') return { event: { kind: 'rolled-back', to: version } };
   return null;
+}
+
+/**
+ * The kinds of entry that name a version and are told on it in MLflow: those that move an alias, and
+ * the shadow comparison, the approval, the canary's start and its rollback, which move none.
+ */
+const MIRRORED_KINDS: ReadonlySet<LedgerEntry['kind']> = new Set(['registered', 'shadow', 'shadow-comparison', 'approval', 'promotion', 'rollback']);
+
+/** The version tag of an entry's kind: its latest entry of that kind (the ledger keeps them all). */
+export function ledgerTagKey(kind: LedgerEntry['kind']): string {
+  return `driftwatch.ledger.${kind}`;
+}
+
+/** `<outcome> at <when> by <who>: <why> [<metric>=<value>, ...]`, within MLflow's tag value length. Pure. */
+export function ledgerTagValue(entry: LedgerEntry): string {
+  const metrics = Object.entries(entry.metrics).map(([k, v]) => `${k}=${v}`);
+  const text = `${entry.outcome} at ${entry.at} by ${entry.actor.id}: ${entry.reason}${metrics.length > 0 ? ` [${metrics.join(', ')}]` : ''}`;
+  return text.length > 5000 ? `${text.slice(0, 4999)}…` : text;
 }
 
 /** Whether the aliases already show the event (the mirror of a repeated append). Pure. */
@@ -74,22 +95,27 @@ export class MirroringLedger implements PromotionLedger {
 
   /** @throws naming the entry, the version and MLflow's answer */
   async mirror(entry: LedgerEntry): Promise<void> {
+    if (entry.subject.version === undefined || !MIRRORED_KINDS.has(entry.kind)) return;
     const move = registryMoveOf(entry);
-    if (move === null) return;
     const name = this.options.registeredModelName;
     const where = `mirroring ledger entry ${entry.id} (${entry.kind} ${entry.outcome}, version ${entry.subject.version}) into MLflow model ${name}`;
     try {
-      const aliases = await this.tracker.getAliases(name);
-      if ('endShadow' in move) {
-        const version = await this.mlflowVersion(entry);
-        if (version !== null && aliases.shadow === version) await this.tracker.deleteAlias(name, 'shadow');
-        return;
-      }
       const version = await this.mlflowVersion(entry);
-      if (version === null) throw new Error(`no MLflow version of ${name} has ${MODEL_PACKAGE_TAG} = ${entry.subject.modelPackageArn ?? '(the entry names no package)'}`);
-      const event = move.event.kind === 'rolled-back' ? { kind: 'rolled-back' as const, to: version } : { ...move.event, version };
-      if (!alreadyMirrored(aliases, event, version)) await applyRegistryEvent(this.tracker, name, event, aliases);
-      await this.tracker.setModelVersionTags(name, version, { [`driftwatch.ledger.${entry.kind}`]: `${entry.outcome} at ${entry.at} by ${entry.actor.id}: ${entry.reason}`.slice(0, 5000) });
+      if (version === null) {
+        // A shadow that ended on a version MLflow never had leaves nothing to clear.
+        if (move !== null && 'endShadow' in move) return;
+        throw new Error(`no MLflow version of ${name} has ${MODEL_PACKAGE_TAG} = ${entry.subject.modelPackageArn ?? '(the entry names no package)'}`);
+      }
+      if (move !== null) {
+        const aliases = await this.tracker.getAliases(name);
+        if ('endShadow' in move) {
+          if (aliases.shadow === version) await this.tracker.deleteAlias(name, 'shadow');
+        } else {
+          const event = move.event.kind === 'rolled-back' ? { kind: 'rolled-back' as const, to: version } : { ...move.event, version };
+          if (!alreadyMirrored(aliases, event, version)) await applyRegistryEvent(this.tracker, name, event, aliases);
+        }
+      }
+      await this.tracker.setModelVersionTags(name, version, { [ledgerTagKey(entry.kind)]: ledgerTagValue(entry) });
     } catch (error) {
       throw new Error(`${where}: ${(error as Error).message}`);
     }

@@ -70,11 +70,23 @@ it('shadow, promotion and rollback move the aliases on the mirrored versions, an
   expect(tags['driftwatch.ledger.promotion']).toMatch(/^promoted at 2026-11-24T12:0\d:00.000Z by promotion: promotion promoted$/);
 });
 
+it('the comparison, the approval and a canary rolled back by its alarms move no alias but are told on the version, with the figures', async () => {
+  const before = await tracker.getAliases(NAME);
+  await ledger.append({ ...entry('shadow-comparison', 'better', 6, 'compare:6'), metrics: { labelled_rows: 1200, candidate_accuracy: 0.9, champion_accuracy: 0.8 } });
+  await ledger.append(entry('approval', 'approved', 6, 'approval:6'));
+  await ledger.append(entry('rollback', 'canary-rolled-back', 6, 'canary:6'));
+  expect(await tracker.getAliases(NAME)).toEqual(before);
+  const tags = (await tracker.findModelVersionByTag(NAME, { key: MODEL_PACKAGE_TAG, value: arn(6) }))!.tags;
+  expect(tags['driftwatch.ledger.shadow-comparison']).toMatch(/^better at .* by promotion: shadow-comparison better \[labelled_rows=1200, candidate_accuracy=0.9, champion_accuracy=0.8\]$/);
+  expect(tags['driftwatch.ledger.approval']).toMatch(/^approved at /);
+  expect(tags['driftwatch.ledger.rollback']).toMatch(/^canary-rolled-back at /);
+});
+
 it('a repeated append (a retried step) moves nothing twice and writes one entry', async () => {
   const again = entry('rollback', 'rolled-back', 5, 'rollback:5');
   expect(await ledger.append(again)).toEqual({ written: false });
   expect(await tracker.getAliases(NAME)).toEqual({ champion: mlflowOf[5] });
-  expect((await ledger.history('fraud')).map((e) => e.id)).toEqual(['shadow:6', 'promotion:6', 'rollback:5']);
+  expect((await ledger.history('fraud')).map((e) => e.id)).toEqual(['shadow:6', 'promotion:6', 'rollback:5', 'compare:6', 'approval:6', 'canary:6']);
 });
 
 it('an entry whose package has no MLflow version fails, naming the entry and the tag, after it is in the ledger', async () => {

@@ -3,7 +3,10 @@
  * 11's "done when"), on real parts: moto_server for S3 (the runs, the gate report), SageMaker (the
  * pipeline, the Model Package Group and its packages, models, endpoint configs, the endpoint) and the
  * labelled shadow rows on DuckDB; a real MLflow server for the run and the registry mirror; the file
- * ledger (the DynamoDB one runs the same contract in test/promotion/ledger.test.ts).
+ * ledger (the DynamoDB one runs the same contract in test/promotion/ledger.test.ts). Each step is
+ * asserted in both: the ledger entry, and in MLflow the run's tags and gate report (trigger,
+ * execution, gates), the aliases and each version's `driftwatch.ledger.<kind>` tag (registration,
+ * shadow, comparison, approval, promotion, rollback).
  *
  * Every step is the code the Lambdas run: runTrigger (the trigger), runGateStep (the pipeline's gate
  * step), recordPipelineOutcome (the execution's end: its run in MLflow, the registration into the
@@ -39,6 +42,7 @@ import { PIPELINE_EXECUTION_DETAIL_TYPE } from '../../lambda/retraining/outcome-
 import { STEPS } from '../../lambda/retraining/pipeline/retraining-pipeline';
 import { recordPipelineOutcome } from '../../lambda/retraining/record-outcome';
 import { runTrigger } from '../../lambda/retraining/run-trigger';
+import { GATE_REPORT_ARTIFACT } from '../../lambda/retraining/outcome-tracking';
 import { EXECUTION_TAG, MODEL_PACKAGE_TAG } from '../../lambda/retraining/tracking';
 import { glueDatabaseName, labelTableName, predictionTableName } from '../../lib/common/naming';
 import { packageModelName, soloEndpointConfigName } from '../../lib/promotion/naming';
@@ -131,6 +135,18 @@ const aliases = async () => {
   return Object.fromEntries(Object.entries(await tracker.getAliases(GROUP)).map(([alias, mv]) => [alias, names[mv] ?? `mlflow ${mv}`]));
 };
 const served = async () => (await new SageMakerHosting(sm).endpoint('fraud-prod'))!;
+/** The MLflow version tags of package version `v` (found by the package tag, as the mirror finds it). */
+const versionTags = async (v: number) => (await tracker.findModelVersionByTag(GROUP, { key: MODEL_PACKAGE_TAG, value: packages[v] }))!.tags;
+/** Each ledger kind's tag on a version, by its first word (the entry's outcome). */
+const toldOn = async (v: number, kinds: readonly string[]) => {
+  const tags = await versionTags(v);
+  return Object.fromEntries(kinds.map((k) => [k, tags[`driftwatch.ledger.${k}`]?.split(' ')[0] ?? null]));
+};
+/** A run's tags as MLflow's REST API gives them. */
+async function runTags(runId: string): Promise<Record<string, string>> {
+  const res = (await (await fetch(`${mlflow.endpoint}/api/2.0/mlflow/runs/get?run_id=${runId}`)).json()) as { run: { data: { tags?: { key: string; value: string }[] } } };
+  return Object.fromEntries((res.run.data.tags ?? []).map((t) => [t.key, t.value]));
+}
 
 let executionId = '';
 let executionArn = '';
@@ -186,8 +202,25 @@ it('2. the run passes its gates, is registered PendingManualApproval and logged 
   expect(recorded).toMatchObject({ outcome: 'recorded', registered: '2', mlflowRunId: expect.any(String) });
   expect(await aliases()).toEqual({ champion: 'v1', challenger: 'v2' });
   const logged = await tracker.findRun(await tracker.ensureExperiment(`driftwatch/${ENV}/${MODEL}`), { key: EXECUTION_TAG, value: executionArn });
-  expect(logged?.runId).toBe((recorded as { mlflowRunId: string }).mlflowRunId);
+  const runId = (recorded as { mlflowRunId: string }).mlflowRunId;
+  expect(logged?.runId).toBe(runId);
   expect(await story()).toEqual(['trigger:started', 'gates:pass', 'execution:succeeded', 'registered:registered']);
+
+  // The same steps in MLflow: the run names the trigger's event and the execution, and carries the
+  // gates' verdict, each check and the gate report; the challenger version carries the gates too.
+  const [trigger] = await ledger.history(MODEL, { kinds: ['trigger'] });
+  expect(await runTags(runId)).toMatchObject({
+    'driftwatch.trigger.event': trigger.id,
+    'driftwatch.trigger.signal': (trigger.details?.event as { signal: string }).signal,
+    [EXECUTION_TAG]: trigger.subject.pipelineExecutionArn,
+    'driftwatch.gates.verdict': 'pass',
+    'driftwatch.gate.assertion:recall_score/high_risk': 'pass: recall_score on segment high_risk is 0.92, >= 0.9 (delta 0.02)',
+    [MODEL_PACKAGE_TAG]: packages[2],
+  });
+  const report = await fetch(`${mlflow.endpoint}/get-artifact?path=${encodeURIComponent(GATE_REPORT_ARTIFACT)}&run_uuid=${runId}`);
+  expect(((await report.json()) as { verdict: string }).verdict).toBe('pass');
+  expect(await versionTags(2)).toMatchObject({ 'driftwatch.gates.verdict': 'pass', 'driftwatch.ledger.registered': expect.stringMatching(/^registered at /) });
+  for (const id of [`execution:${executionId}:succeeded`, 'registered:2']) expect((await ledger.entry(MODEL, id))?.subject.mlflowRunId).toBe(runId);
 });
 
 it('3. the candidate shadows the champion, wins on the same labelled rows, and waits for the owner’s approval', async () => {
@@ -203,6 +236,7 @@ it('3. the candidate shadows the champion, wins on the same labelled rows, and w
   expect(await step(promote, { action: 'compare-shadow', modelPackageArn: packages[2], shadowStartedAt })).toMatchObject({ verdict: 'better' });
   expect(await step(promote, { action: 'approval-status', modelPackageArn: packages[2], comparison: 'better' })).toEqual({ status: 'PendingManualApproval', approvedBy: null });
   expect((await served()).production.packageArn).toBe(packages[1]);
+  expect(await toldOn(2, ['shadow', 'shadow-comparison', 'approval'])).toEqual({ shadow: 'started', 'shadow-comparison': 'better', approval: null });
 });
 
 it('4. approved in Studio, the candidate is promoted by canary; MLflow shows it as champion, version 1 as previous', async () => {
@@ -214,6 +248,7 @@ it('4. approved in Studio, the candidate is promoted by canary; MLflow shows it 
   expect(await step(promote, { action: 'record-promotion', modelPackageArn: packages[2] })).toEqual({ championVersion: '2', lastKnownGood: '1' });
   expect((await served()).production.packageArn).toBe(packages[2]);
   expect(await aliases()).toEqual({ champion: 'v2', previous: 'v1' });
+  expect(await toldOn(2, ['approval', 'promotion'])).toEqual({ approval: 'approved', promotion: 'promoted' });
 });
 
 it('5. a rollback on request goes back to version 1, and the whole story is in the ledger, who and why included', async () => {
@@ -241,4 +276,9 @@ it('5. a rollback on request goes back to version 1, and the whole story is in t
   expect(entries.at(-1)).toMatchObject({ actor: { type: 'person', id: 'arn:aws:iam::123456789012:user/alice' }, reason: 'fraud desk reports missed cases', subject: { version: '1', championVersion: '2' } });
   const times = entries.map((e) => e.at);
   expect([...times].sort()).toEqual(times);
+
+  // And in MLflow: the run (trigger, execution, gates: test 2), version 2's registration, shadow,
+  // comparison, approval and promotion, version 1's rollback with who and why; the aliases above.
+  expect(await toldOn(2, ['registered', 'shadow', 'shadow-comparison', 'approval', 'promotion'])).toEqual({ registered: 'registered', shadow: 'started', 'shadow-comparison': 'better', approval: 'approved', promotion: 'promoted' });
+  expect((await versionTags(1))['driftwatch.ledger.rollback']).toMatch(/^rolled-back at .* by arn:aws:iam::123456789012:user\/alice: /);
 });
