@@ -34,6 +34,14 @@ export const INTERFACE_ENDPOINTS: Readonly<Record<string, ec2.InterfaceVpcEndpoi
   Firehose: ec2.InterfaceVpcEndpointAwsService.KINESIS_FIREHOSE,
 };
 
+/**
+ * The endpoint of SageMaker managed MLflow's API (`aws.sagemaker.<region>.experiments`, private DNS
+ * `<region>.experiments.sagemaker.aws`, where `lambda/retraining/adapters/sagemaker-mlflow.ts` sends
+ * its signed calls): only an environment with `mlflow` needs it (the promotion and pipeline-outcome
+ * functions call the server).
+ */
+export const MLFLOW_INTERFACE_ENDPOINT = { name: 'SageMakerMlflow', service: ec2.InterfaceVpcEndpointAwsService.SAGEMAKER_EXPERIMENTS } as const;
+
 /** The configured VPC, imported by id (no lookup, no credentials at synth time). */
 export function importVpc(scope: Construct, id: string, vpc: VpcConfig): ec2.IVpc {
   const imported = ec2.Vpc.fromVpcAttributes(scope, id, {
@@ -123,8 +131,9 @@ export function acknowledgeFunctionCompliance(fn: lambda.IFunction, settings: { 
 
 /**
  * The VPC endpoints of the functions, once per environment and VPC: an interface endpoint per service
- * in `INTERFACE_ENDPOINTS` (private DNS, HTTPS from the VPC's CIDR only) and, when the config lists
- * the subnets' route tables, the S3 and DynamoDB gateway endpoints (the promotion ledger).
+ * in `INTERFACE_ENDPOINTS` (private DNS, HTTPS from the VPC's CIDR only), MLflow's with
+ * `options.mlflow`, and, when the config lists the subnets' route tables, the S3 and DynamoDB gateway
+ * endpoints (the promotion ledger).
  */
 export class FunctionEndpoints extends Construct {
   readonly vpc: ec2.IVpc;
@@ -132,11 +141,12 @@ export class FunctionEndpoints extends Construct {
   readonly s3Gateway?: ec2.CfnVPCEndpoint;
   readonly dynamoDbGateway?: ec2.CfnVPCEndpoint;
 
-  constructor(scope: Construct, id: string, vpcConfig: VpcConfig) {
+  constructor(scope: Construct, id: string, vpcConfig: VpcConfig, options: { readonly mlflow?: boolean } = {}) {
     super(scope, id);
     this.vpc = importVpc(this, 'Vpc', vpcConfig);
     const endpoints = new Map<string, ec2.InterfaceVpcEndpoint>();
-    for (const [name, service] of Object.entries(INTERFACE_ENDPOINTS)) {
+    const services = { ...INTERFACE_ENDPOINTS, ...(options.mlflow ? { [MLFLOW_INTERFACE_ENDPOINT.name]: MLFLOW_INTERFACE_ENDPOINT.service } : {}) };
+    for (const [name, service] of Object.entries(services)) {
       endpoints.set(name, this.vpc.addInterfaceEndpoint(name, { service, privateDnsEnabled: true, subnets: { subnets: this.vpc.privateSubnets }, open: true }));
     }
     this.endpoints = endpoints;

@@ -49,7 +49,7 @@ export class DataStack extends Stack {
     const eventBridgeEnabled = config.models.some((m) => m.promotion !== undefined);
     this.lake = new DataLake(this, 'DataLake', { bucketName: this.bucketName, ...dataLakeCompliance(compliance), ...(eventBridgeEnabled ? { eventBridgeEnabled } : {}) });
     // The functions' VPC endpoints, once per environment (a VPC takes one private-DNS endpoint per service).
-    if (compliance.vpc?.createEndpoints) new FunctionEndpoints(this, 'FunctionEndpoints', compliance.vpc);
+    if (compliance.vpc?.createEndpoints) new FunctionEndpoints(this, 'FunctionEndpoints', compliance.vpc, { mlflow: config.mlflow !== undefined });
     const network = functionNetwork(this, compliance);
     this.notifierCompliance = {
       logRetention: compliance.logRetention,
