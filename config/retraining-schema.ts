@@ -23,7 +23,28 @@ export const RETRAINING_DEFAULTS = {
   volumeSizeGb: 30,
   maxRuntimeHours: 24,
   freshDays: 28,
+  holdoutPercent: 20,
+  minLabelledRows: 1000,
+  labelLookbackDays: 14,
 } as const;
+
+/** The pipeline's first step: Driftwatch's pull (a Lambda step), or the team's own container. */
+export const dataPullSchema = z.strictObject({
+  /** Percent of the fresh labelled rows, by a hash of the prediction id, kept out of training for evaluation. @default 20 */
+  holdoutPercent: z.number().int().min(1).max(99).default(RETRAINING_DEFAULTS.holdoutPercent),
+  /** A window with fewer labelled rows fails the pull (and the execution; the owner is alerted). @default 1000 */
+  minLabelledRows: z.number().int().min(1).max(1_000_000_000).default(RETRAINING_DEFAULTS.minLabelledRows),
+  /** Labels are read up to this many days after the window's end (labels arrive late). @default 14 */
+  labelLookbackDays: z.number().int().min(0).max(366).default(RETRAINING_DEFAULTS.labelLookbackDays),
+  /**
+   * The team's own pull instead of Driftwatch's: a Processing step running this command in `image`
+   * (default the training image) with DW_MODEL_ID, DW_WINDOW_END, DW_FRESH_DAYS, DW_DATABASE,
+   * DW_WORKGROUP, the history at /opt/ml/processing/input/history, writing train/, holdout/ and
+   * manifest/manifest.json (with `datasetVersion`) under /opt/ml/processing/output/.
+   * @default - Driftwatch's pull
+   */
+  container: z.strictObject({ image: z.string().min(1).max(512).optional(), command: z.array(z.string().min(1)).min(1) }).optional(),
+});
 
 /** A gate metric name, MLflow style (letters, digits, `_ - . /`). */
 const gateMetric = z.string().regex(/^[A-Za-z0-9_.\-/]{1,250}$/, { message: "expected a metric name such as 'recall_score' (letters, digits, '_', '-', '.', '/')" });
@@ -96,12 +117,14 @@ export const retrainingPipelineSchema = z.strictObject({
   volumeSizeGb: z.number().int().min(1).max(16384).default(RETRAINING_DEFAULTS.volumeSizeGb),
   /** Training stops after this long. @default 24 */
   maxRuntimeHours: z.number().int().min(1).max(672).default(RETRAINING_DEFAULTS.maxRuntimeHours),
-  /** The data-pull and evaluation steps' instance type. @default 'ml.m5.large' */
+  /** The evaluation step's (and a team's own data-pull container's) instance type. @default 'ml.m5.large' */
   processingInstanceType: z.string().regex(/^ml\.[a-z0-9]+\.[a-z0-9]+$/, { message: "expected a SageMaker instance type such as 'ml.m5.large'" }).default(RETRAINING_DEFAULTS.processingInstanceType),
   /** The historical training data: an S3 prefix the data pull copies with the fresh production rows. */
   trainingData: z.strictObject({ s3Uri: z.string().regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/, { message: 'expected s3://<bucket>/<prefix>' }) }),
   /** Days of labelled production rows (prediction ⋈ label) the data pull adds. @default 28 */
   freshDays: z.number().int().min(0).max(366).default(RETRAINING_DEFAULTS.freshDays),
+  /** @default Driftwatch's pull, 20% holdout, at least 1000 labelled rows, labels 14 days beyond */
+  dataPull: dataPullSchema.default({ holdoutPercent: RETRAINING_DEFAULTS.holdoutPercent, minLabelledRows: RETRAINING_DEFAULTS.minLabelledRows, labelLookbackDays: RETRAINING_DEFAULTS.labelLookbackDays }),
 });
 
 export const retrainingSchema = z.strictObject({

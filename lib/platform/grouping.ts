@@ -26,7 +26,7 @@ export const MODEL_TEMPLATE_BYTES = { fixed: 56 * 1024, perWindow: 1536, perColu
  * managed policy); the monitor has 14 (two functions with their async-invoke configs and log groups,
  * two roles and their managed policies, the queue and its policy, the bins table, the profile
  * schedule) plus one score schedule per window. The compliance profile adds per stack, not per model.
- * A model with a `retraining` section adds its RetrainTrigger's 24 (`retraining`), one with a `promotion`
+ * A model with a `retraining` section adds its RetrainTrigger's 28 (`retraining`; 24 with a pull container of the team's own), one with a `promotion`
  * section its ModelPromotion's 29 (`promotion`; 27 when `promotion.executionRoleArn` names the models' role).
  */
 
@@ -36,9 +36,10 @@ export const MODEL_RESOURCES = {
   perWindow: 1,
   /**
    * The RetrainTrigger: its queue and queue policy, two log groups, three roles with their managed policies, two functions, the async-invoke config, the package group, the pipeline, the rule and its permission to invoke;
+   * its DataPull (unless the config names a pull container): a log group, a role and its managed policy, the function;
    * and its PipelineOutcome (the Platform gives every trigger the ledger): a log group, a role and its managed policy, the function, its async-invoke config, the rule and its permission to invoke.
    */
-  retraining: 24,
+  retraining: 28,
   /**
    * The ModelPromotion: its function, four roles with their managed policies (function, state machines,
    * rule, models' execution role), two log groups, two state machines, the rule, the queue and its

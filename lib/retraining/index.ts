@@ -4,3 +4,4 @@ export { RetrainingPipeline, type RetrainingPipelineProps } from './retraining-p
 export { PipelineOutcome, PIPELINE_OUTCOME_HANDLER, type PipelineOutcomeProps } from './pipeline-outcome';
 export { modelPackageGroupName, retrainingFunctionName, retrainingPipelineName, retrainingPrefixes, sageMakerName } from './naming';
 export { MlflowServer, grantMlflowTracking, mlflowServerArn, mlflowServerName, MLFLOW_ARTIFACTS_PREFIX, MLFLOW_TRACKING_ACTIONS, type MlflowServerProps, type MlflowServerSize } from './mlflow-server';
+export { DataPull, DATA_PULL_HANDLER, LAMBDA_STEP_TIMEOUT, type DataPullProps } from './data-pull';

@@ -22,8 +22,8 @@ export function modelPackageGroupName(env: string, modelId: string): string {
   return `dw-${env}-${sageMakerName(modelId)}`;
 }
 
-/** The trigger, gate and pipeline-outcome functions (at most 64 characters). */
-export function retrainingFunctionName(env: string, modelId: string, which: 'trigger' | 'gates' | 'outcome'): string {
+/** The trigger, gate, data-pull and pipeline-outcome functions (at most 64 characters). */
+export function retrainingFunctionName(env: string, modelId: string, which: 'trigger' | 'gates' | 'pull' | 'outcome'): string {
   return `dw-${env}-${modelId}-retrain-${which}`;
 }
 
@@ -37,4 +37,6 @@ export const retrainingPrefixes = (modelId: string) => ({
   ledger: `retraining/${modelId}/ledger/`,
   gateReports: `retraining/${modelId}/ledger/gates/`,
   runs: `retraining/${modelId}/runs/`,
+  /** The data pull's history-hash cache (`lambda/retraining/pull/run-pull.ts`). */
+  pull: `retraining/${modelId}/pull/`,
 });

@@ -44,6 +44,7 @@ import { QueueDestination, sendToQueue } from '../monitor/permissions';
 import { RETRAINING_SERVICE_NAME, retrainingDeadLetterQueueName, retrainingFunctionName, retrainingPrefixes } from './naming';
 import { PipelineOutcome } from './pipeline-outcome';
 import { RetrainingPipeline } from './retraining-pipeline';
+import { DataPull } from './data-pull';
 import { rolePolicy } from '../compliance/managed-policy';
 import { ownerAlertStatements } from '../alerting/owner-alert-publishing';
 import type { IPromotionLedgerTable } from '../promotion/ledger-table';
@@ -103,6 +104,8 @@ export class RetrainTrigger extends Construct {
   readonly modelId: string;
   readonly triggerFunction: lambda.Function;
   readonly gateFunction: lambda.Function;
+  /** The pipeline's data pull (none when the config names a pull container). */
+  readonly dataPull?: DataPull;
   readonly pipeline: RetrainingPipeline;
   readonly rule: events.Rule;
   readonly deadLetterQueue: sqs.IQueue;
@@ -148,7 +151,11 @@ export class RetrainTrigger extends Construct {
       ...(props.ledger ? { DW_LEDGER_TABLE: props.ledger.tableName } : {}),
     });
 
-    this.pipeline = new RetrainingPipeline(this, 'Pipeline', { env, model, bucket, key, gateFunction: this.gateFunction, codeVersion: props.codeVersion });
+    // Driftwatch's data pull, unless the config names a pull container of the team's own.
+    this.dataPull = model.retraining.pipeline.dataPull.container
+      ? undefined
+      : new DataPull(this, 'DataPull', { env, model, bucket, key, bundleDirectory: props.bundleDirectory, logRetention: props.logRetention, network: props.network, reservedConcurrency: props.reservedConcurrency });
+    this.pipeline = new RetrainingPipeline(this, 'Pipeline', { env, model, bucket, key, gateFunction: this.gateFunction, pullFunction: this.dataPull?.function, codeVersion: props.codeVersion });
     if (props.ledger) this.outcome = this.outcomeOf(props, props.ledger);
 
     const triggerRole = new iam.Role(this, 'TriggerRole', {

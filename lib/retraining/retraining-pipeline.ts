@@ -3,7 +3,7 @@
  * from `lambda/retraining/pipeline`), its Model Package Group, and the role its jobs run as, scoped
  * to this model: its images' ECR repositories, its training data prefix, its run prefix in the data
  * bucket, its jobs (`pipelines-*`, the names SageMaker Pipelines gives them), its package group and
- * the gate function.
+ * its two Lambda steps' functions (the data pull, the gates).
  */
 import { ArnFormat, Aws, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -30,6 +30,8 @@ export interface RetrainingPipelineProps {
   readonly key: kms.IKey;
   /** The gate step's function (`checkGates` of the retraining bundle). */
   readonly gateFunction: lambda.IFunction;
+  /** The data pull's function (`DataPull`, `data-pull.ts`). @default - none: the config must name a pull container (`retraining.pipeline.dataPull.container`) */
+  readonly pullFunction?: lambda.IFunction;
   /** The git commit deployed, the default of the `CodeVersion` parameter. @default 'unknown' */
   readonly codeVersion?: string;
   /** @default `driftwatch_<env>` */
@@ -83,6 +85,7 @@ export class RetrainingPipeline extends Construct {
       roleArn: this.role.roleArn,
       bucket: props.bucket.bucketName,
       gateFunctionArn: props.gateFunction.functionArn,
+      ...(props.pullFunction ? { pullFunctionArn: props.pullFunction.functionArn } : {}),
       modelPackageGroupName: this.modelPackageGroupName,
       database: props.databaseName ?? glueDatabaseName(env),
       workGroup: props.workGroup ?? workGroupName(env),
@@ -135,7 +138,7 @@ function pipelineStatements(stack: Stack, self: RetrainingPipeline, props: Retra
       resources: jobArns,
     }),
     new iam.PolicyStatement({ sid: 'RegisterCandidates', actions: ['sagemaker:CreateModelPackage', 'sagemaker:DescribeModelPackage', 'sagemaker:DescribeModelPackageGroup', 'sagemaker:AddTags'], resources: [groupArn, packageArns] }),
-    new iam.PolicyStatement({ sid: 'RunGateStep', actions: ['lambda:InvokeFunction'], resources: [props.gateFunction.functionArn] }),
+    new iam.PolicyStatement({ sid: 'RunLambdaSteps', actions: ['lambda:InvokeFunction'], resources: [props.gateFunction.functionArn, ...(props.pullFunction ? [props.pullFunction.functionArn] : [])] }),
     new iam.PolicyStatement({
       sid: 'PassOwnRoleToJobs',
       actions: ['iam:PassRole'],

@@ -8,18 +8,24 @@
  */
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
-import { dependencies, flatten, retrainingPipelineDefinition, type PipelineDefinition, type StepDefinition } from '../../lambda/retraining/pipeline';
+import { dependencies, flatten, retrainingPipelineDefinition, type PipelineDefinition, type RetrainingPipelineSpec, type StepDefinition } from '../../lambda/retraining/pipeline';
 import { SPEC } from './pipeline-spec';
 
 jest.setTimeout(180_000);
 
 let sdk: PipelineDefinition;
 const ours = retrainingPipelineDefinition(SPEC);
+/** A team's own pull container instead of Driftwatch's pull (retraining.pipeline.dataPull.container). */
+const CONTAINER_SPEC: RetrainingPipelineSpec = { ...SPEC, dataPull: { kind: 'container', image: SPEC.trainingImage, command: ['python3', '/opt/ml/code/pull.py'] } };
+
+function sdkDefinition(spec: RetrainingPipelineSpec): PipelineDefinition {
+  const run = spawnSync('python3', [path.join(__dirname, 'sdk_pipeline.py')], { input: JSON.stringify({ ...spec, region: 'us-east-1' }), encoding: 'utf8', timeout: 170_000 });
+  if (run.status !== 0) throw new Error(`sdk_pipeline.py failed (${run.status}): ${(run.stderr + run.stdout).slice(-3000)}`);
+  return normalise(JSON.parse(run.stdout) as PipelineDefinition);
+}
 
 beforeAll(() => {
-  const run = spawnSync('python3', [path.join(__dirname, 'sdk_pipeline.py')], { input: JSON.stringify({ ...SPEC, region: 'us-east-1' }), encoding: 'utf8', timeout: 170_000 });
-  if (run.status !== 0) throw new Error(`sdk_pipeline.py failed (${run.status}): ${(run.stderr + run.stdout).slice(-3000)}`);
-  sdk = normalise(JSON.parse(run.stdout) as PipelineDefinition);
+  sdk = sdkDefinition(SPEC);
 });
 
 /** The SDK's definition without the three fields the builder leaves out (see the file's comment). */
@@ -46,7 +52,7 @@ test('the same parameters, with their types and defaults', () => {
 test('the same steps in the same order, with the same types', () => {
   const shape = (d: PipelineDefinition) => flatten(d.Steps).map((s) => `${s.Name}:${s.Type}`);
   expect(shape(ours)).toEqual(shape(sdk));
-  expect(shape(ours)).toEqual(['PullData:Processing', 'Train:Training', 'Evaluate:Processing', 'CheckGates:Lambda', 'GatesPassed:Condition', 'Register-RegisterModel:RegisterModel', 'GatesFailed:Fail']);
+  expect(shape(ours)).toEqual(['PullData:Lambda', 'Train:Training', 'Evaluate:Processing', 'CheckGates:Lambda', 'GatesPassed:Condition', 'Register-RegisterModel:RegisterModel', 'GatesFailed:Fail']);
 });
 
 test('the same dependencies between steps', () => {
@@ -86,6 +92,21 @@ test('key arguments: the digest-pinned image, the gate verdict, PendingManualApp
   expect(steps.get('GatesFailed')!.Arguments.ErrorMessage).toEqual({ 'Std:Join': { On: ' ', Values: ['Candidate not registered:', { Get: "Steps.CheckGates.OutputParameters['failed']" }] } });
 });
 
+test("the pull's outputs feed Train's channels, Evaluate's holdout and the dataset version", () => {
+  const steps = byName(ours);
+  const out = (name: string) => ({ Get: `Steps.PullData.OutputParameters['${name}']` });
+  expect(steps.get('PullData')!.Arguments).toEqual({ modelId: SPEC.modelId, windowEnd: { Get: 'Parameters.WindowEnd' }, freshDays: { Get: 'Parameters.FreshDays' }, executionId: { Get: 'Execution.PipelineExecutionId' } });
+  const channels = steps.get('Train')!.Arguments.InputDataConfig as { ChannelName: string; DataSource: { S3DataSource: { S3Uri: unknown } } }[];
+  expect(channels.map((c) => [c.ChannelName, c.DataSource.S3DataSource.S3Uri])).toEqual([['train', out('trainUri')], ['history', out('historyUri')]]);
+  expect((steps.get('Register-RegisterModel')!.Arguments.CustomerMetadataProperties as Record<string, unknown>).dataset_version).toEqual(out('datasetVersion'));
+});
+
 test('the whole definitions are equal', () => {
   expect(ours).toEqual(sdk);
+});
+
+test('with a pull container of the team\'s own, the definitions are equal too', () => {
+  const theirs = retrainingPipelineDefinition(CONTAINER_SPEC);
+  expect(flatten(theirs.Steps)[0].Type).toBe('Processing');
+  expect(theirs).toEqual(sdkDefinition(CONTAINER_SPEC));
 });

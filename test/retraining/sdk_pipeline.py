@@ -70,31 +70,49 @@ p = {
 }
 run_prefix = lambda leaf: Join(on="/", values=["s3:/", spec["bucket"], "retraining", spec["modelId"], "runs", ExecutionVariables.PIPELINE_EXECUTION_ID, leaf])
 
-pull_processor = Processor(
-    role=spec["roleArn"], image_uri=spec["dataPullImage"], instance_count=1, instance_type=spec["processingInstanceType"],
-    entrypoint=spec["dataPullCommand"], sagemaker_session=session,
-    env={"DW_MODEL_ID": spec["modelId"], "DW_WINDOW_END": p["WindowEnd"], "DW_FRESH_DAYS": p["FreshDays"].to_string(), "DW_DATABASE": spec["database"], "DW_WORKGROUP": spec["workGroup"]},
-)
-manifest = PropertyFile(name="Manifest", output_name="manifest", path="manifest.json")
-pull = ProcessingStep(
-    name="PullData",
-    step_args=pull_processor.run(
-        inputs=[ProcessingInput(source=spec["trainingDataUri"], destination="/opt/ml/processing/input/history", input_name="history")],
-        outputs=[
-            ProcessingOutput(output_name="train", source="/opt/ml/processing/output/train", destination=run_prefix("data/train")),
-            ProcessingOutput(output_name="holdout", source="/opt/ml/processing/output/holdout", destination=run_prefix("data/holdout")),
-            ProcessingOutput(output_name="manifest", source="/opt/ml/processing/output/manifest", destination=run_prefix("data/manifest")),
-        ],
-    ),
-    property_files=[manifest],
-)
+pull_spec = spec["dataPull"]
+if pull_spec["kind"] == "lambda":
+    # Driftwatch's pull: a Lambda step whose output parameters the later steps read.
+    pull_outputs = {"datasetVersion": "String", "manifestUri": "String", "trainUri": "String", "holdoutUri": "String", "historyUri": "String", "trainRows": "Integer", "holdoutRows": "Integer", "historyFiles": "Integer"}
+    pull = LambdaStep(
+        name="PullData",
+        lambda_func=Lambda(function_arn=pull_spec["functionArn"], session=session),
+        inputs={"modelId": spec["modelId"], "windowEnd": p["WindowEnd"], "freshDays": p["FreshDays"], "executionId": ExecutionVariables.PIPELINE_EXECUTION_ID},
+        outputs=[LambdaOutput(output_name=n, output_type=LambdaOutputTypeEnum[t]) for n, t in pull_outputs.items()],
+    )
+    train_inputs = {"train": TrainingInput(s3_data=pull.properties.Outputs["trainUri"]), "history": TrainingInput(s3_data=pull.properties.Outputs["historyUri"])}
+    holdout_source = pull.properties.Outputs["holdoutUri"]
+    dataset_version = pull.properties.Outputs["datasetVersion"]
+else:
+    # The team's own pull container: a Processing step with a manifest property file.
+    pull_processor = Processor(
+        role=spec["roleArn"], image_uri=pull_spec["image"], instance_count=1, instance_type=spec["processingInstanceType"],
+        entrypoint=pull_spec["command"], sagemaker_session=session,
+        env={"DW_MODEL_ID": spec["modelId"], "DW_WINDOW_END": p["WindowEnd"], "DW_FRESH_DAYS": p["FreshDays"].to_string(), "DW_DATABASE": spec["database"], "DW_WORKGROUP": spec["workGroup"]},
+    )
+    manifest = PropertyFile(name="Manifest", output_name="manifest", path="manifest.json")
+    pull = ProcessingStep(
+        name="PullData",
+        step_args=pull_processor.run(
+            inputs=[ProcessingInput(source=spec["trainingDataUri"], destination="/opt/ml/processing/input/history", input_name="history")],
+            outputs=[
+                ProcessingOutput(output_name="train", source="/opt/ml/processing/output/train", destination=run_prefix("data/train")),
+                ProcessingOutput(output_name="holdout", source="/opt/ml/processing/output/holdout", destination=run_prefix("data/holdout")),
+                ProcessingOutput(output_name="manifest", source="/opt/ml/processing/output/manifest", destination=run_prefix("data/manifest")),
+            ],
+        ),
+        property_files=[manifest],
+    )
+    train_inputs = {"train": TrainingInput(s3_data=pull.properties.ProcessingOutputConfig.Outputs["train"].S3Output.S3Uri)}
+    holdout_source = pull.properties.ProcessingOutputConfig.Outputs["holdout"].S3Output.S3Uri
+    dataset_version = JsonGet(step_name=pull.name, property_file=manifest, json_path="datasetVersion")
 
 estimator = Estimator(
     image_uri=spec["trainingImage"], role=spec["roleArn"], instance_count=p["TrainingInstanceCount"], instance_type=p["TrainingInstanceType"],
     volume_size=spec["volumeSizeGb"], max_run=spec["maxRuntimeSeconds"], output_path=run_prefix("model"),
     hyperparameters=spec["hyperparameters"], sagemaker_session=session, disable_profiler=True,
 )
-train = TrainingStep(name="Train", step_args=estimator.fit(inputs={"train": TrainingInput(s3_data=pull.properties.ProcessingOutputConfig.Outputs["train"].S3Output.S3Uri)}))
+train = TrainingStep(name="Train", step_args=estimator.fit(inputs=train_inputs))
 
 eval_processor = Processor(
     role=spec["roleArn"], image_uri=spec["evaluationImage"], instance_count=1, instance_type=spec["processingInstanceType"],
@@ -106,7 +124,7 @@ evaluate = ProcessingStep(
     step_args=eval_processor.run(
         inputs=[
             ProcessingInput(source=train.properties.ModelArtifacts.S3ModelArtifacts, destination="/opt/ml/processing/model", input_name="model"),
-            ProcessingInput(source=pull.properties.ProcessingOutputConfig.Outputs["holdout"].S3Output.S3Uri, destination="/opt/ml/processing/holdout", input_name="holdout"),
+            ProcessingInput(source=holdout_source, destination="/opt/ml/processing/holdout", input_name="holdout"),
         ],
         outputs=[ProcessingOutput(output_name="evaluation", source="/opt/ml/processing/evaluation", destination=run_prefix("evaluation"))],
     ),
@@ -130,7 +148,7 @@ register = ModelStep(
         model_package_group_name=spec["modelPackageGroupName"], approval_status=p["ModelApprovalStatus"],
         model_metrics=ModelMetrics(model_statistics=MetricsSource(content_type="application/json", s3_uri=Join(on="/", values=[evaluate.properties.ProcessingOutputConfig.Outputs["evaluation"].S3Output.S3Uri, "model-quality.json"]))),
         customer_metadata_properties={
-            "dataset_version": JsonGet(step_name=pull.name, property_file=manifest, json_path="datasetVersion"),
+            "dataset_version": dataset_version,
             "code_version": p["CodeVersion"],
             "training_image": spec["trainingImage"],
             "trigger_event": p["TriggerEventKey"],

@@ -3,3 +3,4 @@ export * from './values';
 export * from './builder';
 export * from './parameters';
 export * from './retraining-pipeline';
+export * from './pull-step';

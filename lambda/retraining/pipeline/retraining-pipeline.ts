@@ -2,16 +2,16 @@
  * The retraining pipeline of one model, from its config:
  *
  * ```
- * PullData (Processing) → Train (Training) → Evaluate (Processing) → CheckGates (Lambda) → GatesPassed (Condition)
+ * PullData (Lambda) → Train (Training) → Evaluate (Processing) → CheckGates (Lambda) → GatesPassed (Condition)
  *                                                                                        ├ pass: Register (RegisterModel, PendingManualApproval)
  *                                                                                        └ else: GatesFailed (Fail, with the failed checks)
  * ```
  *
- * - **PullData** writes the training rows (`train`), the holdout (`holdout`) and `manifest.json`
- *   (`manifest`): every file with its SHA-256 and `datasetVersion`, the SHA-256 of the manifest's
- *   file list (the `Manifest` property file). Its container gets `DW_MODEL_ID`, `DW_WINDOW_END` (the
- *   trigger's window), `DW_FRESH_DAYS`, `DW_DATABASE`, `DW_WORKGROUP`, the history under
- *   `/opt/ml/processing/input/history`. (The container itself is issue 11's data pull, still to come.)
+ * - **PullData** is Driftwatch's data pull in Lambda (`lambda/retraining/pull/run-pull.ts`): the
+ *   window's labelled rows unloaded by Athena, split train/holdout by id hash, and `manifest.json`
+ *   under `data/manifest/`: every file with its SHA-256 and `datasetVersion`, the SHA-256 of the
+ *   file list; its output parameters feed Train (channels `train` and `history`), Evaluate and
+ *   Register. A team's own pull container is a Processing step instead (`pull-step.ts`).
  * - **Train** runs the team's image, pinned by digest, with the config's hyperparameters; the
  *   instance type and count are parameters (config defaults).
  * - **Evaluate** runs the team's evaluation command on the model and the holdout and writes
@@ -26,7 +26,8 @@
 import type { ModelConfig } from '../../../config/schema';
 import { PipelineBuilder, type PipelineDefinition } from './builder';
 import { CONFIG_PARAMETERS, TRIGGER_PARAMETERS } from './parameters';
-import { asString, execution, join, jsonGet, type PipelineValue } from './values';
+import { addPullStep, type DataPullSpec } from './pull-step';
+import { execution, join, type PipelineValue } from './values';
 
 /** Everything the definition is made of (what the config says, plus the deployed resources' names). */
 export interface RetrainingPipelineSpec {
@@ -38,8 +39,8 @@ export interface RetrainingPipelineSpec {
   readonly trainingImage: string;
   readonly evaluationImage: string;
   readonly inferenceImage: string;
-  readonly dataPullImage: string;
-  readonly dataPullCommand: readonly string[];
+  /** Driftwatch's pull (a Lambda step) or the team's own container (`pull-step.ts`). */
+  readonly dataPull: DataPullSpec;
   readonly evaluationCommand: readonly string[];
   readonly processingInstanceType: string;
   readonly instanceType: string;
@@ -67,9 +68,6 @@ export const STEPS = { pull: 'PullData', train: 'Train', evaluate: 'Evaluate', g
 /** The gate step's output parameters (`check-gates.ts`). */
 export const GATE_OUTPUTS = ['verdict', 'failed', 'summary', 'champion', 'gateReportUri'] as const;
 
-/** Until issue 11's data pull exists, its container is the training image running this. */
-export const DEFAULT_DATA_PULL_COMMAND: readonly string[] = ['python3', '/opt/ml/code/pull.py'];
-
 /**
  * The pipeline definition JSON (2020-12-01) of a model's retraining.
  * @example JSON.stringify(retrainingPipelineDefinition(spec)) // the PipelineDefinitionBody
@@ -88,19 +86,9 @@ export function retrainingPipelineDefinition(spec: RetrainingPipelineSpec): Pipe
   const eventKeyParam: PipelineValue = { Get: `Parameters.${TRIGGER_PARAMETERS.eventKey}` };
   const run = (leaf: string) => join('/', ['s3:/', spec.bucket, 'retraining', spec.modelId, 'runs', execution.id, leaf]);
 
-  const pull = b.processing(STEPS.pull, {
-    image: spec.dataPullImage,
-    command: spec.dataPullCommand,
-    roleArn: spec.roleArn,
-    instanceType: spec.processingInstanceType,
-    inputs: [{ name: 'history', source: spec.trainingDataUri, destination: '/opt/ml/processing/input/history' }],
-    outputs: [
-      { name: 'train', source: '/opt/ml/processing/output/train', destination: run('data/train') },
-      { name: 'holdout', source: '/opt/ml/processing/output/holdout', destination: run('data/holdout') },
-      { name: 'manifest', source: '/opt/ml/processing/output/manifest', destination: run('data/manifest') },
-    ],
-    environment: { DW_MODEL_ID: spec.modelId, DW_WINDOW_END: windowEnd, DW_FRESH_DAYS: asString(freshDays), DW_DATABASE: spec.database, DW_WORKGROUP: spec.workGroup },
-    propertyFiles: { Manifest: { output: 'manifest', path: 'manifest.json' } },
+  const pulled = addPullStep(b, spec.dataPull, {
+    name: STEPS.pull, modelId: spec.modelId, roleArn: spec.roleArn, processingInstanceType: spec.processingInstanceType,
+    trainingDataUri: spec.trainingDataUri, database: spec.database, workGroup: spec.workGroup, windowEnd, freshDays, executionId: execution.id, run,
   });
   const train = b.training(STEPS.train, {
     image: spec.trainingImage,
@@ -110,7 +98,7 @@ export function retrainingPipelineDefinition(spec: RetrainingPipelineSpec): Pipe
     volumeSizeGb: spec.volumeSizeGb,
     maxRuntimeSeconds: spec.maxRuntimeSeconds,
     outputPath: run('model'),
-    channels: { train: pull.output('train') },
+    channels: pulled.channels,
     hyperparameters: spec.hyperparameters,
   });
   const evaluate = b.processing(STEPS.evaluate, {
@@ -120,7 +108,7 @@ export function retrainingPipelineDefinition(spec: RetrainingPipelineSpec): Pipe
     instanceType: spec.processingInstanceType,
     inputs: [
       { name: 'model', source: train.modelArtifacts(), destination: '/opt/ml/processing/model' },
-      { name: 'holdout', source: pull.output('holdout'), destination: '/opt/ml/processing/holdout' },
+      { name: 'holdout', source: pulled.holdout, destination: '/opt/ml/processing/holdout' },
     ],
     outputs: [{ name: 'evaluation', source: '/opt/ml/processing/evaluation', destination: run('evaluation') }],
     environment: { DW_MODEL_ID: spec.modelId },
@@ -142,7 +130,7 @@ export function retrainingPipelineDefinition(spec: RetrainingPipelineSpec): Pipe
     transformInstanceTypes: spec.transformInstanceTypes,
     modelQualityStatistics: join('/', [evaluate.output('evaluation'), 'model-quality.json']),
     metadata: {
-      dataset_version: jsonGet(STEPS.pull, 'Manifest', 'datasetVersion'),
+      dataset_version: pulled.datasetVersion,
       code_version: codeVersion,
       training_image: spec.trainingImage,
       trigger_event: eventKeyParam,
@@ -161,6 +149,8 @@ export interface PipelineResources {
   readonly roleArn: string;
   readonly bucket: string;
   readonly gateFunctionArn: string;
+  /** The data pull's function (Driftwatch's pull); not needed when the config names a pull container. */
+  readonly pullFunctionArn?: string;
   readonly modelPackageGroupName: string;
   readonly database: string;
   readonly workGroup: string;
@@ -183,8 +173,9 @@ export function pipelineSpecFromConfig(model: ModelConfig, resources: PipelineRe
     trainingImage: p.image,
     evaluationImage: p.evaluationImage ?? p.image,
     inferenceImage: p.inferenceImage ?? p.image,
-    dataPullImage: p.image,
-    dataPullCommand: DEFAULT_DATA_PULL_COMMAND,
+    dataPull: p.dataPull.container
+      ? { kind: 'container', image: p.dataPull.container.image ?? p.image, command: p.dataPull.container.command }
+      : { kind: 'lambda', functionArn: resources.pullFunctionArn ?? missingPullFunction(model.id) },
     evaluationCommand: p.evaluationCommand,
     processingInstanceType: p.processingInstanceType,
     instanceType: p.instanceType,
@@ -204,4 +195,8 @@ export function pipelineSpecFromConfig(model: ModelConfig, resources: PipelineRe
     inferenceInstanceTypes: [p.processingInstanceType],
     transformInstanceTypes: [p.processingInstanceType],
   };
+}
+
+function missingPullFunction(modelId: string): never {
+  throw new Error(`model ${modelId}: the retraining pipeline needs the data pull's function (resources.pullFunctionArn), or retraining.pipeline.dataPull.container for a pull of your own`);
 }
