@@ -15,7 +15,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { COMPLIANCE_PROFILES, loadEnvironment, validateConfig, type ComplianceProfile } from '../../config';
 import { functionNetwork } from '../../lib/compliance/network';
 import { RESERVED_CONCURRENCY, complianceSettings } from '../../lib/compliance/profile';
-import { RETRAINING_HANDLER, RetrainTrigger } from '../../lib/retraining';
+import { RetrainTrigger } from '../../lib/retraining';
+import { stubRetrainingBundles } from '../retraining/bundles.test-fixture';
 import { configWith, TRAIN_IMAGE } from '../retraining/config.test-fixture';
 import { removeTemporaryAssets } from '../../lib/monitor';
 import { createDriftwatchApp } from '../../lib/platform';
@@ -202,9 +203,7 @@ describe('what the strict profiles turn on', () => {
 
 describe('the retraining constructs (not yet in Platform) on their own', () => {
   function teamStack(strict: boolean) {
-    const bundles = path.join(tmp, `retrain-bundles-${strict}`);
-    fs.mkdirSync(path.join(bundles, RETRAINING_HANDLER), { recursive: true });
-    fs.writeFileSync(path.join(bundles, RETRAINING_HANDLER, 'index.js'), 'exports.handler = async () => 1; exports.checkGates = async () => 2;\n');
+    const bundles = stubRetrainingBundles(path.join(tmp, `retrain-bundles-${strict}`));
     const model = validateConfig(configWith('team', { pipeline: { image: TRAIN_IMAGE, trainingData: { s3Uri: 's3://team-data/fraud/training/' } } })).models[0];
     const app = new CdkApp({ outdir: path.join(tmp, `retrain-${strict}`) });
     const stack = new Stack(app, 'Team', { env: { account: '123456789012', region: 'eu-west-1' } });
