@@ -4,24 +4,24 @@
  * a date/hour partitioned prefix of the data bucket; records that fail conversion go to an error
  * prefix. Resources per log do not depend on the number of columns (they are properties of one table).
  */
-import { Aws, Duration, Names, Size, Stack, Token } from 'aws-cdk-lib';
+import { Duration, Names, type Size, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as glue from 'aws-cdk-lib/aws-glue';
+import type * as glue from 'aws-cdk-lib/aws-glue';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as firehose from 'aws-cdk-lib/aws-kinesisfirehose';
-import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import type { IAnalytics } from '../analytics/analytics';
-import { identifierProblem } from '../../lambda/core/schema/identifier';
 import type { TableColumn } from '../../lambda/core/schema/record-schema';
-import { acknowledgeNag, nagResourceName } from '../common/nag';
 import { DataLake } from '../data-lake/data-lake';
 import { addPrefixRetention } from '../common/retention';
-import { requireWholeDays } from '../common/validate';
 import { allowLogGroupEncryptionOrWarn } from '../monitor/log-encryption';
-import { PARTITION_KEYS, errorRoot, partitionProjection, tableLayout } from './layout';
+import { deliveryRole } from './delivery-role';
+import { errorRoot, tableLayout } from './layout';
+import { existingBucketKey, recordLogSettings, type RecordLogSettings } from './record-log-settings';
+import { recordTable } from './record-table';
 
 /**
  * Timestamp formats Firehose accepts for `event_time` / `label_time` (Joda patterns): ISO-8601 UTC
@@ -101,28 +101,6 @@ export interface RecordLogLayout {
   readonly tableDescription: string;
 }
 
-const MIN_CONVERSION_BUFFER_MIB = 64;
-
-/**
- * The database the table goes in: `databaseName`, or the `analytics`' database; both given, they must
- * agree. @throws naming the prop and the value when neither is given, they differ or the name is not
- * one Athena reads
- */
-function resolveDatabaseName(scope: Construct, props: RecordLogProps): string {
-  const given = props.databaseName;
-  const fromAnalytics = props.analytics?.databaseName;
-  if (given === undefined && fromAnalytics === undefined) {
-    throw new Error(`${scope.node.path}: give databaseName (an existing Glue database) or analytics (the Analytics that creates it)`);
-  }
-  if (given !== undefined && fromAnalytics !== undefined && given !== fromAnalytics && !Token.isUnresolved(given) && !Token.isUnresolved(fromAnalytics)) {
-    throw new Error(`${scope.node.path}: databaseName ${JSON.stringify(given)} is not the database of analytics (${JSON.stringify(fromAnalytics)}); give one of them`);
-  }
-  const name = (given ?? fromAnalytics) as string;
-  const problem = Token.isUnresolved(name) ? undefined : identifierProblem(name);
-  if (problem) throw new Error(`${scope.node.path}: databaseName ${problem}`);
-  return name;
-}
-
 /** Base class of PredictionLog and GroundTruthLog. */
 export abstract class RecordLog extends Construct {
   /** The Firehose delivery stream (DirectPut). */
@@ -147,35 +125,12 @@ export abstract class RecordLog extends Construct {
 
   protected constructor(scope: Construct, id: string, props: RecordLogProps, layout: RecordLogLayout) {
     super(scope, id);
-    const stack = Stack.of(this);
-    const bufferingSize = props.bufferingSize ?? Size.mebibytes(128);
-    const bufferingInterval = props.bufferingInterval ?? Duration.seconds(300);
-    const sizeMiB = bufferingSize.toMebibytes();
-    if (sizeMiB < MIN_CONVERSION_BUFFER_MIB || sizeMiB > 128) {
-      throw new Error(`${this.node.path}: bufferingSize must be 64-128 MiB for Parquet conversion, got ${sizeMiB} MiB`);
-    }
-    const intervalSeconds = bufferingInterval.toSeconds();
-    if (intervalSeconds < 60 || intervalSeconds > 900) {
-      throw new Error(`${this.node.path}: bufferingInterval must be 60-900 seconds, got ${intervalSeconds} s`);
-    }
-    const retentionDays = requireWholeDays(this, 'retentionDays', props.retentionDays ?? 400);
-    const errorRetentionDays = requireWholeDays(this, 'errorRetentionDays', props.errorRetentionDays ?? 90);
-    const databaseName = resolveDatabaseName(this, props);
-    const tableName = props.tableName ?? layout.tableName;
-    const tableProblem = Token.isUnresolved(tableName) ? undefined : identifierProblem(tableName);
-    if (tableProblem) throw new Error(`${this.node.path}: tableName ${tableProblem}`);
+    const settings = recordLogSettings(this, props, layout);
+    const { databaseName, tableName } = settings;
 
     if (props.existingBucketObj) {
       this.bucket = props.existingBucketObj;
-      const key = props.existingKey ?? props.existingBucketObj.encryptionKey;
-      if (!key) {
-        // A new key here would encrypt the records with a key the bucket's readers know nothing of.
-        throw new Error(
-          `${this.node.path}: existingBucketObj ${props.existingBucketObj.node.path} has no encryptionKey (an imported bucket carries none); ` +
-            'pass existingKey with the key the bucket encrypts with (kms.Key.fromKeyArn), or import the bucket with Bucket.fromBucketAttributes({ encryptionKey })',
-        );
-      }
-      this.key = key;
+      this.key = existingBucketKey(this, props.existingBucketObj, props.existingKey);
     } else {
       const lake = new DataLake(this, 'DataLake', { existingKey: props.existingKey });
       this.bucket = lake.bucket;
@@ -188,111 +143,35 @@ export abstract class RecordLog extends Construct {
     const { root, template } = tableLayout(layout.dataPrefix);
     this.dataRoot = root;
     this.errorRoot = errorRoot(layout.errorPrefix);
-    addPrefixRetention(this.bucket, `expire-${this.tableName}`, root, retentionDays);
-    addPrefixRetention(this.bucket, `expire-errors-${this.tableName}`, this.errorRoot, errorRetentionDays);
+    addPrefixRetention(this.bucket, `expire-${this.tableName}`, root, settings.retentionDays);
+    addPrefixRetention(this.bucket, `expire-errors-${this.tableName}`, this.errorRoot, settings.errorRetentionDays);
 
-    this.table = new glue.CfnTable(this, 'Table', {
-      catalogId: stack.account,
-      databaseName,
-      tableInput: {
-        name: this.tableName,
-        description: layout.tableDescription,
-        tableType: 'EXTERNAL_TABLE',
-        parameters: {
-          classification: 'parquet',
-          EXTERNAL: 'TRUE',
-          'parquet.compression': 'SNAPPY',
-          ...partitionProjection(this.bucket.bucketName, template, retentionDays),
-        },
-        partitionKeys: PARTITION_KEYS.map((c) => ({ name: c.name, type: c.type, comment: c.comment })),
-        storageDescriptor: {
-          columns: layout.columns.map((c) => ({ name: c.name, type: c.type, comment: c.comment })),
-          location: `s3://${this.bucket.bucketName}/${root}`,
-          inputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat',
-          outputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat',
-          serdeInfo: { serializationLibrary: 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe' },
-          compressed: false,
-          storedAsSubDirectories: false,
-        },
-      },
-    });
-
+    this.table = recordTable(this, { databaseName, tableName, layout, bucket: this.bucket, root, template, retentionDays: settings.retentionDays });
     if (props.analytics) this.table.node.addDependency(props.analytics);
 
     const logGroup = props.logGroup ?? this.defaultErrorLogGroup();
     const logStream = new logs.LogStream(this, 'DeliveryErrors', { logGroup });
+    const { role, policy } = deliveryRole(this, { bucket: this.bucket, key: this.key, dataRoot: root, errorRoot: this.errorRoot, databaseName, tableName, logGroup, logStream });
+    this.role = role;
+    this.policy = policy;
 
-    const tableArn = stack.formatArn({ service: 'glue', resource: 'table', resourceName: `${databaseName}/${this.tableName}` });
-    const databaseArn = stack.formatArn({ service: 'glue', resource: 'database', resourceName: databaseName });
-    const catalogArn = stack.formatArn({ service: 'glue', resource: 'catalog' });
-    const logStreamArn = stack.formatArn({
-      service: 'logs',
-      resource: 'log-group',
-      resourceName: `${logGroup.logGroupName}:log-stream:${logStream.logStreamName}`,
-      arnFormat: 'arn:aws:logs:region:account:log-group:log-group-name' as never,
-    });
+    this.deliveryStream = this.createDeliveryStream(props, layout, settings, logGroup, logStream);
+    // Firehose reads the schema when the stream is created; the table is referenced by name, so say so.
+    this.deliveryStream.addResourceDependency(this.table);
+    this.deliveryStreamName = this.deliveryStream.ref;
+    this.deliveryStreamArn = this.deliveryStream.attrArn;
+  }
 
-    const objectArns = [this.bucket.arnForObjects(`${root}*`), this.bucket.arnForObjects(`${this.errorRoot}*`)];
-    // A customer-managed policy rather than an inline one (the compliance packs' IAMNoInlinePolicy):
-    // the role lists it in ManagedPolicyArns, so whatever references the role waits for the policy.
-    this.policy = new iam.ManagedPolicy(this, 'DeliveryPolicy', {
-      description: `Firehose delivery of ${this.tableName}: its own prefixes, its table, its error log stream`,
-      statements: [
-        new iam.PolicyStatement({
-          sid: 'WriteOwnPrefixes',
-          actions: ['s3:AbortMultipartUpload', 's3:GetObject', 's3:PutObject'],
-          resources: objectArns,
-        }),
-        new iam.PolicyStatement({
-          sid: 'LocateBucket',
-          // Firehose's documented bucket actions. ListBucketMultipartUploads has no s3:prefix key.
-          actions: ['s3:GetBucketLocation', 's3:ListBucketMultipartUploads'],
-          resources: [this.bucket.bucketArn],
-        }),
-        new iam.PolicyStatement({
-          sid: 'ListOwnPrefixes',
-          // Listing only under this log's prefixes: one model's role cannot list another model's keys.
-          actions: ['s3:ListBucket'],
-          resources: [this.bucket.bucketArn],
-          conditions: { StringLike: { 's3:prefix': [`${root}*`, `${this.errorRoot}*`] } },
-        }),
-        new iam.PolicyStatement({
-          sid: 'EncryptObjects',
-          actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
-          resources: [this.key.keyArn],
-          conditions: { StringEquals: { 'kms:ViaService': `s3.${Aws.REGION}.amazonaws.com` } },
-        }),
-        new iam.PolicyStatement({
-          sid: 'ReadSchema',
-          actions: ['glue:GetTable', 'glue:GetTableVersion', 'glue:GetTableVersions'],
-          resources: [catalogArn, databaseArn, tableArn],
-        }),
-        new iam.PolicyStatement({
-          sid: 'LogErrors',
-          actions: ['logs:PutLogEvents'],
-          resources: [logStreamArn],
-        }),
-      ],
-    });
-    this.role = new iam.Role(this, 'DeliveryRole', {
-      description: `Firehose delivery of ${this.tableName} (${this.node.path})`,
-      // Firehose passes the account id as external id; the condition stops confused-deputy use.
-      assumedBy: new iam.ServicePrincipal('firehose.amazonaws.com', {
-        conditions: { StringEquals: { 'sts:ExternalId': Aws.ACCOUNT_ID } },
-      }),
-      managedPolicies: [this.policy],
-    });
-    acknowledgeNag(this.policy, [
-      {
-        id: 'AwsSolutions-IAM5',
-        reason:
-          'Firehose writes generated object names under this log\'s own prefixes only (data and error prefix of one model); ' +
-          'the wildcard is limited to those prefixes and cannot reach other models',
-        appliesTo: objectArns.map((arn) => `Resource::${nagResourceName(stack, arn)}`),
-      },
-    ]);
-
-    this.deliveryStream = new firehose.CfnDeliveryStream(this, 'Resource', {
+  /** The DirectPut stream converting JSON records to Parquet against the table. */
+  private createDeliveryStream(
+    props: RecordLogProps,
+    layout: RecordLogLayout,
+    settings: RecordLogSettings,
+    logGroup: logs.ILogGroup,
+    logStream: logs.LogStream,
+  ): firehose.CfnDeliveryStream {
+    const stack = Stack.of(this);
+    return new firehose.CfnDeliveryStream(this, 'Resource', {
       deliveryStreamName: props.deliveryStreamName,
       deliveryStreamType: 'DirectPut',
       deliveryStreamEncryptionConfigurationInput: { keyType: 'CUSTOMER_MANAGED_CMK', keyArn: this.key.keyArn },
@@ -301,7 +180,7 @@ export abstract class RecordLog extends Construct {
         roleArn: this.role.roleArn,
         prefix: layout.dataPrefix,
         errorOutputPrefix: layout.errorPrefix,
-        bufferingHints: { intervalInSeconds: intervalSeconds, sizeInMBs: sizeMiB },
+        bufferingHints: { intervalInSeconds: settings.intervalSeconds, sizeInMBs: settings.sizeMiB },
         // Parquet files are compressed by the serializer; the S3 compression must stay off.
         compressionFormat: 'UNCOMPRESSED',
         encryptionConfiguration: { kmsEncryptionConfig: { awskmsKeyArn: this.key.keyArn } },
@@ -321,10 +200,6 @@ export abstract class RecordLog extends Construct {
         },
       },
     });
-    // Firehose reads the schema when the stream is created; the table is referenced by name, so say so.
-    this.deliveryStream.addResourceDependency(this.table);
-    this.deliveryStreamName = this.deliveryStream.ref;
-    this.deliveryStreamArn = this.deliveryStream.attrArn;
   }
 
   /**
