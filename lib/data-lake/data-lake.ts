@@ -11,6 +11,7 @@ import { acknowledgeNag, nagResourceName } from '../common/nag';
 import { grantAll, type GrantStatement } from '../common/grants';
 import { addPrefixRetention, isOwnedBucket } from '../common/retention';
 import { requireWholeDays } from '../common/validate';
+import { accessLogsBucket } from './access-logs-bucket';
 
 /** Where the data bucket is replicated to: a versioned bucket in another region, with its own key. */
 export interface DataReplicaProps {
@@ -161,51 +162,7 @@ export class DataLake extends DataLakeBase {
         admins: props.keyAdministrators ? [...props.keyAdministrators] : undefined,
       });
 
-    if (props.existingAccessLogsBucket) {
-      this.accessLogsBucket = props.existingAccessLogsBucket;
-    } else {
-      const logs = new s3.Bucket(this, 'AccessLogs', {
-        // S3 server access logging can only deliver to SSE-S3 buckets, so this bucket cannot use the KMS key.
-        encryption: s3.BucketEncryption.S3_MANAGED,
-        enforceSSL: true,
-        minimumTLSVersion: props.minimumTlsVersion,
-        versioned: true,
-        blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-        // ACLs off whatever the app's feature flags: log delivery is granted by the bucket policy
-        // below (allowServerAccessLogs), never by CDK's legacy LogDeliveryWrite ACL.
-        objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-        removalPolicy,
-        lifecycleRules: [
-          {
-            id: 'expire-access-logs',
-            expiration: Duration.days(accessLogDays),
-            noncurrentVersionExpiration: Duration.days(1),
-            abortIncompleteMultipartUploadAfter: Duration.days(1),
-          },
-        ],
-      });
-      acknowledgeNag(logs, [
-        {
-          id: 'AwsSolutions-S1',
-          reason: 'This bucket is the server-access-log target of the data bucket; logging it to itself would loop',
-        },
-        ...['NIST.800.53.R5', 'HIPAA.Security', 'PCI.DSS.321'].flatMap((pack) => [
-          {
-            id: `${pack}-S3DefaultEncryptionKMS`,
-            reason:
-              'S3 server access logging delivers only to buckets encrypted with SSE-S3 (an SSE-KMS target drops the logs), so this ' +
-              'log bucket stays AES-256; it holds request metadata (keys, requesters), never record content',
-          },
-          {
-            id: `${pack}-S3BucketReplicationEnabled`,
-            reason:
-              'This bucket holds the data bucket\'s server access logs (request metadata, not records): versioned, TLS-only, kept ' +
-              `${accessLogDays} days in the environment's region; the data itself is what the profile replicates`,
-          },
-        ]),
-      ]);
-      this.accessLogsBucket = logs;
-    }
+    this.accessLogsBucket = props.existingAccessLogsBucket ?? accessLogsBucket(this, { removalPolicy, minimumTlsVersion: props.minimumTlsVersion, retentionDays: accessLogDays });
 
     this.bucket = new s3.Bucket(this, 'Bucket', {
       bucketName: props.bucketName,
