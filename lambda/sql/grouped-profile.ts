@@ -7,13 +7,23 @@
  * Each partition keeps only its small prediction aggregates (row count, score sums, predicted-label
  * counts): ADWIN is updated once per hourly batch, as the Lambda does.
  */
+import type { DatasetProfile, NumericFeatureProfile } from '../core/types';
+import { isNull, ResultCells } from './grouped-cells';
 import {
-  PROFILE_FORMAT,
-  type CategoricalFeatureProfile,
-  type DatasetProfile,
-  type NumericFeatureProfile,
-} from '../core/types';
-import { saturate } from '../core/profile/numeric';
+  addCategory,
+  addNumericBin,
+  addStatistics,
+  compareText,
+  emptyTarget,
+  predictionAggregates,
+  targetProfile,
+  type CategoricalSum,
+  type FeatureSum,
+  type NumericSum,
+  type PartitionSum,
+  type Statistics,
+  type TargetSum,
+} from './grouped-sums';
 import type { PredictionAggregates, ResultRow } from './parse-profile';
 
 /** A result as columns (name → one value per row): DuckDB's chunks, or rows turned into columns. */
@@ -72,43 +82,6 @@ export interface GroupedProfileOptions {
   readonly fineBinsOnly?: boolean;
 }
 
-interface NumericSum {
-  readonly ref: NumericFeatureProfile;
-  count: number;
-  missing: number;
-  sum: number;
-  sumSquares: number;
-  min: number | null;
-  max: number | null;
-  readonly counts: Float64Array;
-  readonly fineCounts: Float64Array;
-}
-
-interface CategoricalSum {
-  readonly ref: CategoricalFeatureProfile;
-  count: number;
-  missing: number;
-  readonly counts: Float64Array;
-  other: number;
-  /** Of other: values among the reference's rare categories (bin -2). */
-  seenOther: number;
-}
-
-type FeatureSum = NumericSum | CategoricalSum;
-
-interface PartitionSum {
-  readonly dt: string;
-  readonly hour: string | null;
-  readonly target: number;
-  rows: number;
-  score: { n: number; missing: number; total: number | null; totalSquares: number | null; low: number | null; high: number | null } | null;
-  readonly labels: Map<string, number>;
-}
-
-const isNull = (v: unknown) => v === null || v === undefined;
-
-const replacer = (_: string, v: unknown) => (typeof v === 'bigint' ? v.toString() : v);
-
 /**
  * Accumulates grouped profile results chunk by chunk (`add`), then builds the targets' profiles and
  * the partitions' prediction aggregates (`result`). Counts are exactly those of the partitions'
@@ -121,136 +94,137 @@ const replacer = (_: string, v: unknown) => (typeof v === 'bigint' ? v.toString(
  */
 export function groupedProfileAccumulator(reference: DatasetProfile, options: GroupedProfileOptions) {
   const indexOf = (kind: string) => new Map(reference.features.flatMap((f, i) => (f.kind === kind ? [[f.name, i] as const] : [])));
-  const numericIndex = indexOf('numeric');
-  const categoricalIndex = indexOf('categorical');
+  const featureIndex = { numeric: indexOf('numeric'), categorical: indexOf('categorical') };
   const psiOfFine = reference.features.map((f) => (options.fineBinsOnly && f.kind === 'numeric' ? psiBinOfFineBin(f) : null));
-  const targets = Array.from({ length: options.targets }, () => ({
-    rowCount: 0,
-    features: reference.features.map(
-      (ref): FeatureSum =>
-        ref.kind === 'numeric'
-          ? {
-              ref,
-              count: 0,
-              missing: 0,
-              sum: 0,
-              sumSquares: 0,
-              min: null,
-              max: null,
-              counts: new Float64Array(ref.edges.length + 1),
-              fineCounts: new Float64Array(ref.fineEdges.length + 1),
-            }
-          : { ref, count: 0, missing: 0, counts: new Float64Array(ref.categories.length), other: 0, seenOther: 0 },
-    ),
-  }));
+  const targets = Array.from({ length: options.targets }, () => emptyTarget(reference));
   const partitions = new Map<string, PartitionSum>();
+
+  /** The target's sum of feature `name` of this kind. */
+  function featureOf(cells: ResultCells, i: number, t: TargetSum, kind: 'numeric' | 'categorical', name: string): FeatureSum {
+    const index = featureIndex[kind].get(name);
+    if (index === undefined) return cells.fail(i, `feature ${JSON.stringify(name)} is not a ${kind} feature of the reference`);
+    return t.features[index];
+  }
+
+  /** The PSI bin of fine bin `fine` by the feature's map (fineBinsOnly), or the row's own `bin`. */
+  const psiBin = (map: Int32Array | null, fine: number, bin: () => number): number => (map ? (fine >= 0 && fine < map.length ? map[fine] : -1) : bin());
+  const psiMapOf = (s: NumericSum) => psiOfFine[reference.features.indexOf(s.ref)];
+
+  /** A row of arrays: every fine bin of one (partition, numeric feature) with its count. */
+  function addNumericList(cells: ResultCells, i: number, t: TargetSum, name: string): void {
+    const s = featureOf(cells, i, t, 'numeric', name) as NumericSum;
+    const fbs = cells.list('fine_bins', i);
+    const counts = cells.list('bin_counts', i);
+    const map = psiMapOf(s);
+    if (!map && !cells.has('bins')) cells.fail(i, 'no column "bins"');
+    const bs = map ? null : cells.list('bins', i);
+    if (counts.length !== fbs.length || (bs !== null && bs.length !== fbs.length)) cells.fail(i, 'the bin arrays differ in length');
+    for (let j = 0; j < fbs.length; j++) {
+      const fb = fbs[j];
+      const b = psiBin(map, fb, () => (bs as number[])[j]);
+      const c = counts[j];
+      if (!Number.isSafeInteger(c) || !Number.isInteger(fb) || !Number.isInteger(b) || !addNumericBin(s, b, fb, c)) {
+        cells.fail(i, `bin ${b} / fine bin ${fb} (count ${c}) is outside the reference's bins of feature ${JSON.stringify(name)}`);
+      }
+    }
+  }
+
+  /** A row of arrays: every category position of one (partition, categorical feature) with its count. */
+  function addCategoryList(cells: ResultCells, i: number, t: TargetSum, name: string): void {
+    const s = featureOf(cells, i, t, 'categorical', name) as CategoricalSum;
+    const positions = cells.list('bins', i);
+    const counts = cells.list('bin_counts', i);
+    if (counts.length !== positions.length) cells.fail(i, 'the bin arrays differ in length');
+    for (let j = 0; j < positions.length; j++) {
+      const c = counts[j];
+      if (!Number.isSafeInteger(c)) cells.fail(i, `count ${c} of category #${positions[j]} is not an integer`);
+      if (!addCategory(s, positions[j], c)) cells.fail(i, `category #${positions[j]} is not a reference category of feature ${JSON.stringify(name)}`);
+    }
+  }
+
+  /** A row per bin (the hourly query's shape): a numeric fine bin or a category position with its count. */
+  function addBinRow(cells: ResultCells, i: number, t: TargetSum, kind: 'numeric' | 'categorical', name: string, count: number): void {
+    const f = featureOf(cells, i, t, kind, name);
+    if (f.ref.kind === 'numeric') {
+      const fb = cells.int('fine_bin', i);
+      const b = psiBin(psiMapOf(f as NumericSum), fb, () => cells.int('bin', i));
+      if (!addNumericBin(f as NumericSum, b, fb, count)) {
+        cells.fail(i, `bin ${b} / fine bin ${fb} is outside the reference's bins of feature ${JSON.stringify(name)}`);
+      }
+      return;
+    }
+    const b = cells.int('bin', i);
+    if (!addCategory(f as CategoricalSum, b, count)) cells.fail(i, `category #${b} is not a reference category of feature ${JSON.stringify(name)}`);
+  }
+
+  /** A statistics row: n, missing, total, total_squares, low, high of a feature or of the prediction. */
+  function addStatisticsRow(cells: ResultCells, i: number, p: PartitionSum, t: TargetSum, kind: string, name: string, count: number): void {
+    const stats: Statistics = {
+      n: count,
+      missing: cells.int('missing', i),
+      total: cells.sum('total', i),
+      totalSquares: cells.sum('total_squares', i),
+      low: cells.num('low', i),
+      high: cells.num('high', i),
+    };
+    if (kind === 'prediction') {
+      p.score = stats;
+      return;
+    }
+    const index = kind === 'numeric' || kind === 'categorical' ? featureIndex[kind].get(name) : undefined;
+    if (index === undefined) {
+      if (kind === 'predicted_label') return; // the predicted label's missing count
+      cells.fail(i, `unknown part ${JSON.stringify(kind)} or feature ${JSON.stringify(name)}`);
+    }
+    addStatistics(t.features[index as number], stats);
+  }
+
+  /** The partition of row i, made on its first row. */
+  function partitionOf(cells: ResultCells, i: number, d: unknown, h: unknown): PartitionSum {
+    const key = h === null ? String(d) : `${String(d)} ${String(h)}`;
+    let p = partitions.get(key);
+    if (p) return p;
+    const hourText = h === null ? null : String(h);
+    p = { dt: String(d), hour: hourText, target: options.targetOf(String(d), hourText), rows: 0, score: null, labels: new Map() };
+    if (!Number.isInteger(p.target) || p.target < 0 || p.target >= targets.length) {
+      cells.fail(i, `the partition's target ${p.target} is not in [0, ${targets.length})`);
+    }
+    partitions.set(key, p);
+    return p;
+  }
 
   function add(columns: ResultColumns, rowCount: number): void {
     if (rowCount === 0) return;
-    const col = (name: string): readonly unknown[] => {
-      const c = columns[name];
-      if (c === undefined) throw new Error(`grouped profile result: no column ${JSON.stringify(name)}`);
-      return c;
-    };
-    // Columns are read when first needed: an engine may convert them lazily (most rows are bins).
-    const read: Record<string, readonly unknown[]> = {};
-    const lazy = (name: string) => () => (read[name] ??= col(name));
-    const [bin, fineBin, category, missing, total, totalSquares, low, high] = [
-      'bin', 'fine_bin', 'category', 'missing', 'total', 'total_squares', 'low', 'high',
-    ].map(lazy);
-    const [dt, part, feature, n] = ['dt', 'part', 'feature', 'n'].map(col);
-    const hour = 'hour' in columns ? col('hour') : undefined;
+    const cells = new ResultCells(columns);
+    const [dt, part, feature] = ['dt', 'part', 'feature'].map((name) => cells.col(name));
+    cells.col('n');
+    const hour = cells.has('hour') ? cells.col('hour') : undefined;
     // Numeric bins as one row of arrays per (partition, feature) (GROUPED_LIST_COLUMNS), when present.
-    const [fineBins, psiBins, binCounts] = ['fine_bins', 'bins', 'bin_counts'].map((name) => (name in columns ? lazy(name) : undefined));
-    const rowAt = (i: number) => Object.fromEntries(Object.entries(columns).map(([k, v]) => [k, v[i]]));
-    const fail = (i: number, why: string): never => {
-      throw new Error(`profile row ${JSON.stringify(rowAt(i), replacer)}: ${why}`);
-    };
-    const numAt = (c: readonly unknown[], i: number, name: string): number | null => {
-      const v = c[i];
-      if (v === null || v === undefined || v === '') return null;
-      const x = Number(v);
-      if (!Number.isFinite(x)) fail(i, `column ${name} = ${String(v)} is not a number`);
-      return x;
-    };
-    // SUM(x) and SUM(x * x) overflow to ±Infinity for values near ±1.8e308: saturated, as the core's sums are.
-    const sumAt = (c: readonly unknown[], i: number, name: string): number | null => {
-      const x = Number(c[i]);
-      return x === Infinity || x === -Infinity ? saturate(x) : numAt(c, i, name);
-    };
-    const intAt = (c: readonly unknown[], i: number, name: string): number => {
-      const x = numAt(c, i, name);
-      if (x === null || !Number.isSafeInteger(x)) return fail(i, `column ${name} = ${String(c[i])} is not an integer`);
-      return x;
-    };
-
-    let lastKey = '';
+    const listed = cells.has('fine_bins') && cells.has('bin_counts');
+    const categoriesListed = cells.has('bins') && cells.has('bin_counts');
     let p: PartitionSum | undefined;
+    let last: { d: unknown; h: unknown } = { d: undefined, h: undefined };
     for (let i = 0; i < rowCount; i++) {
       const d = dt[i];
       const h = hour === undefined ? null : hour[i];
       if (d === null || d === undefined || h === undefined || (hour !== undefined && h === null)) {
-        fail(i, `${hour === undefined ? 'dt is' : 'dt and hour are'} required in a grouped profile result`);
+        cells.fail(i, `${hour === undefined ? 'dt is' : 'dt and hour are'} required in a grouped profile result`);
       }
-      const key = h === null ? String(d) : `${String(d)} ${String(h)}`;
-      if (key !== lastKey || p === undefined) {
-        p = partitions.get(key);
-        if (!p) {
-          const hourText = h === null ? null : String(h);
-          p = { dt: String(d), hour: hourText, target: options.targetOf(String(d), hourText), rows: 0, score: null, labels: new Map() };
-          if (!Number.isInteger(p.target) || p.target < 0 || p.target >= targets.length) {
-            fail(i, `the partition's target ${p.target} is not in [0, ${targets.length})`);
-          }
-          partitions.set(key, p);
-        }
-        lastKey = key;
+      if (p === undefined || d !== last.d || h !== last.h) {
+        p = partitionOf(cells, i, d, h);
+        last = { d, h };
       }
       const t = targets[p.target];
       const kind = String(part[i]);
-      if (kind === 'numeric' && fineBins && binCounts && !isNull(fineBins()[i])) {
-        const name = String(feature[i]);
-        const index = numericIndex.get(name);
-        if (index === undefined) return fail(i, `feature ${JSON.stringify(name)} is not a numeric feature of the reference`);
-        const s = t.features[index] as NumericSum;
-        const fbs = listAt(fineBins(), i, 'fine_bins', fail);
-        const counts = listAt(binCounts(), i, 'bin_counts', fail);
-        const map = psiOfFine[index];
-        const bs = map ? null : listAt((psiBins ?? fail(i, 'no column "bins"'))(), i, 'bins', fail);
-        if (counts.length !== fbs.length || (bs !== null && bs.length !== fbs.length)) fail(i, 'the bin arrays differ in length');
-        for (let j = 0; j < fbs.length; j++) {
-          const fb = fbs[j];
-          const b = map ? (fb >= 0 && fb < map.length ? map[fb] : -1) : (bs as number[])[j];
-          const c = counts[j];
-          if (!Number.isSafeInteger(c) || !Number.isInteger(fb) || !Number.isInteger(b) || b < 0 || b >= s.counts.length || fb < 0 || fb >= s.fineCounts.length) {
-            fail(i, `bin ${b} / fine bin ${fb} (count ${c}) is outside the reference's bins of feature ${JSON.stringify(name)}`);
-          }
-          s.counts[b] += c;
-          s.fineCounts[fb] += c;
-        }
+      if (kind === 'numeric' && listed && !isNull(cells.col('fine_bins')[i])) {
+        addNumericList(cells, i, t, String(feature[i]));
         continue;
       }
-      if (kind === 'categorical' && psiBins && binCounts && !isNull(psiBins()[i])) {
-        const name = String(feature[i]);
-        const index = categoricalIndex.get(name);
-        if (index === undefined) return fail(i, `feature ${JSON.stringify(name)} is not a categorical feature of the reference`);
-        const s = t.features[index] as CategoricalSum;
-        const positions = listAt(psiBins(), i, 'bins', fail);
-        const counts = listAt(binCounts(), i, 'bin_counts', fail);
-        if (counts.length !== positions.length) fail(i, 'the bin arrays differ in length');
-        for (let j = 0; j < positions.length; j++) {
-          const b = positions[j];
-          const c = counts[j];
-          if (!Number.isSafeInteger(c)) fail(i, `count ${c} of category #${b} is not an integer`);
-          if (b === -1) s.other += c;
-          else if (b === -2 && s.ref.rare) {
-            s.other += c;
-            s.seenOther += c;
-          } else if (Number.isInteger(b) && b >= 0 && b < s.counts.length) s.counts[b] += c;
-          else fail(i, `category #${b} is not a reference category of feature ${JSON.stringify(name)}`);
-        }
+      if (kind === 'categorical' && categoriesListed && !isNull(cells.col('bins')[i])) {
+        addCategoryList(cells, i, t, String(feature[i]));
         continue;
       }
-      const count = intAt(n, i, 'n');
+      const count = cells.int('n', i);
       if (kind === 'rows') {
         p.rows += count;
         t.rowCount += count;
@@ -260,111 +234,18 @@ export function groupedProfileAccumulator(reference: DatasetProfile, options: Gr
       // A bin row carries its bin (fine bin for numeric features), a label row its category;
       // anything else is a statistics row. Checked in this order, a chunk of bins never reads the
       // statistics columns.
-      const numeric = kind === 'numeric' && !isNull(fineBin()[i]);
-      if (numeric || (kind === 'categorical' && !isNull(bin()[i]))) {
-        const index = (numeric ? numericIndex : categoricalIndex).get(name);
-        if (index === undefined) return fail(i, `feature ${JSON.stringify(name)} is not a ${kind} feature of the reference`);
-        const f = t.features[index];
-        if (f.ref.kind === 'numeric') {
-          const s = f as NumericSum;
-          const fb = intAt(fineBin(), i, 'fine_bin');
-          const map = psiOfFine[index];
-          const b = map ? (fb >= 0 && fb < map.length ? map[fb] : -1) : intAt(bin(), i, 'bin');
-          if (b < 0 || b >= s.counts.length || fb < 0 || fb >= s.fineCounts.length) {
-            fail(i, `bin ${b} / fine bin ${fb} is outside the reference's bins of feature ${JSON.stringify(name)}`);
-          }
-          s.counts[b] += count;
-          s.fineCounts[fb] += count;
-        } else {
-          const s = f as CategoricalSum;
-          const b = intAt(bin(), i, 'bin');
-          if (b === -1) s.other += count;
-          else if (b === -2 && s.ref.rare) {
-            s.other += count;
-            s.seenOther += count;
-          } else if (b >= 0 && b < s.counts.length) s.counts[b] += count;
-          else fail(i, `category #${b} is not a reference category of feature ${JSON.stringify(name)}`);
-        }
-      } else if (kind === 'predicted_label' && !isNull(category()[i])) {
-        const label = String(category()[i]);
+      if (kind === 'numeric' && !isNull(cells.col('fine_bin')[i])) addBinRow(cells, i, t, 'numeric', name, count);
+      else if (kind === 'categorical' && !isNull(cells.col('bin')[i])) addBinRow(cells, i, t, 'categorical', name, count);
+      else if (kind === 'predicted_label' && !isNull(cells.col('category')[i])) {
+        const label = String(cells.col('category')[i]);
         p.labels.set(label, (p.labels.get(label) ?? 0) + count);
-      } else if (!isNull(missing()[i])) {
-        // Statistics row: n, missing, total, total_squares, low, high.
-        const stats = {
-          n: count,
-          missing: intAt(missing(), i, 'missing'),
-          total: sumAt(total(), i, 'total'),
-          totalSquares: sumAt(totalSquares(), i, 'total_squares'),
-          low: numAt(low(), i, 'low'),
-          high: numAt(high(), i, 'high'),
-        };
-        if (kind === 'prediction') {
-          p.score = stats;
-          continue;
-        }
-        const index = kind === 'numeric' ? numericIndex.get(name) : kind === 'categorical' ? categoricalIndex.get(name) : undefined;
-        if (index === undefined) {
-          if (kind === 'predicted_label') continue; // the predicted label's missing count
-          fail(i, `unknown part ${JSON.stringify(kind)} or feature ${JSON.stringify(name)}`);
-        }
-        const f = t.features[index as number];
-        f.count += stats.n;
-        f.missing += stats.missing;
-        if (f.ref.kind === 'numeric' && stats.n > 0) {
-          const s = f as NumericSum;
-          s.sum += stats.total ?? 0;
-          s.sumSquares += stats.totalSquares ?? 0;
-          if (stats.low !== null) s.min = s.min === null ? stats.low : Math.min(s.min, stats.low);
-          if (stats.high !== null) s.max = s.max === null ? stats.high : Math.max(s.max, stats.high);
-        }
-      } else {
-        fail(i, `part ${JSON.stringify(kind)}: neither a bin, a label nor statistics`);
-      }
+      } else if (!isNull(cells.col('missing')[i])) addStatisticsRow(cells, i, p, t, kind, name, count);
+      else cells.fail(i, `part ${JSON.stringify(kind)}: neither a bin, a label nor statistics`);
     }
   }
 
   function result(): GroupedProfiles {
-    const profiles = targets.map((t, index): DatasetProfile => ({
-      format: PROFILE_FORMAT,
-      rowCount: t.rowCount,
-      features: t.features.map((f) => {
-        const binned = f.counts.reduce((a, b) => a + b, f.ref.kind === 'categorical' ? (f as CategoricalSum).other : 0);
-        const where = `profile rows for feature ${JSON.stringify(f.ref.name)} (target ${index})`;
-        if (binned !== f.count) throw new Error(`${where}: bins hold ${binned} values but the count is ${f.count}`);
-        if (f.count + f.missing !== t.rowCount) {
-          throw new Error(`${where}: count ${f.count} + missing ${f.missing} is not the ${t.rowCount} rows`);
-        }
-        if (f.ref.kind === 'categorical') {
-          const s = f as CategoricalSum;
-          return {
-            kind: 'categorical',
-            name: s.ref.name,
-            count: s.count,
-            missing: s.missing,
-            categories: [...s.ref.categories],
-            counts: [...s.counts],
-            other: s.other,
-            ...(s.ref.rare && { seenOther: s.seenOther }),
-          };
-        }
-        const s = f as NumericSum;
-        const some = s.count > 0;
-        return {
-          kind: 'numeric',
-          name: s.ref.name,
-          count: s.count,
-          missing: s.missing,
-          sum: some ? saturate(s.sum) : 0,
-          sumSquares: some ? saturate(s.sumSquares) : 0,
-          min: some ? s.min : null,
-          max: some ? s.max : null,
-          edges: [...s.ref.edges],
-          counts: [...s.counts],
-          fineEdges: [...s.ref.fineEdges],
-          fineCounts: [...s.fineCounts],
-        };
-      }),
-    }));
+    const profiles = targets.map(targetProfile);
     const sorted = [...partitions.values()].sort((a, b) => compareText(a.dt, b.dt) || compareText(a.hour ?? '', b.hour ?? ''));
     return {
       profiles,
@@ -373,53 +254,6 @@ export function groupedProfileAccumulator(reference: DatasetProfile, options: Gr
   }
 
   return { add, result };
-}
-
-/**
- * An array cell as numbers: a DuckDB list (`DuckDBListValue`, its `items`), a JS array (row objects)
- * or Athena's text form `[1, 2, 3]`; elements may be bigints or numeric strings.
- */
-function listAt(column: readonly unknown[], i: number, name: string, fail: (i: number, why: string) => never): number[] {
-  const v = column[i];
-  const items: readonly unknown[] | null = Array.isArray(v)
-    ? v
-    : typeof v === 'string'
-      ? v.replace(/^\s*\[|\]\s*$/g, '').split(',').filter((x) => x.trim() !== '')
-      : v !== null && typeof v === 'object' && Array.isArray((v as { items?: unknown }).items)
-        ? (v as { items: unknown[] }).items
-        : null;
-  if (items === null) return fail(i, `column ${name} is not an array`);
-  const out = new Array<number>(items.length);
-  for (let j = 0; j < items.length; j++) {
-    const x = Number(items[j]);
-    if (!Number.isFinite(x)) fail(i, `column ${name} holds ${String(items[j])}, not a number`);
-    out[j] = x;
-  }
-  return out;
-}
-
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/** As `parsePredictionAggregates` computes them from one partition's rows. */
-function predictionAggregates(p: PartitionSum, positiveLabel: string | undefined): PredictionAggregates {
-  const count = p.score?.n ?? 0;
-  const labelCounts: Record<string, number> = {};
-  for (const label of [...p.labels.keys()].sort(compareText)) labelCounts[label] = p.labels.get(label) as number;
-  const labelled = Object.values(labelCounts).reduce((a, b) => a + b, 0);
-  const sum = count > 0 ? p.score?.total ?? 0 : 0;
-  return {
-    count,
-    missing: p.score?.missing ?? 0,
-    sum,
-    sumSquares: count > 0 ? p.score?.totalSquares ?? 0 : 0,
-    min: count > 0 ? p.score?.low ?? null : null,
-    max: count > 0 ? p.score?.high ?? null : null,
-    meanScore: count > 0 ? sum / count : null,
-    labelCounts,
-    positiveRate: positiveLabel !== undefined && labelled > 0 ? (labelCounts[positiveLabel] ?? 0) / labelled : null,
-  };
 }
 
 /** Result rows as columns (for engines that return row objects, e.g. Athena's or the `QueryEngine` port's). */
