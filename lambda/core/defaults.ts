@@ -18,6 +18,14 @@ export const MIN_ROWS = 100;
 /** A feature whose importance share is below this never raises a critical status on its own. */
 export const MIN_CRITICAL_IMPORTANCE_SHARE = 0.05;
 
+/**
+ * A p-value below this is taken as no chance even across the features and windows a monitor judges
+ * (0.01 over 100 tests): it turns a warning-sized missing-rate jump or a category-share move critical.
+ */
+export const STRICT_P_VALUE = 1e-4;
+/** L∞ between category shares (SageMaker Model Monitor's default 0.1) that, with STRICT_P_VALUE, is critical. */
+export const CATEGORY_SHARE_CRITICAL = 0.1;
+
 export const DEFAULT_THRESHOLDS = {
   psiWarning: 0.2,
   psiCritical: 0.25,

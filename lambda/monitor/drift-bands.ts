@@ -72,7 +72,8 @@ export function calibrateDrift(
       const before = thresholdsById.get(band.name) ?? resolveThresholds(band.name, given);
       const after = ordered({ ...bandThresholds(band, resolveThresholds(band.name), bands), ...given });
       thresholdsById.set(band.name, after);
-      if (BAND_FIELDS.some((k) => after[k] !== before[k])) raised.add(band.name);
+      // Raised means above the defaults; a steady band's lowered effect size is not (its p-values tightened).
+      if (BAND_FIELDS.some((k) => after[k] > before[k])) raised.add(band.name);
     }
   }
   return done(bands);

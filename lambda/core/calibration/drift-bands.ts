@@ -24,8 +24,12 @@
  *   windows treats the estimated σ as exact; with NannyML's minimum of 6 windows a "3σ" band then
  *   fires on 2.6% of in-control windows instead of 0.13% (19×), with 12 windows on 0.93% (7×). The
  *   interval converges to mean + kσ as n grows (200 windows: 3σ → 3.05σ);
- * - raise-only: a feature never gets thresholds below the default / configured ones, so a quiet
- *   reference (σ ≈ 0) cannot make a stationary feature more sensitive than it is today.
+ * - PSI and distances raise-only: never below the default / configured thresholds;
+ * - the effect size (KS statistic / JS distance) also comes DOWN to a steady reference's band
+ *   (`lowerEffect`, off by default), at least LOWEST_EFFECT_CRITICAL, and then needs the stricter
+ *   p-values (critical STRICT_P_VALUE, warning 0.01) because every feature of every window is
+ *   tested. The fixed 0.2 floor hid a 0.1–0.25σ mean shift on a feature whose reference windows
+ *   move by a KS of 0.03 (injected-drift benchmark, test/eval/RESULTS.md).
  *
  * @example
  * const windows = weeks.map((w) => observeDatasetProfile(w, reference));   // weeks of the reference
@@ -41,9 +45,10 @@ import { subtractDatasetProfiles } from '../profile';
 import type { ResolvedThresholds } from '../severity';
 import { distanceOf } from '../compare/assemble';
 import type { DatasetProfile, DriftReport, DriftTest, FeatureDrift } from '../types';
+import { STRICT_P_VALUE } from '../defaults';
 import { predictionMultiplier } from './prediction-interval';
 
-export const DRIFT_BAND_DEFAULTS = { multiplier: 3, warningMultiplier: 2, minWindows: 6 } as const;
+export const DRIFT_BAND_DEFAULTS = { multiplier: 3, warningMultiplier: 2, minWindows: 6, lowerEffect: false } as const;
 
 export interface DriftBandOptions {
   /**
@@ -55,6 +60,13 @@ export interface DriftBandOptions {
   readonly warningMultiplier?: number;
   /** Reference windows needed to calibrate; fewer keep the default thresholds. @default 6 (NannyML's minimum) */
   readonly minWindows?: number;
+  /**
+   * Whether a band below the default critical effect size lowers it (to the band, at least
+   * LOWEST_EFFECT_CRITICAL, with the p-value then needing STRICT_P_VALUE). Off by default: on census it
+   * pages the small year-over-year shifts a 5,000-row window resolves (0 -> 7 false alarms before the
+   * documented change, test/eval/RESULTS.md). @default false
+   */
+  readonly lowerEffect?: boolean;
 }
 
 /** Mean and population standard deviation (ddof 0) of a drift measure over the reference's windows. */
@@ -84,6 +96,8 @@ export type DriftBands =
       readonly windows: number;
       readonly multiplier: number;
       readonly warningMultiplier: number;
+      /** Whether the bands may lower the critical effect size (`DriftBandOptions.lowerEffect`). */
+      readonly lowerEffect: boolean;
       /** σ multiples the critical / warning thresholds use for a measure present in every window. */
       readonly criticalSigmas: number;
       readonly warningSigmas: number;
@@ -160,6 +174,7 @@ export function driftBands(reports: readonly DriftReport[], options: DriftBandOp
     windows,
     multiplier,
     warningMultiplier,
+    lowerEffect: options.lowerEffect ?? DRIFT_BAND_DEFAULTS.lowerEffect,
     criticalSigmas: predictionMultiplier(multiplier, windows),
     warningSigmas: predictionMultiplier(warningMultiplier, windows),
     features,
@@ -168,13 +183,16 @@ export function driftBands(reports: readonly DriftReport[], options: DriftBandOp
 
 /**
  * The thresholds a feature gets from its band: for PSI and for the effect size, warning =
- * max(base, mean + w·σ) and critical = max(base, mean + c·σ) (raise-only), with w and c the
+ * max(base, mean + w·σ) and critical = max(base, mean + c·σ) (raised), with w and c the
  * prediction-interval multiples of the warning and critical levels for the measure's window count
  * (`predictionMultiplier(warningMultiplier, n)`, `predictionMultiplier(multiplier, n)`),
  * effect thresholds capped at 1 (the KS statistic and the JS distance are ≤ 1); the same for the
  * distance thresholds of a feature pinned to a distance test (`band.distance`); every other field
  * of `base` unchanged. warning ≤ critical holds because base does and warningMultiplier ≤
- * multiplier. `base` is the feature's resolved thresholds (`resolveThresholds`); pass the ok bands
+ * multiplier. With `lowerEffect` (not the default), when the effect band's critical level is below the
+ * raised critical effect size, both effect levels become the band's (at least
+ * LOWEST_EFFECT_CRITICAL) and pValueCritical / pValueWarning tighten to STRICT_P_VALUE / 0.01.
+ * `base` is the feature's resolved thresholds (`resolveThresholds`); pass the ok bands
  * (or options) as `multipliers` so the thresholds use the multipliers the bands were built with.
  *
  * @example
@@ -184,12 +202,36 @@ export function driftBands(reports: readonly DriftReport[], options: DriftBandOp
 export function bandThresholds(
   band: FeatureBand,
   base: ResolvedThresholds,
-  multipliers: Pick<DriftBandOptions, 'multiplier' | 'warningMultiplier'> = {},
+  multipliers: Pick<DriftBandOptions, 'multiplier' | 'warningMultiplier' | 'lowerEffect'> = {},
 ): ResolvedThresholds {
   const { multiplier, warningMultiplier } = resolveOptions({
     multiplier: multipliers.multiplier,
     warningMultiplier: multipliers.warningMultiplier,
   });
+  const raised = raiseOnly(band, base, multiplier, warningMultiplier);
+  // A feature pinned to a distance test is not judged by the effect size: nothing to lower.
+  if (!(multipliers.lowerEffect ?? DRIFT_BAND_DEFAULTS.lowerEffect) || band.effect === null || band.test !== undefined) return raised;
+  // A reference steadier than the default floor assumes: both effect-size levels come down to the band's
+  // (at least LOWEST_EFFECT_CRITICAL), and the p-values they need tighten, because many features and
+  // windows are judged: critical STRICT_P_VALUE, warning the critical default (0.01). A warning at p 0.05
+  // would hold one feature in 5 % of quiet windows, and a paged feature stays paged while it warns.
+  const s = band.effect;
+  const level = (k: number) => (s.std === 0 ? s.mean : s.mean + predictionMultiplier(k, s.windows) * s.std);
+  if (!(level(multiplier) < raised.minEffectCritical)) return raised;
+  const minEffectCritical = Math.max(LOWEST_EFFECT_CRITICAL, level(multiplier));
+  return {
+    ...raised,
+    minEffectCritical,
+    minEffectWarning: Math.min(raised.minEffectWarning, Math.max(LOWEST_EFFECT_CRITICAL, level(warningMultiplier))),
+    pValueCritical: Math.min(raised.pValueCritical, STRICT_P_VALUE),
+    pValueWarning: Math.min(raised.pValueWarning, raised.pValueCritical),
+  };
+}
+
+/** The lowest critical effect size a band may set (KS statistic or JS distance). */
+export const LOWEST_EFFECT_CRITICAL = 0.02;
+
+function raiseOnly(band: FeatureBand, base: ResolvedThresholds, multiplier: number, warningMultiplier: number): ResolvedThresholds {
   const raise = (current: number, s: BandStats | null, k: number, cap: number) => {
     if (s === null) return current;
     // σ = 0 (a measure that never moved) bounds at the mean, even for an infinite multiple.
@@ -220,8 +262,8 @@ function stats(xs: readonly number[]): BandStats {
   return { mean, std: Math.sqrt(variance), windows: xs.length };
 }
 
-function resolveOptions(options: DriftBandOptions): Required<DriftBandOptions> {
-  const o: Required<DriftBandOptions> = {
+function resolveOptions(options: DriftBandOptions): Required<Omit<DriftBandOptions, 'lowerEffect'>> {
+  const o: Required<Omit<DriftBandOptions, 'lowerEffect'>> = {
     multiplier: options.multiplier ?? DRIFT_BAND_DEFAULTS.multiplier,
     warningMultiplier: options.warningMultiplier ?? DRIFT_BAND_DEFAULTS.warningMultiplier,
     minWindows: options.minWindows ?? DRIFT_BAND_DEFAULTS.minWindows,

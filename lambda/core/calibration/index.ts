@@ -8,6 +8,6 @@ export type { CalibrationOptions, CalibrationRefusal, CalibrationResult, MetricW
 export { ratioToBaseline, statusFor } from './ratio';
 export { CALIBRATION_FORMAT } from './types';
 export type { Calibration } from './types';
-export { driftBands, bandThresholds, referenceWindowReports, DRIFT_BAND_DEFAULTS } from './drift-bands';
+export { driftBands, bandThresholds, referenceWindowReports, DRIFT_BAND_DEFAULTS, LOWEST_EFFECT_CRITICAL } from './drift-bands';
 export { predictionMultiplier } from './prediction-interval';
 export type { BandStats, DriftBandOptions, DriftBands, FeatureBand } from './drift-bands';

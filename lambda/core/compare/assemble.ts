@@ -13,6 +13,8 @@ export interface FeatureMeasures {
   readonly wasserstein: number | null;
   readonly chiSquared: ChiSquaredResult | null;
   readonly missingRate: { readonly reference: number; readonly current: number };
+  /** `missingRatePValue` of the two sides' counts (a decision input, not reported). */
+  readonly missingPValue?: number;
 }
 
 /**
@@ -22,11 +24,12 @@ export interface FeatureMeasures {
  * comparisons so they decide alike. Throws when the pinned test does not fit the feature's kind.
  */
 export function assembleFeature(
-  measures: FeatureMeasures,
+  measured: FeatureMeasures,
   spec: FeatureSpec | undefined,
   importance: number,
   importanceConfigured: boolean,
 ): FeatureDrift {
+  const { missingPValue, ...measures } = measured;
   const thresholds = resolveThresholds(measures.name, spec?.thresholds);
   const numeric = measures.kind === 'numeric';
   const test = numeric ? measures.ks : measures.chiSquared;
@@ -43,6 +46,8 @@ export function assembleFeature(
       test,
       effect,
       missingRate: measures.missingRate,
+      ...(missingPValue !== undefined && { missingPValue }),
+      lInfinity: measures.lInfinity,
       ...(pinned !== undefined && { pinned, distance: distanceOf(measures, pinned) }),
     },
     thresholds,

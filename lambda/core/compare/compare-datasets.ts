@@ -1,6 +1,6 @@
 import { PSI_BINS } from '../defaults';
 import { own } from '../own';
-import { histogramSorted, jensenShannon, lInfinity, normalizedWassersteinSorted, psi, quantileEdges, sortedNonMissing } from '../drift';
+import { histogramSorted, jensenShannon, lInfinity, missingRatePValue, normalizedWassersteinSorted, psi, quantileEdges, sortedNonMissing } from '../drift';
 import { importanceShares } from '../severity';
 import { redundancyCheck, type RedundancyCheck } from '../severity/redundancy';
 import { chiSquaredHomogeneity, ksPValue, ksStatisticSorted } from '../stats';
@@ -76,6 +76,7 @@ function measureNumeric(ref: NumericColumn, cur: NumericColumn): FeatureMeasures
       reference: rate(ref.values.length - r.length, ref.values.length),
       current: rate(cur.values.length - c.length, cur.values.length),
     },
+    missingPValue: missingRatePValue(ref.values.length - r.length, ref.values.length, cur.values.length - c.length, cur.values.length),
   };
   // With no value on one side there is no distribution to test; the missing rate carries the signal.
   if (r.length === 0 || c.length === 0) return { ...base, ...NO_DISTRIBUTION, ks: null, wasserstein: null };
@@ -103,6 +104,7 @@ function measureCategorical(ref: CategoricalColumn, cur: CategoricalColumn): Fea
     ks: null,
     wasserstein: null,
     missingRate: { reference: rate(r.missing, r.total), current: rate(c.missing, c.total) },
+    missingPValue: missingRatePValue(r.missing, r.total, c.missing, c.total),
   };
   if (r.total === r.missing || c.total === c.missing) return { ...base, ...NO_DISTRIBUTION, chiSquared: null };
   const { psiBins, unionBins } = categoricalBins(r.counts, c.counts);

@@ -1,3 +1,4 @@
+import { missingRatePValue } from '../drift';
 import { own } from '../own';
 import { profileDrift } from '../profile';
 import { importanceShares } from '../severity';
@@ -32,9 +33,10 @@ function measureProfiles(ref: FeatureProfile, cur: FeatureProfile): FeatureMeasu
     reference: ref.count + ref.missing === 0 ? 0 : ref.missing / (ref.count + ref.missing),
     current: cur.count + cur.missing === 0 ? 0 : cur.missing / (cur.count + cur.missing),
   };
+  const missingPValue = missingRatePValue(ref.missing, ref.count + ref.missing, cur.missing, cur.count + cur.missing);
   if (ref.count === 0 || cur.count === 0) {
     const none = { psi: null, jensenShannon: null, lInfinity: null, ks: null, wasserstein: null, chiSquared: null };
-    return { name: ref.name, kind: ref.kind, ...none, missingRate };
+    return { name: ref.name, kind: ref.kind, ...none, missingRate, missingPValue };
   }
   const d = profileDrift(ref, cur);
   return {
@@ -47,5 +49,6 @@ function measureProfiles(ref: FeatureProfile, cur: FeatureProfile): FeatureMeasu
     wasserstein: d.wasserstein ? d.wasserstein.value : null,
     chiSquared: d.chiSquared,
     missingRate,
+    missingPValue,
   };
 }

@@ -16,4 +16,4 @@ export {
   safeScale,
   OVERFLOW_SAFE_MAGNITUDE,
 } from './wasserstein';
-export { countMissing, columnLength, missingRate, missingRateChange, type MissingRateChange } from './missing';
+export { countMissing, columnLength, missingRate, missingRateChange, missingRatePValue, type MissingRateChange } from './missing';

@@ -1,3 +1,4 @@
+import { chiSquaredHomogeneity } from '../stats';
 import type { Column } from '../types';
 
 /** Number of missing entries: NaN in a numeric column, code −1 in a categorical one. */
@@ -57,4 +58,21 @@ function rate(side: string, missing: number, total: number): number {
     throw new Error(`missingRateChange: ${side} missing is ${missing}; it must be in [0, ${side} total ${total}]`);
   }
   return total === 0 ? 0 : missing / total;
+}
+
+/**
+ * Two-sided p-value that two missing rates differ by chance: the pooled two-proportion z-test, which is
+ * the chi-squared test on the 2×2 table [missing, present] × [reference, current] without Yates'
+ * correction (`scipy.stats.chi2_contingency(..., correction=False)`). 1 when a side has no rows or
+ * nothing (or everything) is missing on both sides.
+ *
+ * @example missingRatePValue(0, 4000, 34, 336) // ≈ 1e-70: 0 % → 10 % is no chance
+ */
+export function missingRatePValue(referenceMissing: number, referenceTotal: number, currentMissing: number, currentTotal: number): number {
+  rate('reference', referenceMissing, referenceTotal);
+  rate('current', currentMissing, currentTotal);
+  return chiSquaredHomogeneity(
+    [referenceMissing, referenceTotal - referenceMissing],
+    [currentMissing, currentTotal - currentMissing],
+  ).pValue;
 }

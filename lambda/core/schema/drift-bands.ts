@@ -15,6 +15,8 @@ export interface DriftBandSettingsInput {
   readonly warningMultiplier?: number;
   /** Reference windows needed, else the default thresholds apply. @default 6 */
   readonly minWindows?: number;
+  /** Whether a steady reference may lower the critical effect size (see `DriftBandOptions.lowerEffect`). @default false */
+  readonly lowerEffect?: boolean;
 }
 
 export const driftBandsSchema = z
@@ -23,6 +25,7 @@ export const driftBandsSchema = z
     multiplier: z.number().nonnegative().optional(),
     warningMultiplier: z.number().nonnegative().optional(),
     minWindows: z.number().int().optional(),
+    lowerEffect: z.boolean().optional(),
   })
   .superRefine((b, ctx) => {
     if (b.minWindows !== undefined && b.minWindows < 2) {

@@ -1,4 +1,4 @@
-import { DEFAULT_THRESHOLDS, MIN_CRITICAL_IMPORTANCE_SHARE } from '../defaults';
+import { CATEGORY_SHARE_CRITICAL, DEFAULT_THRESHOLDS, MIN_CRITICAL_IMPORTANCE_SHARE, STRICT_P_VALUE } from '../defaults';
 import type { DriftTest, DriftThresholds, FeatureKind, Status, TestResult } from '../types';
 import { thresholdOrderProblems } from '../schema/thresholds';
 import { worst } from './status';
@@ -12,6 +12,13 @@ export interface DriftSignals {
   /** Effect size that must accompany a significant p-value: KS statistic (numeric) or JS distance (categorical). */
   readonly effect: number | null;
   readonly missingRate: { readonly reference: number; readonly current: number };
+  /**
+   * Two-sided p-value that the missing rate changed by chance (`missingRatePValue`); left out when the
+   * row counts are unknown, and then only the fixed missing-rate thresholds count.
+   */
+  readonly missingPValue?: number;
+  /** L∞ between the category shares (categorical features): the share moved in the most-moved category. */
+  readonly lInfinity?: number | null;
   /** The measure the feature is pinned to; left out, PSI and the p-value test both count. */
   readonly pinned?: DriftTest;
   /** The pinned distance's value (jensen_shannon, wasserstein, l_infinity); null when it could not be measured. */
@@ -59,7 +66,11 @@ const limit = (x: number) => String(Number(x.toPrecision(4)));
  * - PSI against its warning/critical thresholds;
  * - the p-value test (KS or chi-squared), which only counts when the effect size is also large
  *   enough, because on large samples a negligible shift is still "significant";
- * - the change in missing rate (a pipeline that starts sending nulls is drift too).
+ * - the change in missing rate (a pipeline that starts sending nulls is drift too): critical at
+ *   `missingRateCritical`, or already at `missingRateWarning` when the two-proportion test says it is
+ *   no chance (p < STRICT_P_VALUE);
+ * - for a categorical feature, a category share moved by at least CATEGORY_SHARE_CRITICAL (L∞) with a
+ *   chi-squared p-value below STRICT_P_VALUE is critical (a reweighting among known categories).
  * A feature pinned to one measure (`pinned`) is judged by that measure and the missing rate only:
  * `psi`, `ks` / `chi_squared` (with the effect size), or a distance against `distanceWarning` /
  * `distanceCritical`.
@@ -102,10 +113,20 @@ export function featureStatus(
     if (distance >= thresholds.distanceCritical) raise('critical', `${detail} >= ${limit(thresholds.distanceCritical)}`);
     else if (distance >= thresholds.distanceWarning) raise('warning', `${detail} >= ${limit(thresholds.distanceWarning)}`);
   }
+  // A category's share moving by 10 points (SageMaker's L∞ default) is critical once it cannot be chance;
+  // the JS distance of such a reweighting stays far below its 0.2 floor.
+  const share = signals.lInfinity ?? null;
+  if (signals.kind === 'categorical' && share !== null && test !== null && counts('test') && share >= CATEGORY_SHARE_CRITICAL && test.pValue < STRICT_P_VALUE) {
+    raise('critical', `category share moved by ${fmt(share)} >= ${CATEGORY_SHARE_CRITICAL} (chi-squared p-value ${fmt(test.pValue)} < ${STRICT_P_VALUE})`);
+  }
   const missingChange = Math.abs(missingRate.current - missingRate.reference);
   const missingDetail = `missing rate ${fmt(missingRate.reference)} -> ${fmt(missingRate.current)}`;
+  const missingP = signals.missingPValue;
   if (missingChange >= thresholds.missingRateCritical) raise('critical', missingDetail);
-  else if (missingChange >= thresholds.missingRateWarning) raise('warning', missingDetail);
+  else if (missingChange >= thresholds.missingRateWarning && missingP !== undefined && missingP < STRICT_P_VALUE) {
+    // A warning-sized jump (5 points by default) that is no chance is critical: 0 % -> 10 % pages.
+    raise('critical', `${missingDetail} (two-proportion p-value ${fmt(missingP)} < ${STRICT_P_VALUE})`);
+  } else if (missingChange >= thresholds.missingRateWarning) raise('warning', missingDetail);
 
   if (status === 'critical' && importanceConfigured && importanceShare < MIN_CRITICAL_IMPORTANCE_SHARE) {
     status = 'warning';

@@ -6,6 +6,7 @@ import {
   type FeatureBand,
 } from '../../../lambda/core/calibration';
 import { compareProfiles } from '../../../lambda/core/compare';
+import { STRICT_P_VALUE } from '../../../lambda/core/defaults';
 import { fitDatasetProfile, observeDatasetProfile } from '../../../lambda/core/profile';
 import { resolveThresholds } from '../../../lambda/core/severity';
 import type { Dataset, DriftReport, FeatureDrift, FeatureKind, NumericColumn } from '../../../lambda/core/types';
@@ -143,12 +144,12 @@ describe('driftBands: what the reference windows show', () => {
   });
 });
 
-describe('bandThresholds: raise-only', () => {
+describe('bandThresholds: raise-only (the default; the opt-in lowering is in lower-effect.test.ts)', () => {
   const base = resolveThresholds('x');
 
   it('a feature whose reference windows barely move keeps the default thresholds', () => {
     const quiet: FeatureBand = { name: 'x', psi: { mean: 0.02, std: 0.005, windows: 10 }, effect: { mean: 0.03, std: 0.01, windows: 10 } };
-    expect(bandThresholds(quiet, base)).toEqual(base);
+    expect(bandThresholds(quiet, base, { lowerEffect: false })).toEqual(base);
   });
 
   it('a noisy feature gets raised thresholds, warning still below critical', () => {
@@ -273,15 +274,21 @@ describe('end to end on the profile path', () => {
     for (const r of reports) expect(r.features.find((f) => f.name === 'A')!.status).toBe('critical');
   });
 
-  it("A's band is wide, B's keeps the defaults", () => {
+  it("A's band is wide, B's keeps the defaults; with lowerEffect B's steady band lowers only its effect-size levels", () => {
     expect(bands.ok).toBe(true);
     const a = bandThresholds(band(bands, 'A'), resolveThresholds('A'));
-    const b = bandThresholds(band(bands, 'B'), resolveThresholds('B'));
+    expect(bandThresholds(band(bands, 'B'), resolveThresholds('B'))).toEqual(resolveThresholds('B'));
+    const b = bandThresholds(band(bands, 'B'), resolveThresholds('B'), { lowerEffect: true });
     expect(a.psiCritical).toBeGreaterThan(0.25);
     expect(a.minEffectCritical).toBeGreaterThan(0.2);
     expect(a.psiWarning).toBeLessThanOrEqual(a.psiCritical);
     expect(a.minEffectWarning).toBeLessThanOrEqual(a.minEffectCritical);
-    expect(b).toEqual(resolveThresholds('B'));
+    const { minEffectWarning, minEffectCritical, pValueWarning, pValueCritical, ...rest } = b;
+    const { minEffectWarning: w, minEffectCritical: c, pValueWarning: pw, pValueCritical: pc, ...defaults } = resolveThresholds('B');
+    expect(rest).toEqual(defaults);
+    expect(minEffectCritical).toBeLessThan(c);
+    expect(minEffectWarning).toBeLessThan(w);
+    expect([pValueWarning, pValueCritical]).toEqual([pc, STRICT_P_VALUE]);
   });
 
   it('a fresh window from A\'s usual regimes is no longer critical; a genuinely new level still is', () => {
