@@ -96,8 +96,12 @@ test("the pull's outputs feed Train's channels, Evaluate's holdout and the datas
   const steps = byName(ours);
   const out = (name: string) => ({ Get: `Steps.PullData.OutputParameters['${name}']` });
   expect(steps.get('PullData')!.Arguments).toEqual({ modelId: SPEC.modelId, windowEnd: { Get: 'Parameters.WindowEnd' }, freshDays: { Get: 'Parameters.FreshDays' }, executionId: { Get: 'Execution.PipelineExecutionId' } });
-  const channels = steps.get('Train')!.Arguments.InputDataConfig as { ChannelName: string; DataSource: { S3DataSource: { S3Uri: unknown } } }[];
-  expect(channels.map((c) => [c.ChannelName, c.DataSource.S3DataSource.S3Uri])).toEqual([['train', out('trainUri')], ['history', out('historyUri')]]);
+  const channels = steps.get('Train')!.Arguments.InputDataConfig as { ChannelName: string; DataSource: { S3DataSource: { S3Uri: unknown; S3DataType: string } } }[];
+  // history through the pull's manifest file: Train reads exactly the objects the pull hashed
+  expect(channels.map((c) => [c.ChannelName, c.DataSource.S3DataSource.S3Uri, c.DataSource.S3DataSource.S3DataType])).toEqual([
+    ['train', out('trainUri'), 'S3Prefix'],
+    ['history', out('historyManifestUri'), 'ManifestFile'],
+  ]);
   expect((steps.get('Register-RegisterModel')!.Arguments.CustomerMetadataProperties as Record<string, unknown>).dataset_version).toEqual(out('datasetVersion'));
 });
 

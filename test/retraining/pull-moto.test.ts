@@ -15,7 +15,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { AthenaClient, CreateWorkGroupCommand, GetQueryExecutionCommand, ListQueryExecutionsCommand, StartQueryExecutionCommand } from '@aws-sdk/client-athena';
-import { CreateBucketCommand, GetObjectCommand, PutBucketVersioningCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, DeleteObjectCommand, GetObjectCommand, PutBucketVersioningCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { validateConfig } from '../../config';
 import type { DatasetManifest } from '../../lambda/retraining/pull/manifest';
 import { pullCountQuery } from '../../lambda/retraining/pull/pull-query';
@@ -122,6 +122,22 @@ test('the manifest lists every file with the SHA-256 of its bytes, the history v
     ['holdout', `${fresh}split=holdout/q-1_0.parquet`, FRESH['split=holdout/q-1_0.parquet'].length, sha256(FRESH['split=holdout/q-1_0.parquet']), undefined],
   ]);
   expect(historyReads - before).toBe(2);
+  // Train's history channel (ManifestFile) reads exactly the history objects hashed above
+  expect(out.historyManifestUri).toBe(`s3://${DATA}/retraining/fraud_detector/runs/exec-1/data/manifest/history.manifest`);
+  expect(await readJson(DATA, 'retraining/fraud_detector/runs/exec-1/data/manifest/history.manifest')).toEqual([
+    { prefix: `s3://${TEAM}/fraud/training/` },
+    ...Object.keys(HISTORY).map((k) => k.slice('fraud/training/'.length)),
+  ]);
+});
+
+test("a file written under the history prefix after the pull is in neither manifest (Train's channel lists keys, not the prefix)", async () => {
+  await counts(160, 40);
+  await handler(event('exec-5'), { awsRequestId: 'req-5' });
+  await s3.send(new PutObjectCommand({ Bucket: TEAM, Key: 'fraud/training/2026/late.csv', Body: 'amount,label\n3,legit\n' }));
+  const channel = (await readJson(DATA, 'retraining/fraud_detector/runs/exec-5/data/manifest/history.manifest')) as unknown[];
+  expect(channel).not.toContain('2026/late.csv');
+  expect(channel).toHaveLength(1 + Object.keys(HISTORY).length);
+  await s3.send(new DeleteObjectCommand({ Bucket: TEAM, Key: 'fraud/training/2026/late.csv' })); // the later tests' history is HISTORY
 });
 
 test('Athena got the count and the UNLOAD of the same SELECT, partitioned by split, into the attempt\'s prefix', async () => {

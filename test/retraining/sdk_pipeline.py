@@ -73,14 +73,14 @@ run_prefix = lambda leaf: Join(on="/", values=["s3:/", spec["bucket"], "retraini
 pull_spec = spec["dataPull"]
 if pull_spec["kind"] == "lambda":
     # Driftwatch's pull: a Lambda step whose output parameters the later steps read.
-    pull_outputs = {"datasetVersion": "String", "manifestUri": "String", "trainUri": "String", "holdoutUri": "String", "historyUri": "String", "trainRows": "Integer", "holdoutRows": "Integer", "historyFiles": "Integer"}
+    pull_outputs = {"datasetVersion": "String", "manifestUri": "String", "trainUri": "String", "holdoutUri": "String", "historyUri": "String", "historyManifestUri": "String", "trainRows": "Integer", "holdoutRows": "Integer", "historyFiles": "Integer"}
     pull = LambdaStep(
         name="PullData",
         lambda_func=Lambda(function_arn=pull_spec["functionArn"], session=session),
         inputs={"modelId": spec["modelId"], "windowEnd": p["WindowEnd"], "freshDays": p["FreshDays"], "executionId": ExecutionVariables.PIPELINE_EXECUTION_ID},
         outputs=[LambdaOutput(output_name=n, output_type=LambdaOutputTypeEnum[t]) for n, t in pull_outputs.items()],
     )
-    train_inputs = {"train": TrainingInput(s3_data=pull.properties.Outputs["trainUri"]), "history": TrainingInput(s3_data=pull.properties.Outputs["historyUri"])}
+    train_inputs = {"train": TrainingInput(s3_data=pull.properties.Outputs["trainUri"]), "history": TrainingInput(s3_data=pull.properties.Outputs["historyManifestUri"], s3_data_type="ManifestFile")}
     holdout_source = pull.properties.Outputs["holdoutUri"]
     dataset_version = pull.properties.Outputs["datasetVersion"]
 else:

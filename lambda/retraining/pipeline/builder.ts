@@ -72,11 +72,20 @@ export interface TrainingStepProps {
   readonly volumeSizeGb: number;
   readonly maxRuntimeSeconds: number;
   readonly outputPath: PipelineValue;
-  /** Channel name → S3 prefix. */
-  readonly channels: Readonly<Record<string, PipelineValue>>;
+  /** Channel name → S3 prefix, or a channel with its S3DataType (S3Prefix when not given). */
+  readonly channels: Readonly<Record<string, PipelineValue | TrainingChannel>>;
   /** As strings, as SageMaker passes them. */
   readonly hyperparameters?: Readonly<Record<string, string>>;
 }
+
+/** `ManifestFile`: the URI is a SageMaker manifest (`[{"prefix": ...}, "key", ...]`), the channel reads exactly its keys. */
+export interface TrainingChannel {
+  readonly uri: PipelineValue;
+  readonly s3DataType?: 'S3Prefix' | 'ManifestFile';
+}
+
+const asChannel = (c: PipelineValue | TrainingChannel): Required<TrainingChannel> =>
+  typeof c === 'object' && 'uri' in c ? { uri: c.uri, s3DataType: c.s3DataType ?? 'S3Prefix' } : { uri: c, s3DataType: 'S3Prefix' };
 
 export interface LambdaStepProps {
   readonly functionArn: string;
@@ -195,10 +204,10 @@ export class PipelineBuilder {
         StoppingCondition: { MaxRuntimeInSeconds: p.maxRuntimeSeconds },
         ResourceConfig: { VolumeSizeInGB: p.volumeSizeGb, InstanceCount: p.instanceCount, InstanceType: p.instanceType },
         RoleArn: p.roleArn,
-        InputDataConfig: Object.entries(p.channels).map(([channel, uri]) => ({
-          DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3Uri: uri, S3DataDistributionType: 'FullyReplicated' } },
-          ChannelName: channel,
-        })),
+        InputDataConfig: Object.entries(p.channels).map(([channel, c]) => {
+          const { uri, s3DataType } = asChannel(c);
+          return { DataSource: { S3DataSource: { S3DataType: s3DataType, S3Uri: uri, S3DataDistributionType: 'FullyReplicated' } }, ChannelName: channel };
+        }),
         HyperParameters: { ...(p.hyperparameters ?? {}) },
         // The profiler samples system metrics into S3 for SageMaker Debugger; nothing here reads them.
         ProfilerConfig: { DisableProfiler: true },

@@ -4,11 +4,11 @@
  * - **Driftwatch's pull** (default): a Lambda step (`pullData` of `lambda/handlers/pull-data.ts`),
  *   inputs `{ modelId, windowEnd, freshDays, executionId }`, whose output parameters (`PULL_OUTPUTS`)
  *   the later steps read: Train's channels `train` (the fresh training rows) and `history` (the team's
- *   training data), Evaluate's `holdout`, Register's `dataset_version`.
+ *   training data, as the SageMaker manifest file of the objects the pull hashed), Evaluate's `holdout`, Register's `dataset_version`.
  * - **The team's container** (`retraining.pipeline.dataPull.container`): the Processing step of the
  *   former contract, whose `manifest.json` property file gives the dataset version.
  */
-import type { PipelineBuilder } from './builder';
+import type { PipelineBuilder, TrainingChannel } from './builder';
 import { asString, jsonGet, type Get, type PipelineValue } from './values';
 
 /** The pull Lambda's output parameters and their types (`lambda/retraining/pull/run-pull.ts`'s PullOutput). */
@@ -18,6 +18,7 @@ export const PULL_OUTPUTS = {
   trainUri: 'String',
   holdoutUri: 'String',
   historyUri: 'String',
+  historyManifestUri: 'String',
   trainRows: 'Integer',
   holdoutRows: 'Integer',
   historyFiles: 'Integer',
@@ -44,7 +45,7 @@ export interface PullStepContext {
 
 /** What the later steps take from the pull. */
 export interface PulledData {
-  readonly channels: Readonly<Record<string, PipelineValue>>;
+  readonly channels: Readonly<Record<string, PipelineValue | TrainingChannel>>;
   readonly holdout: PipelineValue;
   readonly datasetVersion: PipelineValue;
 }
@@ -56,7 +57,9 @@ export function addPullStep(b: PipelineBuilder, pull: DataPullSpec, c: PullStepC
       inputs: { modelId: c.modelId, windowEnd: c.windowEnd, freshDays: c.freshDays, executionId: c.executionId },
       outputs: PULL_OUTPUTS,
     });
-    return { channels: { train: step.output('trainUri'), history: step.output('historyUri') }, holdout: step.output('holdoutUri'), datasetVersion: step.output('datasetVersion') };
+    // history through the pull's manifest file: Train reads the objects the pull hashed, not what the prefix holds later
+    const history: TrainingChannel = { uri: step.output('historyManifestUri'), s3DataType: 'ManifestFile' };
+    return { channels: { train: step.output('trainUri'), history }, holdout: step.output('holdoutUri'), datasetVersion: step.output('datasetVersion') };
   }
   const step = b.processing(c.name, {
     image: pull.image,

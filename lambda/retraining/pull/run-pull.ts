@@ -6,7 +6,8 @@
  * 2. unloads them as Parquet to `runs/<execution>/data/fresh/<attempt>/split=train|holdout/`
  *    (Athena's UNLOAD writes only into an empty prefix, so each attempt of the step has its own);
  * 3. lists those files and the team's history, hashes every file (history through the cache);
- * 4. writes `runs/<execution>/data/manifest/manifest.json` last, in one PUT: a failed pull leaves
+ * 4. writes `history.manifest` (the SageMaker manifest of the history files hashed, which Train's
+ *    history channel reads) and then `runs/<execution>/data/manifest/manifest.json` last, in one PUT: a failed pull leaves
  *    no manifest, only unreferenced Parquet files of its attempt.
  */
 import type { ModelRecordSpec } from '../../core/schema/record-schema';
@@ -15,6 +16,7 @@ import type { ObjectStore } from '../../ports/object-store';
 import type { UnloadEngine } from '../../ports/query-engine';
 import type { TableRef } from '../../sql/table';
 import { runArtifactKeys } from '../run-record';
+import { channelManifest } from './channel-manifest';
 import { digestAll, digestHistory } from './history-cache';
 import { buildManifest, type DatasetManifest, type ManifestFile } from './manifest';
 import type { DatasetFiles, FileDigest, ListedFile } from './ports';
@@ -58,6 +60,8 @@ export interface PullOutput {
   readonly trainUri: string;
   readonly holdoutUri: string;
   readonly historyUri: string;
+  /** The SageMaker manifest of the history files hashed (Train's `history` channel, ManifestFile). */
+  readonly historyManifestUri: string;
   readonly trainRows: number;
   readonly holdoutRows: number;
   readonly historyFiles: number;
@@ -91,9 +95,12 @@ export async function runPull(ports: PullPorts, settings: PullSettings, input: P
   const [trainDigests, holdoutDigests] = await Promise.all([digestAll(ports.files, train), digestAll(ports.files, holdout)]);
   const files = [...entries('history', history, cached.digests), ...entries('train', train, trainDigests), ...entries('holdout', holdout, holdoutDigests)];
   const manifest = buildManifest({ ...settings, ...input, createdAt: ports.clock.now(), window, rows, locations, query: select, files });
+  // The channel's manifest first: manifest.json stays the last write, so a failed pull leaves none.
+  const historyManifestKey = `${keys.run}/data/manifest/history.manifest`;
+  await ports.store.putText(historyManifestKey, JSON.stringify(channelManifest(settings.historyUri, history)), 'application/json');
   await ports.store.putJson(keys.manifest, manifest);
   return {
-    output: { datasetVersion: manifest.datasetVersion, manifestUri: ports.store.uri(keys.manifest), trainUri: locations.train, holdoutUri: locations.holdout, historyUri: settings.historyUri, trainRows: rows.train, holdoutRows: rows.holdout, historyFiles: history.length },
+    output: { datasetVersion: manifest.datasetVersion, manifestUri: ports.store.uri(keys.manifest), trainUri: locations.train, holdoutUri: locations.holdout, historyUri: settings.historyUri, historyManifestUri: ports.store.uri(historyManifestKey), trainRows: rows.train, holdoutRows: rows.holdout, historyFiles: history.length },
     manifest,
     historyRead: cached.read,
   };
