@@ -197,7 +197,7 @@ export function groupedProfileAccumulator(reference: DatasetProfile, options: Gr
     if (rowCount === 0) return;
     const cells = new ResultCells(columns);
     const [dt, part, feature] = ['dt', 'part', 'feature'].map((name) => cells.col(name));
-    cells.col('n');
+    cells.col('n'); // required in every chunk: a result without it is refused before any row is added
     const hour = cells.has('hour') ? cells.col('hour') : undefined;
     // Numeric bins as one row of arrays per (partition, feature) (GROUPED_LIST_COLUMNS), when present.
     const listed = cells.has('fine_bins') && cells.has('bin_counts');
