@@ -9,8 +9,7 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
-import * as z from 'zod';
-import { formatZodIssues } from '../core/schema/format-issues';
+import { pullInputOf } from '../retraining/pull/pull-event';
 import { runPull } from '../retraining/pull/run-pull';
 import { pullContext } from '../retraining/pull/settings';
 
@@ -24,15 +23,10 @@ export function resetPullData(): void {
   built = undefined;
 }
 
-// Pipeline parameters arrive as their JSON values; an Integer may come as a string.
-const pullEventSchema = z.object({ modelId: z.string().min(1), windowEnd: z.string().min(1), freshDays: z.coerce.number().int(), executionId: z.string().min(1) });
-
 export const handler = async (event: unknown, lambdaContext: Pick<Context, 'awsRequestId'>) => {
   const { ports, settings } = context();
-  const parsed = pullEventSchema.safeParse(event ?? {}, { reportInput: true });
-  if (!parsed.success) throw new Error(`pull-data: bad event: ${formatZodIssues(parsed.error.issues).join('; ')}`);
-  if (parsed.data.modelId !== settings.modelId) throw new Error(`pull-data: the event's modelId ${JSON.stringify(parsed.data.modelId)} is not this function's model ${settings.modelId}`);
-  const { output, historyRead } = await runPull(ports, settings, { ...parsed.data, attemptId: lambdaContext.awsRequestId });
-  logger.info('data pulled', { model: settings.modelId, executionId: parsed.data.executionId, historyRead, ...output });
+  const input = pullInputOf(event, settings.modelId, lambdaContext.awsRequestId);
+  const { output, historyRead } = await runPull(ports, settings, input);
+  logger.info('data pulled', { model: settings.modelId, executionId: input.executionId, historyRead, ...output });
   return output;
 };

@@ -30,10 +30,13 @@ import type { TriggerPorts, TriggerSettings } from './run-trigger';
 const modelFileSchema = z.looseObject({ env: z.string().min(1), model: modelSchema });
 
 /** The model file's env and model; the model must have a retraining section. @throws naming the file and every problem */
-export function loadRetrainingModel(file: string): { env: string; model: ModelConfig & { retraining: NonNullable<ModelConfig['retraining']> } } {
+/** A model with its retraining section. */
+export type RetrainingModel = ModelConfig & { retraining: NonNullable<ModelConfig['retraining']> };
+
+export function loadRetrainingModel(file: string): { env: string; model: RetrainingModel } {
   const { env, model } = readJsonFile(file, modelFileSchema, 'the model file');
   if (!model.retraining) throw new Error(`the model file ${file}: model ${model.id} has no retraining section`);
-  return { env, model: model as ModelConfig & { retraining: NonNullable<ModelConfig['retraining']> } };
+  return { env, model: model as RetrainingModel };
 }
 
 export function required(env: NodeJS.ProcessEnv, name: string): string {

@@ -20,6 +20,8 @@ export interface ShadowTraffic {
   readonly seed: number;
   /** The hour the traffic arrives (UTC). */
   readonly at: Date;
+  /** Whether each request is copied to the candidate (variant shadow). @default true; false: the champion serves alone */
+  readonly shadowCopies?: boolean;
 }
 
 export interface WrittenTraffic {
@@ -54,7 +56,7 @@ export async function writeShadowTraffic(engine: LocalEngine, root: string, spec
     const id = `r${t.seed}-${i}`;
     const base = { prediction_id: id, model_id: spec.modelId, event_time: iso, [spec.features[0].name]: i };
     predictions.push({ ...base, model_version: t.championVersion, variant: 'champion', prediction: champion === '1' ? 0.9 : 0.1, predicted_label: champion });
-    predictions.push({ ...base, model_version: t.candidateVersion, variant: 'shadow', prediction: candidate === '1' ? 0.9 : 0.1, predicted_label: candidate });
+    if (t.shadowCopies ?? true) predictions.push({ ...base, model_version: t.candidateVersion, variant: 'shadow', prediction: candidate === '1' ? 0.9 : 0.1, predicted_label: candidate });
     if (next() < t.labelledShare) {
       labels.push({ prediction_id: id, label: truth, label_time: iso });
       labelled += 1;

@@ -1,30 +1,38 @@
 /**
  * One model's life, from a critical drift event to a promoted candidate and back by rollback (issue
- * 11's "done when"), on real parts: moto_server for S3 (the runs, the gate report), SageMaker (the
- * pipeline, the Model Package Group and its packages, models, endpoint configs, the endpoint) and the
- * labelled shadow rows on DuckDB; a real MLflow server for the run and the registry mirror; the file
- * ledger (the DynamoDB one runs the same contract in test/promotion/ledger.test.ts). Each step is
- * asserted in both: the ledger entry, and in MLflow the run's tags and gate report (trigger,
- * execution, gates), the aliases and each version's `driftwatch.ledger.<kind>` tag (registration,
- * shadow, comparison, approval, promotion, rollback).
+ * 11's "done when"), on real parts: moto_server for S3 (the team's versioned history, the run's
+ * Parquet files, manifests and gate report), SageMaker (the pipeline and its execution's parameters,
+ * the Model Package Group and its packages, models, endpoint configs, the endpoint); DuckDB for
+ * Athena (the data pull's count and UNLOAD, the labelled shadow rows); a real MLflow server for the
+ * run and the registry mirror; the file ledger (the DynamoDB one runs the same contract in
+ * test/promotion/ledger.test.ts). Each step is asserted in both: the ledger entry, and in MLflow the
+ * run's tags and gate report (trigger, dataset version, execution, gates), the aliases and each
+ * version's `driftwatch.ledger.<kind>` tag (registration, shadow, comparison, approval, promotion,
+ * rollback).
  *
- * Every step is the code the Lambdas run: runTrigger (the trigger), runGateStep (the pipeline's gate
- * step), recordPipelineOutcome (the execution's end: its run in MLflow, the registration into the
- * ledger; moto has no ListPipelineExecutionSteps, so its steps are given in-process),
- * runPromotionStep (each Task of the promote and rollback state machines, in the order their
- * definitions take for this story: that order is tested on the synthesized definitions in
- * test/lib/promotion-paths.test.ts).
+ * Every step is the code the Lambdas run: runTrigger (the trigger), runPull (the PullData step),
+ * runGateStep (the gate step), recordPipelineOutcome (the execution's end: its run in MLflow, the
+ * registration into the ledger), runPromotionStep (each Task of the promote and rollback state
+ * machines, in the order their definitions take for this story: that order is tested on the
+ * synthesized definitions in test/lib/promotion-paths.test.ts). The pipeline steps get the arguments
+ * the deployed definition resolves to for this execution (pipeline-resolve.ts: its parameters from
+ * moto, the earlier steps' outputs), so RegisterModel's `dataset_version` is the pull's.
  *
  * Stand-ins, each for one thing moto cannot do: the pipeline's containers do not run (moto marks the
- * execution Succeeded at once), so the test writes the team's evaluation.json and makes the
- * RegisterModel step's CreateModelPackage call; UpdateEndpoint and shadow variants are moto-hosting.ts's
- * fill-ins; the owner's approval in Studio is the UpdateModelPackage call Studio makes.
+ * execution Succeeded at once and runs no step), so the test calls the Lambda steps' code, writes the
+ * team's evaluation.json and makes the RegisterModel step's CreateModelPackage call; Athena's UNLOAD
+ * is DuckDB's COPY whose files are put into moto's S3 (pull-local.test-fixture.ts); moto has no
+ * ListPipelineExecutionSteps, so the outcome's steps are given in-process; UpdateEndpoint and shadow
+ * variants are moto-hosting.ts's fill-ins; the owner's approval in Studio is the UpdateModelPackage
+ * call Studio makes. The state machines are not executed here: moto 5.2.1 can execute them, but a
+ * Lambda Task there either runs the function in Docker (there is none here) or answers with canned
+ * payloads, so our step code would not run inside them.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import { CreateModelPackageCommand, CreatePipelineCommand, UpdateModelPackageCommand, type SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { CreateBucketCommand, GetObjectCommand, PutBucketVersioningCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateModelPackageCommand, CreatePipelineCommand, DescribeModelPackageCommand, UpdateModelPackageCommand, type CreateModelPackageCommandInput, type SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { validateConfig } from '../../config';
 import { S3ObjectStore } from '../../lambda/adapters/aws/s3-object-store';
 import { FileLedger } from '../../lambda/promotion/adapters/file-ledger';
@@ -35,7 +43,13 @@ import { promotionSettings } from '../../lambda/promotion/settings';
 import { promotionStepSchema } from '../../lambda/promotion/step-contract';
 import { MlflowRestTracker } from '../../lambda/retraining/adapters/mlflow-rest';
 import { SageMakerExecutionInspector, SageMakerPipelineRunner } from '../../lambda/retraining/adapters/sagemaker-pipelines';
+import type { DuckDbEngine } from '../../lambda/adapters/local/duckdb-engine';
 import { runGateStep } from '../../lambda/retraining/check-gates';
+import type { DatasetManifest } from '../../lambda/retraining/pull/manifest';
+import { pullInputOf } from '../../lambda/retraining/pull/pull-event';
+import { runPull, type PullOutput } from '../../lambda/retraining/pull/run-pull';
+import { S3DatasetFiles } from '../../lambda/retraining/pull/s3-dataset-files';
+import { pullSettings } from '../../lambda/retraining/pull/settings';
 import { retrainingPipelineDefinition } from '../../lambda/retraining/pipeline';
 import { gatesFromConfig, retrainPolicyFromConfig } from '../../lambda/retraining/policy';
 import { PIPELINE_EXECUTION_DETAIL_TYPE } from '../../lambda/retraining/outcome-event';
@@ -55,6 +69,8 @@ import { writeShadowTraffic } from '../promotion/shadow-data';
 import { configWith, TRAIN_IMAGE } from './config.test-fixture';
 import { monitorEvent } from './events';
 import { SPEC } from './pipeline-spec';
+import { executionValues, pipelineStep, resolvePipelineValue } from './pipeline-resolve';
+import { s3UnloadEngine } from './pull-local.test-fixture';
 
 jest.setTimeout(300_000);
 
@@ -63,6 +79,10 @@ const MODEL = 'fraud_detector';
 const BUCKET = SPEC.bucket;
 const GROUP = modelPackageGroupName(ENV, MODEL);
 const PIPELINE = `dw-${ENV}-fraud-detector-retrain`;
+const DEFINITION = retrainingPipelineDefinition({ ...SPEC, modelPackageGroupName: GROUP });
+/** The team's training history (versioned), which Train's history channel reads through the pull's manifest. */
+const HISTORY_BUCKET = 'team-data';
+const HISTORY = { 'fraud/training/2025/part-0.csv': 'amount,label\n1,0\n', 'fraud/training/2025/part-1.csv': 'amount,label\n2,1\n' };
 
 const model = validateConfig(
   (() => {
@@ -86,6 +106,7 @@ let store: S3ObjectStore;
 let ledgerDir: string;
 let traffic: ReturnType<typeof tempDir>;
 let now = new Date('2026-11-25T12:20:00Z');
+const trafficTables = { database: glueDatabaseName(ENV), predictions: predictionTableName(MODEL), labels: labelTableName(MODEL) };
 const clock = { now: () => now };
 const later = (minutes: number) => (now = new Date(now.getTime() + minutes * 60_000));
 /** Package ARNs by version: 1 is the champion before the story, 2 the candidate it makes. */
@@ -96,14 +117,19 @@ beforeAll(async () => {
   ({ client: sm } = hostingClient(moto.endpoint));
   s3 = new S3Client(motoClientConfig(moto.endpoint, { forcePathStyle: true }));
   await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
+  await s3.send(new CreateBucketCommand({ Bucket: HISTORY_BUCKET }));
+  await s3.send(new PutBucketVersioningCommand({ Bucket: HISTORY_BUCKET, VersioningConfiguration: { Status: 'Enabled' } }));
+  for (const [key, body] of Object.entries(HISTORY)) await s3.send(new PutObjectCommand({ Bucket: HISTORY_BUCKET, Key: key, Body: body }));
   store = new S3ObjectStore(s3, { bucket: BUCKET });
   tracker = new MlflowRestTracker({ trackingUri: mlflow.endpoint });
   ledgerDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dw-lifecycle-ledger-'));
   ledger = new MirroringLedger(new FileLedger(ledgerDir), tracker, { registeredModelName: GROUP });
   traffic = tempDir('dw-lifecycle-traffic-');
+  // Before the story: version 1 served alone for weeks, and most of its answers got a label.
+  await writeShadowTraffic(engine, traffic.dir, promotionSettings(ENV, model).spec, { requests: 1500, labelledShare: 0.8, championAccuracy: 0.8, candidateAccuracy: 0.8, championVersion: '1', candidateVersion: '1', seed: 3, at: new Date('2026-11-20T09:00:00Z'), shadowCopies: false }, trafficTables);
 
   // Before the story: the pipeline is deployed; version 1 serves alone and is MLflow's champion.
-  await sm.send(new CreatePipelineCommand({ PipelineName: PIPELINE, PipelineDefinition: JSON.stringify(retrainingPipelineDefinition({ ...SPEC, modelPackageGroupName: GROUP })), RoleArn: SPEC.roleArn }));
+  await sm.send(new CreatePipelineCommand({ PipelineName: PIPELINE, PipelineDefinition: JSON.stringify(DEFINITION), RoleArn: SPEC.roleArn }));
   [packages[1]] = await registerPackages(sm, GROUP, 1, [1]);
   await createChampionEndpoint(sm, 'fraud-prod', packageModelName(ENV, MODEL, '1'), packages[1], soloEndpointConfigName(ENV, MODEL, '1'));
   const experimentId = await tracker.ensureExperiment(`driftwatch/${ENV}/${MODEL}`);
@@ -160,31 +186,56 @@ it('1. a critical drift event starts the retraining pipeline, and the decision i
   expect(await story()).toEqual(['trigger:started']);
 });
 
-it('2. the run passes its gates, is registered PendingManualApproval and logged to MLflow as the challenger', async () => {
+let execution: Record<string, string | number> = {};
+let pulled: PullOutput;
+
+it('2. PullData pulls the window\'s labelled rows and the pinned history, and the manifest names the dataset version', async () => {
+  later(2);
+  // The step's event, as SageMaker resolves the definition's Lambda step inputs for this execution.
+  execution = await executionValues(sm, DEFINITION, executionArn);
+  const event = resolvePipelineValue(pipelineStep(DEFINITION, STEPS.pull).Arguments, execution);
+  const where = { bucket: BUCKET, predictionTable: { database: trafficTables.database, table: trafficTables.predictions }, labelTable: { database: trafficTables.database, table: trafficTables.labels } };
+  const ports = { query: s3UnloadEngine(engine as DuckDbEngine, s3, traffic.dir), files: new S3DatasetFiles(s3), store, clock };
+  const { output, manifest } = await runPull(ports, pullSettings({ ...model, retraining: model.retraining! }, where), pullInputOf(event, MODEL, 'attempt-1'));
+  pulled = output;
+  expect(output.trainRows + output.holdoutRows).toBeGreaterThanOrEqual(1000); // the config's default minimum
+  expect(output.historyFiles).toBe(Object.keys(HISTORY).length);
+  const stored = JSON.parse(await (await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: `${retrainingPrefixes(MODEL).runs}${executionId}/data/manifest/manifest.json` }))).Body!.transformToString()) as DatasetManifest;
+  expect(stored.datasetVersion).toBe(output.datasetVersion);
+  expect(manifest.files.map((f) => f.role).sort()).toEqual(['history', 'history', 'holdout', 'train']);
+});
+
+it('3. the run passes its gates, is registered PendingManualApproval with its dataset version and logged to MLflow as the challenger', async () => {
   later(90);
   const evaluationPrefix = `${retrainingPrefixes(MODEL).runs}${executionId}/evaluation`;
   const evaluation = {
     format: 'driftwatch.evaluation/v1',
-    holdout: { rows: 5000 },
+    holdout: { rows: pulled.holdoutRows },
     metrics: { roc_auc: 0.93, recall_score: 0.91 },
     segments: { high_risk: { rows: 400, metrics: { recall_score: 0.92 } } },
     champion: { version: '1', metrics: { roc_auc: 0.9, recall_score: 0.88 }, segments: { high_risk: { metrics: { recall_score: 0.88 } } } },
   };
   await store.putJson(`${evaluationPrefix}/evaluation.json`, evaluation);
+  // The steps' outputs so far, as the definition's later steps read them (Train and Evaluate do not run on moto).
+  const outputs: Record<string, string | number> = {
+    ...execution,
+    ...Object.fromEntries(Object.entries(pulled).map(([k, v]) => [`Steps.${STEPS.pull}.OutputParameters['${k}']`, v])),
+    [`Steps.${STEPS.evaluate}.ProcessingOutputConfig.Outputs['evaluation'].S3Output.S3Uri`]: `s3://${BUCKET}/${evaluationPrefix}`,
+    [`Steps.${STEPS.train}.ModelArtifacts.S3ModelArtifacts`]: `s3://${BUCKET}/${retrainingPrefixes(MODEL).runs}${executionId}/model/model.tar.gz`,
+  };
   const gates = gatesFromConfig(model.retraining!.gates);
-  const verdict = await runGateStep({ store, clock, ledger }, { env: ENV, modelId: MODEL, task: model.task, bucket: BUCKET, region: 'us-east-1', gates }, { evaluationUri: `s3://${BUCKET}/${evaluationPrefix}`, executionId });
+  const gateEvent = resolvePipelineValue(pipelineStep(DEFINITION, STEPS.gates).Arguments, outputs) as { evaluationUri: string; executionId: string };
+  const verdict = await runGateStep({ store, clock, ledger }, { env: ENV, modelId: MODEL, task: model.task, bucket: BUCKET, region: 'us-east-1', gates }, gateEvent);
   expect(verdict.verdict).toBe('pass');
+  for (const [k, v] of Object.entries(verdict)) outputs[`Steps.${STEPS.gates}.OutputParameters['${k}']`] = v;
 
-  // The RegisterModel step's call (its container does not run on moto).
-  const registered = await sm.send(
-    new CreateModelPackageCommand({
-      ModelPackageGroupName: GROUP,
-      ModelApprovalStatus: 'PendingManualApproval',
-      InferenceSpecification: { Containers: [{ Image: SPEC.inferenceImage, ModelDataUrl: `s3://${BUCKET}/${retrainingPrefixes(MODEL).runs}${executionId}/model/model.tar.gz` }], SupportedContentTypes: ['text/csv'], SupportedResponseMIMETypes: ['text/csv'] },
-    }),
-  );
+  // The RegisterModel step's call, with the arguments its definition resolves to (its container does not run on moto).
+  const register = resolvePipelineValue(pipelineStep(DEFINITION, STEPS.register).Arguments, outputs) as unknown as CreateModelPackageCommandInput;
+  const registered = await sm.send(new CreateModelPackageCommand(register));
   packages[2] = registered.ModelPackageArn!;
   expect(packages[2]).toMatch(/\/2$/);
+  const described = await sm.send(new DescribeModelPackageCommand({ ModelPackageName: packages[2] }));
+  expect(described.CustomerMetadataProperties).toMatchObject({ dataset_version: pulled.datasetVersion, pipeline_execution: executionArn, champion: '1' });
 
   // The execution ends: SageMaker's status change through the pipeline-outcome Lambda's code, which
   // logs the run in MLflow (the execution's parameters from moto, evaluation.json and the gate report
@@ -213,6 +264,7 @@ it('2. the run passes its gates, is registered PendingManualApproval and logged 
     'driftwatch.trigger.event': trigger.id,
     'driftwatch.trigger.signal': (trigger.details?.event as { signal: string }).signal,
     [EXECUTION_TAG]: trigger.subject.pipelineExecutionArn,
+    'driftwatch.dataset_version': pulled.datasetVersion,
     'driftwatch.gates.verdict': 'pass',
     'driftwatch.gate.assertion:recall_score/high_risk': 'pass: recall_score on segment high_risk is 0.92, >= 0.9 (delta 0.02)',
     [MODEL_PACKAGE_TAG]: packages[2],
@@ -221,17 +273,17 @@ it('2. the run passes its gates, is registered PendingManualApproval and logged 
   expect(((await report.json()) as { verdict: string }).verdict).toBe('pass');
   expect(await versionTags(2)).toMatchObject({ 'driftwatch.gates.verdict': 'pass', 'driftwatch.ledger.registered': expect.stringMatching(/^registered at /) });
   for (const id of [`execution:${executionId}:succeeded`, 'registered:2']) expect((await ledger.entry(MODEL, id))?.subject.mlflowRunId).toBe(runId);
+  expect((await ledger.entry(MODEL, `execution:${executionId}:succeeded`))?.subject.datasetVersion).toBe(pulled.datasetVersion);
 });
 
-it('3. the candidate shadows the champion, wins on the same labelled rows, and waits for the owner’s approval', async () => {
+it('4. the candidate shadows the champion, wins on the same labelled rows, and waits for the owner’s approval', async () => {
   const promote = `promote-${executionId}`.slice(0, 80);
   expect(await step(promote, { action: 'deploy-shadow', modelPackageArn: packages[2] })).toMatchObject({ championVersion: '1', candidateVersion: '2' });
   expect(await step(promote, { action: 'endpoint-status' })).toMatchObject({ status: 'InService', settled: true });
   expect(await aliases()).toEqual({ champion: 'v1', shadow: 'v2' });
 
   const shadowStartedAt = now.toISOString();
-  const tables = { database: glueDatabaseName(ENV), predictions: predictionTableName(MODEL), labels: labelTableName(MODEL) };
-  await writeShadowTraffic(engine, traffic.dir, promotion.spec, { requests: 1500, labelledShare: 0.8, championAccuracy: 0.8, candidateAccuracy: 0.9, championVersion: '1', candidateVersion: '2', seed: 11, at: new Date(now.getTime() + 30 * 60_000) }, tables);
+  await writeShadowTraffic(engine, traffic.dir, promotion.spec, { requests: 1500, labelledShare: 0.8, championAccuracy: 0.8, candidateAccuracy: 0.9, championVersion: '1', candidateVersion: '2', seed: 11, at: new Date(now.getTime() + 30 * 60_000) }, trafficTables);
   later(120);
   expect(await step(promote, { action: 'compare-shadow', modelPackageArn: packages[2], shadowStartedAt })).toMatchObject({ verdict: 'better' });
   expect(await step(promote, { action: 'approval-status', modelPackageArn: packages[2], comparison: 'better' })).toEqual({ status: 'PendingManualApproval', approvedBy: null });
@@ -239,7 +291,7 @@ it('3. the candidate shadows the champion, wins on the same labelled rows, and w
   expect(await toldOn(2, ['shadow', 'shadow-comparison', 'approval'])).toEqual({ shadow: 'started', 'shadow-comparison': 'better', approval: null });
 });
 
-it('4. approved in Studio, the candidate is promoted by canary; MLflow shows it as champion, version 1 as previous', async () => {
+it('5. approved in Studio, the candidate is promoted by canary; MLflow shows it as champion, version 1 as previous', async () => {
   const promote = `promote-${executionId}`.slice(0, 80);
   await sm.send(new UpdateModelPackageCommand({ ModelPackageArn: packages[2], ModelApprovalStatus: 'Approved', ApprovalDescription: 'shadow better on 1,200 rows; approved by risk-ml lead' }));
   expect(await step(promote, { action: 'approval-status', modelPackageArn: packages[2], comparison: 'better' })).toMatchObject({ status: 'Approved' });
@@ -251,7 +303,7 @@ it('4. approved in Studio, the candidate is promoted by canary; MLflow shows it 
   expect(await toldOn(2, ['approval', 'promotion'])).toEqual({ approval: 'approved', promotion: 'promoted' });
 });
 
-it('5. a rollback on request goes back to version 1, and the whole story is in the ledger, who and why included', async () => {
+it('6. a rollback on request goes back to version 1, and the whole story is in the ledger, who and why included', async () => {
   const request = { executionName: 'rollback-1', requestedBy: 'arn:aws:iam::123456789012:user/alice', reason: 'fraud desk reports missed cases' };
   expect(await step('rollback-1', { ...request, action: 'rollback' })).toEqual({ toVersion: '1', modelPackageArn: packages[1] });
   expect(await step('rollback-1', { action: 'endpoint-status' })).toMatchObject({ settled: true, rolledBack: false });

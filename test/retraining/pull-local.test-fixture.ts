@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { DuckDbEngine } from '../../lambda/adapters/local/duckdb-engine';
 import type { UnloadEngine } from '../../lambda/ports/query-engine';
 import type { DatasetFiles, ListedFile } from '../../lambda/retraining/pull/ports';
@@ -51,6 +52,28 @@ export function localUnloadEngine(engine: DuckDbEngine, root: string): UnloadEng
       const dir = localPath(root, target.location);
       fs.mkdirSync(dir, { recursive: true });
       await engine.unload(select, { ...target, location: dir });
+    },
+    close: () => undefined,
+  };
+}
+
+/**
+ * The DuckDB adapter standing in for Athena's UNLOAD into S3 (moto_server): DuckDB writes the Parquet
+ * files into a scratch folder, which are then put under the target's `s3://` location as Athena
+ * would write them, so the real S3 adapters list, hash and read them.
+ */
+export function s3UnloadEngine(engine: DuckDbEngine, s3: S3Client, scratch: string): UnloadEngine {
+  return {
+    query: (sql) => engine.query(sql),
+    async unload(select, target) {
+      const m = /^s3:\/\/([^/]+)\/(.*)$/.exec(target.location);
+      if (!m) throw new Error(`not an s3:// location: ${target.location}`);
+      const dir = fs.mkdtempSync(path.join(scratch, 'unload-'));
+      await engine.unload(select, { ...target, location: dir });
+      for (const rel of (fs.readdirSync(dir, { recursive: true }) as string[]).sort()) {
+        const full = path.join(dir, rel);
+        if (fs.statSync(full).isFile()) await s3.send(new PutObjectCommand({ Bucket: m[1], Key: `${m[2]}${rel.split(path.sep).join('/')}`, Body: fs.readFileSync(full) }));
+      }
     },
     close: () => undefined,
   };

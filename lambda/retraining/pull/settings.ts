@@ -13,7 +13,7 @@ import { AthenaQueryEngine } from '../../adapters/aws/athena-query-engine';
 import { endpointOverride } from '../../adapters/aws/endpoint';
 import { S3ObjectStore } from '../../adapters/aws/s3-object-store';
 import { systemClock } from '../../ports/clock';
-import { loadRetrainingModel, required, s3ClientOf } from '../settings';
+import { loadRetrainingModel, required, s3ClientOf, type RetrainingModel } from '../settings';
 import type { PullPorts, PullSettings } from './run-pull';
 import { S3DatasetFiles } from './s3-dataset-files';
 
@@ -32,7 +32,6 @@ export function pullContext(env: NodeJS.ProcessEnv): { ports: PullPorts; setting
   const { model } = loadRetrainingModel(env.DW_MODEL_FILE?.trim() || path.join(__dirname, 'model.json'));
   const s3 = s3ClientOf(env, region);
   const athena = new AthenaClient({ region, ...endpointOverride(env, 'ATHENA') });
-  const pull = model.retraining.pipeline.dataPull;
   return {
     ports: {
       query: new AthenaQueryEngine(athena, { workGroup, database, timeoutMs: PULL_QUERY_TIMEOUT_MS }),
@@ -40,16 +39,20 @@ export function pullContext(env: NodeJS.ProcessEnv): { ports: PullPorts; setting
       store: new S3ObjectStore(s3, { bucket }),
       clock: systemClock,
     },
-    settings: {
-      modelId: model.id,
-      bucket,
-      spec: modelRecordSpec(model),
-      predictionTable: { database, table: required(env, 'DW_PREDICTION_TABLE') },
-      labelTable: { database, table: required(env, 'DW_LABEL_TABLE') },
-      historyUri: model.retraining.pipeline.trainingData.s3Uri,
-      holdoutPercent: pull.holdoutPercent,
-      minLabelledRows: pull.minLabelledRows,
-      labelLookbackDays: pull.labelLookbackDays,
-    },
+    settings: pullSettings(model, { bucket, predictionTable: { database, table: required(env, 'DW_PREDICTION_TABLE') }, labelTable: { database, table: required(env, 'DW_LABEL_TABLE') } }),
+  };
+}
+
+/** The pull's settings from a model's config (its `retraining.pipeline` section) and where its tables are. */
+export function pullSettings(model: RetrainingModel, where: Pick<PullSettings, 'bucket' | 'predictionTable' | 'labelTable'>): PullSettings {
+  const pull = model.retraining.pipeline.dataPull;
+  return {
+    modelId: model.id,
+    ...where,
+    spec: modelRecordSpec(model),
+    historyUri: model.retraining.pipeline.trainingData.s3Uri,
+    holdoutPercent: pull.holdoutPercent,
+    minLabelledRows: pull.minLabelledRows,
+    labelLookbackDays: pull.labelLookbackDays,
   };
 }
