@@ -50,7 +50,7 @@ export const promotionStepSchema = z.discriminatedUnion('action', [
   /** The endpoint's status, and whether the last update was rolled back. */
   z.object({ action: z.literal('endpoint-status'), ...base }),
   /** Candidate against champion on the same labelled shadow rows (Athena, the label-join query by variant). */
-  z.object({ action: z.literal('compare-shadow'), ...base, modelPackageArn: packageArn, shadowStartedAt: z.iso.datetime() }),
+  z.object({ action: z.literal('compare-shadow'), ...base, modelPackageArn: packageArn, shadowStartedAt: z.iso.datetime({ offset: true }) }),
   /** Back to the champion alone (after a worse shadow or a rejection). */
   z.object({ action: z.literal('end-shadow'), ...base, modelPackageArn: packageArn, reason: z.string().min(1) }),
   /** The package's approval status; approves it when the policy's `autoApprove` allows and the comparison was better. */

@@ -2,16 +2,16 @@
  * The promote and rollback state machines EXECUTED: the definitions synthesized by ModelPromotion,
  * walked from StartAt by test/lib/state-walker.ts with the promotion Lambda's answers scripted per
  * scenario, asserting the states visited and what each step was sent (every payload must pass the
- * contract's own schema, promotionStepSchema). A walker, not moto: moto 5.2.1 executes Lambda tasks
- * only through Docker, which these machines do not have (see state-walker.ts).
+ * contract's own schema, promotionStepSchema). promotion-moto.test.ts runs these scenarios on moto's
+ * Step Functions interpreter and requires the walker to agree with it.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { promotionStepSchema, type EndpointStatusOutput, type PromotionAction } from '../../lambda/promotion/step-contract';
 import { removeTemporaryAssets } from '../../lib/monitor';
 import { promoteStateMachineName, rollbackStateMachineName } from '../../lib/promotion';
 import { definitionOf, promotionStack, stubBundles } from './promotion.test-fixture';
+import { approval, comparison, endpoint, FIRST_DELIVERY, IN_SERVICE, lambda, PACKAGE, UPDATING } from './promotion-scripts';
 import { walk } from './state-walker';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'dw-promotion-paths-'));
@@ -23,32 +23,6 @@ afterAll(() => {
 const { template } = promotionStack(path.join(tmp, 'out'), stubBundles(path.join(tmp, 'bundles')));
 const promote = definitionOf(template, promoteStateMachineName('team', 'fraud_detector'));
 const rollback = definitionOf(template, rollbackStateMachineName('team', 'fraud_detector'));
-
-const PACKAGE = 'arn:aws:sagemaker:eu-west-1:123456789012:model-package/dw-team-fraud-detector/7';
-
-const endpoint = (status: string, settled: boolean, rolledBack = false, failureReason: string | null = null): EndpointStatusOutput => ({ status, settled, rolledBack, failureReason });
-const UPDATING = endpoint('Updating', false);
-const IN_SERVICE = endpoint('InService', true);
-const comparison = (verdict: string, summary = `f1 ${verdict}`) => ({ verdict, labelledRows: verdict === 'insufficient' ? 200 : 4000, summary });
-const approval = (status: string) => ({ status, approvedBy: status === 'Approved' ? 'risk-lead@example.com' : null });
-
-/** deploy-shadow's answer when the execution is the first of its registration event. */
-const FIRST_DELIVERY = { duplicate: false, claimedBy: 'this', candidateVersion: '7', endpointConfigName: 'dw-team-fraud_detector-c6-s7', championVersion: '6' };
-
-/**
- * The promotion Lambda as a script: each action answers its list in order (the last answer repeats).
- * Every payload is parsed with the contract's schema first, so a state sending a wrong field fails here.
- */
-function lambda(script: Partial<Record<PromotionAction, unknown[]>>) {
-  const calls = new Map<PromotionAction, number>();
-  return (payload: Record<string, unknown>) => {
-    const step = promotionStepSchema.parse(payload);
-    const n = calls.get(step.action) ?? 0;
-    calls.set(step.action, n + 1);
-    const answers = script[step.action] ?? [step.action === 'deploy-shadow' ? FIRST_DELIVERY : {}];
-    return answers[Math.min(n, answers.length - 1)];
-  };
-}
 
 const actions = (invocations: Record<string, unknown>[]) => invocations.map((p) => p.action);
 

@@ -4,10 +4,11 @@
  * the intrinsics the definitions use), ResultPath and Choice rules as Step Functions does, answers each
  * Task from a function of its payload, and records the states it visited.
  *
- * Why not a real executor: moto 5.2.1's Step Functions runs Lambda tasks through its Lambda backend,
- * which needs Docker (not on these machines), and its mock-config hook is disabled
- * (`moto/stepfunctions/parser/mocking/mock_config.py` loads no file); Step Functions Local is a jar
- * from AWS that is not installed here. Wait states are recorded, not slept.
+ * Why a walker beside moto: its clock is fixed (the times in payloads are exact), Wait states are
+ * recorded rather than slept, and it needs no server, so promotion-paths.test.ts can assert each path
+ * in detail. moto_server's own interpreter (LocalStack's ASL engine) runs the same scenarios in
+ * promotion-moto.test.ts, which requires the walker to enter the same states, send the same payloads
+ * and end the same way.
  */
 
 type Json = unknown;

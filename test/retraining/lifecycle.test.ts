@@ -24,9 +24,10 @@
  * is DuckDB's COPY whose files are put into moto's S3 (pull-local.test-fixture.ts); moto has no
  * ListPipelineExecutionSteps, so the outcome's steps are given in-process; UpdateEndpoint and shadow
  * variants are moto-hosting.ts's fill-ins; the owner's approval in Studio is the UpdateModelPackage
- * call Studio makes. The state machines are not executed here: moto 5.2.1 can execute them, but a
- * Lambda Task there either runs the function in Docker (there is none here) or answers with canned
- * payloads, so our step code would not run inside them.
+ * call Studio makes. The state machines are not executed here: moto 5.2.1 executes them, but a
+ * Lambda Task there either runs the function in Docker (there is none here) or answers from a queue
+ * of canned payloads, so our step code would not run inside them. Their paths run on moto's
+ * interpreter, with queued answers, in test/lib/promotion-moto.test.ts.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';

@@ -61,7 +61,8 @@ export async function startMoto(options: { readonly startupTimeoutMs?: number } 
   const timeout = options.startupTimeoutMs ?? 30_000;
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
-  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
+  // MOTO_PORT: where moto's Step Functions interpreter sends a Task's Lambda invoke (its own server).
+  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, MOTO_PORT: String(port) } });
   const watched = watchChild(child);
 
   const stop = async (): Promise<void> => {
