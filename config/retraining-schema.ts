@@ -120,7 +120,18 @@ export const retrainingPipelineSchema = z.strictObject({
   /** The evaluation step's (and a team's own data-pull container's) instance type. @default 'ml.m5.large' */
   processingInstanceType: z.string().regex(/^ml\.[a-z0-9]+\.[a-z0-9]+$/, { message: "expected a SageMaker instance type such as 'ml.m5.large'" }).default(RETRAINING_DEFAULTS.processingInstanceType),
   /** The historical training data: an S3 prefix the data pull copies with the fresh production rows. */
-  trainingData: z.strictObject({ s3Uri: z.string().regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/, { message: 'expected s3://<bucket>/<prefix>' }) }),
+  trainingData: z.strictObject({
+    s3Uri: z.string().regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/, { message: 'expected s3://<bucket>/<prefix>' }),
+    /**
+     * The KMS key the history's objects are encrypted with (SSE-KMS with a key of your own), so the data
+     * pull and the pipeline's jobs may decrypt them through S3. Without it, only SSE-S3 or the bucket
+     * default of an AWS managed key can be read. A key ARN, not an alias: IAM grants Decrypt by key.
+     */
+    kmsKeyArn: z
+      .string()
+      .regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/, { message: 'expected a KMS key ARN, arn:aws:kms:<region>:<account>:key/<key id> (not an alias: IAM grants kms:Decrypt on the key)' })
+      .optional(),
+  }),
   /** Days of labelled production rows (prediction ⋈ label) the data pull adds. @default 28 */
   freshDays: z.number().int().min(0).max(366).default(RETRAINING_DEFAULTS.freshDays),
   /** @default Driftwatch's pull, 20% holdout, at least 1000 labelled rows, labels 14 days beyond */

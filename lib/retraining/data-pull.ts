@@ -27,6 +27,7 @@ import { rolePolicy } from '../compliance/managed-policy';
 import { allowVpcAccess, type FunctionNetwork } from '../compliance/network';
 import { HANDLER_DIST_DIR } from '../monitor/bundle';
 import { tableLayout } from '../prediction-log/layout';
+import { trainingHistoryStatements } from './history-access';
 import { RETRAINING_SERVICE_NAME, retrainingFunctionName, retrainingPrefixes } from './naming';
 
 /** The pull's bundle (`lambda/handlers/pull-data.ts`). */
@@ -111,9 +112,7 @@ function pullStatements(stack: Stack, props: DataPullProps, databaseName: string
   const { model, bucket, key } = props;
   const prefixes = retrainingPrefixes(model.id);
   const records = [tableLayout(S3_LAYOUT.predictions(model.id)).root, tableLayout(S3_LAYOUT.labels(model.id)).root];
-  const m = /^s3:\/\/([^/]+)\/?(.*)$/.exec(model.retraining!.pipeline.trainingData.s3Uri)!;
-  const [historyBucket, historyPrefix] = [m[1], m[2]];
-  const historyObjects = `arn:${Aws.PARTITION}:s3:::${historyBucket}/${historyPrefix}*`;
+  const history = trainingHistoryStatements(model.retraining!.pipeline.trainingData);
   const readArns = records.map((p) => bucket.arnForObjects(`${p}*`));
   const writeArns = [prefixes.runs, prefixes.pull, ATHENA_RESULTS_PREFIX].map((p) => bucket.arnForObjects(`${p}*`));
   const glueArns = [
@@ -129,8 +128,7 @@ function pullStatements(stack: Stack, props: DataPullProps, databaseName: string
     }),
     new iam.PolicyStatement({ sid: 'ReadModelTables', actions: ['glue:GetDatabase', 'glue:GetTable', 'glue:GetPartitions'], resources: glueArns }),
     new iam.PolicyStatement({ sid: 'ReadModelRecords', actions: ['s3:GetObject'], resources: readArns }),
-    new iam.PolicyStatement({ sid: 'ReadTrainingHistory', actions: ['s3:GetObject'], resources: [historyObjects] }),
-    new iam.PolicyStatement({ sid: 'ListTrainingHistory', actions: ['s3:ListBucket'], resources: [`arn:${Aws.PARTITION}:s3:::${historyBucket}`], conditions: { StringLike: { 's3:prefix': [`${historyPrefix}*`] } } }),
+    ...history.statements,
     new iam.PolicyStatement({ sid: 'WriteRunsCacheAndResults', actions: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'], resources: writeArns }),
     new iam.PolicyStatement({
       sid: 'ListModelPrefixes',
@@ -147,5 +145,6 @@ function pullStatements(stack: Stack, props: DataPullProps, databaseName: string
     }),
     new iam.PolicyStatement({ sid: 'WriteOwnLogs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }),
   ];
-  return { statements, wildcards: [...readArns, historyObjects, ...writeArns] };
+  return { statements, wildcards: [...readArns, history.historyObjects, ...writeArns] };
 }
+

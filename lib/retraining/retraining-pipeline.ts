@@ -17,6 +17,7 @@ import { parseImageReference } from '../../lambda/retraining/image';
 import { pipelineSpecFromConfig, retrainingPipelineDefinition, type PipelineDefinition } from '../../lambda/retraining/pipeline';
 import { acknowledgeNag, nagResourceName } from '../common/nag';
 import { glueDatabaseName, workGroupName } from '../common/naming';
+import { trainingHistoryStatements } from './history-access';
 import { modelPackageGroupName, retrainingPipelineName, retrainingPrefixes } from './naming';
 
 export interface RetrainingPipelineProps {
@@ -104,13 +105,6 @@ export class RetrainingPipeline extends Construct {
   }
 }
 
-/** `s3://bucket/prefix/` → [bucket, prefix]. */
-function s3Location(uri: string): [string, string] {
-  const m = /^s3:\/\/([^/]+)\/?(.*)$/.exec(uri);
-  if (!m) throw new Error(`not an s3:// URI: ${uri}`);
-  return [m[1], m[2]];
-}
-
 /** The ECR repository ARN of an image in ECR, or null (an image elsewhere needs no ECR permission). */
 function ecrRepositoryArn(image: string): string | null {
   const ref = parseImageReference(image);
@@ -122,8 +116,7 @@ function pipelineStatements(stack: Stack, self: RetrainingPipeline, props: Retra
   const { model, bucket, key } = props;
   const r = model.retraining!;
   const runs = retrainingPrefixes(model.id).runs;
-  const [dataBucket, dataPrefix] = s3Location(r.pipeline.trainingData.s3Uri);
-  const historyObjects = `arn:${Aws.PARTITION}:s3:::${dataBucket}/${dataPrefix}*`;
+  const history = trainingHistoryStatements(r.pipeline.trainingData);
   const runObjects = bucket.arnForObjects(`${runs}*`);
   const jobArns = ['processing-job', 'training-job'].map((t) => stack.formatArn({ service: 'sagemaker', resource: t, resourceName: 'pipelines-*' }));
   const groupArn = stack.formatArn({ service: 'sagemaker', resource: 'model-package-group', resourceName: self.modelPackageGroupName });
@@ -145,8 +138,7 @@ function pipelineStatements(stack: Stack, self: RetrainingPipeline, props: Retra
       resources: [self.role.roleArn],
       conditions: { StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } },
     }),
-    new iam.PolicyStatement({ sid: 'ReadTrainingHistory', actions: ['s3:GetObject'], resources: [historyObjects] }),
-    new iam.PolicyStatement({ sid: 'ListTrainingHistory', actions: ['s3:ListBucket'], resources: [`arn:${Aws.PARTITION}:s3:::${dataBucket}`], conditions: { StringLike: { 's3:prefix': [`${dataPrefix}*`] } } }),
+    ...history.statements,
     new iam.PolicyStatement({ sid: 'ReadWriteRuns', actions: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'], resources: [runObjects] }),
     new iam.PolicyStatement({ sid: 'ListRuns', actions: ['s3:ListBucket'], resources: [bucket.bucketArn], conditions: { StringLike: { 's3:prefix': [`${runs}*`] } } }),
     new iam.PolicyStatement({ sid: 'UseDataKeyThroughS3', actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [key.keyArn], conditions: { StringEquals: { 'kms:ViaService': `s3.${Aws.REGION}.amazonaws.com` } } }),
@@ -157,6 +149,6 @@ function pipelineStatements(stack: Stack, self: RetrainingPipeline, props: Retra
     new iam.PolicyStatement({ sid: 'JobLogs', actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'], resources: logGroups }),
     new iam.PolicyStatement({ sid: 'JobMetrics', actions: ['cloudwatch:PutMetricData'], resources: ['*'], conditions: { StringLike: { 'cloudwatch:namespace': '/aws/sagemaker/*' } } }),
   ];
-  const wildcards = [...jobArns, packageArns, historyObjects, runObjects, ...logGroups, '*'];
+  const wildcards = [...jobArns, packageArns, history.historyObjects, runObjects, ...logGroups, '*'];
   return { statements, wildcards };
 }

@@ -25,8 +25,10 @@ afterAll(() => {
 });
 const bundles = stubRetrainingBundles(path.join(tmp, 'bundles'));
 
-function stackFor(dataPull?: unknown) {
-  const model = validateConfig(configWith('team', { pipeline: { image: TRAIN_IMAGE, trainingData: { s3Uri: 's3://team-data/fraud/training/' }, ...(dataPull ? { dataPull } : {}) } })).models[0];
+const HISTORY_KEY = 'arn:aws:kms:eu-west-1:210987654321:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+
+function stackFor(dataPull?: unknown, trainingData: Record<string, unknown> = { s3Uri: 's3://team-data/fraud/training/' }) {
+  const model = validateConfig(configWith('team', { pipeline: { image: TRAIN_IMAGE, trainingData, ...(dataPull ? { dataPull } : {}) } })).models[0];
   const stack = new Stack(new App({ outdir: path.join(tmp, 'out') }), 'Team', { env: { account: '123456789012', region: 'eu-west-1' } });
   const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
   const bucket = new s3.Bucket(stack, 'Bucket', { encryption: s3.BucketEncryption.KMS, encryptionKey: key, enforceSSL: true });
@@ -87,4 +89,24 @@ test('a pull container of the team\'s own makes a Processing step and no pull fu
 
 test('the pull config names the field it refuses', () => {
   expect(() => validateConfig(configWith('team', { pipeline: { image: TRAIN_IMAGE, trainingData: { s3Uri: 's3://team-data/x/' }, dataPull: { holdoutPercent: 100 } } }))).toThrow(/retraining\.pipeline\.dataPull\.holdoutPercent/);
+});
+
+test("a history encrypted with the team's own KMS key: the pull and the pipeline's jobs may decrypt it, through S3 only", () => {
+  const keyed = stackFor(undefined, { s3Uri: 's3://team-data/fraud/training/', kmsKeyArn: HISTORY_KEY });
+  const decrypt = iamStatements(keyed.template).filter((s) => s.Sid === 'DecryptTrainingHistory');
+  expect(decrypt).toHaveLength(2); // the pull function's role and the pipeline's role (Train reads the history)
+  for (const s of decrypt) {
+    expect([s.Action, s.Resource]).toEqual(['kms:Decrypt', HISTORY_KEY]);
+    expect(renderCfn((s.Condition as { StringEquals: Record<string, unknown> }).StringEquals['kms:ViaService'])).toBe('s3.${AWS::Region}.amazonaws.com');
+  }
+  // One statement in each role's policy: the resources holding it are the two roles' (inline or managed).
+  const holders = Object.entries(keyed.template.toJSON().Resources as Record<string, unknown>).filter(([, r]) => JSON.stringify(r).includes('DecryptTrainingHistory')).map(([id]) => id);
+  expect(holders).toEqual([expect.stringMatching(/^FraudDataPullRolePolicy/), expect.stringMatching(/^FraudPipelinePolicy/)]);
+  // Without a key of its own, no role gets any history key.
+  expect(iamStatements(team.template).filter((s) => s.Sid === 'DecryptTrainingHistory')).toEqual([]);
+});
+
+test('a history key given as an alias is refused, naming the field', () => {
+  const alias = { s3Uri: 's3://team-data/fraud/training/', kmsKeyArn: 'arn:aws:kms:eu-west-1:210987654321:alias/team-data' };
+  expect(() => validateConfig(configWith('team', { pipeline: { image: TRAIN_IMAGE, trainingData: alias } }))).toThrow(/retraining\.pipeline\.trainingData\.kmsKeyArn: .*not an alias/);
 });
