@@ -4,6 +4,7 @@
  * converges in under ten iterations, and the same input always gives the same coefficients (no
  * random initialisation, no shuffling, a fixed summation order).
  */
+import { choleskySolve } from '../core/models/cholesky';
 
 /** A dense design matrix, row-major: `values[row * columns + column]`. */
 export interface Design {
@@ -100,32 +101,7 @@ export function fitLogistic(design: Design, y: ArrayLike<number>, options: Logis
   return { intercept: beta[0], coefficients: beta.slice(1), iterations, converged };
 }
 
-/** Solves A·s = g for a symmetric positive definite A (Cholesky, lower triangle). */
+/** Solves A·s = g for a symmetric positive definite A (Cholesky, lower triangle; the shared solver, any positive pivot accepted). */
 function solveSymmetric(a: Float64Array, g: Float64Array, k: number): Float64Array {
-  const l = new Float64Array(k * k);
-  for (let i = 0; i < k; i++) {
-    for (let j = 0; j <= i; j++) {
-      let sum = a[i * k + j];
-      for (let m = 0; m < j; m++) sum -= l[i * k + m] * l[j * k + m];
-      if (i === j) {
-        if (!(sum > 0)) throw new Error('fitLogistic: the Hessian is not positive definite (use l2 > 0)');
-        l[i * k + i] = Math.sqrt(sum);
-      } else {
-        l[i * k + j] = sum / l[j * k + j];
-      }
-    }
-  }
-  const z = new Float64Array(k);
-  for (let i = 0; i < k; i++) {
-    let sum = g[i];
-    for (let m = 0; m < i; m++) sum -= l[i * k + m] * z[m];
-    z[i] = sum / l[i * k + i];
-  }
-  const s = new Float64Array(k);
-  for (let i = k - 1; i >= 0; i--) {
-    let sum = z[i];
-    for (let m = i + 1; m < k; m++) sum -= l[m * k + i] * s[m];
-    s[i] = sum / l[i * k + i];
-  }
-  return s;
+  return choleskySolve(a, g, k, () => new Error('fitLogistic: the Hessian is not positive definite (use l2 > 0)'), 0);
 }

@@ -2,7 +2,7 @@
 import type { ReplayArm, RetrainingReplay } from '../backtest/retraining/types';
 import { stat } from './backtest-text';
 import { escapeHtml } from './html';
-import { armCounts, stepLine } from './retraining-text';
+import { armCounts, metricName, stepLine } from './retraining-text';
 
 const ARM_NAMES = { none: 'no retraining', policy: 'policy', calendar: 'calendar' } as const;
 
@@ -24,7 +24,7 @@ export function retrainingSection(replay: RetrainingReplay): string {
   const total = `<tr><td class="n"><b>all</b></td>${arms.map((a) => `<td class="n"><b>${stat(a.mean)}</b></td>`).join('')}</tr>`;
   return (
     `<h2>Retraining</h2><p class="muted">${escapeHtml(`Trainer: ${replay.trainer}; gates: ${replay.policy.gates.join('; ') || 'none'}; shadow: ${replay.policy.shadow}.`)}</p>` +
-    `<table id="retraining"><caption>${escapeHtml(replay.keyMetric)} of the served model per window (version served)</caption><thead>${head}</thead><tbody>${rows}${total}</tbody></table>` +
+    `<table id="retraining"><caption>${escapeHtml(metricName(replay))} of the served model per window (version served)</caption><thead>${head}</thead><tbody>${rows}${total}</tbody></table>` +
     arms.slice(1).map(steps).join('')
   );
 }

@@ -9,6 +9,11 @@ import { count, stat } from './backtest-text';
 
 const ARM_NAMES = { none: 'no retraining', policy: 'policy', calendar: 'calendar' } as const;
 
+/** The key metric's name, with its direction when lower is better (an error: the lowest mean is the best arm). */
+export function metricName(replay: Pick<RetrainingReplay, 'keyMetric' | 'greaterIsBetter'>): string {
+  return replay.greaterIsBetter === false ? `${replay.keyMetric} (lower is better)` : replay.keyMetric;
+}
+
 function cell(arm: ReplayArm, index: number): string {
   const w = arm.windows.find((x) => x.index === index);
   return w ? `${stat(w.value)} ${w.version}` : '-';
@@ -59,7 +64,7 @@ export function renderRetrainingText(replay: RetrainingReplay): string {
     `the candidate shadows the next window (${p.shadow}) and serves from the one after if it is better.`,
     `Policy: critical drift carrying at least ${Math.round(p.minImportanceShare * 100)}% of the importance (and the configured performance metrics), cooldown ${p.cooldownHours} h, at most ${p.maxPerMonth} a month; gates: ${p.gates.join('; ') || 'none'}.`,
     '',
-    `${replay.keyMetric} of the served model per window (version served):`,
+    `${metricName(replay)} of the served model per window (version served):`,
     ...table(replay),
     '',
   ];
@@ -72,7 +77,7 @@ export function renderRetrainingText(replay: RetrainingReplay): string {
   }
   const none = replay.none.mean;
   const summary = arms.map((a) => `${ARM_NAMES[a.schedule]} ${stat(a.mean)} (${armCounts(a)})`).join(', ');
-  lines.push(`${replay.keyMetric} over the whole history: no retraining ${stat(none)}, ${summary}.`);
+  lines.push(`${metricName(replay)} over the whole history: no retraining ${stat(none)}, ${summary}.`);
   return `${terminalSafe(lines.join('\n'), true)}\n`;
 }
 
@@ -94,6 +99,6 @@ export function retrainingStory(replay: RetrainingReplay): string {
   }
   const delta = (x: number | null) => (x === null || replay.none.mean === null ? '' : ` (${x >= replay.none.mean ? '+' : ''}${stat(x - replay.none.mean)})`);
   const calendar = replay.calendar ? `, on a calendar with as many retrains ${stat(replay.calendar.mean)}${delta(replay.calendar.mean)}` : '';
-  lines.push(`${replay.keyMetric} over the history: ${stat(replay.none.mean)} without retraining, ${stat(replay.policyArm.mean)} with the policy${delta(replay.policyArm.mean)}${calendar}.`);
+  lines.push(`${metricName(replay)} over the history: ${stat(replay.none.mean)} without retraining, ${stat(replay.policyArm.mean)} with the policy${delta(replay.policyArm.mean)}${calendar}.`);
   return terminalSafe(lines.join('\n'), true);
 }

@@ -150,7 +150,7 @@ describe('the retraining config', () => {
 
   it('fills the defaults of a model retraining section and the shadow', () => {
     const rc = retrainingConfig({ shadow: {}, training: {} }).retraining;
-    expect(rc).toMatchObject({ policy: { cooldownHours: 72, maxPerMonth: 4, triggers: { drift: { minImportanceShare: 0.25 } } }, shadow: { minLabelledRows: 1000, alpha: 0.05 }, trainer: { builtin: 'logistic' }, training: { holdoutShare: 0.2 }, calendar: true });
+    expect(rc).toMatchObject({ policy: { cooldownHours: 72, maxPerMonth: 4, triggers: { drift: { minImportanceShare: 0.25 } } }, shadow: { minLabelledRows: 1000, alpha: 0.05 }, trainer: { timeoutSeconds: 600 }, training: { holdoutShare: 0.2 }, calendar: true });
   });
 
   it('refuses a replay of a model without a predicted class column, naming it', async () => {

@@ -15,7 +15,7 @@ const temp = tempDir('driftwatch-trainer-');
 afterAll(() => temp.cleanup());
 const data = retrainingHistory();
 const config = retrainingConfig();
-const spec = { features: config.features.map((f) => ({ name: f.name, kind: f.kind })), label: 'label', positiveLabel: 'yes', classes: ['no', 'yes'] };
+const spec = { task: 'classification' as const, features: config.features.map((f) => ({ name: f.name, kind: f.kind })), label: 'label', positiveLabel: 'yes', classes: ['no', 'yes'] };
 const features = (rows: typeof data) => ({ rowCount: rows.rowCount, columns: rows.columns.filter((c) => ['x1', 'x2', 'segment'].includes(c.name)) });
 const trainRows = () => ({ ...sliceRows(data, { start: 5000, end: 5500 }), columns: sliceRows(data, { start: 5000, end: 5500 }).columns.filter((c) => ['x1', 'x2', 'segment', 'label'].includes(c.name)) });
 

@@ -44,7 +44,7 @@ async function stretch(ctx: ReplayContext, served: Served, g0: number): Promise<
     ...ctx.config,
     task: inferTask(ctx.config),
     reference: { file: `(the rows ${served.version} was trained on)` },
-    ...(p && !p.scores ? { prediction: undefined } : {}),
+    ...(p && !p.scores && !p.values ? { prediction: undefined } : {}),
     retraining: undefined,
   };
   const result = await ctx.input.monitor({ data, reference: served.model ? served.reference : ctx.reference, config });

@@ -7,9 +7,11 @@
  * - predict: `<command> predict MODEL_FILE ROWS_CSV PREDICTIONS_CSV` — ROWS_CSV holds the feature
  *   columns only; the command writes PREDICTIONS_CSV: a header with `predicted` (the class) and
  *   optionally `score` (P(positive class)), one line per row of ROWS_CSV in its order, and exits 0.
+ *   A regression model writes a header with `prediction` instead: the predicted value of each row,
+ *   a number (a missing or non-numeric one fails the replay, naming the data line).
  *
- * The command runs without a shell in `cwd` (the config's directory), with DW_LABEL,
- * DW_POSITIVE_LABEL and DW_FEATURES in its environment. A command that exits non-zero, times out,
+ * The command runs without a shell in `cwd` (the config's directory), with DW_TASK
+ * (`classification` or `regression`), DW_LABEL, DW_POSITIVE_LABEL and DW_FEATURES in its environment. A command that exits non-zero, times out,
  * or writes no model or unreadable predictions fails the replay with an error naming the command
  * and the file.
  */
@@ -77,16 +79,36 @@ function columnsOf(rows: Dataset, names: readonly string[]): Column[] {
   });
 }
 
+const NUMBER = /^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/;
+
+/** A regression's `prediction` column as numbers. @returns the values, or the first bad data line and its text */
+function numbersOf(column: Column): Float64Array | { line: number; text: string | null } {
+  if (column.kind === 'numeric') {
+    const missing = column.values.findIndex((v) => !Number.isFinite(v));
+    return missing >= 0 ? { line: missing + 1, text: null } : Float64Array.from(column.values);
+  }
+  const values = new Float64Array(column.codes.length);
+  for (let i = 0; i < column.codes.length; i++) {
+    const text = column.codes[i] < 0 ? null : column.dictionary[column.codes[i]].trim();
+    if (text === null || !NUMBER.test(text) || !Number.isFinite(Number(text))) return { line: i + 1, text };
+    values[i] = Number(text);
+  }
+  return values;
+}
+
 /** The predictions file, checked against the contract. @throws InputError naming the command and the file */
-async function readPredictions(file: string, argv: readonly string[], rows: number): Promise<Predictions> {
-  const bad = (why: string) => new InputError(`trainer command ${shown(argv)}: ${file} ${why} (expected a CSV with a header "predicted[,score]" and one line per row)`, { file });
+async function readPredictions(file: string, argv: readonly string[], rows: number, task: TrainingSpec['task']): Promise<Predictions> {
+  const header = task === 'regression' ? 'prediction' : 'predicted[,score]';
+  const bad = (why: string) => new InputError(`trainer command ${shown(argv)}: ${file} ${why} (expected a CSV with a header "${header}" and one line per row)`, { file });
   if (!fs.existsSync(file)) throw bad('was not written');
   let data: Dataset;
   try {
-    data = await readDataset(file, { kinds: { predicted: 'categorical', score: 'numeric' } });
+    // A regression's column is read as text so a bad value is named, not read as missing.
+    data = await readDataset(file, { kinds: task === 'regression' ? { prediction: 'categorical' } : { predicted: 'categorical', score: 'numeric' } });
   } catch (error) {
     throw bad(`cannot be read: ${(error as Error).message}`);
   }
+  if (task === 'regression') return regressionPredictions(data, rows, bad);
   const predicted = data.columns.find((c) => c.name === 'predicted');
   if (!predicted || predicted.kind !== 'categorical') throw bad(`has no "predicted" column (its columns: ${data.columns.map((c) => JSON.stringify(c.name)).join(', ') || 'none'})`);
   if (data.rowCount !== rows) throw bad(`has ${data.rowCount} predictions for ${rows} rows`);
@@ -94,6 +116,15 @@ async function readPredictions(file: string, argv: readonly string[], rows: numb
   if (missing >= 0) throw bad(`has no prediction on data line ${missing + 1}`);
   const score = data.columns.find((c) => c.name === 'score');
   return { labels: Array.from(predicted.codes, (c) => predicted.dictionary[c]), scores: score && score.kind === 'numeric' ? Float64Array.from(score.values) : null };
+}
+
+function regressionPredictions(data: Dataset, rows: number, bad: (why: string) => InputError): Predictions {
+  const column = data.columns.find((c) => c.name === 'prediction');
+  if (!column) throw bad(`has no "prediction" column (its columns: ${data.columns.map((c) => JSON.stringify(c.name)).join(', ') || 'none'})`);
+  if (data.rowCount !== rows) throw bad(`has ${data.rowCount} predictions for ${rows} rows`);
+  const values = numbersOf(column);
+  if (!(values instanceof Float64Array)) throw bad(values.text === null ? `has no prediction on data line ${values.line}` : `has a prediction that is not a number on data line ${values.line}: ${JSON.stringify(values.text)}`);
+  return { labels: [], scores: null, values };
 }
 
 /** @example commandTrainer({ command: ['python3', 'trainer.py'], cwd: '.', timeoutSeconds: 600 }) */
@@ -104,7 +135,7 @@ export function commandTrainer(options: CommandTrainerOptions): Trainer {
     async train(rows: Dataset, spec: TrainingSpec): Promise<TrainedModel> {
       const dir = workDir(++runs);
       const features = spec.features.map((f) => f.name);
-      const env = { DW_LABEL: spec.label, DW_POSITIVE_LABEL: spec.positiveLabel ?? '', DW_FEATURES: JSON.stringify(features) };
+      const env = { DW_TASK: spec.task, DW_LABEL: spec.label, DW_POSITIVE_LABEL: spec.positiveLabel ?? '', DW_FEATURES: JSON.stringify(features) };
       const trainCsv = path.join(dir, 'train.csv');
       const modelFile = path.join(dir, 'model');
       fs.writeFileSync(trainCsv, toCsv(columnsOf(rows, [...features, spec.label]), rows.rowCount));
@@ -123,7 +154,7 @@ export function commandTrainer(options: CommandTrainerOptions): Trainer {
           fs.writeFileSync(rowsCsv, toCsv(columnsOf(data, features), data.rowCount));
           const predictArgv = [...options.command, 'predict', modelFile, rowsCsv, out];
           await runCommand(predictArgv, options, env);
-          return readPredictions(out, predictArgv, data.rowCount);
+          return readPredictions(out, predictArgv, data.rowCount, spec.task);
         },
       };
     },

@@ -9,7 +9,7 @@
  *   "policy": { "triggers": { "drift": { "minImportanceShare": 0.25 } }, "cooldownHours": 72, "maxPerMonth": 4,
  *               "gates": { "noRegression": { "metrics": ["accuracy_score"] } } },
  *   "shadow": { "metric": "accuracy", "minLabelledRows": 1000, "alpha": 0.05 },
- *   "trainer": { "command": ["python3", "trainer.py"] },
+ *   "trainer": { "command": ["python3", "trainer.py"] },   // or {"builtin": "logistic" | "linear"}
  *   "training": { "rows": 10000, "holdoutShare": 0.2 },
  *   "calendar": true }
  * ```
@@ -22,21 +22,23 @@ export const replayPolicySchema = retrainingSchema
   .pick({ enabled: true, triggers: true, requireBusinessConfirmation: true, cooldownHours: true, maxPerMonth: true })
   .extend({ gates: retrainingGatesSchema.optional() });
 
+const TRAINER_FORMS = '{"builtin": "logistic" | "linear"} or {"command": ["python3", "trainer.py"]}';
+
 const trainerSchema = z
   .strictObject(
     {
-      /** The demo's logistic regression (binary classification). */
-      builtin: z.enum(['logistic']).optional(),
+      /** A builtin model: the demo's logistic regression (binary classification) or a ridge linear regression. @default by the task: logistic for a classifier, linear for a regression */
+      builtin: z.enum(['logistic', 'linear']).optional(),
       /** A team's trainer: the program and its first arguments; `train ...` / `predict ...` are appended (see command-trainer.ts). */
       command: z.array(z.string().min(1, { message: 'expected a non-empty argument' })).min(1, { message: 'expected the program and its arguments, e.g. ["python3", "trainer.py"]' }).optional(),
       /** A trainer run taking longer is stopped and the replay fails. @default 600 */
       timeoutSeconds: z.number().positive().max(86_400).default(600),
     },
-    { error: 'expected {"builtin": "logistic"} or {"command": ["python3", "trainer.py"]}' },
+    { error: `expected ${TRAINER_FORMS}` },
   )
   .superRefine((t, ctx) => {
-    if ((t.builtin === undefined) === (t.command === undefined)) {
-      ctx.addIssue({ code: 'custom', message: 'expected exactly one of {"builtin": "logistic"} or {"command": ["python3", "trainer.py"]}' });
+    if (t.builtin !== undefined && t.command !== undefined) {
+      ctx.addIssue({ code: 'custom', message: `expected exactly one of ${TRAINER_FORMS} (or neither: the builtin model for the task)` });
     }
   });
 
@@ -45,8 +47,8 @@ export const backtestRetrainingSchema = z.strictObject({
   policy: replayPolicySchema.prefault({}),
   /** The shadow comparison on the window after a retrain (defaults as `promotion.shadow`). */
   shadow: shadowPolicySchema.pick({ minLabelledRows: true, metric: true, alpha: true, bootstrapResamples: true }).prefault({}),
-  /** @default {"builtin": "logistic"} */
-  trainer: trainerSchema.prefault({ builtin: 'logistic' }),
+  /** @default the builtin model for the task (logistic regression for a classifier, linear for a regression) */
+  trainer: trainerSchema.prefault({}),
   training: z
     .strictObject({
       /** A retrain trains on the last `rows` labelled rows before it. @default the reference's rows (or 5 windows) */
@@ -70,13 +72,17 @@ export const MLFLOW_METRIC: Readonly<Record<string, string>> = {
   recall: 'recall_score',
   f1: 'f1_score',
   macro_f1: 'f1_score',
+  mae: 'mean_absolute_error',
+  rmse: 'root_mean_squared_error',
+  mape: 'mean_absolute_percentage_error',
 };
 
-/** `--trainer`'s text as a trainer: `builtin` / `logistic`, or a command split on spaces. */
+/** `--trainer`'s text as a trainer: `builtin` (the model for the task), `logistic`, `linear`, or a command split on spaces. */
 export function trainerFromFlag(text: string): TrainerConfig {
   const t = text.trim();
-  if (t === 'builtin' || t === 'logistic') return { builtin: 'logistic', timeoutSeconds: 600 };
+  if (t === 'builtin') return { timeoutSeconds: 600 };
+  if (t === 'logistic' || t === 'linear') return { builtin: t, timeoutSeconds: 600 };
   const words = t.split(/\s+/).filter((w) => w !== '');
-  if (words.length === 0) throw new Error('--trainer needs "builtin" or a command such as "python3 trainer.py"');
+  if (words.length === 0) throw new Error('--trainer needs "builtin", "logistic", "linear" or a command such as "python3 trainer.py"');
   return { command: words, timeoutSeconds: 600 };
 }

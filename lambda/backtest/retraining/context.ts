@@ -5,7 +5,7 @@
  */
 import { describeGate, type Gate } from '../../core/gates';
 import { sliceRows } from '../../core/dataset/slice-rows';
-import { CLASSIFICATION_SHADOW_METRICS, type ShadowPolicy } from '../../core/promotion/compare-shadow';
+import { CLASSIFICATION_SHADOW_METRICS, REGRESSION_SHADOW_METRICS, type ShadowPolicy } from '../../core/promotion/compare-shadow';
 import type { Column, Dataset } from '../../core/types';
 import { gatesFromConfig, retrainPolicyFromConfig, type RetrainPolicy } from '../../retraining/policy';
 import { BacktestConfigError, inferTask, type BacktestConfig } from '../config';
@@ -38,9 +38,14 @@ export interface ReplayContext {
   readonly rc: BacktestRetrainingConfig;
   readonly grid: readonly GridWindow[];
   readonly label: Column;
+  /** What the models answer: classes, or a regression's numbers. */
+  readonly task: TrainingSpec['task'];
+  /** Empty for a regression. */
   readonly classes: readonly string[];
   readonly positive?: string;
   readonly keyMetric: string;
+  /** Whether a higher key metric is better (false for an error such as mae). */
+  readonly greaterIsBetter: boolean;
   readonly policy: RetrainPolicy;
   readonly gates: readonly Gate[];
   readonly shadow: ShadowPolicy;
@@ -54,17 +59,20 @@ export interface ReplayContext {
 
 const problem = (field: string, message: string) => new BacktestConfigError('config', [`${field}: ${message}`]);
 
-function checkTask(config: BacktestConfig): void {
-  const task = inferTask(config);
-  if (task === 'regression') throw problem('retraining', 'the retraining replay compares classifiers (a regression model is not supported yet)');
+function checkTask(config: BacktestConfig): TrainingSpec['task'] {
+  const task = inferTask(config) === 'regression' ? 'regression' : 'classification';
   if (config.label === undefined) throw problem('label', 'the retraining replay needs the label column (retrains train on labelled rows)');
-  if (config.predictedLabel === undefined) throw problem('predictedLabel', "the retraining replay needs the logged model's predicted class column");
+  if (task === 'regression' && config.prediction === undefined) throw problem('prediction', "the retraining replay needs the logged model's predicted value column");
+  if (task === 'classification' && config.predictedLabel === undefined) throw problem('predictedLabel', "the retraining replay needs the logged model's predicted class column");
+  return task;
 }
 
-function shadowPolicyOf(rc: BacktestRetrainingConfig, keyMetric: string): ShadowPolicy {
+function shadowPolicyOf(rc: BacktestRetrainingConfig, keyMetric: string, task: TrainingSpec['task']): ShadowPolicy {
   const metric = rc.shadow.metric ?? keyMetric;
-  if (!(CLASSIFICATION_SHADOW_METRICS as readonly string[]).includes(metric)) {
-    throw problem(rc.shadow.metric ? 'retraining.shadow.metric' : 'keyMetric', `${JSON.stringify(metric)} is not a metric the shadow comparison tests (${CLASSIFICATION_SHADOW_METRICS.join(', ')}); set retraining.shadow.metric`);
+  const known: readonly string[] = task === 'regression' ? REGRESSION_SHADOW_METRICS : CLASSIFICATION_SHADOW_METRICS;
+  if (!known.includes(metric)) {
+    const what = task === 'regression' ? 'a regression' : 'a classification';
+    throw problem(rc.shadow.metric ? 'retraining.shadow.metric' : 'keyMetric', `${JSON.stringify(metric)} is not a metric the shadow comparison of ${what} tests (${known.join(', ')}); set retraining.shadow.metric`);
   }
   return { metric, minLabelledRows: rc.shadow.minLabelledRows, alpha: rc.shadow.alpha, resamples: rc.shadow.bootstrapResamples };
 }
@@ -78,16 +86,22 @@ function gatesOf(rc: BacktestRetrainingConfig, shadowMetric: string): Gate[] {
   }
 }
 
+/** The monitor's direction of the key metric (an error is lower-is-better), from the first window that has it. */
+function keyMetricDirection(baseline: BacktestResult, keyMetric: string): string | undefined {
+  return baseline.windows.map((w) => w.metrics[keyMetric]?.direction).find((d) => d !== undefined);
+}
+
 /** @throws BacktestConfigError naming the field when the config cannot be replayed with retraining */
 export function replayContext(input: ReplayInput): ReplayContext {
   const { config, data } = input;
   const rc = config.retraining;
   if (!rc) throw problem('retraining', 'the config has no retraining section');
-  checkTask(config);
+  const task = checkTask(config);
   const label = data.columns.find((c) => c.name === config.label);
   if (!label) throw problem('label', `column ${JSON.stringify(config.label)} is not in the data`);
-  const keyMetric = input.baseline.keyMetric ?? 'accuracy';
-  const shadow = shadowPolicyOf(rc, keyMetric);
+  const keyMetric = input.baseline.keyMetric ?? (task === 'regression' ? 'mae' : 'accuracy');
+  const shadow = shadowPolicyOf(rc, keyMetric, task);
+  const classes = task === 'regression' ? [] : classesOf(label);
   const firstRow = 'rows' in config.reference ? config.reference.rows : 0;
   const reference = 'rows' in config.reference ? sliceRows(data, { start: 0, end: config.reference.rows }) : input.reference;
   if (!reference) throw problem('reference', 'the retraining replay needs the reference rows (pass them with the reference file)');
@@ -100,13 +114,15 @@ export function replayContext(input: ReplayInput): ReplayContext {
     rc,
     grid,
     label,
-    classes: classesOf(label),
+    task,
+    classes,
     ...(config.positiveLabel !== undefined ? { positive: config.positiveLabel } : {}),
     keyMetric,
+    greaterIsBetter: keyMetricDirection(input.baseline, keyMetric) !== 'lower_is_better',
     policy: retrainPolicyFromConfig(rc.policy),
     gates: gatesOf(rc, shadow.metric),
     shadow,
-    spec: { features: config.features.map((f) => ({ name: f.name, kind: f.kind })), label: config.label as string, positiveLabel: config.positiveLabel, classes: classesOf(label) },
+    spec: { features: config.features.map((f) => ({ name: f.name, kind: f.kind })), label: config.label as string, positiveLabel: config.positiveLabel, classes, task },
     trainingRows: rc.training.rows ?? ('rows' in config.reference ? config.reference.rows : windowRows),
     reference,
     columns: { prediction: config.prediction, predictedLabel: config.predictedLabel },

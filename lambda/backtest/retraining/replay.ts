@@ -5,7 +5,7 @@
  *
  * @example
  * const replay = await replayRetraining({ data, config, baseline: await runBacktest({ data, config }), trainer: builtinTrainer(), monitor });
- * replay.policyArm.mean > replay.none.mean // retraining paid off
+ * replay.policyArm.mean > replay.none.mean // retraining paid off (for an error such as mae, greaterIsBetter is false: lower pays off)
  */
 import { describePolicy, replayContext, type ReplayInput } from './context';
 import { replayArm, weightedMean } from './arm';
@@ -41,6 +41,7 @@ export async function replayRetraining(input: ReplayInput): Promise<RetrainingRe
   return {
     format: RETRAINING_REPLAY_FORMAT,
     keyMetric: ctx.keyMetric,
+    greaterIsBetter: ctx.greaterIsBetter,
     trainer: input.trainer.name,
     trainingRows: ctx.trainingRows,
     holdoutShare: ctx.rc.training.holdoutShare,

@@ -13,6 +13,12 @@ export function labelsOf(column: Column, range: RowRange): (string | null)[] {
   return out;
 }
 
+/** A numeric label's value on each row of `range`, NaN when missing (a regression's targets). */
+export function targetsOf(column: Column, range: RowRange): Float64Array {
+  if (column.kind !== 'numeric') throw new Error(`label ${JSON.stringify(column.name)}: a regression needs a numeric label column, the data's is categorical`);
+  return column.values.slice(range.start, range.end);
+}
+
 /** The classes the label takes, in order of first appearance. */
 export function classesOf(column: Column): string[] {
   return [...new Set(labelsOf(column, { start: 0, end: column.kind === 'categorical' ? column.codes.length : column.values.length }).filter((l): l is string => l !== null))];
@@ -48,12 +54,18 @@ export function withPredictions(data: Dataset, p: Predictions, columns: { readon
   const replaced = new Set([columns.prediction, columns.predictedLabel].filter((c): c is string => c !== undefined));
   const added: Column[] = [];
   if (columns.predictedLabel) added.push(labelColumn(columns.predictedLabel, p.labels));
-  if (columns.prediction && p.scores) added.push({ kind: 'numeric', name: columns.prediction, values: p.scores } satisfies NumericColumn);
+  const numbers = p.values ?? p.scores;
+  if (columns.prediction && numbers) added.push({ kind: 'numeric', name: columns.prediction, values: numbers } satisfies NumericColumn);
   return { rowCount: data.rowCount, columns: [...data.columns.filter((c) => !replaced.has(c.name)), ...added] };
 }
 
-/** The predictions logged in the data (the model that served the history). */
-export function loggedPredictions(data: Dataset, range: RowRange, columns: { readonly prediction?: string; readonly predictedLabel?: string }): Predictions {
+/** The predictions logged in the data (the model that served the history): classes, or a regression's values. */
+export function loggedPredictions(data: Dataset, range: RowRange, columns: { readonly prediction?: string; readonly predictedLabel?: string }, regression = false): Predictions {
+  if (regression) {
+    const values = data.columns.find((c) => c.name === columns.prediction);
+    if (!values || values.kind !== 'numeric') throw new Error(`the data has no numeric prediction column ${JSON.stringify(columns.prediction)}: the replay needs the logged model's predicted values`);
+    return { labels: [], scores: null, values: values.values.slice(range.start, range.end) };
+  }
   const predicted = data.columns.find((c) => c.name === columns.predictedLabel);
   if (!predicted) throw new Error(`the data has no predictedLabel column ${JSON.stringify(columns.predictedLabel)}: the replay needs the logged model's classes`);
   const score = columns.prediction ? data.columns.find((c) => c.name === columns.prediction) : undefined;

@@ -35,7 +35,7 @@ export interface ReplayArm {
   readonly retrains: number;
   readonly promotions: number;
   readonly rollbacks: number;
-  /** The key metric over every window, weighted by labelled rows (for accuracy: the accuracy over all rows). */
+  /** The key metric over every window, weighted by labelled rows (for accuracy: the accuracy over all rows; for mae: the mae over all rows). */
   readonly mean: number | null;
   readonly windows: readonly ServedWindow[];
   readonly steps: readonly ReplayStep[];
@@ -44,6 +44,8 @@ export interface ReplayArm {
 export interface RetrainingReplay {
   readonly format: typeof RETRAINING_REPLAY_FORMAT;
   readonly keyMetric: string;
+  /** Whether a higher key metric is better: false for an error (mae, rmse, mape), so the best arm has the lowest mean. */
+  readonly greaterIsBetter: boolean;
   readonly trainer: string;
   readonly trainingRows: number;
   readonly holdoutShare: number;
