@@ -6,9 +6,10 @@
  * retraining's; a worse candidate is refused by the gate; the config errors name their field.
  */
 import { BacktestConfigError, runBacktest, type BacktestResult } from '../../lambda/backtest';
-import { backtestMonitor, builtinTrainer, replayRetraining, runRetrainingBacktest, trainerOf, type Predictions, type RetrainingReplay, type Trainer } from '../../lambda/backtest/retraining';
+import { backtestMonitor, builtinTrainer, replayRetraining, runRetrainingBacktest, trainerFromFlag, trainerOf, type Predictions, type RetrainingReplay, type Trainer } from '../../lambda/backtest/retraining';
 import type { BacktestConfig } from '../../lambda/backtest';
 import type { Dataset } from '../../lambda/core/types';
+import { retrainingSection } from '../../lambda/report/retraining-html';
 import { renderRetrainingText, retrainingStory } from '../../lambda/report/retraining-text';
 import { retrainingConfig, retrainingHistory } from './retraining-history';
 import { CHANGE_WINDOW, NOISE, regressionConfig, regressionHistory } from './retraining-regression-history';
@@ -68,6 +69,7 @@ describe('the retraining replay of a regression model', () => {
     const text = renderRetrainingText(replay);
     expect(text).toContain('rmse (lower is better) of the served model per window');
     expect(text).toMatch(/rmse \(lower is better\) over the whole history: no retraining [\d.]+, policy [\d.]+/);
+    expect(retrainingSection(replay)).toContain('<caption>rmse (lower is better) of the served model per window');
     expect(retrainingStory(replay)).toMatch(/rmse \(lower is better\) over the history: [\d.]+ without retraining, [\d.]+ with the policy \(-[\d.]+\)/);
   });
 
@@ -122,6 +124,7 @@ describe('the regression replay config', () => {
     expect(() => trainerOf({ builtin: 'logistic', timeoutSeconds: 600 }, '.', 'regression', '--trainer')).toThrow(BacktestConfigError);
     expect(trainerOf({ timeoutSeconds: 600 }, '.', 'regression').name).toBe('builtin linear regression');
     expect(trainerOf({ timeoutSeconds: 600 }, '.', 'binary_classification').name).toBe('builtin logistic regression');
+    expect([trainerFromFlag('builtin'), trainerFromFlag('linear'), trainerFromFlag('logistic')].map((t) => t.builtin)).toEqual([undefined, 'linear', 'logistic']);
   });
 
   it('a shadow metric a regression cannot compare names retraining.shadow.metric', async () => {
