@@ -9,13 +9,13 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import type { DriftwatchConfig, ModelConfig } from '../../config/schema';
 import { ModelAlarms } from '../alerting/model-alarms';
-import { Analytics } from '../analytics/analytics';
+import { Analytics, type IAnalytics } from '../analytics/analytics';
 import { importOwnerTopics } from '../alerting/owner-topics';
 import { ModelDashboard } from '../dashboards/model-dashboard';
 import { ModelMonitor } from '../monitor/model-monitor';
 import { mlflowServerArn } from '../retraining/mlflow-server';
 import { RetrainTrigger } from '../retraining/retrain-trigger';
-import { PromotionLedgerTable } from '../promotion/ledger-table';
+import { PromotionLedgerTable, type IPromotionLedgerTable } from '../promotion/ledger-table';
 import { ModelPromotion } from '../promotion/model-promotion';
 import { promotionLedgerTableName } from '../promotion/naming';
 import { ModelDataPlane } from './model-data-plane';
@@ -51,13 +51,7 @@ export class ModelGroupStack extends Stack {
     const compliance = complianceSettings(props.config.compliance);
     const network = functionNetwork(this, compliance);
     const bucket = s3.Bucket.fromBucketAttributes(this, 'DataBucket', { bucketName: props.bucketName, encryptionKey: props.key });
-    const planes = new Map<string, ModelDataPlane>();
-    const monitors = new Map<string, ModelMonitor>();
-    const alarms = new Map<string, ModelAlarms>();
-    const dashboards = new Map<string, ModelDashboard>();
-    const retraining = new Map<string, RetrainTrigger>();
-    const promotions = new Map<string, ModelPromotion>();
-    const topics = importOwnerTopics(this, props.config.env);
+    const shared: Shared = { props, compliance, network, bucket, topics: importOwnerTopics(this, props.config.env) };
     // The data stack's ledger table, by its name (no cross-stack reference), for the models that retrain or promote.
     const ledger = props.models.some((m) => m.retraining || m.promotion)
       ? PromotionLedgerTable.fromTableName(this, 'PromotionLedger', { tableName: promotionLedgerTableName(props.config.env), encryptionKey: props.key })
@@ -66,89 +60,16 @@ export class ModelGroupStack extends Stack {
     const analytics = props.models.some((m) => m.promotion)
       ? Analytics.fromAnalyticsAttributes(this, 'Analytics', { databaseName: props.databaseName, workGroupName: props.workGroupName, resultsBucket: bucket, key: props.key })
       : undefined;
+    const [planes, monitors, alarms, dashboards] = [new Map<string, ModelDataPlane>(), new Map<string, ModelMonitor>(), new Map<string, ModelAlarms>(), new Map<string, ModelDashboard>()];
+    const [retraining, promotions] = [new Map<string, RetrainTrigger>(), new Map<string, ModelPromotion>()];
     for (const model of props.models) {
-      planes.set(
-        model.id,
-        new ModelDataPlane(this, model.id, {
-          env: props.config.env,
-          model,
-          retention: props.config.retention,
-          databaseName: props.databaseName,
-          workGroupName: props.workGroupName,
-          lookbackDays: props.config.analytics.lookbackDays,
-          bucket,
-          key: props.key,
-          logRetention: compliance.logRetention,
-        }),
-      );
-      monitors.set(
-        model.id,
-        new ModelMonitor(this, `${model.id}-monitor`, {
-          env: props.config.env,
-          model,
-          bucket,
-          key: props.key,
-          databaseName: props.databaseName,
-          workGroupName: props.workGroupName,
-          // The label join spans what the labelled view spans.
-          labelLookbackDays: props.config.analytics.lookbackDays,
-          // The data stack's key policy lets CloudWatch Logs use the key for every log group under
-          // /driftwatch/<env>/ (one statement, not one per model).
-          addLogsKeyPolicy: false,
-          logRetention: compliance.logRetention,
-          network,
-          reservedConcurrency: compliance.reserveConcurrency ? RESERVED_CONCURRENCY : undefined,
-        }),
-      );
-      const monitor = monitors.get(model.id)!;
-      alarms.set(model.id, new ModelAlarms(this, `${model.id}-alarms`, { env: props.config.env, model, monitor, topics }));
-      dashboards.set(model.id, new ModelDashboard(this, `${model.id}-dashboard`, { env: props.config.env, model, monitor, alarms: alarms.get(model.id)!.allAlarms() }));
-      if (model.retraining) {
-        retraining.set(
-          model.id,
-          new RetrainTrigger(this, `${model.id}-retraining`, {
-            env: props.config.env,
-            model,
-            bucket,
-            key: props.key,
-            codeVersion: props.codeVersion,
-            // The compliance profile's settings, as for the monitor's functions.
-            logRetention: compliance.logRetention,
-            network,
-            reservedConcurrency: compliance.reserveConcurrency ? RESERVED_CONCURRENCY.retraining : undefined,
-            ledger,
-            // A failed gate is the owner's to know, not a page: the warning topic.
-            alertTopic: topics.topicFor(model.owner, 'Warning'),
-            // Each execution's run into the data stack's server, by its deterministic ARN.
-            ...(props.config.mlflow ? { mlflowTrackingServerArn: mlflowServerArn(this, props.config.env) } : {}),
-          }),
-        );
-      }
-      if (model.promotion && analytics) {
-        const plane = planes.get(model.id)!;
-        promotions.set(
-          model.id,
-          new ModelPromotion(this, `${model.id}-promotion`, {
-            env: props.config.env,
-            model,
-            bucket,
-            key: props.key,
-            analytics,
-            tables: [plane.predictions, plane.labels],
-            topics,
-            ledger,
-            // The shadow's and the champion's captured answers into the model's prediction log.
-            predictionStream: plane.predictions,
-            // The data stack's server, by its deterministic ARN (no cross-stack reference).
-            ...(props.config.mlflow ? { mlflowTrackingServerArn: mlflowServerArn(this, props.config.env) } : {}),
-            // The data stack's key policy covers every log group under /driftwatch/<env>/.
-            addLogsKeyPolicy: false,
-            logRetention: compliance.logRetention,
-            network,
-            reservedConcurrency: compliance.reserveConcurrency ? RESERVED_CONCURRENCY.promotion : undefined,
-          }),
-        );
-      }
+      const watched = this.addMonitoring(model, shared);
+      planes.set(model.id, watched.plane);
+      monitors.set(model.id, watched.monitor);
+      alarms.set(model.id, watched.alarms);
+      dashboards.set(model.id, watched.dashboard);
+      if (model.retraining) retraining.set(model.id, this.addRetraining(model, shared, ledger));
+      if (model.promotion && analytics) promotions.set(model.id, this.addPromotion(model, shared, watched.plane, analytics, ledger));
     }
     this.models = planes;
     this.monitors = monitors;
@@ -157,4 +78,88 @@ export class ModelGroupStack extends Stack {
     this.retraining = retraining;
     this.promotions = promotions;
   }
+
+  /** A model's data plane, its scheduled monitor, its alarms and its dashboard. */
+  private addMonitoring(model: ModelConfig, { props, compliance, network, bucket, topics }: Shared) {
+    const plane = new ModelDataPlane(this, model.id, {
+      env: props.config.env,
+      model,
+      retention: props.config.retention,
+      databaseName: props.databaseName,
+      workGroupName: props.workGroupName,
+      lookbackDays: props.config.analytics.lookbackDays,
+      bucket,
+      key: props.key,
+      logRetention: compliance.logRetention,
+    });
+    const monitor = new ModelMonitor(this, `${model.id}-monitor`, {
+      env: props.config.env,
+      model,
+      bucket,
+      key: props.key,
+      databaseName: props.databaseName,
+      workGroupName: props.workGroupName,
+      // The label join spans what the labelled view spans.
+      labelLookbackDays: props.config.analytics.lookbackDays,
+      // The data stack's key policy lets CloudWatch Logs use the key for every log group under
+      // /driftwatch/<env>/ (one statement, not one per model).
+      addLogsKeyPolicy: false,
+      logRetention: compliance.logRetention,
+      network,
+      reservedConcurrency: compliance.reserveConcurrency ? RESERVED_CONCURRENCY : undefined,
+    });
+    const alarms = new ModelAlarms(this, `${model.id}-alarms`, { env: props.config.env, model, monitor, topics });
+    const dashboard = new ModelDashboard(this, `${model.id}-dashboard`, { env: props.config.env, model, monitor, alarms: alarms.allAlarms() });
+    return { plane, monitor, alarms, dashboard };
+  }
+
+  private addRetraining(model: ModelConfig, { props, compliance, network, bucket, topics }: Shared, ledger: IPromotionLedgerTable | undefined): RetrainTrigger {
+    return new RetrainTrigger(this, `${model.id}-retraining`, {
+      env: props.config.env,
+      model,
+      bucket,
+      key: props.key,
+      codeVersion: props.codeVersion,
+      // The compliance profile's settings, as for the monitor's functions.
+      logRetention: compliance.logRetention,
+      network,
+      reservedConcurrency: compliance.reserveConcurrency ? RESERVED_CONCURRENCY.retraining : undefined,
+      ledger,
+      // A failed gate is the owner's to know, not a page: the warning topic.
+      alertTopic: topics.topicFor(model.owner, 'Warning'),
+      // Each execution's run into the data stack's server, by its deterministic ARN.
+      ...(props.config.mlflow ? { mlflowTrackingServerArn: mlflowServerArn(this, props.config.env) } : {}),
+    });
+  }
+
+  private addPromotion(model: ModelConfig, { props, compliance, network, bucket, topics }: Shared, plane: ModelDataPlane, analytics: IAnalytics, ledger: IPromotionLedgerTable | undefined): ModelPromotion {
+    return new ModelPromotion(this, `${model.id}-promotion`, {
+      env: props.config.env,
+      model,
+      bucket,
+      key: props.key,
+      analytics,
+      tables: [plane.predictions, plane.labels],
+      topics,
+      ledger,
+      // The shadow's and the champion's captured answers into the model's prediction log.
+      predictionStream: plane.predictions,
+      // The data stack's server, by its deterministic ARN (no cross-stack reference).
+      ...(props.config.mlflow ? { mlflowTrackingServerArn: mlflowServerArn(this, props.config.env) } : {}),
+      // The data stack's key policy covers every log group under /driftwatch/<env>/.
+      addLogsKeyPolicy: false,
+      logRetention: compliance.logRetention,
+      network,
+      reservedConcurrency: compliance.reserveConcurrency ? RESERVED_CONCURRENCY.promotion : undefined,
+    });
+  }
+}
+
+/** What every model of the group is built with. */
+interface Shared {
+  readonly props: ModelGroupStackProps;
+  readonly compliance: ReturnType<typeof complianceSettings>;
+  readonly network: ReturnType<typeof functionNetwork>;
+  readonly bucket: s3.IBucket;
+  readonly topics: ReturnType<typeof importOwnerTopics>;
 }

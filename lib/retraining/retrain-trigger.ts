@@ -121,8 +121,6 @@ export class RetrainTrigger extends Construct {
     this.modelId = model.id;
     this.bucket = bucket;
     this.key = key;
-    const stack = Stack.of(this);
-    const prefixes = retrainingPrefixes(model.id);
 
     this.deadLetterQueue = props.existingDeadLetterQueue ?? this.queue(props);
     const logRoot = `/driftwatch/${env}/${model.id}/retrain-`;
@@ -132,24 +130,7 @@ export class RetrainTrigger extends Construct {
     allowLogGroupEncryptionOrWarn(this, key, [`${logRoot}*`], 'driftwatch:retraining:logsKeyPolicy');
 
     const code = handlerCode(this, RETRAINING_HANDLER, { env, model }, props.bundleDirectory ?? HANDLER_DIST_DIR);
-    const s3Key = { actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [key.keyArn], conditions: { StringEquals: { 'kms:ViaService': `s3.${Aws.REGION}.amazonaws.com` } } };
-    const gateRole = new iam.Role(this, 'GateRole', {
-      description: `Driftwatch ${env}: the gate step of ${model.id}'s retraining pipeline`,
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-    });
-    rolePolicy(gateRole, `Driftwatch ${env}: the gate step of ${model.id}'s retraining`, [
-      new iam.PolicyStatement({ sid: 'ReadRuns', actions: ['s3:GetObject'], resources: [bucket.arnForObjects(`${prefixes.runs}*`)] }),
-      new iam.PolicyStatement({ sid: 'WriteStatisticsAndReports', actions: ['s3:PutObject'], resources: [bucket.arnForObjects(`${prefixes.runs}*`), bucket.arnForObjects(`${prefixes.gateReports}*`)] }),
-      new iam.PolicyStatement({ sid: 'UseDataKeyThroughS3', ...s3Key }),
-      new iam.PolicyStatement({ sid: 'WriteOwnLogs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroups.gates.logGroupArn] }),
-      ...(props.alertTopic ? ownerAlertStatements(props.alertTopic, props.alertTopicKey ?? key) : []),
-      ...(props.ledger?.appendStatements() ?? []),
-    ]);
-    if (props.network) allowVpcAccess(gateRole, gateRole);
-    this.gateFunction = this.fn('GateFunction', 'gates', 'checkGates', code, gateRole, logGroups.gates, props, Duration.minutes(2), {
-      ...(props.alertTopic ? { DW_ALERT_TOPIC_ARN: props.alertTopic.topicArn } : {}),
-      ...(props.ledger ? { DW_LEDGER_TABLE: props.ledger.tableName } : {}),
-    });
+    this.gateFunction = this.gateStep(props, code, logGroups.gates);
 
     // Driftwatch's data pull, unless the config names a pull container of the team's own.
     this.dataPull = model.retraining.pipeline.dataPull.container
@@ -157,42 +138,80 @@ export class RetrainTrigger extends Construct {
       : new DataPull(this, 'DataPull', { env, model, bucket, key, bundleDirectory: props.bundleDirectory, logRetention: props.logRetention, network: props.network, reservedConcurrency: props.reservedConcurrency });
     this.pipeline = new RetrainingPipeline(this, 'Pipeline', { env, model, bucket, key, gateFunction: this.gateFunction, pullFunction: this.dataPull?.function, codeVersion: props.codeVersion });
     if (props.ledger) this.outcome = this.outcomeOf(props, props.ledger);
+    this.triggerFunction = this.trigger(props, code, logGroups.trigger);
+    this.rule = this.ruleFor(props);
+  }
 
+  /** S3's use of the data key, for the roles that read and write the data bucket. */
+  private s3KeyStatement(sid: string): iam.PolicyStatement {
+    return new iam.PolicyStatement({ sid, actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [this.key.keyArn], conditions: { StringEquals: { 'kms:ViaService': `s3.${Aws.REGION}.amazonaws.com` } } });
+  }
+
+  /** The pipeline's gate step: reads a run's evaluation.json, writes its statistics and report, alerts the owner of a failure. */
+  private gateStep(props: RetrainTriggerProps, code: lambda.Code, logGroup: logs.ILogGroup): lambda.Function {
+    const { env, model } = props;
+    const prefixes = retrainingPrefixes(model.id);
+    const gateRole = new iam.Role(this, 'GateRole', {
+      description: `Driftwatch ${env}: the gate step of ${model.id}'s retraining pipeline`,
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+    });
+    rolePolicy(gateRole, `Driftwatch ${env}: the gate step of ${model.id}'s retraining`, [
+      new iam.PolicyStatement({ sid: 'ReadRuns', actions: ['s3:GetObject'], resources: [this.bucket.arnForObjects(`${prefixes.runs}*`)] }),
+      new iam.PolicyStatement({ sid: 'WriteStatisticsAndReports', actions: ['s3:PutObject'], resources: [this.bucket.arnForObjects(`${prefixes.runs}*`), this.bucket.arnForObjects(`${prefixes.gateReports}*`)] }),
+      this.s3KeyStatement('UseDataKeyThroughS3'),
+      new iam.PolicyStatement({ sid: 'WriteOwnLogs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }),
+      ...(props.alertTopic ? ownerAlertStatements(props.alertTopic, props.alertTopicKey ?? this.key) : []),
+      ...(props.ledger?.appendStatements() ?? []),
+    ]);
+    if (props.network) allowVpcAccess(gateRole, gateRole);
+    acknowledgeNag(gateRole, [
+      {
+        id: 'AwsSolutions-IAM5',
+        reason: `The gate step reads the evaluation.json a run wrote under ${prefixes.runs}<execution>/ and writes beside it and in ${prefixes.gateReports}; execution ids are not known in advance, so each wildcard is one prefix of this model`,
+        appliesTo: [`${prefixes.runs}*`, `${prefixes.gateReports}*`].map((p) => `Resource::${nagResourceName(Stack.of(this), this.bucket.arnForObjects(p))}`),
+      },
+    ]);
+    return this.fn('GateFunction', 'gates', 'checkGates', code, gateRole, logGroup, props, Duration.minutes(2), {
+      ...(props.alertTopic ? { DW_ALERT_TOPIC_ARN: props.alertTopic.topicArn } : {}),
+      ...(props.ledger ? { DW_LEDGER_TABLE: props.ledger.tableName } : {}),
+    });
+  }
+
+  /** The trigger: applies the policy to a monitor event and starts the pipeline, recording the decision. */
+  private trigger(props: RetrainTriggerProps, code: lambda.Code, logGroup: logs.ILogGroup): lambda.Function {
+    const { env, model } = props;
+    const prefixes = retrainingPrefixes(model.id);
     const triggerRole = new iam.Role(this, 'TriggerRole', {
       description: `Driftwatch ${env}: the retraining trigger of ${model.id}`,
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
     });
     rolePolicy(triggerRole, `Driftwatch ${env}: the retraining trigger of ${model.id}`, [
-      new iam.PolicyStatement({ sid: 'ReadWriteLedger', actions: ['s3:GetObject', 's3:PutObject'], resources: [bucket.arnForObjects(`${prefixes.ledger}*`)] }),
-      new iam.PolicyStatement({ sid: 'UseDataKeyThroughS3', ...s3Key }),
+      new iam.PolicyStatement({ sid: 'ReadWriteLedger', actions: ['s3:GetObject', 's3:PutObject'], resources: [this.bucket.arnForObjects(`${prefixes.ledger}*`)] }),
+      this.s3KeyStatement('UseDataKeyThroughS3'),
       new iam.PolicyStatement({ sid: 'StartAndListExecutions', actions: ['sagemaker:StartPipelineExecution', 'sagemaker:ListPipelineExecutions'], resources: [this.pipeline.pipelineArn] }),
-      new iam.PolicyStatement({ sid: 'WriteOwnLogs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroups.trigger.logGroupArn] }),
+      new iam.PolicyStatement({ sid: 'WriteOwnLogs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }),
       ...sendToQueue(this.deadLetterQueue),
       ...(props.ledger?.appendStatements() ?? []),
     ]);
     if (props.network) allowVpcAccess(triggerRole, triggerRole);
-    this.triggerFunction = this.fn('TriggerFunction', 'trigger', 'handler', code, triggerRole, logGroups.trigger, props, Duration.minutes(1), {
-      DW_PIPELINE_NAME: this.pipeline.pipelineName,
-      ...(props.ledger ? { DW_LEDGER_TABLE: props.ledger.tableName } : {}),
-    });
-
-    acknowledgeNag(gateRole, [
-      {
-        id: 'AwsSolutions-IAM5',
-        reason: `The gate step reads the evaluation.json a run wrote under ${prefixes.runs}<execution>/ and writes beside it and in ${prefixes.gateReports}; execution ids are not known in advance, so each wildcard is one prefix of this model`,
-        appliesTo: [`${prefixes.runs}*`, `${prefixes.gateReports}*`].map((p) => `Resource::${nagResourceName(stack, bucket.arnForObjects(p))}`),
-      },
-    ]);
     acknowledgeNag(triggerRole, [
       {
         id: 'AwsSolutions-IAM5',
         reason: `The trigger's ledger holds one decision per monitor event under ${prefixes.ledger}; their names come from the events, so the wildcard is this model's ledger prefix only`,
-        appliesTo: [`Resource::${nagResourceName(stack, bucket.arnForObjects(`${prefixes.ledger}*`))}`],
+        appliesTo: [`Resource::${nagResourceName(Stack.of(this), this.bucket.arnForObjects(`${prefixes.ledger}*`))}`],
       },
     ]);
+    return this.fn('TriggerFunction', 'trigger', 'handler', code, triggerRole, logGroup, props, Duration.minutes(1), {
+      DW_PIPELINE_NAME: this.pipeline.pipelineName,
+      ...(props.ledger ? { DW_LEDGER_TABLE: props.ledger.tableName } : {}),
+    });
+  }
 
+  /** The EventBridge rule from the monitor's events to the trigger, undeliverable events to the dead-letter queue. */
+  private ruleFor(props: RetrainTriggerProps): events.Rule {
+    const { env, model } = props;
     const ruleName = `dw-${env}-${model.id}-retrain`;
-    this.rule = new events.Rule(this, 'Rule', {
+    const rule = new events.Rule(this, 'Rule', {
       ruleName,
       description: `Driftwatch ${env}: the monitor's drift and performance events of ${model.id} → its retraining trigger`,
       eventBus: props.eventBus,
@@ -202,8 +221,9 @@ export class RetrainTrigger extends Construct {
     // EventBridge writes undeliverable events to the encrypted queue itself, so the key must let it
     // (for this rule only); an IAM policy cannot grant a service principal that.
     if (!props.existingDeadLetterQueue) {
-      allowEventBridgeDeadLetters(this, key, ruleArnOf(this, ruleName, props.eventBus), `EventBridgeDeadLetters${model.id}`, 'driftwatch:retraining:eventsKeyPolicy');
+      allowEventBridgeDeadLetters(this, this.key, ruleArnOf(this, ruleName, props.eventBus), `EventBridgeDeadLetters${model.id}`, 'driftwatch:retraining:eventsKeyPolicy');
     }
+    return rule;
   }
 
   /** Failed trigger runs (sum over one hour): above 0, look at the dead-letter queue. */
