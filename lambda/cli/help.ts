@@ -114,8 +114,10 @@ Options:
   --fail-on LEVEL       none (default) | warning | critical: exit 1 when an alert of that
                         severity or worse would have fired (use as a CI gate)
   --trainer TRAINER     Replay the retraining policy (the config's "retraining" section, or its
-                        defaults) with this trainer: builtin (the demo's logistic regression) or
-                        a command such as "python3 trainer.py" (the file contract is in the README:
+                        defaults) with this trainer: builtin (the model for the task: logistic
+                        regression for a classifier, ridge linear regression for a regression),
+                        logistic, linear, or a command such as "python3 trainer.py" (the file
+                        contract is in the README:
                         <command> train TRAIN_CSV MODEL_FILE; <command> predict MODEL_FILE ROWS_CSV
                         PREDICTIONS_CSV); prints each trigger, retrain, gate result, shadow
                         comparison, promotion and rollback, and the key metric per window beside
@@ -153,7 +155,7 @@ backtest.json:
                   "gates": { "noRegression": { "metrics": ["accuracy_score"] } } },  default: no
                                                regression on the key metric against the champion
       "shadow": { "metric": "accuracy", "minLabelledRows": 1000, "alpha": 0.05 },
-      "trainer": { "builtin": "logistic" },    or { "command": ["python3", "trainer.py"] }
+      "trainer": { "builtin": "logistic" },    or "linear" (a regression), or { "command": ["python3", "trainer.py"] }
       "training": { "rows": 10000, "holdoutShare": 0.2 },  newest rows a retrain trains on
       "calendar": true }                       also replay a calendar with as many retrains
   }
