@@ -7,7 +7,7 @@
  */
 import { Adwin } from '../core/adwin';
 import { decideAlerts, featurePagingStatus, signalKey, type Alert, type Resolution, type Signal } from '../core/alerts';
-import { calibrate, ratioToBaseline, statusFor, type Calibration } from '../core/calibration';
+import { calibrate, persistLoweredFloor, ratioToBaseline, statusFor, type Calibration } from '../core/calibration';
 import { distanceOf } from '../core/compare/assemble';
 import { CRITICAL_IMPORTANCE_CRITICAL, DRIFTED_IMPORTANCE_CRITICAL, worst } from '../core/severity';
 import { dict } from '../core/own';
@@ -229,6 +229,20 @@ function conceptSignals(ctx: DecideContext, detections: readonly { proxy: string
 }
 
 /**
+ * The lowered effect-size floor over consecutive windows (`persistLoweredFloor`): features over it for
+ * long enough turn critical, and the runs go to the next state. A window that judges no drift (no
+ * traffic, too few rows) keeps the runs as they were. The dataset-level status keeps the default
+ * floors: it asks whether enough of the model's signal moved, the lowered floor is one feature's.
+ */
+function judgeLoweredFloor(state: MonitorState, m: WindowMeasures, ctx: DecideContext, judged: boolean) {
+  const previous = state.lowered ?? {};
+  if (!judged) return { m, lowered: previous };
+  const importanceConfigured = ctx.model.features.some((f) => (f.importance ?? 0) > 0);
+  const persisted = persistLoweredFloor(m.report.features, ctx.reference.drift.lowered ?? {}, previous, { importanceConfigured });
+  return { m: { ...m, report: { ...m.report, features: persisted.features } }, lowered: persisted.runs };
+}
+
+/**
  * Decides one window. A window with no rows raises the traffic signal and judges nothing else; one
  * with fewer than `model.minRows` rows judges no drift ("too few rows"), so neither can alert on drift;
  * one with fewer than `model.minRows` labelled rows (every row without a label) judges no performance
@@ -238,13 +252,14 @@ function conceptSignals(ctx: DecideContext, detections: readonly { proxy: string
  *   let state = initialState('fraud', '1d');
  *   for (const m of measuredWindows) { const d = decideWindow(state, m, ctx); alerts.push(...d.alerts); state = d.state; }
  */
-export function decideWindow(state: MonitorState, m: WindowMeasures, ctx: DecideContext): Decided {
+export function decideWindow(state: MonitorState, measured: WindowMeasures, ctx: DecideContext): Decided {
   const index = state.windows;
-  const where = `window ${index} (${m.span.label})`;
+  const where = `window ${index} (${measured.span.label})`;
   const nameOf = (id: string) => ctx.model.features.find((f) => f.id === id)?.name ?? id;
   const inBaseline = state.calibration === null;
-  const noTraffic = m.rows === 0;
-  const tooFew = !noTraffic && m.rows < ctx.model.minRows;
+  const noTraffic = measured.rows === 0;
+  const tooFew = !noTraffic && measured.rows < ctx.model.minRows;
+  const { m, lowered } = judgeLoweredFloor(state, measured, ctx, !noTraffic && !tooFew);
 
   // Performance needs as many rows behind it (labelled rows, with a label) as drift does.
   const judgedRows = performanceRows(ctx.model, m);
@@ -320,6 +335,7 @@ export function decideWindow(state: MonitorState, m: WindowMeasures, ctx: Decide
     baseline: calibration === null ? baseline : {},
     calibration,
     since,
+    lowered,
   };
   return { state: next, window, alerts: decided.alerts, resolutions: decided.resolutions };
 }

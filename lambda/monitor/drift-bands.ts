@@ -4,7 +4,7 @@
  * rise to what the reference itself shows. Fitted once with the reference (`fitReference`) and
  * stored with it, so the Lambdas and the backtest judge windows by the same numbers.
  */
-import { bandThresholds, driftBands, referenceWindowReports, type DriftBands } from '../core/calibration';
+import { bandThresholds, driftBands, loweredFloor, referenceWindowReports, type DriftBands, type LoweredFloor } from '../core/calibration';
 import { observeDatasetProfile } from '../core/profile';
 import { resolveThresholds, type ResolvedThresholds } from '../core/severity';
 import type { DriftBandSettingsInput } from '../core/schema/drift-bands';
@@ -24,6 +24,11 @@ export interface CalibratedDrift {
   readonly raised: readonly string[];
   /** Feature id → its pinned test, for the features that have one. */
   readonly tests: Readonly<Record<string, DriftTest>>;
+  /**
+   * Feature id → the lowered effect-size floor it turns critical on once it holds in consecutive windows
+   * (`lowerEffect: 'persistent'`, the default; `persistLoweredFloor`). Absent in references fitted before it.
+   */
+  readonly lowered?: Readonly<Record<string, LoweredFloor>>;
 }
 
 /** The thresholds of a feature id (own properties only: a feature may be called `constructor`). */
@@ -50,11 +55,13 @@ export function calibrateDrift(
   const raised = new Set<string>();
   const tests = new Map<string, DriftTest>();
   for (const [id, spec] of configured) if (spec.test !== undefined) tests.set(id, spec.test);
+  const lowered = new Map<string, LoweredFloor>();
   const done = (bands: DriftBands | null): CalibratedDrift => ({
     bands,
     thresholds: Object.fromEntries(thresholdsById),
     raised: [...raised],
     tests: Object.fromEntries(tests),
+    lowered: Object.fromEntries(lowered),
   });
   if (!driftBandsEnabled(settings) || !windows) return done(null);
   let bands: DriftBands;
@@ -72,11 +79,26 @@ export function calibrateDrift(
       const before = thresholdsById.get(band.name) ?? resolveThresholds(band.name, given);
       const after = ordered({ ...bandThresholds(band, resolveThresholds(band.name), bands), ...given });
       thresholdsById.set(band.name, after);
+      // A configured effect size or p-value is the user's floor: the band does not lower it over windows either.
+      const floor = lowersOverWindows(bands, band.name, reference, given) ? loweredFloor(band, resolveThresholds(band.name), bands) : null;
+      if (floor) lowered.set(band.name, floor);
       // Raised means above the defaults; a steady band's lowered effect size is not (its p-values tightened).
       if (BAND_FIELDS.some((k) => after[k] > before[k])) raised.add(band.name);
     }
   }
   return done(bands);
+}
+
+/**
+ * Whether a feature gets a lowered floor judged over windows: with `lowerEffect: 'persistent'`, numeric
+ * features whose effect size and p-value are not configured. Categorical ones keep the 0.2 JS floor: a
+ * reweighting among known categories already pages at a 10-point share (the category-share rule), and
+ * below it the lowered JS floor paged census's real few-point moves (MAR, DREM, DIS, SCHL, ANC: feature pages
+ * before its documented change 1 -> 6, each move held for 2–6 windows, so the run did not stop them).
+ */
+function lowersOverWindows(bands: Extract<DriftBands, { ok: true }>, id: string, reference: DatasetProfile, given: FeatureSpec['thresholds'] & object): boolean {
+  if (bands.lowerEffect !== 'persistent' || given.minEffectCritical !== undefined || given.pValueCritical !== undefined) return false;
+  return reference.features.find((f) => f.name === id)?.kind === 'numeric';
 }
 
 const BAND_FIELDS = ['psiWarning', 'psiCritical', 'minEffectWarning', 'minEffectCritical', 'distanceWarning', 'distanceCritical'] as const;

@@ -33,6 +33,11 @@ export interface MonitorState {
   readonly calibration: Readonly<Record<string, CalibrationReport>> | null;
   /** Feature (name) → start of the window since which it drifts (warning or critical), while it does. */
   readonly since: Readonly<Record<string, number | string>>;
+  /**
+   * Feature id → windows in a row over its lowered effect-size floor, while it is (`persistLoweredFloor`).
+   * Absent in state written before the rule: no window counted yet.
+   */
+  readonly lowered?: Readonly<Record<string, number>>;
   /** Events decided but not yet confirmed sent (sent again by the next run if the sender died). */
   readonly outbox: readonly OutboxEntry[];
 }
@@ -56,6 +61,7 @@ export function initialState(modelId: string, window: string): MonitorState {
     baseline: {},
     calibration: null,
     since: {},
+    lowered: {},
     outbox: [],
   };
 }
@@ -73,6 +79,7 @@ const stateSchema = z.object({
   baseline: z.record(z.string(), z.array(z.object({ value: z.number().nullable(), sampleSize: z.number() }))),
   calibration: z.record(z.string(), z.object({ ok: z.boolean() }).passthrough()).nullable(),
   since: z.record(z.string(), z.union([z.number(), z.string()])),
+  lowered: z.record(z.string(), z.number().int().positive()).optional(),
   outbox: z.array(z.object({ event: z.object({ source: z.string(), detailType: z.string(), detail: z.record(z.string(), z.unknown()), time: z.string() }), queuedAt: z.string() })),
 });
 

@@ -25,11 +25,13 @@
  *   fires on 2.6% of in-control windows instead of 0.13% (19×), with 12 windows on 0.93% (7×). The
  *   interval converges to mean + kσ as n grows (200 windows: 3σ → 3.05σ);
  * - PSI and distances raise-only: never below the default / configured thresholds;
- * - the effect size (KS statistic / JS distance) also comes DOWN to a steady reference's band
- *   (`lowerEffect`, off by default), at least LOWEST_EFFECT_CRITICAL, and then needs the stricter
- *   p-values (critical STRICT_P_VALUE, warning 0.01) because every feature of every window is
- *   tested. The fixed 0.2 floor hid a 0.1–0.25σ mean shift on a feature whose reference windows
- *   move by a KS of 0.03 (injected-drift benchmark, test/eval/RESULTS.md).
+ * - a steady reference also gets a LOWER critical effect size (KS statistic / JS distance): its
+ *   band's critical level, at least LOWEST_EFFECT_CRITICAL, needing p < STRICT_P_VALUE because every
+ *   feature of every window is tested (`loweredFloor`). The fixed 0.2 floor hid a 0.1–0.25σ mean
+ *   shift on a feature whose reference windows move by a KS of 0.03 (injected-drift benchmark,
+ *   test/eval/RESULTS.md). By default (`lowerEffect: 'persistent'`) a feature turns critical on that
+ *   floor only when it holds in LOWERED_FLOOR_WINDOWS windows in a row (./persistence.ts, judged by
+ *   the monitor with its state); `true` lowers the thresholds themselves (every window, warnings too).
  *
  * @example
  * const windows = weeks.map((w) => observeDatasetProfile(w, reference));   // weeks of the reference
@@ -48,7 +50,10 @@ import type { DatasetProfile, DriftReport, DriftTest, FeatureDrift } from '../ty
 import { STRICT_P_VALUE } from '../defaults';
 import { predictionMultiplier } from './prediction-interval';
 
-export const DRIFT_BAND_DEFAULTS = { multiplier: 3, warningMultiplier: 2, minWindows: 6, lowerEffect: false } as const;
+export const DRIFT_BAND_DEFAULTS = { multiplier: 3, warningMultiplier: 2, minWindows: 6, lowerEffect: 'persistent' } as const;
+
+/** How a steady reference's lower effect-size band counts: not at all, in every window (`true`), or once it persists. */
+export type LowerEffect = boolean | 'persistent';
 
 export interface DriftBandOptions {
   /**
@@ -61,12 +66,13 @@ export interface DriftBandOptions {
   /** Reference windows needed to calibrate; fewer keep the default thresholds. @default 6 (NannyML's minimum) */
   readonly minWindows?: number;
   /**
-   * Whether a band below the default critical effect size lowers it (to the band, at least
-   * LOWEST_EFFECT_CRITICAL, with the p-value then needing STRICT_P_VALUE). Off by default: on census it
-   * pages the small year-over-year shifts a 5,000-row window resolves (0 -> 7 false alarms before the
-   * documented change, test/eval/RESULTS.md). @default false
+   * What a band below the default critical effect size does (its level, at least LOWEST_EFFECT_CRITICAL,
+   * with the p-value needing STRICT_P_VALUE): 'persistent' pages a feature over that floor in
+   * LOWERED_FLOOR_WINDOWS windows in a row (the thresholds stay raise-only, `loweredFloor`); `true`
+   * lowers the thresholds themselves, so one window pages (census: 0 -> 7 false alarms before its
+   * documented change, test/eval/RESULTS.md); `false` keeps the fixed floor. @default 'persistent'
    */
-  readonly lowerEffect?: boolean;
+  readonly lowerEffect?: LowerEffect;
 }
 
 /** Mean and population standard deviation (ddof 0) of a drift measure over the reference's windows. */
@@ -96,8 +102,8 @@ export type DriftBands =
       readonly windows: number;
       readonly multiplier: number;
       readonly warningMultiplier: number;
-      /** Whether the bands may lower the critical effect size (`DriftBandOptions.lowerEffect`). */
-      readonly lowerEffect: boolean;
+      /** How the bands may lower the critical effect size (`DriftBandOptions.lowerEffect`). */
+      readonly lowerEffect: LowerEffect;
       /** σ multiples the critical / warning thresholds use for a measure present in every window. */
       readonly criticalSigmas: number;
       readonly warningSigmas: number;
@@ -209,23 +215,47 @@ export function bandThresholds(
     warningMultiplier: multipliers.warningMultiplier,
   });
   const raised = raiseOnly(band, base, multiplier, warningMultiplier);
-  // A feature pinned to a distance test is not judged by the effect size: nothing to lower.
-  if (!(multipliers.lowerEffect ?? DRIFT_BAND_DEFAULTS.lowerEffect) || band.effect === null || band.test !== undefined) return raised;
-  // A reference steadier than the default floor assumes: both effect-size levels come down to the band's
-  // (at least LOWEST_EFFECT_CRITICAL), and the p-values they need tighten, because many features and
-  // windows are judged: critical STRICT_P_VALUE, warning the critical default (0.01). A warning at p 0.05
-  // would hold one feature in 5 % of quiet windows, and a paged feature stays paged while it warns.
-  const s = band.effect;
-  const level = (k: number) => (s.std === 0 ? s.mean : s.mean + predictionMultiplier(k, s.windows) * s.std);
-  if (!(level(multiplier) < raised.minEffectCritical)) return raised;
-  const minEffectCritical = Math.max(LOWEST_EFFECT_CRITICAL, level(multiplier));
+  // Only `true` lowers the thresholds; 'persistent' leaves them raise-only and judges `loweredFloor` over windows.
+  if ((multipliers.lowerEffect ?? DRIFT_BAND_DEFAULTS.lowerEffect) !== true) return raised;
+  const floor = loweredFloor(band, base, { multiplier, lowerEffect: true });
+  if (floor === null) return raised;
+  // Both effect-size levels come down to the band's, and the p-values they need tighten, because many
+  // features and windows are judged: critical STRICT_P_VALUE, warning the critical default (0.01). A
+  // warning at p 0.05 would hold one feature in 5 % of quiet windows, and a paged feature stays paged while it warns.
+  const warningLevel = Math.max(LOWEST_EFFECT_CRITICAL, bandLevel(band.effect as BandStats, warningMultiplier));
   return {
     ...raised,
-    minEffectCritical,
-    minEffectWarning: Math.min(raised.minEffectWarning, Math.max(LOWEST_EFFECT_CRITICAL, level(warningMultiplier))),
-    pValueCritical: Math.min(raised.pValueCritical, STRICT_P_VALUE),
+    ...floor,
+    minEffectWarning: Math.min(raised.minEffectWarning, warningLevel),
     pValueWarning: Math.min(raised.pValueWarning, raised.pValueCritical),
   };
+}
+
+/**
+ * The lowered critical effect size of a reference steadier than the default floor assumes: the effect
+ * band's critical level (at least LOWEST_EFFECT_CRITICAL) with the p-value it needs tightened to
+ * STRICT_P_VALUE; null when the band is not below the raised critical effect size, the feature is
+ * pinned to a distance test (not judged by the effect size), it has no effect band, or `lowerEffect` is false.
+ *
+ * @example loweredFloor({ name: 'x', psi: null, effect: { mean: 0.03, std: 0.005, windows: 12 } }, resolveThresholds('x'))
+ * // => { minEffectCritical: 0.03 + 4.185 · 0.005 ≈ 0.051, pValueCritical: 1e-4 }
+ */
+export function loweredFloor(
+  band: FeatureBand,
+  base: ResolvedThresholds,
+  options: Pick<DriftBandOptions, 'multiplier' | 'lowerEffect'> = {},
+): { minEffectCritical: number; pValueCritical: number } | null {
+  if ((options.lowerEffect ?? DRIFT_BAND_DEFAULTS.lowerEffect) === false || band.effect === null || band.test !== undefined) return null;
+  const multiplier = options.multiplier ?? DRIFT_BAND_DEFAULTS.multiplier;
+  const raisedCritical = raiseOnly(band, base, multiplier, Math.min(multiplier, DRIFT_BAND_DEFAULTS.warningMultiplier)).minEffectCritical;
+  const level = bandLevel(band.effect, multiplier);
+  if (!(level < raisedCritical)) return null;
+  return { minEffectCritical: Math.max(LOWEST_EFFECT_CRITICAL, level), pValueCritical: Math.min(base.pValueCritical, STRICT_P_VALUE) };
+}
+
+/** mean + the prediction-interval multiple of k σ for the band's window count (the mean when σ = 0). */
+function bandLevel(s: BandStats, k: number): number {
+  return s.std === 0 ? s.mean : s.mean + predictionMultiplier(k, s.windows) * s.std;
 }
 
 /** The lowest critical effect size a band may set (KS statistic or JS distance). */
@@ -235,8 +265,7 @@ function raiseOnly(band: FeatureBand, base: ResolvedThresholds, multiplier: numb
   const raise = (current: number, s: BandStats | null, k: number, cap: number) => {
     if (s === null) return current;
     // σ = 0 (a measure that never moved) bounds at the mean, even for an infinite multiple.
-    const bound = s.std === 0 ? s.mean : s.mean + predictionMultiplier(k, s.windows) * s.std;
-    return Math.max(current, Math.min(cap, bound));
+    return Math.max(current, Math.min(cap, bandLevel(s, k)));
   };
   return {
     ...base,

@@ -8,6 +8,8 @@ export type { CalibrationOptions, CalibrationRefusal, CalibrationResult, MetricW
 export { ratioToBaseline, statusFor } from './ratio';
 export { CALIBRATION_FORMAT } from './types';
 export type { Calibration } from './types';
-export { driftBands, bandThresholds, referenceWindowReports, DRIFT_BAND_DEFAULTS, LOWEST_EFFECT_CRITICAL } from './drift-bands';
+export { driftBands, bandThresholds, loweredFloor, referenceWindowReports, DRIFT_BAND_DEFAULTS, LOWEST_EFFECT_CRITICAL } from './drift-bands';
+export { LOWERED_FLOOR_WINDOWS, RUN_P_VALUE, overLoweredFloor, persistLoweredFloor } from './persistence';
+export type { LoweredFloor, Persisted, PersistOptions } from './persistence';
 export { predictionMultiplier } from './prediction-interval';
-export type { BandStats, DriftBandOptions, DriftBands, FeatureBand } from './drift-bands';
+export type { BandStats, DriftBandOptions, DriftBands, FeatureBand, LowerEffect } from './drift-bands';

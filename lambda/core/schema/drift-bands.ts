@@ -15,8 +15,11 @@ export interface DriftBandSettingsInput {
   readonly warningMultiplier?: number;
   /** Reference windows needed, else the default thresholds apply. @default 6 */
   readonly minWindows?: number;
-  /** Whether a steady reference may lower the critical effect size (see `DriftBandOptions.lowerEffect`). @default false */
-  readonly lowerEffect?: boolean;
+  /**
+   * What a steady reference's lower effect-size band does (see `DriftBandOptions.lowerEffect`): 'persistent'
+   * pages a feature over it in two windows in a row, true in one, false never. @default 'persistent'
+   */
+  readonly lowerEffect?: boolean | 'persistent';
 }
 
 export const driftBandsSchema = z
@@ -25,7 +28,7 @@ export const driftBandsSchema = z
     multiplier: z.number().nonnegative().optional(),
     warningMultiplier: z.number().nonnegative().optional(),
     minWindows: z.number().int().optional(),
-    lowerEffect: z.boolean().optional(),
+    lowerEffect: z.union([z.boolean(), z.literal('persistent')]).optional(),
   })
   .superRefine((b, ctx) => {
     if (b.minWindows !== undefined && b.minWindows < 2) {

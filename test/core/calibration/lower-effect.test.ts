@@ -6,7 +6,7 @@ import { resolveThresholds } from '../../../lambda/core/severity';
 const base = resolveThresholds('x');
 const steady: FeatureBand = { name: 'x', psi: { mean: 0.02, std: 0.005, windows: 12 }, effect: { mean: 0.03, std: 0.005, windows: 12 } };
 
-describe('bandThresholds with lowerEffect (opt-in): a steady reference lowers the critical effect size', () => {
+describe('bandThresholds with lowerEffect: true (opt-in): a steady reference lowers the thresholds themselves', () => {
   it('a band below the 0.2 floor becomes the critical KS statistic, with the strict p-value', () => {
     const t = bandThresholds(steady, base, { lowerEffect: true });
     expect(t.minEffectCritical).toBeCloseTo(0.03 + predictionMultiplier(3, 12) * 0.005, 12);
@@ -18,8 +18,9 @@ describe('bandThresholds with lowerEffect (opt-in): a steady reference lowers th
     expect(t.psiCritical).toBe(DEFAULT_THRESHOLDS.psiCritical);
   });
 
-  it('is off by default (raise-only): on census it paged small real year-over-year shifts', () => {
+  it('leaves the thresholds raise-only by default (persistent: the lowered floor is judged over windows) and when off', () => {
     expect(bandThresholds(steady, base)).toEqual(base);
+    expect(bandThresholds(steady, base, { lowerEffect: 'persistent' })).toEqual(base);
     expect(bandThresholds(steady, base, { lowerEffect: false })).toEqual(base);
   });
 
