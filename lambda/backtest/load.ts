@@ -75,46 +75,71 @@ function readStaged(staged: Staged, index: number): { value: string; join: strin
 
 /** Loads the monitored rows and the reference bins; returns the relations' names. */
 export async function loadHistory(engine: TableEngine, input: HistoryInput): Promise<HistoryTables> {
-  const n = input.hourOfRow.length;
-  const { prefix, firstRow } = input;
-  const staging = `${prefix}_staging`;
-  const hoursTable = `${prefix}_hours`;
-  const predictions = `${prefix}_predictions`;
-  const labels = input.label ? `${prefix}_labels` : null;
+  const { prefix } = input;
+  const names = { staging: `${prefix}_staging`, hours: `${prefix}_hours`, predictions: `${prefix}_predictions`, labels: input.label ? `${prefix}_labels` : null };
   const referenceBins = `${prefix}_reference_bins`;
+  const staged = stageColumns(input);
+  const dictionaries = staged.all.flatMap((s) => (s.dictionary ? [s.dictionary] : []));
+  const objects: HistoryTables['objects'] = [
+    { kind: 'VIEW', name: names.predictions },
+    ...(names.labels ? [{ kind: 'VIEW' as const, name: names.labels }] : []),
+    ...[names.staging, names.hours, referenceBins, ...dictionaries.map((d) => d.table)].map((name) => ({ kind: 'TABLE' as const, name })),
+  ];
+  await loadStaging(engine, input, names.staging, staged, dictionaries);
+  await loadHours(engine, input.hourOfRow, names.hours);
+  await createViews(engine, input.modelId, names, staged);
+  // The reference bins as a table (the production path: inline bins for 20 features × 1000 fine
+  // edges would pass Athena's query-size limit).
+  const referenceId = input.referenceId ?? 'backtest';
+  await loadReferenceBins(engine, referenceBins, referenceId, input.reference);
+  return { predictions: names.predictions, labels: names.labels, referenceBins, referenceId, objects };
+}
 
-  const rowIds = new Float64Array(n);
-  for (let r = 0; r < n; r++) rowIds[r] = firstRow + r;
-  const staged: Staged[] = [];
+interface StagedColumns {
+  /** In the staging table's order: the features, then prediction, predicted_label and label. */
+  readonly all: readonly Staged[];
+  readonly features: readonly Staged[];
+  readonly prediction: Staged | null;
+  readonly predictedLabel: Staged | null;
+  readonly label: Staged | null;
+}
+
+function stageColumns(input: HistoryInput): StagedColumns {
+  const n = input.hourOfRow.length;
+  const all: Staged[] = [];
   const add = (column: Column, name: string) => {
-    const s = stage(column, name, firstRow, n, prefix, staged.length);
-    staged.push(s);
+    const s = stage(column, name, input.firstRow, n, input.prefix, all.length);
+    all.push(s);
     return s;
   };
   const features = input.features.map((c) => add(c, c.name));
   const prediction = input.prediction ? add(input.prediction, 'prediction') : null;
   const predictedLabel = input.predictedLabel ? add(input.predictedLabel, 'predicted_label') : null;
   const label = input.label ? add(input.label, 'label') : null;
-  const dictionaries = staged.flatMap((s) => (s.dictionary ? [s.dictionary] : []));
-  const objects: HistoryTables['objects'] = [
-    { kind: 'VIEW', name: predictions },
-    ...(labels ? [{ kind: 'VIEW' as const, name: labels }] : []),
-    ...[staging, hoursTable, referenceBins, ...dictionaries.map((d) => d.table)].map((name) => ({ kind: 'TABLE' as const, name })),
-  ];
+  return { all, features, prediction, predictedLabel, label };
+}
+
+/** The staging table (row id, hour key, the staged columns) and one small table per dictionary. */
+async function loadStaging(engine: TableEngine, input: HistoryInput, staging: string, staged: StagedColumns, dictionaries: readonly NonNullable<Staged['dictionary']>[]): Promise<void> {
+  const n = input.hourOfRow.length;
+  const rowIds = new Float64Array(n);
+  for (let r = 0; r < n; r++) rowIds[r] = input.firstRow + r;
   const columns: LoadColumn[] = [
     // INTEGER when it fits: a BIGINT costs a BigInt per row on the way in.
-    { name: 'row_id', type: firstRow + n < 2 ** 31 ? 'integer' : 'bigint', values: rowIds },
+    { name: 'row_id', type: input.firstRow + n < 2 ** 31 ? 'integer' : 'bigint', values: rowIds },
     { name: 'hour_key', type: 'integer', values: input.hourOfRow },
-    ...staged.map((s) => s.load),
+    ...staged.all.map((s) => s.load),
   ];
   await engine.loadTable(staging, columns, n);
   for (const d of dictionaries) {
     const codes = Int32Array.from(d.words.keys());
     await engine.loadTable(d.table, [{ name: 'code', type: 'integer', values: codes }, { name: 'value', type: 'varchar', codes, dictionary: d.words }], d.words.length);
   }
+}
 
-  // One row per distinct hour: its Firehose partition (dt, hour) and the hour's start as event time.
-  const distinct = [...new Set(input.hourOfRow)].sort((a, b) => a - b);
+/** One row per distinct hour: its Firehose partition (dt, hour), which the views add to each row. */
+async function loadHours(engine: TableEngine, hourOfRow: Float64Array, hoursTable: string): Promise<void> {
+  const distinct = [...new Set(hourOfRow)].sort((a, b) => a - b);
   const dts: string[] = [];
   const hrs: string[] = [];
   for (const h of distinct) {
@@ -132,61 +157,66 @@ export async function loadHistory(engine: TableEngine, input: HistoryInput): Pro
     ],
     distinct.length,
   );
+}
 
-  const read = new Map(staged.map((st, i) => [st, readStaged(st, i)] as const));
+/** The prediction and ground-truth views over staging, with the record contract's columns. */
+async function createViews(engine: TableEngine, modelId: string, names: { staging: string; hours: string; predictions: string; labels: string | null }, staged: StagedColumns): Promise<void> {
+  const read = new Map(staged.all.map((st, i) => [st, readStaged(st, i)] as const));
   const value = (st: Staged) => (read.get(st) as { value: string }).value;
   const joins = (list: readonly (Staged | null)[]) => list.map((st) => (st ? (read.get(st) as { join: string }).join : '')).join('');
+  const { features, prediction, predictedLabel, label } = staged;
   const featureList = features.map((st) => `${value(st)} AS ${q(st.load.name)}`).join(', ');
   // The hour's start, computed once per hour (not per row) before the join.
-  const hoursWithTime = `(SELECT *, CAST("dt" || ' ' || "hour" || ':00:00' AS TIMESTAMP) AS "event_time" FROM ${q(hoursTable)})`;
+  const hoursWithTime = `(SELECT *, CAST("dt" || ' ' || "hour" || ':00:00' AS TIMESTAMP) AS "event_time" FROM ${q(names.hours)})`;
   const eventTime = 'h."event_time"';
-  const fromHours = `FROM ${q(staging)} s JOIN ${hoursWithTime} h ON h."hour_key" = s."hour_key"`;
+  const fromHours = `FROM ${q(names.staging)} s JOIN ${hoursWithTime} h ON h."hour_key" = s."hour_key"`;
   await engine.run(
-    `CREATE VIEW ${q(predictions)} AS SELECT CAST(s."row_id" AS VARCHAR) AS "prediction_id", ` +
-      `${sqlString(input.modelId)} AS "model_id", 'backtest' AS "model_version", 'champion' AS "variant", ${eventTime} AS "event_time", ` +
+    `CREATE VIEW ${q(names.predictions)} AS SELECT CAST(s."row_id" AS VARCHAR) AS "prediction_id", ` +
+      `${sqlString(modelId)} AS "model_id", 'backtest' AS "model_version", 'champion' AS "variant", ${eventTime} AS "event_time", ` +
       `${featureList}, ${prediction ? value(prediction) : 'CAST(NULL AS DOUBLE)'} AS "prediction", ` +
       `${predictedLabel ? value(predictedLabel) : 'CAST(NULL AS VARCHAR)'} AS "predicted_label", h."dt", h."hour" ` +
       `${fromHours}${joins([...features, prediction, predictedLabel])}`,
   );
-  if (labels && label) {
+  if (names.labels && label) {
     const labelled = label.dictionary ? `s."label" >= 0` : `s."label" IS NOT NULL`;
     await engine.run(
-      `CREATE VIEW ${q(labels)} AS SELECT CAST(s."row_id" AS VARCHAR) AS "prediction_id", ${value(label)} AS "label", ` +
+      `CREATE VIEW ${q(names.labels)} AS SELECT CAST(s."row_id" AS VARCHAR) AS "prediction_id", ${value(label)} AS "label", ` +
         `${eventTime} AS "label_time", h."dt", h."hour" ${fromHours}${joins([label])} WHERE ${labelled}`,
     );
   }
-  // The reference bins as a table (the production path: inline bins for 20 features × 1000 fine
-  // edges would pass Athena's query-size limit).
-  const referenceId = input.referenceId ?? 'backtest';
-  const bins = referenceBinRows(input.reference);
-  const strings = (values: (string | null)[]) => {
-    const dictionary: string[] = [];
-    const at = new Map<string, number>();
-    const codes = values.map((v) => {
-      if (v === null) return -1;
-      let c = at.get(v);
-      if (c === undefined) {
-        c = dictionary.length;
-        at.set(v, c);
-        dictionary.push(v);
-      }
-      return c;
-    });
-    return { codes, dictionary };
-  };
+}
+
+/** Strings as dictionary codes (−1 for null), as the engine's loader takes them. */
+function dictionaryOf(values: readonly (string | null)[]): { codes: number[]; dictionary: string[] } {
+  const dictionary: string[] = [];
+  const at = new Map<string, number>();
+  const codes = values.map((v) => {
+    if (v === null) return -1;
+    let c = at.get(v);
+    if (c === undefined) {
+      c = dictionary.length;
+      at.set(v, c);
+      dictionary.push(v);
+    }
+    return c;
+  });
+  return { codes, dictionary };
+}
+
+async function loadReferenceBins(engine: TableEngine, table: string, referenceId: string, reference: DatasetProfile): Promise<void> {
+  const bins = referenceBinRows(reference);
   await engine.loadTable(
-    referenceBins,
+    table,
     [
-      { name: 'reference_id', type: 'varchar', ...strings(bins.map(() => referenceId)) },
-      { name: 'feature', type: 'varchar', ...strings(bins.map((b) => b.feature)) },
-      { name: 'bin_set', type: 'varchar', ...strings(bins.map((b) => b.bin_set)) },
+      { name: 'reference_id', type: 'varchar', ...dictionaryOf(bins.map(() => referenceId)) },
+      { name: 'feature', type: 'varchar', ...dictionaryOf(bins.map((b) => b.feature)) },
+      { name: 'bin_set', type: 'varchar', ...dictionaryOf(bins.map((b) => b.bin_set)) },
       { name: 'position', type: 'bigint', values: bins.map((b) => b.position) },
       { name: 'edge', type: 'double', values: bins.map((b) => (b.edge === null ? Number.NaN : b.edge)) },
-      { name: 'category', type: 'varchar', ...strings(bins.map((b) => b.category)) },
+      { name: 'category', type: 'varchar', ...dictionaryOf(bins.map((b) => b.category)) },
     ],
     bins.length,
   );
-  return { predictions, labels, referenceBins, referenceId, objects };
 }
 
 /** Drops the run's views and tables (when the engine was given by the caller and stays open). */
