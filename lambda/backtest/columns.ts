@@ -114,3 +114,18 @@ export function sliceColumn(column: Column, start: number, end: number, name = c
     ? { kind: 'numeric', name, values: column.values.subarray(start, end) }
     : { kind: 'categorical', name, codes: column.codes.subarray(start, end), dictionary: column.dictionary };
 }
+
+/**
+ * Detaches the columns' buffers (structuredClone's transfer), so their memory is freed at the next
+ * collection however many views of them are still referenced; every view then reads as empty. Only
+ * buffers of 64 KiB or more: a smaller one may be a slice of Node's shared Buffer pool.
+ */
+export function releaseColumns(columns: readonly (Column | null)[]): void {
+  const buffers = new Set<ArrayBuffer>();
+  for (const c of columns) {
+    const view = c === null ? null : c.kind === 'numeric' ? c.values : c.codes;
+    // Not instanceof: a buffer made in another realm (a vm context, jest) is an ArrayBuffer too.
+    if (view && Object.prototype.toString.call(view.buffer) === '[object ArrayBuffer]' && view.buffer.byteLength >= 1 << 16) buffers.add(view.buffer as ArrayBuffer);
+  }
+  if (buffers.size > 0) structuredClone([...buffers], { transfer: [...buffers] });
+}

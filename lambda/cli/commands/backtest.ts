@@ -200,6 +200,8 @@ export async function backtestCommand(argv: readonly string[], io: CliIo): Promi
       dataName: args.data,
       baseDir: path.dirname(resolve(args.config)),
       notices,
+      // Without a replay nothing reads the rows after the backtest: DuckDB's copy is the only one kept.
+      releaseData: !(config as BacktestConfig).retraining && !args.trainer,
     });
   } catch (error) {
     if (error instanceof BacktestConfigError) asInputError(new BacktestConfigError(args.config, error.problems), args.config);
