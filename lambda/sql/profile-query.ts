@@ -206,6 +206,14 @@ function caseOver(keys: readonly Key[], parts: readonly Key['part'][], cast: (co
  *                              partition: { dt: '2026-11-24', hour: '13' } });
  */
 export function profileQuery(input: ProfileQueryInput): string {
+  const q = queryShape(input);
+  const sql = `${profileCtes(input, q)}\n${profileSelects(q)}`;
+  checkQuerySize(sql, input);
+  return sql;
+}
+
+/** What the query's parts share: the keys, the CASEs choosing each key's column, the groups, the bin settings. */
+function queryShape(input: ProfileQueryInput) {
   const { spec, reference } = input;
   const keys = featureKeys(spec, reference);
   const columns = keys.map((k) => quoteIdentifier(k.name)).join(', ');
@@ -240,7 +248,14 @@ export function profileQuery(input: ProfileQueryInput): string {
   const rare = reference.features.some((f) => f.kind === 'categorical' && (f.rare?.length ?? 0) > 0);
   const c = categoryBins('c', rare);
 
-  const sql = `-- driftwatch ${g ? `profile per ${input.groupBy}` : 'hourly profile'}: model ${spec.modelId}, ${scope.comment}
+  return { spec, reference, keys, columns, binsSql, g, numberCase, categoryCase, scope, groups, keyRelation, byFeature, orderWindow, part, partOf, partNull, by, fineOnly, rankedFine, rare, c };
+}
+
+type QueryShape = ReturnType<typeof queryShape>;
+
+/** The CTEs: the scope's rows, unpivoted to one value per row × key, cleaned, and the numeric values binned. */
+function profileCtes(input: ProfileQueryInput, { spec, keys, columns, binsSql, g, numberCase, categoryCase, scope, keyRelation, byFeature, orderWindow, part, partNull, fineOnly, rankedFine }: QueryShape): string {
+  return `-- driftwatch ${g ? `profile per ${input.groupBy}` : 'hourly profile'}: model ${spec.modelId}, ${scope.comment}
 WITH ${g ? `feature_keys AS (
   SELECT part, feature, fid FROM ${keyRelation}
 ),
@@ -280,8 +295,12 @@ binned AS (
     ${fineOnly ? NULLS.bigint : `CAST(SUM(psi_edge) OVER (${orderWindow}) AS BIGINT)`} AS bin,
     ${rankedFine ? fineBinByRanks(byFeature) : `CAST(SUM(fine_edge) OVER (${orderWindow}) AS BIGINT)`} AS fine_bin
   FROM numeric_points
-)
-SELECT ${part}'rows' AS part, ${NULLS.varchar} AS feature, ${NULLS.bigint} AS bin, ${NULLS.bigint} AS fine_bin,
+)`;
+}
+
+/** The result rows: the row count, the moments, the numeric bins, the category bins and the predicted labels. */
+function profileSelects({ keys, g, groups, part, partOf, by, fineOnly, rare, c }: QueryShape): string {
+  return `SELECT ${part}'rows' AS part, ${NULLS.varchar} AS feature, ${NULLS.bigint} AS bin, ${NULLS.bigint} AS fine_bin,
   ${NULLS.varchar} AS category, COUNT(*) AS n, ${NULLS.bigint} AS missing, ${NULLS.double} AS total,
   ${NULLS.double} AS total_squares, ${NULLS.double} AS low, ${NULLS.double} AS high${g ? ',\n  NULL AS fine_bins, NULL AS bins, NULL AS bin_counts' : ''}
 FROM hour_rows${g ? `\nGROUP BY ${groups.map((c) => `"${c}"`).join(', ')}` : ''}
@@ -310,6 +329,11 @@ FROM clean_values
 WHERE part = 'predicted_label' AND category IS NOT NULL
 GROUP BY feature, category`}
 `;
+}
+
+/** @throws Error when the query is longer than Athena takes (the bins then go to a table) */
+function checkQuerySize(sql: string, input: ProfileQueryInput): void {
+  const { spec, reference } = input;
   const bytes = Buffer.byteLength(sql);
   const max = input.maxQueryBytes ?? ATHENA_MAX_QUERY_BYTES;
   if (bytes > max) {
@@ -319,5 +343,4 @@ GROUP BY feature, category`}
         `write referenceBinRows(reference) to a table and pass bins: { kind: 'table', ... }`,
     );
   }
-  return sql;
 }
