@@ -16,7 +16,8 @@
  * p < 1e-4). The runs per feature are carried in the monitor's state, so the Lambdas and the
  * backtest judge alike.
  */
-import { DEFAULT_THRESHOLDS, MIN_CRITICAL_IMPORTANCE_SHARE } from '../defaults';
+import { DEFAULT_THRESHOLDS } from '../defaults';
+import { cappedAtWarning } from '../severity/feature-status';
 import { dict, own } from '../own';
 import type { FeatureDrift } from '../types';
 
@@ -43,7 +44,7 @@ export function overLoweredFloor(
 }
 
 export interface PersistOptions {
-  /** Whether the importances are the user's: then a share below MIN_CRITICAL_IMPORTANCE_SHARE stays capped at warning. */
+  /** Whether the importances are the user's: then a low share stays capped at warning (`cappedAtWarning`). */
   readonly importanceConfigured: boolean;
   /** @default LOWERED_FLOOR_WINDOWS */
   readonly windows?: number;
@@ -78,8 +79,7 @@ export function persistLoweredFloor(
     if (!floor || !overLoweredFloor(f, floor, Math.max(RUN_P_VALUE, floor.pValueCritical))) return f;
     const run = (own(previous, f.name) ?? 0) + 1;
     runs[f.name] = run;
-    const capped = options.importanceConfigured && f.importance < MIN_CRITICAL_IMPORTANCE_SHARE;
-    if (run < windows || f.status === 'critical' || capped || !overLoweredFloor(f, floor)) return f;
+    if (run < windows || f.status === 'critical' || cappedAtWarning(f.importance, options.importanceConfigured) || !overLoweredFloor(f, floor)) return f;
     return { ...f, status: 'critical' as const, reasons: [...f.reasons, reasonOf(f, floor, run)] };
   });
   return { features: judged, runs };

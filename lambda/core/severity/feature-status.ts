@@ -61,6 +61,11 @@ const fmt = (x: number) => (Math.abs(x) >= 0.001 || x === 0 ? x.toFixed(3) : x.t
 /** Thresholds as set (0.25 stays 0.25), calibrated ones to 4 significant digits (1.315, not 1.315451348412404). */
 const limit = (x: number) => String(Number(x.toPrecision(4)));
 
+/** Whether a feature's drift stays at warning however large: a real importance share below MIN_CRITICAL_IMPORTANCE_SHARE. */
+export function cappedAtWarning(importanceShare: number, importanceConfigured: boolean): boolean {
+  return importanceConfigured && importanceShare < MIN_CRITICAL_IMPORTANCE_SHARE;
+}
+
 /**
  * Decides a feature's status from its signals. Three signals, the worst wins:
  * - PSI against its warning/critical thresholds;
@@ -128,7 +133,7 @@ export function featureStatus(
     raise('critical', `${missingDetail} (two-proportion p-value ${fmt(missingP)} < ${STRICT_P_VALUE})`);
   } else if (missingChange >= thresholds.missingRateWarning) raise('warning', missingDetail);
 
-  if (status === 'critical' && importanceConfigured && importanceShare < MIN_CRITICAL_IMPORTANCE_SHARE) {
+  if (status === 'critical' && cappedAtWarning(importanceShare, importanceConfigured)) {
     status = 'warning';
     reasons.push(
       `capped at warning: importance share ${fmt(importanceShare)} < ${MIN_CRITICAL_IMPORTANCE_SHARE}`,

@@ -1,6 +1,6 @@
 export { importanceShares } from './importance';
 export type { ImportanceShares } from './importance';
-export { featureStatus, resolveThresholds } from './feature-status';
+export { cappedAtWarning, featureStatus, resolveThresholds } from './feature-status';
 export type { DriftSignals, FeatureVerdict, ResolvedThresholds } from './feature-status';
 export { datasetStatus, byImpact, CRITICAL_IMPORTANCE_CRITICAL, DRIFTED_IMPORTANCE_CRITICAL } from './dataset-status';
 export type { DatasetStatusOptions, RankedFeature } from './dataset-status';
