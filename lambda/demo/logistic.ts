@@ -5,13 +5,10 @@
  * random initialisation, no shuffling, a fixed summation order).
  */
 import { choleskySolve } from '../core/models/cholesky';
+import type { Design } from '../core/models/encoding';
 
-/** A dense design matrix, row-major: `values[row * columns + column]`. */
-export interface Design {
-  readonly rows: number;
-  readonly columns: number;
-  readonly values: Float64Array;
-}
+/** The dense row-major design matrix (`values[row * columns + column]`) the encoding makes, shared with the linear regression. */
+export type { Design };
 
 export interface LogisticFitOptions {
   /** L2 penalty λ on the coefficients (not the intercept): minimises −loglik + λ/2·‖β‖². @default 1 */

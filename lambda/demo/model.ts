@@ -9,7 +9,7 @@
  * - categorical: one 0/1 column per category seen in training (sorted by name); a missing value or
  *   a category never seen in training maps to all zeros, i.e. the baseline log-odds.
  */
-import { categoryCodes, encode, fitEncoder } from '../core/models/encoding';
+import { categoryCodes, columnsOf, encode, fitEncoder } from '../core/models/encoding';
 import type { Column, Dataset } from '../core/types';
 import { fitLogistic, LogisticFitOptions, sigmoid } from './logistic';
 
@@ -73,15 +73,9 @@ export interface TrainOptions {
  * const scores = scoreDataset(model, current); // Float64Array of P(y = 'yes')
  */
 export function trainDemoModel(data: Dataset, options: TrainOptions): DemoModel {
-  const byName = new Map(data.columns.map((c) => [c.name, c]));
-  const labelColumn = byName.get(options.label);
-  if (!labelColumn) throw new Error(`label column ${JSON.stringify(options.label)} is not in the data`);
+  const [labelColumn] = columnsOf(data, [options.label], 'label column');
   const featureNames = options.features ?? data.columns.map((c) => c.name).filter((n) => n !== options.label);
-  const columns = featureNames.map((name) => {
-    const column = byName.get(name);
-    if (!column) throw new Error(`feature column ${JSON.stringify(name)} is not in the data`);
-    return column;
-  });
+  const columns = columnsOf(data, featureNames, 'feature column');
   const y = binaryLabels(labelColumn, options.positive);
   let positives = 0;
   for (let i = 0; i < y.length; i++) positives += y[i];

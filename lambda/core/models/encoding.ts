@@ -6,7 +6,7 @@
  * - categorical: one 0/1 column per category seen in training (sorted by name); a missing value or
  *   a category never seen in training maps to all zeros, i.e. the baseline.
  */
-import type { CategoricalColumn, Column, NumericColumn } from '../types';
+import type { CategoricalColumn, Column, Dataset, NumericColumn } from '../types';
 
 /** Rows × columns, row-major: the encoded features of a model fit. */
 export interface Design {
@@ -18,6 +18,16 @@ export interface Design {
 export type Encoder =
   | { kind: 'numeric'; name: string; mean: number; scale: number }
   | { kind: 'categorical'; name: string; levels: string[]; stds: number[] };
+
+/** The named columns of `data`, in order. @throws Error "<what> \"<name>\" is not in the data" for the first one missing */
+export function columnsOf(data: Dataset, names: readonly string[], what: string): Column[] {
+  const byName = new Map(data.columns.map((c) => [c.name, c]));
+  return names.map((name) => {
+    const column = byName.get(name);
+    if (!column) throw new Error(`${what} ${JSON.stringify(name)} is not in the data`);
+    return column;
+  });
+}
 
 export function fitEncoder(column: Column): Encoder {
   if (column.kind === 'numeric') return fitNumeric(column);

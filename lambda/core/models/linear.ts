@@ -3,8 +3,8 @@
  * one-hot categories, missing values at the training mean / baseline), fitted by ridge. Plain data,
  * deterministic, no I/O.
  */
-import type { Column, Dataset } from '../types';
-import { encode, fitEncoder, type Encoder } from './encoding';
+import type { Dataset } from '../types';
+import { columnsOf, encode, fitEncoder, type Encoder } from './encoding';
 import { fitRidge } from './ridge';
 
 export interface LinearModel {
@@ -22,15 +22,6 @@ export interface LinearTrainOptions {
   readonly features: readonly string[];
   /** L2 penalty on the standardised coefficients. @default 1 */
   readonly l2?: number;
-}
-
-function columnsOf(data: Dataset, names: readonly string[], what: string): Column[] {
-  const byName = new Map(data.columns.map((c) => [c.name, c]));
-  return names.map((name) => {
-    const column = byName.get(name);
-    if (!column) throw new Error(`${what} ${JSON.stringify(name)} is not in the data`);
-    return column;
-  });
 }
 
 /**
