@@ -16,9 +16,10 @@ export const CHANGE_WINDOW = (CHANGE_ROW - REFERENCE_ROWS) / WINDOW_ROWS;
 export const SECOND_CHANGE_ROW = 7000;
 export const SECOND_CHANGE_WINDOW = (SECOND_CHANGE_ROW - REFERENCE_ROWS) / WINDOW_ROWS;
 
-const normal = (rand: () => number) => Math.sqrt(-2 * Math.log(rand())) * Math.cos(2 * Math.PI * rand());
+/** A standard normal draw (Box–Muller). */
+export const normal = (rand: () => number) => Math.sqrt(-2 * Math.log(rand())) * Math.cos(2 * Math.PI * rand());
 
-function categorical(name: string, values: string[]): CategoricalColumn {
+export function categorical(name: string, values: string[]): CategoricalColumn {
   const dictionary = [...new Set(values)].sort();
   const index = new Map(dictionary.map((v, i) => [v, i]));
   return { kind: 'categorical', name, codes: Int32Array.from(values, (v) => index.get(v) as number), dictionary };

@@ -6,22 +6,15 @@
  * so the served linear model's error grows and a retrain on fresh rows learns the new rule. From
  * row 7,000 (window 10) x2 shifts by +2 (more drift, the same rule).
  */
-import type { CategoricalColumn, Dataset, NumericColumn } from '../../lambda/core/types';
+import type { Dataset, NumericColumn } from '../../lambda/core/types';
 import { parseBacktestConfig, type BacktestConfig } from '../../lambda/backtest';
-import { CHANGE_ROW, REFERENCE_ROWS, SECOND_CHANGE_ROW, WINDOW_ROWS, WINDOWS, retrainingConfig } from './retraining-history';
+import { CHANGE_ROW, REFERENCE_ROWS, SECOND_CHANGE_ROW, WINDOW_ROWS, WINDOWS, categorical, normal, retrainingConfig } from './retraining-history';
 import { lcg } from './synthetic';
 
 export { CHANGE_WINDOW, REFERENCE_ROWS, SECOND_CHANGE_WINDOW, WINDOW_ROWS, WINDOWS } from './retraining-history';
 
 /** The target's noise (its standard deviation): the error a model of the right rule still makes. */
 export const NOISE = 1;
-
-const normal = (rand: () => number) => Math.sqrt(-2 * Math.log(rand())) * Math.cos(2 * Math.PI * rand());
-
-function segmentColumn(values: string[]): CategoricalColumn {
-  const dictionary = [...new Set(values)].sort();
-  return { kind: 'categorical', name: 'segment', codes: Int32Array.from(values, (v) => dictionary.indexOf(v)), dictionary };
-}
 
 /** x1, x2, segment, prediction (the logged model's value), y. */
 export function regressionHistory(): Dataset {
@@ -43,7 +36,7 @@ export function regressionHistory(): Dataset {
     y[i] = 10 + 3 * (i >= CHANGE_ROW ? x2[i] : z) + bump + NOISE * normal(rand);
   }
   const numeric = (name: string, values: Float64Array): NumericColumn => ({ kind: 'numeric', name, values });
-  return { rowCount: n, columns: [numeric('x1', x1), numeric('x2', x2), segmentColumn(segment), numeric('prediction', prediction), numeric('y', y)] };
+  return { rowCount: n, columns: [numeric('x1', x1), numeric('x2', x2), categorical('segment', segment), numeric('prediction', prediction), numeric('y', y)] };
 }
 
 /** The regression backtest config with a retraining section (fields merged over the test's defaults); `top` overrides top-level fields. */
