@@ -32,15 +32,13 @@ export const LOWERED_FLOOR_WINDOWS = 2;
 /** The p-value a window of a run needs (the paging one needs the floor's, stricter). */
 export const RUN_P_VALUE = DEFAULT_THRESHOLDS.pValueCritical;
 
-/** Whether a feature's effect size is at least `floor.minEffectCritical` with its test's p-value below `pValue`. */
-export function overLoweredFloor(
-  f: Pick<FeatureDrift, 'kind' | 'ks' | 'chiSquared' | 'jensenShannon'>,
-  floor: LoweredFloor,
-  pValue: number = floor.pValueCritical,
-): boolean {
-  const test = f.kind === 'numeric' ? f.ks : f.chiSquared;
-  const effect = f.kind === 'numeric' ? (f.ks?.statistic ?? null) : f.jensenShannon;
-  return test !== null && effect !== null && test.pValue < pValue && effect >= floor.minEffectCritical;
+/**
+ * Whether a feature's KS statistic is at least `floor.minEffectCritical` with its p-value below
+ * `pValue`. Only numeric features get a lowered floor (`lambda/monitor/drift-bands.ts`), so KS is the
+ * only test it reads; a feature without one is never over it.
+ */
+export function overLoweredFloor(f: Pick<FeatureDrift, 'ks'>, floor: LoweredFloor, pValue: number = floor.pValueCritical): boolean {
+  return f.ks !== null && f.ks.pValue < pValue && f.ks.statistic >= floor.minEffectCritical;
 }
 
 export interface PersistOptions {
@@ -86,10 +84,7 @@ export function persistLoweredFloor(
 }
 
 function reasonOf(f: FeatureDrift, floor: LoweredFloor, run: number): string {
-  const numeric = f.kind === 'numeric';
-  const effect = numeric ? `KS statistic ${fmt(f.ks?.statistic)}` : `Jensen-Shannon distance ${fmt(f.jensenShannon)}`;
-  const p = numeric ? f.ks?.pValue : f.chiSquared?.pValue;
-  return `critical: ${effect} >= the reference's lowered floor ${fmt(floor.minEffectCritical)} (p-value ${fmt(p)} < ${floor.pValueCritical}), ${run} windows in a row over it`;
+  return `critical: KS statistic ${fmt(f.ks?.statistic)} >= the reference's lowered floor ${fmt(floor.minEffectCritical)} (p-value ${fmt(f.ks?.pValue)} < ${floor.pValueCritical}), ${run} windows in a row over it`;
 }
 
 const fmt = (x: number | null | undefined) => (x === null || x === undefined ? 'n/a' : Math.abs(x) >= 0.001 || x === 0 ? x.toFixed(3) : x.toExponential(2));
