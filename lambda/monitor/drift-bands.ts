@@ -4,7 +4,7 @@
  * rise to what the reference itself shows. Fitted once with the reference (`fitReference`) and
  * stored with it, so the Lambdas and the backtest judge windows by the same numbers.
  */
-import { bandThresholds, driftBands, loweredFloor, referenceWindowReports, type DriftBands, type LoweredFloor } from '../core/calibration';
+import { bandThresholds, driftBands, LOWERED_FLOOR_WINDOWS, loweredFloor, referenceWindowReports, type DriftBands, type LoweredFloor } from '../core/calibration';
 import { observeDatasetProfile } from '../core/profile';
 import { resolveThresholds, type ResolvedThresholds } from '../core/severity';
 import type { DriftBandSettingsInput } from '../core/schema/drift-bands';
@@ -25,8 +25,9 @@ export interface CalibratedDrift {
   /** Feature id → its pinned test, for the features that have one. */
   readonly tests: Readonly<Record<string, DriftTest>>;
   /**
-   * Feature id → the lowered effect-size floor it turns critical on once it holds in consecutive windows
-   * (`lowerEffect: 'persistent'`, the default; `persistLoweredFloor`). Absent in references fitted before it.
+   * Feature id → the lowered effect-size floor it turns critical on, in one window or once it holds in
+   * consecutive ones (`lowerEffect: 'numeric'`, the default, or 'persistent'; `persistLoweredFloor`).
+   * Absent in references fitted before it.
    */
   readonly lowered?: Readonly<Record<string, LoweredFloor>>;
 }
@@ -80,8 +81,8 @@ export function calibrateDrift(
       const after = ordered({ ...bandThresholds(band, resolveThresholds(band.name), bands), ...given });
       thresholdsById.set(band.name, after);
       // A configured effect size or p-value is the user's floor: the band does not lower it over windows either.
-      const floor = lowersOverWindows(bands, band.name, reference, given) ? loweredFloor(band, resolveThresholds(band.name), bands) : null;
-      if (floor) lowered.set(band.name, floor);
+      const floor = getsLoweredFloor(bands, band.name, reference, given) ? loweredFloor(band, resolveThresholds(band.name), bands) : null;
+      if (floor) lowered.set(band.name, { ...floor, windows: bands.lowerEffect === 'persistent' ? LOWERED_FLOOR_WINDOWS : 1 });
       // Raised means above the defaults; a steady band's lowered effect size is not (its p-values tightened).
       if (BAND_FIELDS.some((k) => after[k] > before[k])) raised.add(band.name);
     }
@@ -90,14 +91,14 @@ export function calibrateDrift(
 }
 
 /**
- * Whether a feature gets a lowered floor judged over windows: with `lowerEffect: 'persistent'`, numeric
+ * Whether a feature gets a lowered floor judged per window: with `lowerEffect: 'numeric'` or 'persistent', numeric
  * features whose effect size and p-value are not configured. Categorical ones keep the 0.2 JS floor: a
  * reweighting among known categories already pages at a 10-point share (the category-share rule), and
  * below it the lowered JS floor paged census's real few-point moves (MAR, DREM, DIS, SCHL, ANC: feature pages
  * before its documented change 1 -> 6, each move held for 2–6 windows, so the run did not stop them).
  */
-function lowersOverWindows(bands: Extract<DriftBands, { ok: true }>, id: string, reference: DatasetProfile, given: FeatureSpec['thresholds'] & object): boolean {
-  if (bands.lowerEffect !== 'persistent' || given.minEffectCritical !== undefined || given.pValueCritical !== undefined) return false;
+function getsLoweredFloor(bands: Extract<DriftBands, { ok: true }>, id: string, reference: DatasetProfile, given: FeatureSpec['thresholds'] & object): boolean {
+  if ((bands.lowerEffect !== 'numeric' && bands.lowerEffect !== 'persistent') || given.minEffectCritical !== undefined || given.pValueCritical !== undefined) return false;
   return reference.features.find((f) => f.name === id)?.kind === 'numeric';
 }
 

@@ -106,7 +106,7 @@ const referenceSchema = z.object({
     thresholds: z.record(z.string(), thresholdsSchema),
     raised: z.array(z.string()),
     tests: z.record(z.string(), z.string()),
-    lowered: z.record(z.string(), z.object({ minEffectCritical: threshold, pValueCritical: threshold })).optional(),
+    lowered: z.record(z.string(), z.object({ minEffectCritical: threshold, pValueCritical: threshold, windows: z.number().int().positive().optional() })).optional(),
   }),
 });
 

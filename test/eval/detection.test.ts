@@ -46,8 +46,10 @@ describe('detection quality on real data with a documented change', () => {
       const ours = method(outcomes, DRIFTWATCH);
       expect(ours.delayWindows).toBe(WITHIN[name] ?? 1);
       expect(ours.falseAlarms).toBeLessThanOrEqual(method(outcomes, SAGEMAKER).falseAlarms);
+      // Feature pages may come sooner: census's lowered KS floor pages in the window holding the change's first rows.
       const pages = method(outcomes, 'Driftwatch (defaults, feature pages too)');
-      expect(pages.delayWindows).toBe(WITHIN[name] ?? 1);
+      expect(pages.delayWindows).toBeGreaterThanOrEqual(1);
+      expect(pages.delayWindows).toBeLessThanOrEqual(WITHIN[name] ?? 1);
       expect(pages.falseAlarms).toBeGreaterThanOrEqual(ours.falseAlarms);
     },
     600_000,

@@ -1,6 +1,7 @@
 /**
- * The lowered KS floor over consecutive windows, through the one engine: decideWindow carries the
- * runs in the monitor's state, and the state and the reference keep them through their stores.
+ * The lowered KS floor, through the one engine: by default (`lowerEffect: 'numeric'`) one window over
+ * it pages; with 'persistent' decideWindow carries the runs in the monitor's state, and the state and
+ * the reference keep them through their stores.
  */
 import { modelSchema } from '../../config/schema';
 import { MemoryObjectStore } from '../../lambda/adapters/local';
@@ -15,7 +16,7 @@ import { initialState, parseState, type MonitorState } from '../../lambda/monito
 import { prng } from '../support/random';
 
 const owner = { name: 'Risk', email: 'risk@example.com', pagerDutySecretName: 'pd', slackWebhookSecretName: 'slack' };
-const config = modelSchema.parse({
+const spec = {
   id: 'fraud',
   owner,
   task: 'binary_classification',
@@ -26,8 +27,9 @@ const config = modelSchema.parse({
   prediction: { type: 'score' },
   label: { classes: ['legit', 'fraud'], positiveClass: 'fraud' },
   monitor: { windows: [{ name: '7d', hours: 168 }], minRows: 50 },
-});
-const model = monitorModelFromConfig('prod', config, 168);
+};
+const defaults = monitorModelFromConfig('prod', modelSchema.parse(spec), 168);
+const model = monitorModelFromConfig('prod', modelSchema.parse({ ...spec, driftBands: { lowerEffect: 'persistent' } }), 168);
 const ROWS = 2000;
 /** A 0.25σ mean shift: KS about 0.1, under the 0.2 default floor. */
 const SHIFT = 2.5;
@@ -55,12 +57,15 @@ const slices = Array.from({ length: 12 }, (_, i) => ({
 })) as Dataset[];
 const reference = fitReference(model, referenceRows, { ok: true, windows: slices }, { source: 'test', createdAt: new Date(0) });
 const ctx: DecideContext = { model, reference, metrics: metricsOf(model) };
+const byDefault = fitReference(defaults, referenceRows, { ok: true, windows: slices }, { source: 'test', createdAt: new Date(0) });
+const defaultCtx: DecideContext = { model: defaults, reference: byDefault, metrics: metricsOf(defaults) };
 
-function judge(state: MonitorState, shift: number): Decided {
+function judge(state: MonitorState, shift: number, judgedBy: DecideContext = ctx): Decided {
   const index = state.windows;
   const start = new Date(Date.UTC(2026, 10, 1) + index * 168 * 3_600_000);
   const span = { index, start, end: new Date(start.getTime() + 168 * 3_600_000), label: `week ${index}` };
-  return decideWindow(state, measureWindow(model, reference, span, observeDatasetProfile(batch(ROWS, shift, 100 + index), reference.profile), [], null), ctx);
+  const current = observeDatasetProfile(batch(ROWS, shift, 100 + index), judgedBy.reference.profile);
+  return decideWindow(state, measureWindow(judgedBy.model, judgedBy.reference, span, current, [], null), judgedBy);
 }
 
 const amountPages = (d: Decided) => d.alerts.filter((a) => a.key === 'drift:amount' && a.severity === 'critical');
@@ -73,7 +78,19 @@ test('the reference lowers the floor of its steady numeric feature only, below t
   expect(reference.drift.thresholds.amount.minEffectCritical).toBe(0.2);
 });
 
-test('a shift over the lowered floor for one window does not page, in the second window in a row it does', () => {
+test("by default ('numeric') the first window over the lowered floor pages, and a window without the shift does not", () => {
+  expect(byDefault.drift.lowered?.amount).toEqual({ ...reference.drift.lowered?.amount, windows: 1 });
+  const first = judge(initialState('fraud', '7d'), SHIFT, defaultCtx);
+  expect(amount(first).status).toBe('critical');
+  expect(amount(first).reasons.at(-1)).toMatch(/^critical: KS statistic 0\.\d+ >= the reference's lowered floor 0\.\d+ \(p-value .* < 0\.0001\)$/);
+  expect(amountPages(first)).toHaveLength(1);
+  const quiet = judge(initialState('fraud', '7d'), 0, defaultCtx);
+  expect(amount(quiet).status).not.toBe('critical');
+  expect(amountPages(quiet)).toEqual([]);
+});
+
+test("with 'persistent' a shift over the lowered floor for one window does not page, in the second window in a row it does", () => {
+  expect(reference.drift.lowered?.amount.windows).toBe(2);
   const first = judge(initialState('fraud', '7d'), SHIFT);
   expect(amount(first).status).not.toBe('critical');
   expect(amountPages(first)).toEqual([]);

@@ -29,9 +29,10 @@
  *   band's critical level, at least LOWEST_EFFECT_CRITICAL, needing p < STRICT_P_VALUE because every
  *   feature of every window is tested (`loweredFloor`). The fixed 0.2 floor hid a 0.1–0.25σ mean
  *   shift on a feature whose reference windows move by a KS of 0.03 (injected-drift benchmark,
- *   test/eval/RESULTS.md). By default (`lowerEffect: 'persistent'`) a feature turns critical on that
- *   floor only when it holds in LOWERED_FLOOR_WINDOWS windows in a row (./persistence.ts, judged by
- *   the monitor with its state); `true` lowers the thresholds themselves (every window, warnings too).
+ *   test/eval/RESULTS.md). By default (`lowerEffect: 'numeric'`) a numeric feature turns critical on
+ *   that floor in a window, with 'persistent' only when it holds in LOWERED_FLOOR_WINDOWS windows in
+ *   a row (./persistence.ts, judged by the monitor with its state); `true` lowers the thresholds
+ *   themselves (every feature, warnings too).
  *
  * @example
  * const windows = weeks.map((w) => observeDatasetProfile(w, reference));   // weeks of the reference
@@ -50,10 +51,13 @@ import type { DatasetProfile, DriftReport, DriftTest, FeatureDrift } from '../ty
 import { STRICT_P_VALUE } from '../defaults';
 import { predictionMultiplier } from './prediction-interval';
 
-export const DRIFT_BAND_DEFAULTS = { multiplier: 3, warningMultiplier: 2, minWindows: 6, lowerEffect: 'persistent' } as const;
+export const DRIFT_BAND_DEFAULTS = { multiplier: 3, warningMultiplier: 2, minWindows: 6, lowerEffect: 'numeric' } as const;
 
-/** How a steady reference's lower effect-size band counts: not at all, in every window (`true`), or once it persists. */
-export type LowerEffect = boolean | 'persistent';
+/**
+ * How a steady reference's lower effect-size band counts: not at all (`false`), as every feature's
+ * thresholds (`true`), as a numeric feature's KS floor in one window ('numeric') or in two in a row ('persistent').
+ */
+export type LowerEffect = boolean | 'numeric' | 'persistent';
 
 export interface DriftBandOptions {
   /**
@@ -67,10 +71,12 @@ export interface DriftBandOptions {
   readonly minWindows?: number;
   /**
    * What a band below the default critical effect size does (its level, at least LOWEST_EFFECT_CRITICAL,
-   * with the p-value needing STRICT_P_VALUE): 'persistent' pages a feature over that floor in
-   * LOWERED_FLOOR_WINDOWS windows in a row (the thresholds stay raise-only, `loweredFloor`); `true`
-   * lowers the thresholds themselves, so one window pages (census: 0 -> 7 false alarms before its
-   * documented change, test/eval/RESULTS.md); `false` keeps the fixed floor. @default 'persistent'
+   * with the p-value needing STRICT_P_VALUE; the thresholds stay raise-only, `loweredFloor`):
+   * 'numeric' pages a numeric feature whose KS statistic is over that floor in a window;
+   * 'persistent' only once it is over it in LOWERED_FLOOR_WINDOWS windows in a row (fewer small
+   * shifts caught: test/eval/RESULTS.md); `true` lowers the thresholds themselves, categorical
+   * features' too (census: 0 -> 7 false alarms before its documented change); `false` keeps the
+   * fixed floor. @default 'numeric'
    */
   readonly lowerEffect?: LowerEffect;
 }
@@ -215,7 +221,7 @@ export function bandThresholds(
     warningMultiplier: multipliers.warningMultiplier,
   });
   const raised = raiseOnly(band, base, multiplier, warningMultiplier);
-  // Only `true` lowers the thresholds; 'persistent' leaves them raise-only and judges `loweredFloor` over windows.
+  // Only `true` lowers the thresholds; 'numeric' and 'persistent' leave them raise-only and judge `loweredFloor` per window.
   if ((multipliers.lowerEffect ?? DRIFT_BAND_DEFAULTS.lowerEffect) !== true) return raised;
   const floor = loweredFloor(band, base, { multiplier, lowerEffect: true });
   if (floor === null) return raised;

@@ -1,20 +1,19 @@
 /**
- * The lowered effect-size floor, judged over consecutive windows (`DriftBandOptions.lowerEffect:
- * 'persistent'`, the default; numeric features, see `lambda/monitor/drift-bands.ts`).
+ * The lowered effect-size floor of a steady numeric feature (`DriftBandOptions.lowerEffect: 'numeric'`,
+ * the default, or 'persistent'; see `lambda/monitor/drift-bands.ts`), judged window by window.
  *
  * Why: a steady reference shows that a KS statistic of 0.03 is already unusual for a feature, so a
- * 0.1–0.25σ mean shift is visible long before the fixed 0.2 floor. Paging on one window over that
- * lowered floor also pages small shifts that come and go (census: AGEP once, KS 0.041, before its
- * documented change). A shift that is really there stays there, so the rule asks for a run:
- * - a window is in a run when its effect size is at least the floor with the p-value below
- *   RUN_P_VALUE (the default critical 0.01);
- * - the feature turns critical in a window whose p-value is also below the floor's strict p-value
- *   (STRICT_P_VALUE) and that makes the run LOWERED_FLOOR_WINDOWS windows long; one window out of the
- *   run resets it.
- * Only the paging window needs the strict p-value: the window where a drift starts holds only part
- * of it (injected benchmark: 30/35 +0.1σ shifts caught this way, 27/35 when both windows needed
- * p < 1e-4). The runs per feature are carried in the monitor's state, so the Lambdas and the
- * backtest judge alike.
+ * 0.1–0.25σ mean shift is visible long before the fixed 0.2 floor.
+ * - 'numeric': the feature turns critical in a window whose KS statistic is at least the floor with
+ *   the p-value below the floor's strict one (STRICT_P_VALUE). Injected benchmark: +0.1σ caught in
+ *   33/35, no false alarm in 925 stationary windows; census pages AGEP once (KS 0.041, a real move
+ *   of the size of +0.1σ) before its documented change.
+ * - 'persistent': the feature must stay over the floor for LOWERED_FLOOR_WINDOWS windows in a row: a
+ *   window is in a run when its effect size is at least the floor with the p-value below RUN_P_VALUE
+ *   (the default critical 0.01), the paging window also needs the strict p-value, one window out of
+ *   the run resets it. It does not page census's AGEP, at a cost: +0.1σ caught in 30/35, because the
+ *   window where a drift starts holds only part of it.
+ * The runs per feature are carried in the monitor's state, so the Lambdas and the backtest judge alike.
  */
 import { DEFAULT_THRESHOLDS } from '../defaults';
 import { cappedAtWarning } from '../severity/feature-status';
@@ -25,6 +24,8 @@ import type { FeatureDrift } from '../types';
 export interface LoweredFloor {
   readonly minEffectCritical: number;
   readonly pValueCritical: number;
+  /** Windows in a row over the floor before the feature turns critical: 1 ('numeric'), 2 ('persistent'). @default LOWERED_FLOOR_WINDOWS (references stored before the field) */
+  readonly windows?: number;
 }
 
 /** Windows in a row over the lowered floor before the feature turns critical on it. */
@@ -44,8 +45,6 @@ export function overLoweredFloor(f: Pick<FeatureDrift, 'ks'>, floor: LoweredFloo
 export interface PersistOptions {
   /** Whether the importances are the user's: then a low share stays capped at warning (`cappedAtWarning`). */
   readonly importanceConfigured: boolean;
-  /** @default LOWERED_FLOOR_WINDOWS */
-  readonly windows?: number;
 }
 
 export interface Persisted {
@@ -60,7 +59,7 @@ export interface Persisted {
  * (see the module comment). Features without a floor are returned as they are.
  *
  * @example
- * persistLoweredFloor(report.features, { price: { minEffectCritical: 0.04, pValueCritical: 1e-4 } }, { price: 1 }, { importanceConfigured: false })
+ * persistLoweredFloor(report.features, { price: { minEffectCritical: 0.04, pValueCritical: 1e-4, windows: 2 } }, { price: 1 }, { importanceConfigured: false })
  * // price with KS 0.05, p 1e-6 => critical ("... lowered floor 0.040 ... in 2 windows in a row"), runs { price: 2 }
  */
 export function persistLoweredFloor(
@@ -69,12 +68,14 @@ export function persistLoweredFloor(
   previous: Readonly<Record<string, number>>,
   options: PersistOptions,
 ): Persisted {
-  const windows = options.windows ?? LOWERED_FLOOR_WINDOWS;
-  if (!Number.isInteger(windows) || windows < 1) throw new Error(`lowered floor: windows must be an integer >= 1, got ${windows}`);
   const runs = dict<number>(); // feature names are keys: `__proto__` too
   const judged = features.map((f) => {
     const floor = own(floors, f.name);
-    if (!floor || !overLoweredFloor(f, floor, Math.max(RUN_P_VALUE, floor.pValueCritical))) return f;
+    if (!floor) return f;
+    const windows = floor.windows ?? LOWERED_FLOOR_WINDOWS;
+    if (!Number.isInteger(windows) || windows < 1) throw new Error(`lowered floor of ${JSON.stringify(f.name)}: windows must be an integer >= 1, got ${windows}`);
+    // One window needs no run: the strict p-value alone decides.
+    if (!overLoweredFloor(f, floor, windows === 1 ? floor.pValueCritical : Math.max(RUN_P_VALUE, floor.pValueCritical))) return f;
     const run = (own(previous, f.name) ?? 0) + 1;
     runs[f.name] = run;
     if (run < windows || f.status === 'critical' || cappedAtWarning(f.importance, options.importanceConfigured) || !overLoweredFloor(f, floor)) return f;
@@ -84,7 +85,8 @@ export function persistLoweredFloor(
 }
 
 function reasonOf(f: FeatureDrift, floor: LoweredFloor, run: number): string {
-  return `critical: KS statistic ${fmt(f.ks?.statistic)} >= the reference's lowered floor ${fmt(floor.minEffectCritical)} (p-value ${fmt(f.ks?.pValue)} < ${floor.pValueCritical}), ${run} windows in a row over it`;
+  const held = run === 1 ? '' : `, ${run} windows in a row over it`;
+  return `critical: KS statistic ${fmt(f.ks?.statistic)} >= the reference's lowered floor ${fmt(floor.minEffectCritical)} (p-value ${fmt(f.ks?.pValue)} < ${floor.pValueCritical})${held}`;
 }
 
 const fmt = (x: number | null | undefined) => (x === null || x === undefined ? 'n/a' : Math.abs(x) >= 0.001 || x === 0 ? x.toFixed(3) : x.toExponential(2));

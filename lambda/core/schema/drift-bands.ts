@@ -16,10 +16,11 @@ export interface DriftBandSettingsInput {
   /** Reference windows needed, else the default thresholds apply. @default 6 */
   readonly minWindows?: number;
   /**
-   * What a steady reference's lower effect-size band does (see `DriftBandOptions.lowerEffect`): 'persistent'
-   * pages a feature over it in two windows in a row, true in one, false never. @default 'persistent'
+   * What a steady reference's lower effect-size band does (see `DriftBandOptions.lowerEffect`): 'numeric'
+   * pages a numeric feature whose KS statistic is over it in a window, 'persistent' in two windows in a
+   * row, true lowers every feature's thresholds, false never. @default 'numeric'
    */
-  readonly lowerEffect?: boolean | 'persistent';
+  readonly lowerEffect?: boolean | 'numeric' | 'persistent';
 }
 
 export const driftBandsSchema = z
@@ -28,7 +29,7 @@ export const driftBandsSchema = z
     multiplier: z.number().nonnegative().optional(),
     warningMultiplier: z.number().nonnegative().optional(),
     minWindows: z.number().int().optional(),
-    lowerEffect: z.union([z.boolean(), z.literal('persistent')]).optional(),
+    lowerEffect: z.union([z.boolean(), z.enum(['numeric', 'persistent'])]).optional(),
   })
   .superRefine((b, ctx) => {
     if (b.minWindows !== undefined && b.minWindows < 2) {

@@ -18,9 +18,10 @@ describe('bandThresholds with lowerEffect: true (opt-in): a steady reference low
     expect(t.psiCritical).toBe(DEFAULT_THRESHOLDS.psiCritical);
   });
 
-  it('leaves the thresholds raise-only by default (persistent: the lowered floor is judged over windows) and when off', () => {
+  it("leaves the thresholds raise-only by default ('numeric') and with 'persistent' (the lowered floor is judged per window by the monitor) and when off", () => {
     expect(bandThresholds(steady, base)).toEqual(base);
     expect(bandThresholds(steady, base, { lowerEffect: 'persistent' })).toEqual(base);
+    expect(bandThresholds(steady, base, { lowerEffect: 'numeric' })).toEqual(base);
     expect(bandThresholds(steady, base, { lowerEffect: false })).toEqual(base);
   });
 

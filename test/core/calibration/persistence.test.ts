@@ -3,8 +3,11 @@ import { STRICT_P_VALUE } from '../../../lambda/core/defaults';
 import { resolveThresholds } from '../../../lambda/core/severity';
 import type { FeatureDrift } from '../../../lambda/core/types';
 
-const floor: LoweredFloor = { minEffectCritical: 0.04, pValueCritical: STRICT_P_VALUE };
+/** 'persistent': two windows in a row. */
+const floor: LoweredFloor = { minEffectCritical: 0.04, pValueCritical: STRICT_P_VALUE, windows: 2 };
 const floors = { price: floor };
+/** 'numeric', the default: one window. */
+const oneWindow = { price: { ...floor, windows: 1 } };
 const quiet = { importanceConfigured: false };
 
 /** A numeric feature with KS `statistic` at `pValue`, in warning under the default floor. */
@@ -28,16 +31,44 @@ function price(statistic: number, pValue: number, extra: Partial<FeatureDrift> =
 }
 
 /** Feeds windows in order, carrying the runs as the monitor's state does; the statuses per window. */
-function replay(windows: readonly FeatureDrift[], options = quiet): string[] {
+function replay(windows: readonly FeatureDrift[], options = quiet, judgedBy: Record<string, LoweredFloor> = floors): string[] {
   let runs: Record<string, number> = {};
   return windows.map((f) => {
-    const out = persistLoweredFloor([f], floors, runs, options);
+    const out = persistLoweredFloor([f], judgedBy, runs, options);
     runs = JSON.parse(JSON.stringify(out.runs)); // state is stored as JSON
     return out.features[0].status;
   });
 }
 
-describe('persistLoweredFloor: the lowered floor pages only when it holds in consecutive windows', () => {
+describe("persistLoweredFloor with one window (lowerEffect 'numeric', the default): the window over the floor pages", () => {
+  it('pages a window at the strict p-value, with the floor and p-value in the reason', () => {
+    const out = persistLoweredFloor([price(0.05, 1e-6)], oneWindow, {}, quiet);
+    expect(out.features[0].status).toBe('critical');
+    expect(out.features[0].reasons.at(-1)).toBe("critical: KS statistic 0.050 >= the reference's lowered floor 0.040 (p-value 1.00e-6 < 0.0001)");
+    expect(out.runs).toEqual({ price: 1 });
+  });
+
+  it('does not page at p 0.005 (a run would start there) nor below the floor', () => {
+    expect(replay([price(0.05, 0.005), price(0.039, 1e-9), price(0.05, 1e-6)], quiet, oneWindow)).toEqual(['ok', 'ok', 'critical']);
+    expect(persistLoweredFloor([price(0.05, 0.005)], oneWindow, {}, quiet).runs).toEqual({});
+  });
+
+  it('counts how long it has held in the reason', () => {
+    const out = persistLoweredFloor([price(0.05, 1e-6)], oneWindow, { price: 2 }, quiet);
+    expect(out.features[0].reasons.at(-1)).toMatch(/\(p-value 1\.00e-6 < 0\.0001\), 3 windows in a row over it$/);
+  });
+
+  it('keeps the importance cap', () => {
+    expect(replay([price(0.05, 1e-6, { importance: 0.01 })], { importanceConfigured: true }, oneWindow)).toEqual(['ok']);
+  });
+
+  it('a floor stored without a window count (a reference fitted before the field) keeps two windows', () => {
+    const stored = { price: { minEffectCritical: 0.04, pValueCritical: STRICT_P_VALUE } };
+    expect(replay([price(0.05, 1e-6), price(0.05, 1e-6)], quiet, stored)).toEqual(['ok', 'critical']);
+  });
+});
+
+describe("persistLoweredFloor with two windows (lowerEffect 'persistent'): the floor pages only when it holds in consecutive windows", () => {
   it('one window over the lowered floor does not page; two in a row do', () => {
     expect(LOWERED_FLOOR_WINDOWS).toBe(2);
     const first = persistLoweredFloor([price(0.05, 1e-6)], floors, {}, quiet);
@@ -81,8 +112,8 @@ describe('persistLoweredFloor: the lowered floor pages only when it holds in con
     expect(out.runs).toEqual({ price: 2 });
   });
 
-  it('refuses a window count below 1, naming it', () => {
-    expect(() => persistLoweredFloor([], floors, {}, { ...quiet, windows: 0 })).toThrow('lowered floor: windows must be an integer >= 1, got 0');
+  it('refuses a window count below 1, naming the feature and the count', () => {
+    expect(() => persistLoweredFloor([price(0.05, 1e-6)], { price: { ...floor, windows: 0 } }, {}, quiet)).toThrow('lowered floor of "price": windows must be an integer >= 1, got 0');
   });
 });
 
