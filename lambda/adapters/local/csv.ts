@@ -15,15 +15,15 @@
  * switch are re-read once at the end (all of them when the share is only known to be too high then).
  */
 import { own } from '../../core/own';
-import type { CategoricalColumn, Column, Dataset, FeatureKind, NumericColumn } from '../../core/types';
+import type { Column, Dataset, FeatureKind } from '../../core/types';
 import { InputError, quoteValue } from './errors';
-import { fewInvalid, MAX_EXAMPLES, MAX_INVALID_SHARE, MissingMatcher, textReading, type CellExample, type ColumnReading } from './inference';
-import { ByteCodes } from './byte-codes';
+import { fewInvalid, MAX_EXAMPLES, MAX_INVALID_SHARE, MissingMatcher, textReading, type ColumnReading } from './inference';
+import { encodeField, finish, growColumn, newColumn, switchToCategorical, type ColumnState } from './csv-columns';
 import { delimiterByte, oneColumnHint } from './csv-delimiter';
 import { ESCAPED, fieldText, LF, CR, Tokenizer } from './csv-tokenizer';
 import { parseNumberBytes } from './number';
 import { PLAIN_RECORD_DECLINED, PlainNumbers, readPlainRecord } from './csv-plain-record';
-import { markEpochMs, parseTimestampBytes } from './timestamp';
+import { parseTimestampBytes } from './timestamp';
 
 /** Re-exported: backtest/columns.ts and the adapters' index import them from csv.ts. */
 export { delimiterByte, oneColumnHint } from './csv-delimiter';
@@ -49,26 +49,15 @@ export interface CsvOptions {
   readonly onNotice?: (message: string) => void;
 }
 
-/** Per-column parse state while reading. */
-interface ColumnState {
-  readonly name: string;
-  forced: FeatureKind | undefined;
-  /** Read as a timestamp (epoch ms in `values`); cleared when the first value is a plain number. */
-  timestamp: boolean;
-  /** Timestamps parsed so far. */
-  parsedTimestamps: number;
-  numeric: boolean;
-  values: Float64Array | null;
-  codes: Int32Array | null;
-  dictionary: Map<string, number> | null;
-  labels: string[] | null;
-  /** The codes of the byte strings seen so far (see byte-codes.ts). */
-  byteCodes: ByteCodes | null;
-  /** Rows before this one were read as numbers and must be re-read as text. */
-  switchedAtRow: number;
-  /** Cells of the numeric column that are not numbers (read as NaN), and the first few of them. */
-  invalid: number;
-  examples: CellExample[];
+/** What the reading of the records needs besides the columns. */
+interface RecordContext {
+  readonly bytes: Buffer;
+  readonly delimiter: number;
+  readonly fileName: string;
+  readonly kinds: Readonly<Record<string, FeatureKind>>;
+  readonly missing: MissingMatcher;
+  /** More invalid cells than this and a numeric column that is not forced cannot stay numeric. */
+  readonly maxInvalid: number;
 }
 
 /**
@@ -83,9 +72,31 @@ export function parseCsv(bytes: Buffer, options: CsvOptions = {}): Dataset {
   const fileName = options.fileName ?? '<csv>';
   const delimiter = delimiterByte(options.delimiter ?? ',');
   const kinds = options.kinds ?? {};
+  const header = readHeader(bytes, delimiter, fileName, textStart(bytes, fileName));
+  if (header.names.length === 1) {
+    const other = oneColumnHint(header.names[0], delimiter);
+    if (other) options.onNotice?.(`${fileName}: ${other}`);
+  }
+  // Row capacity from the average length of the first lines; arrays grow if it was too small.
+  const capacity = estimateRows(bytes, header.dataStart);
   const timestamps = new Set(options.timestamps ?? []);
-  const missing = new MissingMatcher(options.missingValues);
-  const isMissing = (start: number, end: number) => start === end || missing.bytes(bytes, start, end);
+  const columns = header.names.map((name) => newColumn(name, kinds, timestamps, capacity, bytes));
+  // No more records than line breaks + 1: more invalid cells than 1% of that cannot stay numeric.
+  const maxInvalid = MAX_INVALID_SHARE * (countLineBreaks(bytes, header.dataStart) + 1);
+  const context: RecordContext = { bytes, delimiter, fileName, kinds, missing: new MissingMatcher(options.missingValues), maxInvalid };
+  const read = readRecords(context, columns, header, capacity);
+  settleMixedColumns(context, columns, read.rows, read.capacity);
+  rereadSwitched(context, columns, header.dataStart);
+
+  const result = { rowCount: read.rows, columns: columns.map((c) => finish(c, read.rows)) };
+  if (options.onColumn) {
+    result.columns.forEach((column, i) => options.onColumn!(reading(fileName, column, columns[i], read.rows)));
+  }
+  return result;
+}
+
+/** Where the text starts: after a UTF-8 byte-order mark. @throws InputError for gzip-compressed bytes */
+function textStart(bytes: Buffer, fileName: string): number {
   if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
     throw new InputError(
       `${fileName}: the data is gzip-compressed (it starts with the gzip magic bytes); readDataset and ` +
@@ -93,9 +104,18 @@ export function parseCsv(bytes: Buffer, options: CsvOptions = {}): Dataset {
       { file: fileName },
     );
   }
-  let begin = 0;
-  if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) begin = 3;
+  return bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+}
 
+interface Header {
+  readonly names: string[];
+  /** The byte and line the first record starts at. */
+  readonly dataStart: number;
+  readonly dataLine: number;
+}
+
+/** The column names (a blank one named as pandas does). @throws InputError for an empty file or a duplicate name */
+function readHeader(bytes: Buffer, delimiter: number, fileName: string, begin: number): Header {
   const tokenizer = new Tokenizer(bytes, delimiter, fileName, begin, 64);
   const headerFields = tokenizer.next(true);
   if (headerFields < 0) {
@@ -117,46 +137,24 @@ export function parseCsv(bytes: Buffer, options: CsvOptions = {}): Dataset {
     seen.set(name, f);
     names.push(name);
   }
-  const width = names.length;
-  if (width === 1) {
-    const other = oneColumnHint(names[0], delimiter);
-    if (other) options.onNotice?.(`${fileName}: ${other}`);
-  }
-  const dataStart = tokenizer.pos;
-  const dataLine = tokenizer.line;
+  return { names, dataStart: tokenizer.pos, dataLine: tokenizer.line };
+}
 
-  // Row capacity from the average length of the first lines; arrays grow if it was too small.
-  let capacity = estimateRows(bytes, dataStart);
-  const columns: ColumnState[] = names.map((name) => {
-    const timestamp = timestamps.has(name);
-    const forced = timestamp ? 'numeric' : own(kinds, name);
-    const numeric = forced !== 'categorical';
-    return {
-      name,
-      forced,
-      timestamp,
-      parsedTimestamps: 0,
-      numeric,
-      values: numeric ? new Float64Array(capacity) : null,
-      codes: numeric ? null : new Int32Array(capacity),
-      dictionary: numeric ? null : new Map(),
-      labels: numeric ? null : [],
-      byteCodes: numeric ? null : new ByteCodes(bytes),
-      switchedAtRow: 0,
-      invalid: 0,
-      examples: [],
-    };
-  });
-  // No more records than line breaks + 1: more invalid cells than 1% of that cannot stay numeric.
-  const maxInvalid = MAX_INVALID_SHARE * (countLineBreaks(bytes, dataStart) + 1);
-
-  const data = new Tokenizer(bytes, delimiter, fileName, dataStart, width);
-  data.line = dataLine;
-  // Plain records (csv-plain-record.ts) are read in one pass, their numbers parsed on the way.
+/**
+ * Reads every record into the columns: plain records (csv-plain-record.ts) in one pass with their
+ * numbers parsed on the way, the others through the general tokenizer; returns the rows read and the
+ * arrays' capacity then. @throws InputError for a ragged row or a bad timestamp
+ */
+function readRecords(context: RecordContext, columns: ColumnState[], header: Header, initialCapacity: number): { rows: number; capacity: number } {
+  const { bytes, delimiter, fileName, missing } = context;
+  const width = columns.length;
+  const data = new Tokenizer(bytes, delimiter, fileName, header.dataStart, width);
+  data.line = header.dataLine;
   const plainNumeric = new Uint8Array(width);
   const plain = new PlainNumbers(width);
   const markPlainNumeric = () => columns.forEach((c, i) => (plainNumeric[i] = c.numeric && !c.timestamp ? 1 : 0));
   markPlainNumeric();
+  let capacity = initialCapacity;
   let row = 0;
   for (;;) {
     let found = readPlainRecord(data, bytes, delimiter, plainNumeric, plain);
@@ -180,104 +178,120 @@ export function parseCsv(bytes: Buffer, options: CsvOptions = {}): Dataset {
     const flags = data.flags;
     for (let c = 0; c < width; c++) {
       const column = columns[c];
-      const start = starts[c];
-      const end = ends[c];
       if (column.numeric) {
-        const values = column.values!;
         if (plain.parsed[c] === 1) {
-          values[row] = plain.values[c];
+          column.values![row] = plain.values[c];
           continue;
         }
-        if (start === end) {
-          values[row] = NaN;
-          continue;
-        }
-        if (column.timestamp) {
-          const ms = flags[c] & ESCAPED ? NaN : parseTimestampBytes(bytes, start, end);
-          if (!Number.isNaN(ms)) {
-            values[row] = ms;
-            column.parsedTimestamps++;
-            continue;
-          }
-          if (isMissing(start, end)) {
-            values[row] = NaN;
-            continue;
-          }
-          // Epoch numbers stay numbers, as without the option (their unit is the caller's to judge).
-          if (column.parsedTimestamps > 0 || flags[c] & ESCAPED || parseNumberBytes(bytes, start, end) === undefined) {
-            badTimestamp(fileName, row, data.recordLine, column.name, fieldText(bytes, start, end, flags[c]));
-          }
-          column.timestamp = false;
-          column.forced = own(kinds, column.name);
-          markPlainNumeric();
-        }
-        const value = flags[c] & ESCAPED ? undefined : parseNumberBytes(bytes, start, end);
-        if (value !== undefined) {
-          values[row] = value;
-          continue;
-        }
-        if (isMissing(start, end)) {
-          values[row] = NaN;
-          continue;
-        }
-        // Invalid: missing in a numeric column, unless there are too many for it to stay numeric.
-        column.invalid++;
-        if (column.examples.length < MAX_EXAMPLES) {
-          column.examples.push({ value: fieldText(bytes, start, end, flags[c]), row: row + 1, line: data.recordLine });
-        }
-        if (column.forced === 'numeric' || column.invalid <= maxInvalid) {
-          values[row] = NaN;
-          continue;
-        }
-        switchToCategorical(column, row, capacity, bytes);
-        markPlainNumeric();
+        const kept = readNumericCell(context, column, row, data.recordLine, starts[c], ends[c], flags[c], capacity);
+        if (kept !== NUMBER_KEPT) markPlainNumeric();
+        if (kept !== BECAME_TEXT) continue;
       }
-      encodeField(column, bytes, start, end, flags[c], missing, row);
+      encodeField(column, bytes, starts[c], ends[c], flags[c], missing, row);
     }
     row++;
   }
+  return { rows: row, capacity };
+}
 
-  // Decide the kind of numeric columns with invalid cells, now that the share is known.
+/** How `readNumericCell` left the column: numeric; numeric, no longer a timestamp; categorical from this cell on. */
+const NUMBER_KEPT = 0;
+const NO_LONGER_TIMESTAMP = 1;
+const BECAME_TEXT = 2;
+
+/**
+ * A numeric column's cell that is not a plain number: empty, a timestamp, a number the plain reader
+ * declined, a missing value, or invalid (read as missing, unless the column has too many to stay
+ * numeric: then it turns categorical and the cell is the caller's to encode as text).
+ * @throws InputError for a bad timestamp
+ */
+function readNumericCell(context: RecordContext, column: ColumnState, row: number, line: number, start: number, end: number, flag: number, capacity: number): number {
+  const { bytes } = context;
+  const values = column.values!;
+  if (start === end) {
+    values[row] = NaN;
+    return NUMBER_KEPT;
+  }
+  const isMissing = () => context.missing.bytes(bytes, start, end);
+  let kept = NUMBER_KEPT;
+  if (column.timestamp) {
+    const ms = flag & ESCAPED ? NaN : parseTimestampBytes(bytes, start, end);
+    if (!Number.isNaN(ms)) {
+      values[row] = ms;
+      column.parsedTimestamps++;
+      return NUMBER_KEPT;
+    }
+    if (isMissing()) {
+      values[row] = NaN;
+      return NUMBER_KEPT;
+    }
+    // Epoch numbers stay numbers, as without the option (their unit is the caller's to judge).
+    if (column.parsedTimestamps > 0 || flag & ESCAPED || parseNumberBytes(bytes, start, end) === undefined) {
+      badTimestamp(context.fileName, row, line, column.name, fieldText(bytes, start, end, flag));
+    }
+    column.timestamp = false;
+    column.forced = own(context.kinds, column.name);
+    kept = NO_LONGER_TIMESTAMP;
+  }
+  const value = flag & ESCAPED ? undefined : parseNumberBytes(bytes, start, end);
+  if (value !== undefined || isMissing()) {
+    values[row] = value ?? NaN;
+    return kept;
+  }
+  // Invalid: missing in a numeric column, unless there are too many for it to stay numeric.
+  column.invalid++;
+  if (column.examples.length < MAX_EXAMPLES) {
+    column.examples.push({ value: fieldText(bytes, start, end, flag), row: row + 1, line });
+  }
+  if (column.forced === 'numeric' || column.invalid <= context.maxInvalid) {
+    values[row] = NaN;
+    return kept;
+  }
+  switchToCategorical(column, row, capacity, bytes);
+  return BECAME_TEXT;
+}
+
+/**
+ * Decides the kind of the numeric columns with invalid cells, now that their share is known: few
+ * stay missing; more turn the column categorical, or fail a column forced numeric.
+ * @throws InputError naming the first invalid cell of a column declared numeric
+ */
+function settleMixedColumns(context: RecordContext, columns: ColumnState[], rows: number, capacity: number): void {
   for (const column of columns) {
     if (!column.numeric || column.invalid === 0) continue;
     const values = column.values!;
     let present = 0;
-    for (let r = 0; r < row; r++) if (values[r] === values[r]) present++;
+    for (let r = 0; r < rows; r++) if (values[r] === values[r]) present++;
     if (fewInvalid(column.invalid, present + column.invalid)) continue;
     if (column.forced === 'numeric') {
       const first = column.examples[0];
       throw new InputError(
-        `${fileName}: row ${first.row} (line ${first.line}), column ${quoteValue(column.name)}: ` +
+        `${context.fileName}: row ${first.row} (line ${first.line}), column ${quoteValue(column.name)}: ` +
           `value ${quoteValue(first.value)} is not a finite number, but the column is declared numeric` +
           (column.invalid > 1 ? ` (${column.invalid.toLocaleString('en-US')} such values, more than the ${MAX_INVALID_SHARE * 100}% read as missing)` : ''),
-        { file: fileName, line: first.line, row: first.row, column: column.name, value: first.value },
+        { file: context.fileName, line: first.line, row: first.row, column: column.name, value: first.value },
       );
     }
-    switchToCategorical(column, row, capacity, bytes);
+    switchToCategorical(column, rows, capacity, context.bytes);
   }
+}
 
-  // Re-read, as text, the rows of switched columns that were first read as numbers.
+/** Re-reads, as text, the rows of switched columns that were first read as numbers. */
+function rereadSwitched(context: RecordContext, columns: ColumnState[], dataStart: number): void {
   const switched = columns.filter((c) => c.codes !== null && c.switchedAtRow > 0);
-  if (switched.length > 0) {
-    const until = Math.max(...switched.map((c) => c.switchedAtRow));
-    const again = new Tokenizer(bytes, delimiter, fileName, dataStart, width);
-    const indices = switched.map((c) => names.indexOf(c.name));
-    for (let r = 0; r < until; r++) {
-      again.next();
-      for (let k = 0; k < switched.length; k++) {
-        const column = switched[k];
-        if (r >= column.switchedAtRow) continue;
-        const f = indices[k];
-        encodeField(column, bytes, again.starts[f], again.ends[f], again.flags[f], missing, r);
-      }
+  if (switched.length === 0) return;
+  const until = Math.max(...switched.map((c) => c.switchedAtRow));
+  const again = new Tokenizer(context.bytes, context.delimiter, context.fileName, dataStart, columns.length);
+  const indices = switched.map((c) => columns.indexOf(c));
+  for (let r = 0; r < until; r++) {
+    again.next();
+    for (let k = 0; k < switched.length; k++) {
+      const column = switched[k];
+      if (r >= column.switchedAtRow) continue;
+      const f = indices[k];
+      encodeField(column, context.bytes, again.starts[f], again.ends[f], again.flags[f], context.missing, r);
     }
   }
-
-  const result = { rowCount: row, columns: columns.map((c) => finish(c, row)) };
-  if (options.onColumn) {
-    result.columns.forEach((column, i) => options.onColumn!(reading(fileName, column, columns[i], row)));
-  }
-  return result;
 }
 
 /** What was read in a column: invalid cells of a numeric one, numbers among the texts of a categorical one. */
@@ -305,77 +319,6 @@ function badTimestamp(fileName: string, row: number, line: number, column: strin
       '(expected an ISO date or date-time such as 2024-01-23, 2024-01-23T14:05:00Z or 2024-01-23 14:05:00+01:00)',
     { file: fileName, line, row: row + 1, column, value: text },
   );
-}
-
-/**
- * Encodes the categorical cell `bytes[start, end)`: from the column's byte cache when these bytes were
- * seen before; else from the decoded text (missing, or a category), the result cached. A field with
- * `""` inside is decoded every time (its text is not its bytes).
- */
-function encodeField(column: ColumnState, bytes: Buffer, start: number, end: number, flag: number, missing: MissingMatcher, row: number): void {
-  const cache = flag & ESCAPED ? null : column.byteCodes!;
-  const known = cache?.get(start, end);
-  if (known !== undefined) {
-    column.codes![row] = known;
-    return;
-  }
-  const text = fieldText(bytes, start, end, flag);
-  encode(column, missing.text(text) ? null : text, row);
-  cache?.set(start, end, column.codes![row]);
-}
-
-function encode(column: ColumnState, text: string | null, row: number): void {
-  if (text === null) {
-    column.codes![row] = -1;
-    return;
-  }
-  let code = column.dictionary!.get(text);
-  if (code === undefined) {
-    code = column.labels!.length;
-    column.labels!.push(text);
-    column.dictionary!.set(text, code);
-  }
-  column.codes![row] = code;
-}
-
-function switchToCategorical(column: ColumnState, row: number, capacity: number, bytes: Buffer): void {
-  column.numeric = false;
-  column.values = null;
-  column.codes = new Int32Array(capacity);
-  column.dictionary = new Map();
-  column.labels = [];
-  column.byteCodes = new ByteCodes(bytes);
-  column.switchedAtRow = row;
-}
-
-function growColumn(column: ColumnState, capacity: number): void {
-  if (column.values) {
-    const next = new Float64Array(capacity);
-    next.set(column.values);
-    column.values = next;
-  }
-  if (column.codes) {
-    const next = new Int32Array(capacity);
-    next.set(column.codes);
-    column.codes = next;
-  }
-}
-
-function finish(column: ColumnState, rows: number): Column {
-  // Copy only when the over-allocation is large; otherwise a view of the right length is enough.
-  const fit = <T extends Float64Array | Int32Array>(a: T): T =>
-    (a.length - rows > rows / 4 ? a.slice(0, rows) : a.subarray(0, rows)) as T;
-  if (column.numeric) {
-    const numeric: NumericColumn = { kind: 'numeric', name: column.name, values: fit(column.values!) };
-    return column.timestamp ? markEpochMs(numeric) : numeric;
-  }
-  const categorical: CategoricalColumn = {
-    kind: 'categorical',
-    name: column.name,
-    codes: fit(column.codes!),
-    dictionary: column.labels!,
-  };
-  return categorical;
 }
 
 /** Rows expected after `start`, from the mean length of up to the first 1,000 lines (+10%). */
