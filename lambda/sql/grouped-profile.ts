@@ -92,108 +92,33 @@ export interface GroupedProfileOptions {
  *   await engine.queryChunks(profileQuery({ ..., groupBy: 'day' }), (columns, n) => acc.add(columns, n));
  *   const { profiles, partitions } = acc.result();
  */
-export function groupedProfileAccumulator(reference: DatasetProfile, options: GroupedProfileOptions) {
-  const indexOf = (kind: string) => new Map(reference.features.flatMap((f, i) => (f.kind === kind ? [[f.name, i] as const] : [])));
-  const featureIndex = { numeric: indexOf('numeric'), categorical: indexOf('categorical') };
-  const psiOfFine = reference.features.map((f) => (options.fineBinsOnly && f.kind === 'numeric' ? psiBinOfFineBin(f) : null));
-  const targets = Array.from({ length: options.targets }, () => emptyTarget(reference));
-  const partitions = new Map<string, PartitionSum>();
+export function groupedProfileAccumulator(reference: DatasetProfile, options: GroupedProfileOptions): GroupedProfileAccumulator {
+  return new GroupedProfileAccumulator(reference, options);
+}
 
-  /** The target's sum of feature `name` of this kind. */
-  function featureOf(cells: ResultCells, i: number, t: TargetSum, kind: 'numeric' | 'categorical', name: string): FeatureSum {
-    const index = featureIndex[kind].get(name);
-    if (index === undefined) return cells.fail(i, `feature ${JSON.stringify(name)} is not a ${kind} feature of the reference`);
-    return t.features[index];
+/** See `groupedProfileAccumulator`. */
+export class GroupedProfileAccumulator {
+  private readonly featureIndex: Record<'numeric' | 'categorical', Map<string, number>>;
+  /** Per reference feature: the PSI bin of each fine bin (fineBinsOnly), else null. */
+  private readonly psiOfFine: (Int32Array | null)[];
+  private readonly targets: TargetSum[];
+  private readonly partitions = new Map<string, PartitionSum>();
+
+  constructor(
+    private readonly reference: DatasetProfile,
+    private readonly options: GroupedProfileOptions,
+  ) {
+    const indexOf = (kind: string) => new Map(reference.features.flatMap((f, i) => (f.kind === kind ? [[f.name, i] as const] : [])));
+    this.featureIndex = { numeric: indexOf('numeric'), categorical: indexOf('categorical') };
+    this.psiOfFine = reference.features.map((f) => (options.fineBinsOnly && f.kind === 'numeric' ? psiBinOfFineBin(f) : null));
+    this.targets = Array.from({ length: options.targets }, () => emptyTarget(reference));
   }
 
-  /** The PSI bin of fine bin `fine` by the feature's map (fineBinsOnly), or the row's own `bin`. */
-  const psiBin = (map: Int32Array | null, fine: number, bin: () => number): number => (map ? (fine >= 0 && fine < map.length ? map[fine] : -1) : bin());
-  const psiMapOf = (s: NumericSum) => psiOfFine[reference.features.indexOf(s.ref)];
-
-  /** A row of arrays: every fine bin of one (partition, numeric feature) with its count. */
-  function addNumericList(cells: ResultCells, i: number, t: TargetSum, name: string): void {
-    const s = featureOf(cells, i, t, 'numeric', name) as NumericSum;
-    const fbs = cells.list('fine_bins', i);
-    const counts = cells.list('bin_counts', i);
-    const map = psiMapOf(s);
-    if (!map && !cells.has('bins')) cells.fail(i, 'no column "bins"');
-    const bs = map ? null : cells.list('bins', i);
-    if (counts.length !== fbs.length || (bs !== null && bs.length !== fbs.length)) cells.fail(i, 'the bin arrays differ in length');
-    for (let j = 0; j < fbs.length; j++) {
-      const fb = fbs[j];
-      const b = psiBin(map, fb, () => (bs as number[])[j]);
-      const c = counts[j];
-      if (!Number.isSafeInteger(c) || !Number.isInteger(fb) || !Number.isInteger(b) || !addNumericBin(s, b, fb, c)) {
-        cells.fail(i, `bin ${b} / fine bin ${fb} (count ${c}) is outside the reference's bins of feature ${JSON.stringify(name)}`);
-      }
-    }
-  }
-
-  /** A row of arrays: every category position of one (partition, categorical feature) with its count. */
-  function addCategoryList(cells: ResultCells, i: number, t: TargetSum, name: string): void {
-    const s = featureOf(cells, i, t, 'categorical', name) as CategoricalSum;
-    const positions = cells.list('bins', i);
-    const counts = cells.list('bin_counts', i);
-    if (counts.length !== positions.length) cells.fail(i, 'the bin arrays differ in length');
-    for (let j = 0; j < positions.length; j++) {
-      const c = counts[j];
-      if (!Number.isSafeInteger(c)) cells.fail(i, `count ${c} of category #${positions[j]} is not an integer`);
-      if (!addCategory(s, positions[j], c)) cells.fail(i, `category #${positions[j]} is not a reference category of feature ${JSON.stringify(name)}`);
-    }
-  }
-
-  /** A row per bin (the hourly query's shape): a numeric fine bin or a category position with its count. */
-  function addBinRow(cells: ResultCells, i: number, t: TargetSum, kind: 'numeric' | 'categorical', name: string, count: number): void {
-    const f = featureOf(cells, i, t, kind, name);
-    if (f.ref.kind === 'numeric') {
-      const fb = cells.int('fine_bin', i);
-      const b = psiBin(psiMapOf(f as NumericSum), fb, () => cells.int('bin', i));
-      if (!addNumericBin(f as NumericSum, b, fb, count)) {
-        cells.fail(i, `bin ${b} / fine bin ${fb} is outside the reference's bins of feature ${JSON.stringify(name)}`);
-      }
-      return;
-    }
-    const b = cells.int('bin', i);
-    if (!addCategory(f as CategoricalSum, b, count)) cells.fail(i, `category #${b} is not a reference category of feature ${JSON.stringify(name)}`);
-  }
-
-  /** A statistics row: n, missing, total, total_squares, low, high of a feature or of the prediction. */
-  function addStatisticsRow(cells: ResultCells, i: number, p: PartitionSum, t: TargetSum, kind: string, name: string, count: number): void {
-    const stats: Statistics = {
-      n: count,
-      missing: cells.int('missing', i),
-      total: cells.sum('total', i),
-      totalSquares: cells.sum('total_squares', i),
-      low: cells.num('low', i),
-      high: cells.num('high', i),
-    };
-    if (kind === 'prediction') {
-      p.score = stats;
-      return;
-    }
-    const index = kind === 'numeric' || kind === 'categorical' ? featureIndex[kind].get(name) : undefined;
-    if (index === undefined) {
-      if (kind === 'predicted_label') return; // the predicted label's missing count
-      cells.fail(i, `unknown part ${JSON.stringify(kind)} or feature ${JSON.stringify(name)}`);
-    }
-    addStatistics(t.features[index as number], stats);
-  }
-
-  /** The partition of row i, made on its first row. */
-  function partitionOf(cells: ResultCells, i: number, d: unknown, h: unknown): PartitionSum {
-    const key = h === null ? String(d) : `${String(d)} ${String(h)}`;
-    let p = partitions.get(key);
-    if (p) return p;
-    const hourText = h === null ? null : String(h);
-    p = { dt: String(d), hour: hourText, target: options.targetOf(String(d), hourText), rows: 0, score: null, labels: new Map() };
-    if (!Number.isInteger(p.target) || p.target < 0 || p.target >= targets.length) {
-      cells.fail(i, `the partition's target ${p.target} is not in [0, ${targets.length})`);
-    }
-    partitions.set(key, p);
-    return p;
-  }
-
-  function add(columns: ResultColumns, rowCount: number): void {
+  /**
+   * Adds a chunk of result columns (`rowCount` rows); bound, so it can be passed as a chunk callback.
+   * @throws Error naming the row and what is wrong with it
+   */
+  readonly add = (columns: ResultColumns, rowCount: number): void => {
     if (rowCount === 0) return;
     const cells = new ResultCells(columns);
     const [dt, part, feature] = ['dt', 'part', 'feature'].map((name) => cells.col(name));
@@ -211,49 +136,141 @@ export function groupedProfileAccumulator(reference: DatasetProfile, options: Gr
         cells.fail(i, `${hour === undefined ? 'dt is' : 'dt and hour are'} required in a grouped profile result`);
       }
       if (p === undefined || d !== last.d || h !== last.h) {
-        p = partitionOf(cells, i, d, h);
+        p = this.partitionOf(cells, i, d, h);
         last = { d, h };
       }
-      const t = targets[p.target];
+      const t = this.targets[p.target];
       const kind = String(part[i]);
-      if (kind === 'numeric' && listed && !isNull(cells.col('fine_bins')[i])) {
-        addNumericList(cells, i, t, String(feature[i]));
-        continue;
-      }
-      if (kind === 'categorical' && categoriesListed && !isNull(cells.col('bins')[i])) {
-        addCategoryList(cells, i, t, String(feature[i]));
-        continue;
-      }
-      const count = cells.int('n', i);
-      if (kind === 'rows') {
-        p.rows += count;
-        t.rowCount += count;
-        continue;
-      }
-      const name = String(feature[i]);
-      // A bin row carries its bin (fine bin for numeric features), a label row its category;
-      // anything else is a statistics row. Checked in this order, a chunk of bins never reads the
-      // statistics columns.
-      if (kind === 'numeric' && !isNull(cells.col('fine_bin')[i])) addBinRow(cells, i, t, 'numeric', name, count);
-      else if (kind === 'categorical' && !isNull(cells.col('bin')[i])) addBinRow(cells, i, t, 'categorical', name, count);
-      else if (kind === 'predicted_label' && !isNull(cells.col('category')[i])) {
-        const label = String(cells.col('category')[i]);
-        p.labels.set(label, (p.labels.get(label) ?? 0) + count);
-      } else if (!isNull(cells.col('missing')[i])) addStatisticsRow(cells, i, p, t, kind, name, count);
-      else cells.fail(i, `part ${JSON.stringify(kind)}: neither a bin, a label nor statistics`);
+      if (kind === 'numeric' && listed && !isNull(cells.col('fine_bins')[i])) this.addNumericList(cells, i, t, String(feature[i]));
+      else if (kind === 'categorical' && categoriesListed && !isNull(cells.col('bins')[i])) this.addCategoryList(cells, i, t, String(feature[i]));
+      else this.addRow(cells, i, p, t, kind, String(feature[i]));
     }
-  }
+  };
 
-  function result(): GroupedProfiles {
-    const profiles = targets.map(targetProfile);
-    const sorted = [...partitions.values()].sort((a, b) => compareText(a.dt, b.dt) || compareText(a.hour ?? '', b.hour ?? ''));
+  /** The targets' profiles and every partition's prediction aggregates, in (dt, hour) order. */
+  result(): GroupedProfiles {
+    const profiles = this.targets.map(targetProfile);
+    const sorted = [...this.partitions.values()].sort((a, b) => compareText(a.dt, b.dt) || compareText(a.hour ?? '', b.hour ?? ''));
     return {
       profiles,
-      partitions: sorted.map((p) => ({ dt: p.dt, hour: p.hour, target: p.target, rows: p.rows, predictions: predictionAggregates(p, options.positiveLabel) })),
+      partitions: sorted.map((p) => ({ dt: p.dt, hour: p.hour, target: p.target, rows: p.rows, predictions: predictionAggregates(p, this.options.positiveLabel) })),
     };
   }
 
-  return { add, result };
+  /**
+   * A row that is not a list of bins: the partition's row count, a bin row (its bin; the fine bin for
+   * numeric features), a predicted label's count (its category), or else statistics. Checked in this
+   * order, a chunk of bins never reads the statistics columns.
+   */
+  private addRow(cells: ResultCells, i: number, p: PartitionSum, t: TargetSum, kind: string, name: string): void {
+    const count = cells.int('n', i);
+    if (kind === 'rows') {
+      p.rows += count;
+      t.rowCount += count;
+    } else if (kind === 'numeric' && !isNull(cells.col('fine_bin')[i])) this.addBinRow(cells, i, t, 'numeric', name, count);
+    else if (kind === 'categorical' && !isNull(cells.col('bin')[i])) this.addBinRow(cells, i, t, 'categorical', name, count);
+    else if (kind === 'predicted_label' && !isNull(cells.col('category')[i])) {
+      const label = String(cells.col('category')[i]);
+      p.labels.set(label, (p.labels.get(label) ?? 0) + count);
+    } else if (!isNull(cells.col('missing')[i])) this.addStatisticsRow(cells, i, p, t, kind, name, count);
+    else cells.fail(i, `part ${JSON.stringify(kind)}: neither a bin, a label nor statistics`);
+  }
+
+  /** The target's sum of feature `name` of this kind. */
+  private featureOf(cells: ResultCells, i: number, t: TargetSum, kind: 'numeric' | 'categorical', name: string): FeatureSum {
+    const index = this.featureIndex[kind].get(name);
+    if (index === undefined) return cells.fail(i, `feature ${JSON.stringify(name)} is not a ${kind} feature of the reference`);
+    return t.features[index];
+  }
+
+  /** The PSI bin of fine bin `fine` by the feature's map (fineBinsOnly), or the row's own `bin`. */
+  private psiBin(s: NumericSum, fine: number, bin: () => number): number {
+    const map = this.psiOfFine[this.reference.features.indexOf(s.ref)];
+    return map ? (fine >= 0 && fine < map.length ? map[fine] : -1) : bin();
+  }
+
+  /** A row of arrays: every fine bin of one (partition, numeric feature) with its count. */
+  private addNumericList(cells: ResultCells, i: number, t: TargetSum, name: string): void {
+    const s = this.featureOf(cells, i, t, 'numeric', name) as NumericSum;
+    const fbs = cells.list('fine_bins', i);
+    const counts = cells.list('bin_counts', i);
+    const mapped = this.psiOfFine[this.reference.features.indexOf(s.ref)] !== null;
+    if (!mapped && !cells.has('bins')) cells.fail(i, 'no column "bins"');
+    const bs = mapped ? null : cells.list('bins', i);
+    if (counts.length !== fbs.length || (bs !== null && bs.length !== fbs.length)) cells.fail(i, 'the bin arrays differ in length');
+    for (let j = 0; j < fbs.length; j++) {
+      const fb = fbs[j];
+      const b = this.psiBin(s, fb, () => (bs as number[])[j]);
+      const c = counts[j];
+      if (!Number.isSafeInteger(c) || !Number.isInteger(fb) || !Number.isInteger(b) || !addNumericBin(s, b, fb, c)) {
+        cells.fail(i, `bin ${b} / fine bin ${fb} (count ${c}) is outside the reference's bins of feature ${JSON.stringify(name)}`);
+      }
+    }
+  }
+
+  /** A row of arrays: every category position of one (partition, categorical feature) with its count. */
+  private addCategoryList(cells: ResultCells, i: number, t: TargetSum, name: string): void {
+    const s = this.featureOf(cells, i, t, 'categorical', name) as CategoricalSum;
+    const positions = cells.list('bins', i);
+    const counts = cells.list('bin_counts', i);
+    if (counts.length !== positions.length) cells.fail(i, 'the bin arrays differ in length');
+    for (let j = 0; j < positions.length; j++) {
+      const c = counts[j];
+      if (!Number.isSafeInteger(c)) cells.fail(i, `count ${c} of category #${positions[j]} is not an integer`);
+      if (!addCategory(s, positions[j], c)) cells.fail(i, `category #${positions[j]} is not a reference category of feature ${JSON.stringify(name)}`);
+    }
+  }
+
+  /** A row per bin (the hourly query's shape): a numeric fine bin or a category position with its count. */
+  private addBinRow(cells: ResultCells, i: number, t: TargetSum, kind: 'numeric' | 'categorical', name: string, count: number): void {
+    const f = this.featureOf(cells, i, t, kind, name);
+    if (f.ref.kind === 'numeric') {
+      const fb = cells.int('fine_bin', i);
+      const b = this.psiBin(f as NumericSum, fb, () => cells.int('bin', i));
+      if (!addNumericBin(f as NumericSum, b, fb, count)) {
+        cells.fail(i, `bin ${b} / fine bin ${fb} is outside the reference's bins of feature ${JSON.stringify(name)}`);
+      }
+      return;
+    }
+    const b = cells.int('bin', i);
+    if (!addCategory(f as CategoricalSum, b, count)) cells.fail(i, `category #${b} is not a reference category of feature ${JSON.stringify(name)}`);
+  }
+
+  /** A statistics row: n, missing, total, total_squares, low, high of a feature or of the prediction. */
+  private addStatisticsRow(cells: ResultCells, i: number, p: PartitionSum, t: TargetSum, kind: string, name: string, count: number): void {
+    const stats: Statistics = {
+      n: count,
+      missing: cells.int('missing', i),
+      total: cells.sum('total', i),
+      totalSquares: cells.sum('total_squares', i),
+      low: cells.num('low', i),
+      high: cells.num('high', i),
+    };
+    if (kind === 'prediction') {
+      p.score = stats;
+      return;
+    }
+    const index = kind === 'numeric' || kind === 'categorical' ? this.featureIndex[kind].get(name) : undefined;
+    if (index === undefined) {
+      if (kind === 'predicted_label') return; // the predicted label's missing count
+      cells.fail(i, `unknown part ${JSON.stringify(kind)} or feature ${JSON.stringify(name)}`);
+    }
+    addStatistics(t.features[index as number], stats);
+  }
+
+  /** The partition of row i, made on its first row. */
+  private partitionOf(cells: ResultCells, i: number, d: unknown, h: unknown): PartitionSum {
+    const key = h === null ? String(d) : `${String(d)} ${String(h)}`;
+    let p = this.partitions.get(key);
+    if (p) return p;
+    const hourText = h === null ? null : String(h);
+    p = { dt: String(d), hour: hourText, target: this.options.targetOf(String(d), hourText), rows: 0, score: null, labels: new Map() };
+    if (!Number.isInteger(p.target) || p.target < 0 || p.target >= this.targets.length) {
+      cells.fail(i, `the partition's target ${p.target} is not in [0, ${this.targets.length})`);
+    }
+    this.partitions.set(key, p);
+    return p;
+  }
 }
 
 /** Result rows as columns (for engines that return row objects, e.g. Athena's or the `QueryEngine` port's). */
