@@ -130,6 +130,57 @@ export async function backtestCommand(argv: readonly string[], io: CliIo): Promi
     return error;
   };
 
+  const loaded = await loadConfig(args, resolve);
+  const referenceFile = loaded.config && 'file' in loaded.config.reference ? path.join(path.dirname(args.config), loaded.config.reference.file) : undefined;
+  checkOutput('--out', args.out, [{ option: '--data', file: args.data }, { option: '--config', file: args.config }, { option: 'reference', file: referenceFile }], resolve);
+  const delimiter = args.delimiter ?? loaded.config?.delimiter;
+  progress?.(`reading ${args.data}…`);
+  // Read with the kinds the config forces (a platform model's feature and record-contract kinds)
+  // and the time window's column as timestamps.
+  const options = loaded.config
+    ? readOptionsOf(loaded.config)
+    : platformReadOptions(loaded.validated as DriftwatchConfig, { modelId: args.model as string, windowColumn: args.windowColumn, every: args.every });
+  const readings: ColumnReading[] = [];
+  const data = await readDataset(resolve(args.data), { ...options, delimiter, onColumn: (r) => readings.push(r) }).catch((error: unknown) => {
+    throw nameFile(error, args.data);
+  });
+  if (data.rowCount === 0) throw new InputError(`${args.data}: the file has a header but no data rows`, { file: args.data });
+  const config = loaded.config ?? platformBacktestConfig(args, loaded.validated as DriftwatchConfig, data, delimiter);
+
+  // Notices on the columns the backtest reads (not on the file's other columns).
+  const notices: string[] = [];
+  const noticeOf = collectNotices(notices, config, args.data);
+  for (const r of readings) noticeOf(r);
+  let result: BacktestResult;
+  try {
+    result = await runBacktest({
+      data,
+      config,
+      onProgress: progress,
+      dataName: args.data,
+      baseDir: path.dirname(resolve(args.config)),
+      notices,
+      // Without a replay nothing reads the rows after the backtest: DuckDB's copy is the only one kept.
+      releaseData: !config.retraining && !args.trainer,
+    });
+  } catch (error) {
+    if (error instanceof BacktestConfigError) asInputError(new BacktestConfigError(args.config, error.problems), args.config);
+    throw nameFile(error, args.data);
+  }
+  result = { ...result, data: { ...result.data, file: args.data } };
+  for (const notice of result.notices ?? []) io.stderr.write(`driftwatch backtest: notice: ${terminalSafe(notice)}\n`);
+
+  // A platform model's own retraining policy, when --trainer asks for the replay.
+  const ownPolicy = loaded.validated && args.trainer ? replayPolicyOfModel(loaded.validated.models.find((m) => m.id === args.model) as ModelConfig) : null;
+  for (const notice of ownPolicy?.notices ?? []) io.stderr.write(`driftwatch backtest: notice: ${terminalSafe(notice)}\n`);
+  const withOwn = ownPolicy ? { ...config, retraining: ownPolicy.retraining } : config;
+  const replay = await replayIfAsked(args, withOwn, data, result, path.dirname(resolve(args.config)), progress);
+  writeReport(args, io, resolve, result, replay);
+  return exitCode(result, args.failOn);
+}
+
+/** The config file: a backtest config (`config`), or a platform config (`validated`) with --model. */
+async function loadConfig(args: BacktestArgs, resolve: (file: string) => string): Promise<{ config?: BacktestConfig; validated?: DriftwatchConfig }> {
   let raw: unknown;
   try {
     raw = await readConfigModule(resolve(args.config));
@@ -143,95 +194,53 @@ export async function backtestCommand(argv: readonly string[], io: CliIo): Promi
   if (!platform && (args.model || args.referenceRows || args.windowRows || args.windowColumn || args.every)) {
     throw new UsageError('--model, --reference-rows, --window-rows, --window-column and --every apply to a platform config (config/<env>.ts); a backtest config sets reference and window itself');
   }
-
-  let config: BacktestConfig | undefined;
-  let validated: DriftwatchConfig | undefined;
   try {
-    if (platform) validated = validateConfig(raw, args.config);
-    else config = parseBacktestConfig(raw, args.config);
+    return platform ? { validated: validateConfig(raw, args.config) } : { config: parseBacktestConfig(raw, args.config) };
   } catch (error) {
     asInputError(error, args.config);
   }
-  const referenceFile = config && 'file' in config.reference ? path.join(path.dirname(args.config), config.reference.file) : undefined;
-  checkOutput('--out', args.out, [{ option: '--data', file: args.data }, { option: '--config', file: args.config }, { option: 'reference', file: referenceFile }], resolve);
-  const delimiter = args.delimiter ?? config?.delimiter;
-  progress?.(`reading ${args.data}…`);
-  // Read with the kinds the config forces (a platform model's feature and record-contract kinds)
-  // and the time window's column as timestamps.
-  const options = config
-    ? readOptionsOf(config)
-    : platformReadOptions(validated as DriftwatchConfig, { modelId: args.model as string, windowColumn: args.windowColumn, every: args.every });
-  const readings: ColumnReading[] = [];
-  const data = await readDataset(resolve(args.data), { ...options, delimiter, onColumn: (r) => readings.push(r) }).catch((error: unknown) => {
-    throw nameFile(error, args.data);
-  });
-  if (data.rowCount === 0) throw new InputError(`${args.data}: the file has a header but no data rows`, { file: args.data });
-  if (platform) {
-    try {
-      config = backtestConfigFromPlatform(
-        validated as DriftwatchConfig,
-        {
-          modelId: args.model as string,
-          referenceRows: args.referenceRows,
-          windowRows: args.windowRows,
-          windowColumn: args.windowColumn,
-          every: args.every,
-          dataRows: data.rowCount,
-          columns: data.columns.map((c) => c.name),
-          delimiter,
-        },
-        args.config,
-      );
-    } catch (error) {
-      asInputError(error, args.config);
-    }
-  }
+}
 
-  // Notices on the columns the backtest reads (not on the file's other columns).
-  const notices: string[] = [];
-  const noticeOf = collectNotices(notices, config as BacktestConfig, args.data);
-  for (const r of readings) noticeOf(r);
-  let result: BacktestResult;
+/** A platform model's backtest config, from the options and the data's rows and columns. */
+function platformBacktestConfig(args: BacktestArgs, validated: DriftwatchConfig, data: Dataset, delimiter: string | undefined): BacktestConfig {
   try {
-    result = await runBacktest({
-      data,
-      config: config as BacktestConfig,
-      onProgress: progress,
-      dataName: args.data,
-      baseDir: path.dirname(resolve(args.config)),
-      notices,
-      // Without a replay nothing reads the rows after the backtest: DuckDB's copy is the only one kept.
-      releaseData: !(config as BacktestConfig).retraining && !args.trainer,
-    });
+    return backtestConfigFromPlatform(
+      validated,
+      {
+        modelId: args.model as string,
+        referenceRows: args.referenceRows,
+        windowRows: args.windowRows,
+        windowColumn: args.windowColumn,
+        every: args.every,
+        dataRows: data.rowCount,
+        columns: data.columns.map((c) => c.name),
+        delimiter,
+      },
+      args.config,
+    );
   } catch (error) {
-    if (error instanceof BacktestConfigError) asInputError(new BacktestConfigError(args.config, error.problems), args.config);
-    throw nameFile(error, args.data);
+    asInputError(error, args.config);
   }
-  result = { ...result, data: { ...result.data, file: args.data } };
-  for (const notice of result.notices ?? []) io.stderr.write(`driftwatch backtest: notice: ${terminalSafe(notice)}\n`);
+}
 
-  // A platform model's own retraining policy, when --trainer asks for the replay.
-  const ownPolicy = validated && args.trainer ? replayPolicyOfModel(validated.models.find((m) => m.id === args.model) as ModelConfig) : null;
-  for (const notice of ownPolicy?.notices ?? []) io.stderr.write(`driftwatch backtest: notice: ${terminalSafe(notice)}\n`);
-  const withOwn = ownPolicy ? { ...(config as BacktestConfig), retraining: ownPolicy.retraining } : (config as BacktestConfig);
-  const replay = await replayIfAsked(args, withOwn, data, result, path.dirname(resolve(args.config)), progress);
+/** The report in the asked format, to --out (with a one-line summary on stdout) or to stdout. */
+function writeReport(args: BacktestArgs, io: CliIo, resolve: (file: string) => string, result: BacktestResult, replay: RetrainingReplay | undefined): void {
   const output =
     args.format === 'json'
       ? renderBacktestJson(replay ? ({ ...result, retraining: replay } as BacktestResult) : result)
       : args.format === 'html'
         ? renderBacktestHtml(result, replay ? { retraining: replay } : {})
         : renderBacktestText(result) + (replay ? `\n${renderRetrainingText(replay)}` : '');
-  if (args.out) {
-    try {
-      fs.writeFileSync(resolve(args.out), output);
-    } catch (error) {
-      throw new InputError(`${args.out}: cannot write the report (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, { file: args.out });
-    }
-    io.stdout.write(terminalSafe(`Wrote the ${args.format} report to ${args.out}. ${summaryText(result)}`) + '\n');
-  } else {
+  if (!args.out) {
     io.stdout.write(output);
+    return;
   }
-  return exitCode(result, args.failOn);
+  try {
+    fs.writeFileSync(resolve(args.out), output);
+  } catch (error) {
+    throw new InputError(`${args.out}: cannot write the report (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, { file: args.out });
+  }
+  io.stdout.write(terminalSafe(`Wrote the ${args.format} report to ${args.out}. ${summaryText(result)}`) + '\n');
 }
 
 /** The retraining replay when the config has a `retraining` section or `--trainer` is given (then with the defaults). */
