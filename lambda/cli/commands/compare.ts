@@ -84,8 +84,37 @@ async function readBoth(
   for (const [name, spec] of Object.entries(features)) if (spec.kind) kinds[name] = spec.kind;
   // Excluded columns are not read at all (a nested Parquet column may not convert): the ones found.
   const skipped = new Set<string>();
-  const fileNotices: string[] = [];
-  const read = async (file: string, extra: Record<string, FeatureKind> = {}, inWorker = false): Promise<Read> => {
+  const read = fileReader(args, kinds, resolve, skipped);
+  let [ref, cur] = worthWorkers([resolve(args.reference), resolve(args.current)])
+    ? await readAtOnce(() => read(args.current, {}, true), () => read(args.reference).then((r) => ({ ...r, dataset: sortAhead(r.dataset) })))
+    : [await read(args.reference), await read(args.current)];
+  const fileNotices = [...ref.notices, ...cur.notices];
+  for (const [dataset, file] of [
+    [ref.dataset, args.reference],
+    [cur.dataset, args.current],
+  ] as const) {
+    if (dataset.rowCount === 0) throw new InputError(`${file}: the file has a header but no data rows`, { file });
+  }
+  const { common, warnings } = sharedColumns(args, features, ref.dataset, cur.dataset, fileNotices, skipped);
+  const mixed = reconcileKinds(common, ref.readings, cur.readings, args.reference, args.current);
+  if (Object.keys(mixed.reference).length > 0) fileNotices.push(...(ref = await read(args.reference, mixed.reference)).notices);
+  if (Object.keys(mixed.current).length > 0) fileNotices.push(...(cur = await read(args.current, mixed.current)).notices);
+  const notices = [
+    ...new Set(fileNotices),
+    ...mixed.notices,
+    ...common.flatMap((name) => [ref.readings.get(name), cur.readings.get(name)].map((r) => (r ? readingNotice(r) : null)).filter((n): n is string => n !== null)),
+  ];
+  return {
+    reference: sliceOf(selectColumns(ref.dataset, common), args.referenceRows, 'reference-rows', args.reference),
+    current: sliceOf(selectColumns(cur.dataset, common), args.currentRows, 'current-rows', args.current),
+    warnings,
+    notices,
+  };
+}
+
+/** Reads one file with the configured kinds (and `extra` ones), naming it in messages as the user typed it. */
+function fileReader(args: CompareArgs, kinds: Record<string, FeatureKind>, resolve: (file: string) => string, skipped: Set<string>) {
+  return async (file: string, extra: Record<string, FeatureKind> = {}, inWorker = false): Promise<Read> => {
     const readings = new Map<string, ColumnReading>();
     const notices: string[] = [];
     const dataset = await (inWorker ? readDatasetInWorker : readDataset)(resolve(file), {
@@ -103,18 +132,14 @@ async function readBoth(
     });
     return { dataset, readings, notices };
   };
-  let [ref, cur] = worthWorkers([resolve(args.reference), resolve(args.current)])
-    ? await readAtOnce(() => read(args.current, {}, true), () => read(args.reference).then((r) => ({ ...r, dataset: sortAhead(r.dataset) })))
-    : [await read(args.reference), await read(args.current)];
-  fileNotices.push(...ref.notices, ...cur.notices);
-  let reference = ref.dataset;
-  let current = cur.dataset;
-  for (const [dataset, file] of [
-    [reference, args.reference],
-    [current, args.current],
-  ] as const) {
-    if (dataset.rowCount === 0) throw new InputError(`${file}: the file has a header but no data rows`, { file });
-  }
+}
+
+/**
+ * The columns both files have, less the excluded ones, with the warnings on the rest.
+ * @throws InputError for an excluded column that is also configured, or files that share no column
+ *   (with the files' notices: a wrong delimiter is the usual reason)
+ */
+function sharedColumns(args: CompareArgs, features: Record<string, FeatureSpec>, reference: Dataset, current: Dataset, fileNotices: readonly string[], skipped: ReadonlySet<string>): { common: string[]; warnings: string[] } {
   const excluded = new Set(args.exclude);
   for (const name of excluded) {
     if (Object.hasOwn(features, name)) throw new InputError(`column ${JSON.stringify(name)} is both excluded (--exclude) and configured in ${args.config}`, { file: args.config, column: name });
@@ -128,42 +153,26 @@ async function readBoth(
       { file: args.config, names: Object.keys(features) },
     );
   } catch (error) {
-    // A wrong delimiter is the usual reason files share no column: say so with the error.
     if (error instanceof InputError && fileNotices.length > 0) throw new InputError(`${error.message}; ${[...new Set(fileNotices)].join('; ')}`, error.details);
     throw error;
   }
   const { common, warnings } = matched;
   for (const name of excluded) {
-    if (!skipped.has(name)) {
-      warnings.push(`--exclude names column ${JSON.stringify(name)}, which neither file has`);
-    }
+    if (!skipped.has(name)) warnings.push(`--exclude names column ${JSON.stringify(name)}, which neither file has`);
   }
-  const mixed = reconcileKinds(common, ref.readings, cur.readings, args.reference, args.current);
-  if (Object.keys(mixed.reference).length > 0) fileNotices.push(...(ref = await read(args.reference, mixed.reference)).notices);
-  if (Object.keys(mixed.current).length > 0) fileNotices.push(...(cur = await read(args.current, mixed.current)).notices);
-  reference = ref.dataset;
-  current = cur.dataset;
-  const notices = [
-    ...new Set(fileNotices),
-    ...mixed.notices,
-    ...common.flatMap((name) => [ref.readings.get(name), cur.readings.get(name)].map((r) => (r ? readingNotice(r) : null)).filter((n): n is string => n !== null)),
-  ];
-  const slice = (dataset: Dataset, rows: string | undefined, flag: string, file: string) => {
-    if (rows === undefined) return dataset;
-    let range;
-    try {
-      range = resolveRowSlice(rows, dataset.rowCount);
-    } catch (error) {
-      throw new InputError(`--${flag}: ${(error as Error).message} in ${file}`, { file });
-    }
-    return sliceRows(dataset, range);
-  };
-  return {
-    reference: slice(selectColumns(reference, common), args.referenceRows, 'reference-rows', args.reference),
-    current: slice(selectColumns(current, common), args.currentRows, 'current-rows', args.current),
-    warnings,
-    notices,
-  };
+  return { common, warnings };
+}
+
+/** The rows --reference-rows / --current-rows select (all without the option). */
+function sliceOf(dataset: Dataset, rows: string | undefined, flag: string, file: string): Dataset {
+  if (rows === undefined) return dataset;
+  let range;
+  try {
+    range = resolveRowSlice(rows, dataset.rowCount);
+  } catch (error) {
+    throw new InputError(`--${flag}: ${(error as Error).message} in ${file}`, { file });
+  }
+  return sliceRows(dataset, range);
 }
 
 /**
