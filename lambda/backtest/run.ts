@@ -1,40 +1,35 @@
 /**
  * `runBacktest`: replays history through the monitor engine (`lambda/monitor`) exactly as production
- * would see it — the reference fitted by the engine, the same profile SQL (all hours in one grouped
- * scan), the same window measures, label-join performance SQL and decisions (calibration, ADWIN state
+ * would see it — the reference fitted by the engine (prepare.ts), the same profile SQL (grouped scans over
+ * runs of windows), the same window measures, label-join performance SQL and decisions (calibration, ADWIN state
  * carried between windows, alerts) — and returns one result per window plus the alerts that would
  * have fired. What is here is only what replaying history needs: reading the data, loading it into
  * DuckDB, cutting windows, business metrics over rows in memory, and the replay's summary.
  */
-import * as path from 'path';
-import { InputError } from '../adapters/local/errors';
 import { openDuckDbEngine } from '../adapters/local/duckdb-engine';
 import { readDataset } from '../adapters/local/read-dataset';
-import { END_PARTITION_MS } from '../sql/partition';
 import type { Alert, Resolution } from '../core/alerts';
-import { importanceShares, resolveThresholds, worst } from '../core/severity';
-import { MIN_ROWS } from '../core/defaults';
-import type { CategoricalColumn, Column, Dataset, Status } from '../core/types';
+import { worst } from '../core/severity';
+import type { Dataset, Status } from '../core/types';
 import { calibrateBaseline, decideWindow, type DecideContext } from '../monitor/decide';
-import { driftBandsEnabled, reportDriftBands } from '../monitor/drift-bands';
+import { reportDriftBands } from '../monitor/drift-bands';
 import { hourSpanLabel } from '../monitor/messages';
 import { metricsOf, defaultKeyMetric, type MonitorModel } from '../monitor/model';
 import type { MetricValue } from '../monitor/performance';
 import type { MonitorTables } from '../monitor/profile';
-import { fitReference, type MonitorReference } from '../monitor/reference';
 import { featureSpecs, measureWindow, type HourBatch } from '../monitor/score';
 import { initialState, type MonitorState } from '../monitor/state';
 import type { MonitorWindow } from '../monitor/types';
 import type { TableEngine } from '../ports/query-engine';
 import { businessMetrics } from './business';
-import { HOUR_MS, hoursOf, markPartialWindows, rowBatching, rowsByWindow, timeBatching, type Batching, type WindowSpan } from './batches';
-import { featureIdentifiers, findColumn, releaseColumns, sliceColumn, toCategorical, toNumeric, withKind } from './columns';
-import { BacktestConfigError, DEFAULT_BASELINE_WINDOWS, DEFAULT_MODEL_ID, inferTask, parseEvery, type BacktestConfig, type BacktestTask } from './config';
-import { referenceWindows } from './drift-bands';
-import { historyRuns, scanHistory } from './history-scan';
+import { HOUR_MS, rowsByWindow, type WindowSpan } from './batches';
+import { releaseColumns } from './columns';
+import { BacktestConfigError, parseEvery, type BacktestConfig } from './config';
+import { historyRuns, scanHistory, type ScannedHistory } from './history-scan';
+import { prepare, type Prepared } from './prepare';
 import { dropHistory, loadHistory } from './load';
 import { BACKTEST_FORMAT, type BacktestCalibration, type BacktestResult } from './types';
-import { checkBinaryClasses, collect, inTimeOrder, readOptionsOf } from './read-data';
+import { collect, readOptionsOf } from './read-data';
 
 export interface RunBacktestInput {
   /** The data: feature columns plus the prediction/label columns the config names. */
@@ -72,127 +67,6 @@ const BACKTEST_DUCKDB = { compress: true, preserveInsertionOrder: false } as con
 function spanLabel(w: WindowSpan): string {
   if (w.startRow !== null) return `rows ${w.startRow.toLocaleString('en-US')}–${(w.endRow as number).toLocaleString('en-US')}`;
   return hourSpanLabel(new Date(w.startHour * HOUR_MS), new Date(w.endHour * HOUR_MS));
-}
-
-interface Prepared {
-  readonly model: MonitorModel;
-  readonly features: Column[];
-  readonly prediction: Column | null;
-  readonly predictedLabel: Column | null;
-  readonly label: Column | null;
-  readonly reference: MonitorReference;
-  readonly firstRow: number;
-  readonly batching: Batching;
-  readonly dataRows: number;
-  readonly notices: readonly string[];
-  /** The data as replayed (sorted by time when it was not in time order). */
-  readonly data: Dataset;
-}
-
-/** The engine's model from a backtest config: feature ids are the columns' SQL names. */
-function backtestModel(config: BacktestConfig, featureIds: readonly string[], task: BacktestTask | null, columns: MonitorModel['columns']): MonitorModel {
-  return {
-    env: 'local',
-    modelId: config.modelId ?? DEFAULT_MODEL_ID,
-    task,
-    features: config.features.map((f, i) => ({ id: featureIds[i], name: f.name, kind: f.kind, importance: f.importance, thresholds: f.thresholds, test: f.test })),
-    positiveLabel: config.positiveLabel,
-    columns,
-    businessMetrics: config.metrics ?? [],
-    baseline: { windows: config.baseline?.windows ?? DEFAULT_BASELINE_WINDOWS, minSamples: config.baseline?.minSamples },
-    driftBands: config.driftBands,
-    topK: config.features.length,
-    // History has no empty windows (they are left out); a window below the minimum says "too few rows".
-    minRows: config.minRows ?? MIN_ROWS,
-  };
-}
-
-async function prepare(input: RunBacktestInput): Promise<Prepared> {
-  const { config } = input;
-  const file = input.dataName ?? 'data';
-  const notices = [...(input.notices ?? [])];
-  const data = inTimeOrder(input.data, config, file, notices);
-  const featureIds = featureIdentifiers(config.features.map((f) => f.name), 'config');
-  const features = config.features.map((f, i) => {
-    const column = withKind(findColumn(data, f.name, 'feature', file), f.kind, 'feature', file);
-    return sliceColumn(column, 0, data.rowCount, featureIds[i]);
-  });
-  const labelled = config.label !== undefined;
-  const anyModelColumn = config.prediction !== undefined || config.predictedLabel !== undefined || labelled;
-  const task = anyModelColumn ? inferTask(config) : null;
-  const classification = task === 'binary_classification' || task === 'multiclass_classification';
-  const prediction = config.prediction ? toNumeric(findColumn(data, config.prediction, 'prediction', file), 'prediction', file) : null;
-  const predictedLabel = config.predictedLabel ? toCategorical(findColumn(data, config.predictedLabel, 'predictedLabel', file)) : null;
-  const labelColumn = config.label ? findColumn(data, config.label, 'label', file) : null;
-  const label = labelColumn ? (classification ? toCategorical(labelColumn) : toNumeric(labelColumn, 'label', file)) : null;
-  if (task === 'binary_classification') checkBinaryClasses(config, label as CategoricalColumn | null, predictedLabel, file);
-
-  let referenceData: Dataset;
-  let firstRow: number;
-  let referenceHours: Float64Array | null = null;
-  if ('rows' in config.reference) {
-    const rows = config.reference.rows;
-    if (rows >= data.rowCount) {
-      throw new InputError(
-        `${file}: reference.rows is ${rows} but the data has ${data.rowCount} rows, which leaves no rows for windows`,
-        { file },
-      );
-    }
-    referenceData = { rowCount: rows, columns: features.map((c) => sliceColumn(c, 0, rows)) };
-    firstRow = rows;
-    if ('column' in config.window) referenceHours = hoursOf(findColumn(data, config.window.column, 'window', file), 0, rows, file);
-  } else {
-    const refName = (config.reference as { file: string }).file;
-    const refFile = path.resolve(input.baseDir ?? process.cwd(), refName);
-    const raw = input.reference ?? (await readDataset(refFile, { ...readOptionsOf(config), onColumn: collect(notices, config, refName) }));
-    if (raw.rowCount === 0) throw new InputError(`${refName}: the reference has no rows`, { file: refName });
-    referenceData = {
-      rowCount: raw.rowCount,
-      columns: config.features.map((f, i) =>
-        sliceColumn(withKind(findColumn(raw, f.name, 'feature', refName), f.kind, 'feature', refName), 0, raw.rowCount, featureIds[i]),
-      ),
-    };
-    firstRow = 0;
-    const timeColumn = 'column' in config.window ? raw.columns.find((c) => c.name === (config.window as { column: string }).column) : undefined;
-    if (timeColumn) referenceHours = hoursOf(timeColumn, 0, raw.rowCount, refName);
-  }
-  if (data.rowCount - firstRow <= 0) throw new InputError(`${file}: the data has no rows to backtest`, { file });
-
-  let batching: Batching;
-  if ('rows' in config.window) {
-    batching = rowBatching(firstRow, data.rowCount, config.window.rows);
-  } else {
-    const every = parseEvery(config.window.every) as number;
-    const hours = hoursOf(findColumn(data, config.window.column, 'window', file), firstRow, data.rowCount, file);
-    batching = markPartialWindows(timeBatching(hours, every));
-    const last = batching.windows[batching.windows.length - 1];
-    if (last && last.endHour * HOUR_MS >= END_PARTITION_MS) {
-      throw new InputError(
-        `${file}: windows of ${config.window.every} on ${JSON.stringify(config.window.column)} reach past the end of 9999, which the hourly partitions cannot name; choose a shorter "every"`,
-        { file },
-      );
-    }
-  }
-
-  config.features.forEach((f, i) => {
-    try {
-      resolveThresholds(f.name, f.thresholds);
-    } catch (error) {
-      throw new BacktestConfigError('config', [`features[${i}].thresholds: ${(error as Error).message}`]);
-    }
-  });
-  const model = backtestModel(config, featureIds, task, {
-    prediction: prediction !== null,
-    predictedLabel: classification && predictedLabel !== null,
-    label: label !== null,
-  });
-  const assumed = importanceShares(model.features.map((f) => f.id), Object.fromEntries(model.features.map((f) => [f.id, { importance: f.importance }]))).note;
-  if (assumed) notices.push(`config: ${assumed}`);
-  const windows = driftBandsEnabled(config.driftBands) ? referenceWindows(config, referenceData, referenceHours) : null;
-  const reference = fitReference(model, referenceData, windows, { source: 'file' in config.reference ? config.reference.file : `rows 0–${referenceData.rowCount}`, createdAt: new Date(0) });
-  const importancesGiven = config.features.some((f) => f.importance !== undefined);
-  if (reference.profile.redundancySkipped && !importancesGiven) notices.push(`reference: ${reference.profile.redundancySkipped}`);
-  return { model, features, prediction, predictedLabel, label, reference, firstRow, batching, dataRows: data.rowCount, notices, data };
 }
 
 /**
@@ -243,44 +117,14 @@ export async function runBacktest(input: RunBacktestInput): Promise<BacktestResu
     // synthetic days) give up to 24× fewer result rows than hours.
     const groupBy = 'rows' in config.window || (parseEvery(config.window.every) as number) % 24 === 0 ? 'day' : 'hour';
     const scanned = await scanHistory(engine, { model, reference: p.reference, tables, windows, groupBy });
-    const performances = scanned.performances;
     // Each window's hourly prediction aggregates, in time order.
     const batchesOf: HourBatch[][] = windows.map(() => []);
     for (const part of scanned.partitions) {
       batchesOf[part.target].push({ hour: `${part.dt}T${part.hour ?? '00'}:00:00.000Z`, predictions: part.predictions });
     }
 
-    // Rows per window (for business metrics, which read rows).
-    const rowsOf: Int32Array[] | null = config.metrics && config.metrics.length > 0 ? rowsByWindow(batching) : null;
-    const business = { prediction: p.prediction, predictedLabel: p.predictedLabel, label: p.label, data: new Map(p.data.columns.map((c) => [c.name, c] as const)) };
-    const specs = featureSpecs(model, p.reference);
-
-    let state: MonitorState = initialState(model.modelId, 'backtest');
-    const judged: MonitorWindow[] = [];
-    const alerts: Alert[] = [];
-    const resolutions: Resolution[] = [];
-    const every = Math.max(1, Math.ceil(windows.length / 10)); // about ten progress lines per run
-    for (const span of windows) {
-      if ((span.index + 1) % every === 0 || span.index === windows.length - 1) progress(`window ${span.index + 1}/${windows.length}`);
-      const engineSpan = {
-        index: span.index,
-        start: new Date(span.startHour * HOUR_MS),
-        end: new Date(span.endHour * HOUR_MS),
-        label: spanLabel(span),
-        ...(span.startRow !== null && { startRow: span.startRow, endRow: span.endRow as number }),
-        partial: span.partial,
-      };
-      const performance = performances ? performances[span.index] : null;
-      let rowMetrics: Record<string, MetricValue> = {};
-      if (rowsOf) rowMetrics = businessMetrics(config.metrics ?? [], business, rowsOf[span.index].map((r) => r + p.firstRow));
-      const measures = measureWindow(model, p.reference, engineSpan, scanned.profiles[span.index], batchesOf[span.index], performance, rowMetrics, specs);
-      const decided = decideWindow(state, { ...measures, rows: span.rows }, ctx);
-      state = decided.state;
-      judged.push(decided.window);
-      alerts.push(...decided.alerts);
-      resolutions.push(...decided.resolutions);
-    }
-    return summarize(p, config, ctx, state, judged, alerts, resolutions);
+    const judged = judgeWindows(p, config, ctx, scanned, batchesOf, progress);
+    return summarize(p, config, ctx, judged.state, judged.windows, judged.alerts, judged.resolutions);
   } finally {
     if (input.engine) {
       if (loaded) await dropHistory(input.engine, loaded);
@@ -288,6 +132,45 @@ export async function runBacktest(input: RunBacktestInput): Promise<BacktestResu
       await engine.close();
     }
   }
+}
+
+/**
+ * Measures and decides every window in order, the monitor's state carried from one to the next as
+ * the Lambdas carry it; business metrics read each window's rows.
+ */
+function judgeWindows(p: Prepared, config: BacktestConfig, ctx: DecideContext, scanned: ScannedHistory, batchesOf: HourBatch[][], progress: (message: string) => void) {
+  const { batching, model } = p;
+  const windows = batching.windows;
+  // Rows per window (for business metrics, which read rows).
+  const rowsOf: Int32Array[] | null = config.metrics && config.metrics.length > 0 ? rowsByWindow(batching) : null;
+  const business = { prediction: p.prediction, predictedLabel: p.predictedLabel, label: p.label, data: new Map(p.data.columns.map((c) => [c.name, c] as const)) };
+  const specs = featureSpecs(model, p.reference);
+  let state: MonitorState = initialState(model.modelId, 'backtest');
+  const judged: MonitorWindow[] = [];
+  const alerts: Alert[] = [];
+  const resolutions: Resolution[] = [];
+  const every = Math.max(1, Math.ceil(windows.length / 10)); // about ten progress lines per run
+  for (const span of windows) {
+    if ((span.index + 1) % every === 0 || span.index === windows.length - 1) progress(`window ${span.index + 1}/${windows.length}`);
+    const engineSpan = {
+      index: span.index,
+      start: new Date(span.startHour * HOUR_MS),
+      end: new Date(span.endHour * HOUR_MS),
+      label: spanLabel(span),
+      ...(span.startRow !== null && { startRow: span.startRow, endRow: span.endRow as number }),
+      partial: span.partial,
+    };
+    const performance = scanned.performances ? scanned.performances[span.index] : null;
+    let rowMetrics: Record<string, MetricValue> = {};
+    if (rowsOf) rowMetrics = businessMetrics(config.metrics ?? [], business, rowsOf[span.index].map((r) => r + p.firstRow));
+    const measures = measureWindow(model, p.reference, engineSpan, scanned.profiles[span.index], batchesOf[span.index], performance, rowMetrics, specs);
+    const decided = decideWindow(state, { ...measures, rows: span.rows }, ctx);
+    state = decided.state;
+    judged.push(decided.window);
+    alerts.push(...decided.alerts);
+    resolutions.push(...decided.resolutions);
+  }
+  return { state, windows: judged, alerts, resolutions };
 }
 
 /** The metrics judged, after checking the configured key metric is one of them. */
