@@ -282,49 +282,9 @@ export function decideWindow(state: MonitorState, measured: WindowMeasures, ctx:
   ];
   const decided = decideAlerts(state.alerts, signals, index);
 
-  // Baseline: collect each metric's value; calibrate once the baseline windows are complete.
-  let baseline = state.baseline;
-  let calibration = state.calibration;
-  if (inBaseline) {
-    baseline = Object.fromEntries(
-      ctx.metrics.map(({ name }) => {
-        const v = Object.hasOwn(m.metrics, name) ? m.metrics[name] : undefined;
-        const before = Object.hasOwn(state.baseline, name) ? state.baseline[name] : [];
-        return [name, [...before, { value: v?.value ?? null, sampleSize: v?.samples ?? 0 }]];
-      }),
-    );
-    if (index + 1 >= ctx.model.baseline.windows) calibration = calibrateBaseline(ctx, baseline);
-  }
+  const { baseline, calibration } = nextBaseline(state, m, ctx, index);
 
-  const summary = m.report.summary;
-  const driftStatus: Status = noTraffic || tooFew ? 'ok' : summary.status;
-  let status: Status = driftStatus;
-  for (const v of Object.values(metrics)) if (v.status) status = worst(status, v.status);
-  const window: MonitorWindow = {
-    index,
-    start: startOf(m),
-    end: m.span.endRow ?? m.span.end.toISOString(),
-    rows: m.rows,
-    status,
-    partial: m.span.partial ?? false,
-    baseline: inBaseline,
-    labelled: m.labelled,
-    drift: { status: driftStatus, drifted: noTraffic || tooFew ? [] : summary.drifted.map(nameOf), driftedImportance: noTraffic || tooFew ? 0 : summary.driftedImportance },
-    features,
-    metrics,
-    proxies: pooledProxies(m.batches),
-    concept: [...new Set(fed.detections.map((c) => c.proxy))],
-    ...(noTraffic && { sample: { rows: 0, minRows: ctx.model.minRows, reason: 'no traffic: no predictions in the window' } }),
-    ...(tooFew && { sample: { rows: m.rows, minRows: ctx.model.minRows, reason: `too few rows: ${m.rows} < ${ctx.model.minRows}, drift not judged` } }),
-    ...(tooFewForPerformance && {
-      performanceSample: {
-        rows: judgedRows,
-        minRows: ctx.model.minRows,
-        reason: `too few rows: ${judgedRows}${ctx.model.columns.label ? ' labelled' : ''} < ${ctx.model.minRows}, performance not judged`,
-      },
-    }),
-    ...(m.span.hours && { hours: m.span.hours }),
-  };
+  const window = windowRecord(m, ctx, { index, inBaseline, noTraffic, tooFew, tooFewForPerformance, judgedRows }, features, metrics, fed.detections);
   const next: MonitorState = {
     ...state,
     windows: index + 1,
@@ -338,4 +298,62 @@ export function decideWindow(state: MonitorState, measured: WindowMeasures, ctx:
     lowered,
   };
   return { state: next, window, alerts: decided.alerts, resolutions: decided.resolutions };
+}
+
+/** The metrics' baseline with this window's values while it lasts, and the calibration once it is complete. */
+function nextBaseline(state: MonitorState, m: WindowMeasures, ctx: DecideContext, index: number): Pick<MonitorState, 'baseline' | 'calibration'> {
+  if (state.calibration !== null) return { baseline: state.baseline, calibration: state.calibration };
+  const baseline = Object.fromEntries(
+    ctx.metrics.map(({ name }) => {
+      const v = Object.hasOwn(m.metrics, name) ? m.metrics[name] : undefined;
+      const before = Object.hasOwn(state.baseline, name) ? state.baseline[name] : [];
+      return [name, [...before, { value: v?.value ?? null, sampleSize: v?.samples ?? 0 }]];
+    }),
+  );
+  return { baseline, calibration: index + 1 >= ctx.model.baseline.windows ? calibrateBaseline(ctx, baseline) : null };
+}
+
+/** How much of the window was judged: its index, the baseline, and the samples too small for drift or performance. */
+interface Judged {
+  readonly index: number;
+  readonly inBaseline: boolean;
+  readonly noTraffic: boolean;
+  readonly tooFew: boolean;
+  readonly tooFewForPerformance: boolean;
+  readonly judgedRows: number;
+}
+
+/** The window as reported: its status (the worst of drift and metrics), drift, features, metrics and samples. */
+function windowRecord(m: WindowMeasures, ctx: DecideContext, j: Judged, features: MonitorWindow['features'], metrics: MonitorWindow['metrics'], detections: readonly { proxy: string }[]): MonitorWindow {
+  const nameOf = (id: string) => ctx.model.features.find((f) => f.id === id)?.name ?? id;
+  const unjudged = j.noTraffic || j.tooFew;
+  const summary = m.report.summary;
+  const driftStatus: Status = unjudged ? 'ok' : summary.status;
+  let status: Status = driftStatus;
+  for (const v of Object.values(metrics)) if (v.status) status = worst(status, v.status);
+  return {
+    index: j.index,
+    start: startOf(m),
+    end: m.span.endRow ?? m.span.end.toISOString(),
+    rows: m.rows,
+    status,
+    partial: m.span.partial ?? false,
+    baseline: j.inBaseline,
+    labelled: m.labelled,
+    drift: { status: driftStatus, drifted: unjudged ? [] : summary.drifted.map(nameOf), driftedImportance: unjudged ? 0 : summary.driftedImportance },
+    features,
+    metrics,
+    proxies: pooledProxies(m.batches),
+    concept: [...new Set(detections.map((c) => c.proxy))],
+    ...(j.noTraffic && { sample: { rows: 0, minRows: ctx.model.minRows, reason: 'no traffic: no predictions in the window' } }),
+    ...(j.tooFew && { sample: { rows: m.rows, minRows: ctx.model.minRows, reason: `too few rows: ${m.rows} < ${ctx.model.minRows}, drift not judged` } }),
+    ...(j.tooFewForPerformance && {
+      performanceSample: {
+        rows: j.judgedRows,
+        minRows: ctx.model.minRows,
+        reason: `too few rows: ${j.judgedRows}${ctx.model.columns.label ? ' labelled' : ''} < ${ctx.model.minRows}, performance not judged`,
+      },
+    }),
+    ...(m.span.hours && { hours: m.span.hours }),
+  };
 }
