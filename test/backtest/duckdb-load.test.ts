@@ -47,6 +47,21 @@ describe('loadTable', () => {
     );
     expect(r).toEqual({ rows: BigInt(n), misplaced: 0n });
   });
+
+  it('starts each chunk of 2,048 rows clean: a NULL or a string of one chunk is not carried into the next', async () => {
+    const n = 3 * 2048;
+    // The first chunk is all missing, the others all present (the loader reuses one chunk).
+    await engine.loadTable('clean', [
+      { name: 'k', type: 'integer', values: Float64Array.from({ length: n }, (_, i) => i) },
+      { name: 'x', type: 'double', values: Float64Array.from({ length: n }, (_, i) => (i < 2048 ? NaN : i)) },
+      { name: 's', type: 'varchar', codes: Int32Array.from({ length: n }, (_, i) => (i < 2048 ? -1 : i % 2)), dictionary: ['even', 'odd'] },
+    ], n);
+    const [r] = await engine.query(
+      "SELECT count(x) AS xs, count(*) FILTER (WHERE k >= 2048 AND (x IS NULL OR x <> k)) AS wrong_x, " +
+        "count(*) FILTER (WHERE k >= 2048 AND s IS DISTINCT FROM ['even', 'odd'][k % 2 + 1]) AS wrong_s, count(s) FILTER (WHERE k < 2048) AS early_s FROM clean",
+    );
+    expect(r).toEqual({ xs: BigInt(n - 2048), wrong_x: 0n, wrong_s: 0n, early_s: 0n });
+  });
 });
 
 describe('a compressing engine', () => {
