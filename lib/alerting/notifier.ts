@@ -37,6 +37,8 @@ import { QueueDestination, sendToQueue } from '../monitor/permissions';
 import { notifierNames, topicArn } from './naming';
 import { alarmTopic, modelsReachingOwner, needsNotifier, ownersOfConfig, type OwnerTopicRoute, type OwnerTopics } from './owner-topics';
 
+type NotifierNames = ReturnType<typeof notifierNames>;
+
 /** The notifier's bundle (`lambda/handlers/notifier.ts`). */
 export const NOTIFIER_HANDLER = 'notifier';
 export const NOTIFIER_SERVICE_NAME = 'driftwatch-notifier';
@@ -110,7 +112,7 @@ export class OwnerNotifier extends Construct {
 
   constructor(scope: Construct, id: string, props: OwnerNotifierProps) {
     super(scope, id);
-    const { env, owner, bucket, key } = props;
+    const { env, owner, key } = props;
     if (props.routes.length === 0) throw new Error(`OwnerNotifier ${this.node.path}: props.routes is empty; pass the owner's topics (OwnerTopics.routesOf(owner)) for ${JSON.stringify(owner.name)}`);
     if (props.modelIds.length === 0) throw new Error(`OwnerNotifier ${this.node.path}: props.modelIds is empty; the notifier of ${JSON.stringify(owner.name)} needs the models whose alarms reach the owner`);
     const names = notifierNames(env, owner);
@@ -121,8 +123,24 @@ export class OwnerNotifier extends Construct {
     if (props.addLogsKeyPolicy ?? true) allowLogGroupEncryptionOrWarn(this, key, [`${names.logGroup}*`], 'driftwatch:alerting:logsKeyPolicy');
 
     const role = this.role(props, names.function, logGroup);
+    this.function = this.notifierFunction(props, names, role, logGroup);
+
+    for (const r of props.routes) {
+      r.topic.addSubscription(new subs.LambdaSubscription(this.function, { deadLetterQueue: this.deadLetterQueue }));
+    }
+    allowSnsDeadLetters(this, env, key, props.routes);
+
+    this.failureTopic = alarmTopic(this, 'FailureTopic', { env, topicName: names.failureTopic, displayName: `Driftwatch ${env}: ${owner.name}'s notifier failed`, key, email: owner.email });
+    this.failureAlarm = this.notifierFailureAlarm(env, names, owner.name);
+    this.failureAlarm.addAlarmAction(new actions.SnsAction(this.failureTopic));
+    this.failureAlarm.addOkAction(new actions.SnsAction(this.failureTopic));
+  }
+
+  /** The function, with its environment, failure destination and the acknowledgements of its settings. */
+  private notifierFunction(props: OwnerNotifierProps, names: NotifierNames, role: iam.IRole, logGroup: logs.ILogGroup): lambda.Function {
+    const { env, owner, bucket, key } = props;
     const bundle = handlerBundle(NOTIFIER_HANDLER, props.bundleDirectory ?? HANDLER_DIST_DIR);
-    this.function = new lambda.Function(this, 'Function', {
+    const fn = new lambda.Function(this, 'Function', {
       functionName: names.function,
       description: `Driftwatch ${env}: alarm notifications of ${owner.name} to PagerDuty and Slack`.slice(0, 256),
       runtime: lambda.Runtime.NODEJS_22_X,
@@ -151,28 +169,26 @@ export class OwnerNotifier extends Construct {
         NODE_OPTIONS: '--enable-source-maps',
       },
     });
-    (this.function.node.defaultChild as lambda.CfnFunction).addMetadata('cfn-lint', {
+    (fn.node.defaultChild as lambda.CfnFunction).addMetadata('cfn-lint', {
       config: { ignore_checks: ['W3005'], ignore_reasons: { W3005: 'CDK adds DependsOn on the execution role beside the GetAtt of its ARN' } },
     });
-    acknowledgeNag(this.function, [{ id: 'AwsSolutions-L1', reason: "The notifier is bundled for and tested on Node.js 22 (esbuild target node22), as the monitor's handlers; a newer runtime is this one setting once the bundle is tested on it" }]);
+    acknowledgeNag(fn, [{ id: 'AwsSolutions-L1', reason: "The notifier is bundled for and tested on Node.js 22 (esbuild target node22), as the monitor's handlers; a newer runtime is this one setting once the bundle is tested on it" }]);
     acknowledgeFunctionCompliance(
-      this.function,
+      fn,
       props,
       'S3, Secrets Manager and the PagerDuty and Slack HTTPS endpoints',
       "A notification that failed every channel goes to the on-failure destination, this owner's KMS-encrypted queue, with the " +
         'SNS message and every reason (after 2 Lambda retries); SNS redrives what it could not hand to Lambda to the same queue',
     );
+    return fn;
+  }
 
-    for (const r of props.routes) {
-      r.topic.addSubscription(new subs.LambdaSubscription(this.function, { deadLetterQueue: this.deadLetterQueue }));
-    }
-    allowSnsDeadLetters(this, env, key, props.routes);
-
-    this.failureTopic = alarmTopic(this, 'FailureTopic', { env, topicName: names.failureTopic, displayName: `Driftwatch ${env}: ${owner.name}'s notifier failed`, key, email: owner.email });
-    this.failureAlarm = new cloudwatch.Alarm(this, 'FailureAlarm', {
+  /** ALARM while the function fails or notifications wait in the dead-letter queue. */
+  private notifierFailureAlarm(env: string, names: NotifierNames, ownerName: string): cloudwatch.Alarm {
+    return new cloudwatch.Alarm(this, 'FailureAlarm', {
       alarmName: names.failureAlarm,
       alarmDescription:
-        `Driftwatch ${env}: notifications for ${owner.name} failed or wait in ${names.deadLetterQueue}. ` +
+        `Driftwatch ${env}: notifications for ${ownerName} failed or wait in ${names.deadLetterQueue}. ` +
         `PagerDuty or Slack may not have been told of an alarm: read the queue's messages (each names the channel and the answer) and the log group ${names.logGroup}.`,
       metric: new cloudwatch.MathExpression({
         expression: 'FILL(errors, 0) + FILL(dead, 0)',
@@ -188,8 +204,6 @@ export class OwnerNotifier extends Construct {
       evaluationPeriods: 1,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    this.failureAlarm.addAlarmAction(new actions.SnsAction(this.failureTopic));
-    this.failureAlarm.addOkAction(new actions.SnsAction(this.failureTopic));
   }
 
   /** Notifications that could not be delivered, waiting in the dead-letter queue (maximum over 5 minutes). */
