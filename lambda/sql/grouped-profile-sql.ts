@@ -6,6 +6,7 @@
  * instead of two strings, and every join and group hashes and compares that integer; the names come
  * back by a join of the few result groups with the feature keys.
  */
+import { gridLiterals, type FineGrid } from './fine-grid';
 import { sqlString } from './literal';
 
 /** One unpivoted column: its part and name; its `fid` is its index in the keys. */
@@ -39,9 +40,20 @@ export function caseOverFid(keys: readonly Key[], parts: readonly Key['part'][],
   return arms.length === 0 ? `CAST(NULL AS ${type})` : `CASE k.fid ${arms.join(' ')} END`;
 }
 
-/** The feature keys as a relation `k(part, feature, fid)`. */
-export function keyRelation(keys: readonly Key[]): string {
-  return `(VALUES ${keys.map((k, i) => `(${sqlString(k.part)}, ${sqlString(k.name)}, ${i})`).join(', ')}) AS k(part, feature, fid)`;
+/**
+ * The feature keys as a relation `k(part, feature, fid)`; with `grids` (one per key, null for all but
+ * numeric features) also `grid_low, grid_scale, grid_top` (fine-grid.ts).
+ */
+export function keyRelation(keys: readonly Key[], grids?: readonly (FineGrid | null)[]): string {
+  const row = (k: Key, i: number) => `(${sqlString(k.part)}, ${sqlString(k.name)}, ${i}${grids ? `, ${gridLiterals(grids[i])}` : ''})`;
+  return `(VALUES ${keys.map(row).join(', ')}) AS k(part, feature, fid${grids ? ', grid_low, grid_scale, grid_top' : ''})`;
+}
+
+/** The `feature_keys` CTE's columns, typed (a VALUES column of NULLs has no type of its own). */
+export function keyColumns(gridded: boolean): string {
+  return gridded
+    ? 'part, feature, fid, CAST(grid_low AS DOUBLE) AS grid_low, CAST(grid_scale AS DOUBLE) AS grid_scale, CAST(grid_top AS INTEGER) AS grid_top'
+    : 'part, feature, fid';
 }
 
 /*
@@ -50,33 +62,23 @@ export function keyRelation(keys: readonly Key[]): string {
  * (20 million values sorted took 20 s on 2 cores; their distinct values and a hash join back, 4 s).
  * The bin rule is the same, so the counts are exactly those of the hourly query per partition.
  */
-export function groupedNumericBins(keys: readonly Key[], partOfValue: string, partOfCounts: string, fineOnly: boolean): string {
+export function groupedNumericBins(keys: readonly Key[], partOfValue: string, partOfCounts: string, fineOnly: boolean, counts?: string): string {
   // Each (partition, feature)'s bins come back as one row of arrays (GROUPED_LIST_COLUMNS), not a
   // row per bin: ~1,500 rows instead of 1.3 million for a backtest of 100 days of 15 features.
   const order = `ORDER BY c.fine_bin${fineOnly ? '' : ', c.bin'}`;
+  // `counts`: the count per (partition, fid, fine_bin) from elsewhere (the grid, fine-grid.ts).
   return `SELECT ${partOfCounts}'numeric', k.feature, ${NULLS.bigint}, ${NULLS.bigint}, ${NULLS.varchar}, SUM(c.n), ${NULLS.bigint},
   ${NULLS.double}, ${NULLS.double}, ${NULLS.double}, ${NULLS.double},
   array_agg(CAST(c.fine_bin AS INTEGER) ${order}), ${fineOnly ? 'NULL' : `array_agg(CAST(c.bin AS INTEGER) ${order})`}, array_agg(CAST(c.n AS DOUBLE) ${order})
 FROM (
-  SELECT ${partOfValue}v.fid, ${fineOnly ? '' : 'b.bin, '}b.fine_bin, COUNT(*) AS n
+  ${counts ?? `SELECT ${partOfValue}v.fid, ${fineOnly ? '' : 'b.bin, '}b.fine_bin, COUNT(*) AS n
   FROM clean_values v
   JOIN binned b ON b.is_value = 1 AND b.fid = v.fid AND b.x = v.x
   WHERE ${fidsOf(keys, ['numeric'], 'v.fid')}
-  GROUP BY ${partOfValue}v.fid, ${fineOnly ? '' : 'b.bin, '}b.fine_bin
+  GROUP BY ${partOfValue}v.fid, ${fineOnly ? '' : 'b.bin, '}b.fine_bin`}
 ) AS c
 JOIN feature_keys k ON k.fid = c.fid
 GROUP BY ${partOfCounts}k.feature`;
-}
-
-/**
- * A value's fine bin, #(fine edges <= x), as the difference of two ranks over the feature's values and
- * fine edges (edges before equal values): its rank among all of them less its rank among the values
- * alone counts the edges before it; equal values share both ranks, so ties need no tie-breaker. Two
- * ranks cost about half of the running SUM they replace (DuckDB builds a segment tree for a framed
- * aggregate; a rank is read off the sorted partition). Only the fine edges may be in the relation.
- */
-export function fineBinByRanks(byFeature: string): string {
-  return `CAST(RANK() OVER (PARTITION BY ${byFeature} ORDER BY x, is_value) - RANK() OVER (PARTITION BY ${byFeature}, is_value ORDER BY x) AS BIGINT)`;
 }
 
 /** As the hourly query's moments (n, missing, Σx, Σx², min, max) per (partition, feature), grouped on the feature's number. */

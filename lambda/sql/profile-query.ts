@@ -25,6 +25,7 @@
 import { quoteIdentifier } from '../core/schema/identifier';
 import { isClassification, ModelRecordSpec } from '../core/schema/record-schema';
 import type { DatasetProfile } from '../core/types';
+import { cellSql, fineGrid, gridCounts, gridCtes, type FineGrid } from './fine-grid';
 import { sqlDouble, sqlInteger, sqlString } from './literal';
 import { HourPartition, hourFilter, hourRangeFilter, servedRowsFilter } from './partition';
 import { qualifiedTable, TableRef } from './table';
@@ -32,11 +33,11 @@ import {
   caseOverFid,
   categoryBins,
   fidsOf,
-  fineBinByRanks,
   groupedCategoryBins,
   groupedMoments,
   groupedNumericBins,
   groupedPredictedLabels,
+  keyColumns,
   keyRelation as groupedKeyRelation,
   NULLS,
   type Key,
@@ -183,6 +184,13 @@ function featureKeys(spec: ModelRecordSpec, reference: DatasetProfile): Key[] {
   return keys;
 }
 
+/** A numeric feature's grid over its fine edges (fine-grid.ts); null for the other keys. */
+function gridOf(reference: DatasetProfile, key: Key): FineGrid | null {
+  if (key.part !== 'numeric') return null;
+  const f = reference.features.find((r) => r.name === key.name);
+  return f && f.kind === 'numeric' ? fineGrid(f.fineEdges) : null;
+}
+
 function caseOver(keys: readonly Key[], parts: readonly Key['part'][], cast: (column: string) => string, type: string): string {
   const arms = keys.filter((k) => parts.includes(k.part)).map((k) => `WHEN ${sqlString(k.name)} THEN ${cast(quoteIdentifier(k.name))}`);
   return arms.length === 0 ? `CAST(NULL AS ${type})` : `CASE k.feature ${arms.join(' ')} END`;
@@ -233,31 +241,32 @@ function queryShape(input: ProfileQueryInput) {
   // The grouped variants carry their group columns through every step; the hourly query is unchanged.
   const groups = input.groupBy === 'hour' ? ['dt', 'hour'] : input.groupBy === 'day' ? ['dt'] : [];
   if (g && groups.length === 0) throw new Error(`profileQuery: groupBy must be 'hour' or 'day', got ${JSON.stringify(input.groupBy)}`);
-  const keyRelation = g ? groupedKeyRelation(keys) : `(VALUES ${keys.map((k) => `(${sqlString(k.part)}, ${sqlString(k.name)})`).join(', ')}) AS k(part, feature)`;
+  // Fine bins only: the PSI bin is derived from the fine bin by the parser (PSI edges ⊂ fine edges).
+  const fineOnly = input.fineBinsOnly === true;
+  // Grouped and fine bins only: each value's fine bin from its cell of a grid over the edges (fine-grid.ts).
+  const gridded = g && fineOnly;
+  const grids = gridded ? keys.map((k) => gridOf(reference, k)) : undefined;
+  const keyRelation = g ? groupedKeyRelation(keys, grids) : `(VALUES ${keys.map((k) => `(${sqlString(k.part)}, ${sqlString(k.name)})`).join(', ')}) AS k(part, feature)`;
   const byFeature = g ? 'fid' : 'feature';
   const orderWindow = `PARTITION BY ${byFeature} ORDER BY x, is_value ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW`;
   const part = groups.map((c) => `"${c}", `).join('');
   const partOf = (alias: string) => groups.map((c) => `${alias}."${c}", `).join('');
   const partNull = groups.map((c) => `${NULLS.varchar} AS "${c}", `).join('');
   const by = part;
-  // Fine bins only: the PSI bin is derived from the fine bin by the parser (PSI edges ⊂ fine edges).
-  const fineOnly = input.fineBinsOnly === true;
-  // Grouped and fine bins only: the fine bin from two ranks instead of a running sum (fineBinByRanks).
-  const rankedFine = g && fineOnly;
   // Categories of the reference beyond the kept ones join as 'rare' bins (only when there are any).
   const rare = reference.features.some((f) => f.kind === 'categorical' && (f.rare?.length ?? 0) > 0);
   const c = categoryBins('c', rare);
 
-  return { spec, reference, keys, columns, binsSql, g, numberCase, categoryCase, scope, groups, keyRelation, byFeature, orderWindow, part, partOf, partNull, by, fineOnly, rankedFine, rare, c };
+  return { spec, reference, keys, columns, binsSql, g, numberCase, categoryCase, scope, groups, keyRelation, byFeature, orderWindow, part, partOf, partNull, by, fineOnly, gridded, rare, c };
 }
 
 type QueryShape = ReturnType<typeof queryShape>;
 
 /** The CTEs: the scope's rows, unpivoted to one value per row × key, cleaned, and the numeric values binned. */
-function profileCtes(input: ProfileQueryInput, { spec, keys, columns, binsSql, g, numberCase, categoryCase, scope, keyRelation, byFeature, orderWindow, part, partNull, fineOnly, rankedFine }: QueryShape): string {
+function profileCtes(input: ProfileQueryInput, { spec, keys, columns, binsSql, g, numberCase, categoryCase, scope, keyRelation, byFeature, orderWindow, part, partNull, fineOnly, gridded }: QueryShape): string {
   return `-- driftwatch ${g ? `profile per ${input.groupBy}` : 'hourly profile'}: model ${spec.modelId}, ${scope.comment}
 WITH ${g ? `feature_keys AS (
-  SELECT part, feature, fid FROM ${keyRelation}
+  SELECT ${keyColumns(gridded)} FROM ${keyRelation}
 ),
 ` : ''}hour_rows AS (
   SELECT ${part}${columns}
@@ -265,21 +274,31 @@ WITH ${g ? `feature_keys AS (
   WHERE ${scope.filter} AND ${servedRowsFilter()}
 ),
 long_values AS (
-  SELECT ${part}${g ? 'k.fid,' : 'k.part, k.feature,'}
+  SELECT ${part}${g ? `k.fid,${gridded ? ' k.grid_low, k.grid_scale, k.grid_top,' : ''}` : 'k.part, k.feature,'}
     ${numberCase} AS raw_number,
     ${categoryCase} AS category
   FROM hour_rows
   CROSS JOIN ${g ? 'feature_keys k' : keyRelation}
 ),
 clean_values AS (
-  SELECT ${part}${g ? 'fid' : 'part, feature'}, category,
+  ${gridded ? `SELECT ${part}fid, category, x, CASE WHEN x IS NOT NULL THEN ${cellSql('x', '')} END AS cell
+  FROM (
+    SELECT ${part}fid, category, grid_low, grid_scale, grid_top,
+      CASE WHEN raw_number >= -${MAX_DOUBLE} AND raw_number <= ${MAX_DOUBLE} THEN raw_number END AS x
+    FROM long_values
+  ) AS finite_values` : `SELECT ${part}${g ? 'fid' : 'part, feature'}, category,
     CASE WHEN raw_number >= -${MAX_DOUBLE} AND raw_number <= ${MAX_DOUBLE} THEN raw_number END AS x
-  FROM long_values
+  FROM long_values`}
 ),
 reference_bins AS (
   ${binsSql}
 ),
-numeric_points AS (
+${gridded ? gridCtes() : numericPointCtes(keys, g, part, partNull, byFeature, orderWindow, fineOnly)}`;
+}
+
+/** The ungridded variants' binning: the values (DISTINCT when grouped) and edges sorted together, running sums over the edges. */
+function numericPointCtes(keys: readonly Key[], g: boolean, part: string, partNull: string, byFeature: string, orderWindow: string, fineOnly: boolean): string {
+  return `numeric_points AS (
   SELECT ${g ? '' : part}${byFeature}, x, 1 AS is_value, 0 AS psi_edge, 0 AS fine_edge
   FROM ${g ? `(SELECT DISTINCT fid, x FROM clean_values WHERE ${fidsOf(keys, ['numeric'])} AND x IS NOT NULL) AS d` : `clean_values
   WHERE part = 'numeric' AND x IS NOT NULL`}
@@ -288,18 +307,18 @@ numeric_points AS (
     CASE WHEN bin_set = 'psi' THEN 1 ELSE 0 END AS psi_edge,
     CASE WHEN bin_set = 'fine' THEN 1 ELSE 0 END AS fine_edge
   FROM reference_bins${g ? `\n  JOIN feature_keys k ON k.part = 'numeric' AND k.feature = reference_bins.feature` : ''}
-  WHERE ${rankedFine ? "bin_set = 'fine'" : "bin_set IN ('psi', 'fine')"}
+  WHERE bin_set IN ('psi', 'fine')
 ),
 binned AS (
   SELECT ${g ? '' : part}${byFeature}, ${g ? 'x, ' : ''}is_value,
     ${fineOnly ? NULLS.bigint : `CAST(SUM(psi_edge) OVER (${orderWindow}) AS BIGINT)`} AS bin,
-    ${rankedFine ? fineBinByRanks(byFeature) : `CAST(SUM(fine_edge) OVER (${orderWindow}) AS BIGINT)`} AS fine_bin
+    CAST(SUM(fine_edge) OVER (${orderWindow}) AS BIGINT) AS fine_bin
   FROM numeric_points
 )`;
 }
 
 /** The result rows: the row count, the moments, the numeric bins, the category bins and the predicted labels. */
-function profileSelects({ keys, g, groups, part, partOf, by, fineOnly, rare, c }: QueryShape): string {
+function profileSelects({ keys, g, groups, part, partOf, by, fineOnly, gridded, rare, c }: QueryShape): string {
   return `SELECT ${part}'rows' AS part, ${NULLS.varchar} AS feature, ${NULLS.bigint} AS bin, ${NULLS.bigint} AS fine_bin,
   ${NULLS.varchar} AS category, COUNT(*) AS n, ${NULLS.bigint} AS missing, ${NULLS.double} AS total,
   ${NULLS.double} AS total_squares, ${NULLS.double} AS low, ${NULLS.double} AS high${g ? ',\n  NULL AS fine_bins, NULL AS bins, NULL AS bin_counts' : ''}
@@ -310,7 +329,7 @@ ${g ? groupedMoments(part, partOf('m')) : `SELECT ${part}part, feature, ${NULLS.
 FROM clean_values
 GROUP BY ${by}part, feature`}
 UNION ALL
-${g ? groupedNumericBins(keys, partOf('v'), partOf('c'), fineOnly) : `SELECT ${part}'numeric', feature, bin, fine_bin, ${NULLS.varchar}, COUNT(*), ${NULLS.bigint},
+${g ? groupedNumericBins(keys, partOf('v'), partOf('c'), fineOnly, gridded ? gridCounts(partOf) : undefined) : `SELECT ${part}'numeric', feature, bin, fine_bin, ${NULLS.varchar}, COUNT(*), ${NULLS.bigint},
   ${NULLS.double}, ${NULLS.double}, ${NULLS.double}, ${NULLS.double}
 FROM binned
 WHERE is_value = 1

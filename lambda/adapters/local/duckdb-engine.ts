@@ -26,10 +26,13 @@ export interface DuckDbEngine extends TableEngine, UnloadEngine {
 /**
  * Trino functions the portable SQL uses that DuckDB lacks, as macros with Trino's results:
  * `to_utf8(varchar)` → the UTF-8 bytes, `crc32(varbinary)` → the CRC-32 (IEEE, as java.util.zip
- * and zlib) as a BIGINT. The retraining pull's train/holdout split is `crc32(to_utf8(id)) % 100`.
+ * and zlib) as a BIGINT, `sequence(start, stop)` → the list start..stop. The retraining pull's
+ * train/holdout split is `crc32(to_utf8(id)) % 100`; the grouped profile query's grid cells come from
+ * `UNNEST(sequence(0, top))`.
  */
 const TRINO_FUNCTION_MACROS = [
   'CREATE OR REPLACE MACRO to_utf8(s) AS encode(s)',
+  'CREATE OR REPLACE MACRO sequence(a, b) AS generate_series(a, b)',
   // Bitwise CRC-32 over the bytes (read back from their hex): 8 shift/xor rounds per byte.
   `CREATE OR REPLACE MACRO crc32(b) AS xor(list_reduce([('0x' || substr(hex(b), 2 * i + 1, 2))::BIGINT FOR i IN range(octet_length(b))],
     lambda c, x: list_reduce(range(8), lambda r, k: xor(r >> 1, CASE WHEN (r & 1) = 1 THEN 3988292384 ELSE 0 END), xor(c, x)), 4294967295), 4294967295)`,
