@@ -29,7 +29,7 @@ import { sqlDouble, sqlInteger } from './literal';
  */
 export const MAX_GRID_CELLS = 10_000;
 
-/** Edges a cell may hold and still be read inline (its lowest and highest edge). */
+/** Edges a cell may hold and still be read inline: the query reads its lowest and highest edge. */
 export const EDGES_PER_CELL = 2;
 
 /** A feature's grid: cell(x) = clamp(floor((x − low) × scale), 0, top). */
@@ -151,9 +151,8 @@ binned AS (
  * `partOf(alias)` gives the partition columns of a relation (e.g. `v."dt", `).
  */
 export function gridCounts(partOf: (alias: string) => string): string {
-  const inline =
-    `g.base + CASE WHEN v.x >= g.low_edge THEN 1 ELSE 0 END` +
-    (EDGES_PER_CELL === 2 ? ` + CASE WHEN g.edges = 2 AND v.x >= g.high_edge THEN 1 ELSE 0 END` : '');
+  // A cell's edges are its low_edge and, when it has two, its high_edge (EDGES_PER_CELL).
+  const inline = 'g.base + CASE WHEN v.x >= g.low_edge THEN 1 ELSE 0 END + CASE WHEN g.edges = 2 AND v.x >= g.high_edge THEN 1 ELSE 0 END';
   return `SELECT ${partOf('w')}w.fid, w.fine_bin, COUNT(*) AS n
   FROM (
     SELECT ${partOf('v')}v.fid, CASE WHEN g.edges <= ${EDGES_PER_CELL} THEN ${inline} ELSE b.fine_bin END AS fine_bin

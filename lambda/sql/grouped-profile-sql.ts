@@ -56,29 +56,38 @@ export function keyColumns(gridded: boolean): string {
     : 'part, feature, fid';
 }
 
-/*
- * The grouped variants bin each feature's DISTINCT values, not every value: history repeats values
- * across partitions (and within them), so the one sort per feature shrinks to the distinct values
- * (20 million values sorted took 20 s on 2 cores; their distinct values and a hash join back, 4 s).
- * The bin rule is the same, so the counts are exactly those of the hourly query per partition.
+/**
+ * One row of arrays per (partition, numeric feature) from `counts`, a relation of the count `n` per
+ * (partition, fid, [bin,] fine_bin): `sortedCounts`, or the grid's (`gridCounts`, fine-grid.ts).
  */
-export function groupedNumericBins(keys: readonly Key[], partOfValue: string, partOfCounts: string, fineOnly: boolean, counts?: string): string {
+export function groupedNumericBins(partOfCounts: string, fineOnly: boolean, counts: string): string {
   // Each (partition, feature)'s bins come back as one row of arrays (GROUPED_LIST_COLUMNS), not a
   // row per bin: ~1,500 rows instead of 1.3 million for a backtest of 100 days of 15 features.
   const order = `ORDER BY c.fine_bin${fineOnly ? '' : ', c.bin'}`;
-  // `counts`: the count per (partition, fid, fine_bin) from elsewhere (the grid, fine-grid.ts).
   return `SELECT ${partOfCounts}'numeric', k.feature, ${NULLS.bigint}, ${NULLS.bigint}, ${NULLS.varchar}, SUM(c.n), ${NULLS.bigint},
   ${NULLS.double}, ${NULLS.double}, ${NULLS.double}, ${NULLS.double},
   array_agg(CAST(c.fine_bin AS INTEGER) ${order}), ${fineOnly ? 'NULL' : `array_agg(CAST(c.bin AS INTEGER) ${order})`}, array_agg(CAST(c.n AS DOUBLE) ${order})
 FROM (
-  ${counts ?? `SELECT ${partOfValue}v.fid, ${fineOnly ? '' : 'b.bin, '}b.fine_bin, COUNT(*) AS n
-  FROM clean_values v
-  JOIN binned b ON b.is_value = 1 AND b.fid = v.fid AND b.x = v.x
-  WHERE ${fidsOf(keys, ['numeric'], 'v.fid')}
-  GROUP BY ${partOfValue}v.fid, ${fineOnly ? '' : 'b.bin, '}b.fine_bin`}
+  ${counts}
 ) AS c
 JOIN feature_keys k ON k.fid = c.fid
 GROUP BY ${partOfCounts}k.feature`;
+}
+
+/*
+ * The count per (partition, fid, bin, fine_bin) when PSI bins are needed too (not fine bins only,
+ * which the grid bins): each feature's DISTINCT values are binned, not every value, since history
+ * repeats values across partitions (and within them), so the one sort per feature shrinks to the
+ * distinct values (20 million values sorted took 20 s on 2 cores; their distinct values and a hash
+ * join back, 4 s). The bin rule is the same, so the counts are exactly those of the hourly query per
+ * partition.
+ */
+export function sortedCounts(keys: readonly Key[], partOfValue: string): string {
+  return `SELECT ${partOfValue}v.fid, b.bin, b.fine_bin, COUNT(*) AS n
+  FROM clean_values v
+  JOIN binned b ON b.is_value = 1 AND b.fid = v.fid AND b.x = v.x
+  WHERE ${fidsOf(keys, ['numeric'], 'v.fid')}
+  GROUP BY ${partOfValue}v.fid, b.bin, b.fine_bin`;
 }
 
 /** As the hourly query's moments (n, missing, Σx, Σx², min, max) per (partition, feature), grouped on the feature's number. */

@@ -37,6 +37,7 @@ import {
   groupedMoments,
   groupedNumericBins,
   groupedPredictedLabels,
+  sortedCounts,
   keyColumns,
   keyRelation as groupedKeyRelation,
   NULLS,
@@ -48,6 +49,9 @@ export const ATHENA_MAX_QUERY_BYTES = 262_144;
 
 /** The largest finite double: values outside ±this (±Infinity, NaN) count as missing, as in the core. */
 const MAX_DOUBLE = sqlDouble(Number.MAX_VALUE);
+
+/** The unpivoted number when finite, else NULL (missing). */
+const finiteX = `CASE WHEN raw_number >= -${MAX_DOUBLE} AND raw_number <= ${MAX_DOUBLE} THEN raw_number END`;
 
 /** One row of the reference-bins table: an edge of a numeric feature or a category of a categorical one. */
 export interface ReferenceBinRow {
@@ -284,10 +288,10 @@ clean_values AS (
   ${gridded ? `SELECT ${part}fid, category, x, CASE WHEN x IS NOT NULL THEN ${cellSql('x', '')} END AS cell
   FROM (
     SELECT ${part}fid, category, grid_low, grid_scale, grid_top,
-      CASE WHEN raw_number >= -${MAX_DOUBLE} AND raw_number <= ${MAX_DOUBLE} THEN raw_number END AS x
+      ${finiteX} AS x
     FROM long_values
   ) AS finite_values` : `SELECT ${part}${g ? 'fid' : 'part, feature'}, category,
-    CASE WHEN raw_number >= -${MAX_DOUBLE} AND raw_number <= ${MAX_DOUBLE} THEN raw_number END AS x
+    ${finiteX} AS x
   FROM long_values`}
 ),
 reference_bins AS (
@@ -329,7 +333,7 @@ ${g ? groupedMoments(part, partOf('m')) : `SELECT ${part}part, feature, ${NULLS.
 FROM clean_values
 GROUP BY ${by}part, feature`}
 UNION ALL
-${g ? groupedNumericBins(keys, partOf('v'), partOf('c'), fineOnly, gridded ? gridCounts(partOf) : undefined) : `SELECT ${part}'numeric', feature, bin, fine_bin, ${NULLS.varchar}, COUNT(*), ${NULLS.bigint},
+${g ? groupedNumericBins(partOf('c'), fineOnly, gridded ? gridCounts(partOf) : sortedCounts(keys, partOf('v'))) : `SELECT ${part}'numeric', feature, bin, fine_bin, ${NULLS.varchar}, COUNT(*), ${NULLS.bigint},
   ${NULLS.double}, ${NULLS.double}, ${NULLS.double}, ${NULLS.double}
 FROM binned
 WHERE is_value = 1
