@@ -26,6 +26,8 @@ export interface ColumnState {
   byteCodes: ByteCodes | null;
   /** Rows before this one were read as numbers and must be re-read as text. */
   switchedAtRow: number;
+  /** Read as numbers first, then turned categorical. */
+  switched: boolean;
   /** Cells of the numeric column that are not numbers (read as NaN), and the first few of them. */
   invalid: number;
   examples: CellExample[];
@@ -48,6 +50,7 @@ export function newColumn(name: string, kinds: Readonly<Record<string, FeatureKi
     labels: numeric ? null : [],
     byteCodes: numeric ? null : new ByteCodes(bytes),
     switchedAtRow: 0,
+    switched: false,
     invalid: 0,
     examples: [],
   };
@@ -93,6 +96,7 @@ export function switchToCategorical(column: ColumnState, row: number, capacity: 
   column.labels = [];
   column.byteCodes = new ByteCodes(bytes);
   column.switchedAtRow = row;
+  column.switched = true;
 }
 
 export function growColumn(column: ColumnState, capacity: number): void {

@@ -17,7 +17,7 @@
 import { own } from '../../core/own';
 import type { Column, Dataset, FeatureKind } from '../../core/types';
 import { InputError, quoteValue } from './errors';
-import { fewInvalid, MAX_EXAMPLES, MAX_INVALID_SHARE, MissingMatcher, textReading, type ColumnReading } from './inference';
+import { fewInvalid, MAX_EXAMPLES, MAX_INVALID_SHARE, MissingMatcher, textReading, type CellExample, type ColumnReading } from './inference';
 import { encodeField, finish, growColumn, newColumn, switchToCategorical, type ColumnState } from './csv-columns';
 import { delimiterByte, oneColumnHint } from './csv-delimiter';
 import { ESCAPED, fieldText, LF, CR, Tokenizer } from './csv-tokenizer';
@@ -69,6 +69,43 @@ interface RecordContext {
  * @example parseCsv(Buffer.from('a,b\n1,x\n2,y\n')).columns.map((c) => c.kind) // ['numeric', 'categorical']
  */
 export function parseCsv(bytes: Buffer, options: CsvOptions = {}): Dataset {
+  const parts = parseCsvParts(bytes, options);
+  const { dataset, summaries } = parts;
+  if (options.onColumn) {
+    dataset.columns.forEach((column, i) => options.onColumn!(columnReading(options.fileName ?? '<csv>', column, summaries[i], dataset.rowCount)));
+  }
+  return dataset;
+}
+
+/** What reading a column found besides its cells: for its `ColumnReading`, and for joining two parts (csv-halves.ts). */
+export interface ColumnSummary {
+  /** Its kind was given (`kinds`), or it was read as timestamps. */
+  readonly forced: boolean;
+  readonly timestamp: boolean;
+  /** Read as numbers first, then turned categorical (its rows re-read as text). */
+  readonly switched: boolean;
+  /** When switched: the row it turned at (the rows before it were re-read as text at the end). */
+  readonly switchedAtRow: number;
+  /** A numeric column's cells that were not numbers (read as missing), and the first few. */
+  readonly invalid: number;
+  readonly examples: readonly CellExample[];
+}
+
+/** A parse's dataset with what `parseCsv` reports about it, before any `onColumn` call. */
+export interface CsvParts {
+  readonly dataset: Dataset;
+  readonly summaries: readonly ColumnSummary[];
+  /** Line breaks after the header (blank lines and breaks inside quotes included). */
+  readonly lineBreaks: number;
+}
+
+/**
+ * `parseCsv` without the `onColumn` calls: the dataset with each column's summary (csv-halves.ts
+ * joins two). When `bytes` are a part of a file (its header and some of its records), `fileLineBreaks`
+ * is the whole file's count after the header, so that a column turns categorical at the row a parse
+ * of the whole would turn it at.
+ */
+export function parseCsvParts(bytes: Buffer, options: CsvOptions = {}, fileLineBreaks?: number): CsvParts {
   const fileName = options.fileName ?? '<csv>';
   const delimiter = delimiterByte(options.delimiter ?? ',');
   const kinds = options.kinds ?? {};
@@ -82,17 +119,32 @@ export function parseCsv(bytes: Buffer, options: CsvOptions = {}): Dataset {
   const timestamps = new Set(options.timestamps ?? []);
   const columns = header.names.map((name) => newColumn(name, kinds, timestamps, capacity, bytes));
   // No more records than line breaks + 1: more invalid cells than 1% of that cannot stay numeric.
-  const maxInvalid = MAX_INVALID_SHARE * (countLineBreaks(bytes, header.dataStart) + 1);
+  const lineBreaks = countLineBreaks(bytes, header.dataStart);
+  const maxInvalid = MAX_INVALID_SHARE * ((fileLineBreaks ?? lineBreaks) + 1);
   const context: RecordContext = { bytes, delimiter, fileName, kinds, missing: new MissingMatcher(options.missingValues), maxInvalid };
   const read = readRecords(context, columns, header, capacity);
   settleMixedColumns(context, columns, read.rows, read.capacity);
   rereadSwitched(context, columns, header.dataStart);
+  const summaries = columns.map(
+    (c): ColumnSummary => ({
+      forced: c.forced !== undefined || c.timestamp,
+      timestamp: c.timestamp,
+      switched: c.switched,
+      switchedAtRow: c.switchedAtRow,
+      invalid: c.invalid,
+      examples: c.examples,
+    }),
+  );
+  return { dataset: { rowCount: read.rows, columns: columns.map((c) => finish(c, read.rows)) }, summaries, lineBreaks };
+}
 
-  const result = { rowCount: read.rows, columns: columns.map((c) => finish(c, read.rows)) };
-  if (options.onColumn) {
-    result.columns.forEach((column, i) => options.onColumn!(reading(fileName, column, columns[i], read.rows)));
-  }
-  return result;
+/**
+ * Where the records start: the byte after the header row (after a byte-order mark).
+ * @throws InputError as `parseCsv` does for an empty file, gzip bytes or a duplicate column name
+ */
+export function dataStartOf(bytes: Buffer, options: Pick<CsvOptions, 'delimiter' | 'fileName'> = {}): number {
+  const fileName = options.fileName ?? '<csv>';
+  return readHeader(bytes, delimiterByte(options.delimiter ?? ','), fileName, textStart(bytes, fileName)).dataStart;
 }
 
 /** Where the text starts: after a UTF-8 byte-order mark. @throws InputError for gzip-compressed bytes */
@@ -295,8 +347,8 @@ function rereadSwitched(context: RecordContext, columns: ColumnState[], dataStar
 }
 
 /** What was read in a column: invalid cells of a numeric one, numbers among the texts of a categorical one. */
-function reading(file: string, column: Column, state: ColumnState, rows: number): ColumnReading {
-  const forced = state.forced !== undefined || state.timestamp;
+export function columnReading(file: string, column: Column, state: ColumnSummary, rows: number): ColumnReading {
+  const { forced } = state;
   if (column.kind === 'numeric') {
     let present = 0;
     for (let r = 0; r < rows; r++) if (column.values[r] === column.values[r]) present++;
@@ -306,7 +358,7 @@ function reading(file: string, column: Column, state: ColumnState, rows: number)
 }
 
 /** Line breaks (LF, and CR not followed by LF) from `start`: records after it are at most this + 1. */
-function countLineBreaks(bytes: Buffer, start: number): number {
+export function countLineBreaks(bytes: Buffer, start: number): number {
   let breaks = 0;
   for (let at = bytes.indexOf(LF, start); at >= 0; at = bytes.indexOf(LF, at + 1)) breaks++;
   for (let at = bytes.indexOf(CR, start); at >= 0; at = bytes.indexOf(CR, at + 1)) if (bytes[at + 1] !== LF) breaks++;

@@ -12,7 +12,8 @@ import { rememberSorted, sortedNonMissing } from '../../core/drift/quantile';
 import type { Column, Dataset } from '../../core/types';
 import { InputError } from './errors';
 import type { ReadOptions } from './read-dataset';
-import type { WorkerReply, WorkerRequest } from './read-worker';
+import type { CsvParts } from './csv';
+import type { PartReply, WorkerReply, WorkerRequest } from './read-worker';
 import { markEpochMs } from './timestamp';
 
 /**
@@ -51,9 +52,33 @@ export function readDatasetInWorker(file: string, options: ReadOptions = {}): Pr
     kinds: Object.entries(options.kinds ?? {}),
     options: { delimiter: options.delimiter, timestamps: options.timestamps, missingValues: options.missingValues, skip: options.skip },
   };
-  return new Promise<WorkerReply>((resolve, reject) => {
+  return ask<WorkerReply>(file, request).then((reply) => adopt(reply, options));
+}
+
+/**
+ * Parses the header (bytes [0, headerEnd)) and the records from byte `start` of a CSV file in a
+ * worker thread, as `parseCsvParts(bytes, options, fileLineBreaks)` would: the second part of
+ * `parseCsvInHalves` (csv-halves.ts). The worker reads those bytes from the file itself.
+ */
+export function parsePartInWorker(file: string, options: ReadOptions, headerEnd: number, start: number, fileLineBreaks: number): Promise<CsvParts> {
+  const request: WorkerRequest = {
+    path: file,
+    kinds: Object.entries(options.kinds ?? {}),
+    options: { delimiter: options.delimiter, timestamps: options.timestamps, missingValues: options.missingValues },
+    part: { headerEnd, start, fileLineBreaks },
+  };
+  return ask<PartReply>(file, request).then(({ parts, epochMs }) => {
+    const marked = new Set(epochMs);
+    const columns = parts.dataset.columns.map((c) => (c.kind === 'numeric' && marked.has(c.name) ? markEpochMs(c) : c));
+    return { ...parts, dataset: { rowCount: parts.dataset.rowCount, columns } };
+  });
+}
+
+/** Starts a worker for `request` and waits for its reply; a failure it reports is thrown here as it was there. */
+function ask<Reply extends WorkerReply | PartReply>(file: string, request: WorkerRequest): Promise<Extract<Reply, { ok: true }>> {
+  return new Promise<Reply>((resolve, reject) => {
     const worker = startWorker(request);
-    worker.once('message', (reply: WorkerReply) => {
+    worker.once('message', (reply: Reply) => {
       resolve(reply);
       void worker.terminate();
     });
@@ -67,7 +92,7 @@ export function readDatasetInWorker(file: string, options: ReadOptions = {}): Pr
       if (reply.stack) error.stack = reply.stack;
       throw error;
     }
-    return adopt(reply, options);
+    return reply as Extract<Reply, { ok: true }>;
   });
 }
 

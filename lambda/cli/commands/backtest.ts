@@ -141,7 +141,7 @@ export async function backtestCommand(argv: readonly string[], io: CliIo): Promi
     ? readOptionsOf(loaded.config)
     : platformReadOptions(loaded.validated as DriftwatchConfig, { modelId: args.model as string, windowColumn: args.windowColumn, every: args.every });
   const readings: ColumnReading[] = [];
-  const data = await readDataset(resolve(args.data), { ...options, delimiter, onColumn: (r) => readings.push(r) }).catch((error: unknown) => {
+  const data = await readDataset(resolve(args.data), { ...options, delimiter, twoThreads: true, onColumn: (r) => readings.push(r) }).catch((error: unknown) => {
     throw nameFile(error, args.data);
   });
   if (data.rowCount === 0) throw new InputError(`${args.data}: the file has a header but no data rows`, { file: args.data });
