@@ -52,6 +52,8 @@ export interface HistoryScanInput {
   readonly valuesPerScan?: number;
   /** Called before each scan with the windows [first, end) it covers. */
   readonly onScan?: (first: number, end: number) => void;
+  /** Called with each run's results, in window order, while the next run is being scanned. */
+  readonly onRun?: (run: RunScan) => void;
 }
 
 /**
@@ -99,29 +101,63 @@ export function historyRuns(model: MonitorModel, windows: readonly WindowSpan[],
   return scanRuns(windows, model.features.length + 2, valuesPerScan);
 }
 
-/** Profiles every window (and joins its labels) with one grouped scan per run of windows. */
-export async function scanHistory(engine: TableEngine, input: HistoryScanInput): Promise<ScannedHistory> {
+/** What one run's scan found: its windows' profiles, partitions (targets as window indices) and label joins. */
+export interface RunScan {
+  /** The run's windows [first, end). */
+  readonly first: number;
+  readonly end: number;
+  /** One profile per window of the run, in order. */
+  readonly profiles: DatasetProfile[];
+  /** The run's partitions' prediction aggregates, in time order, `target` the window's index in all windows. */
+  readonly partitions: PartitionAggregates[];
+  /** Each window's label-join aggregates, or null without labels. */
+  readonly performances: (PerformanceAggregates | null)[] | null;
+}
+
+/** Profiles the windows [first, end) with one grouped scan (and joins their labels). */
+async function scanRun(engine: TableEngine, input: HistoryScanInput, [first, end]: [number, number]): Promise<RunScan> {
   const { model, reference, tables, windows } = input;
+  input.onScan?.(first, end);
+  const run = windows.slice(first, end);
+  const scan = {
+    hours: { start: new Date(run[0].startHour * HOUR_MS), end: new Date(run[run.length - 1].endHour * HOUR_MS) },
+    groupBy: input.groupBy,
+    targets: run.length,
+    targetOf: (dt: string, hour: string | null) => windowAt(run, Date.parse(`${dt}T${hour ?? '00'}:00:00Z`) / HOUR_MS),
+  } as const;
+  const grouped = await profileHistory(engine, model, reference, tables, scan);
+  // Labels sit in their prediction's hour here: no lookback past the run.
+  const performances = await historyPerformance(engine, model, tables, scan, 0);
+  return { first, end, profiles: grouped.profiles, partitions: grouped.partitions.map((p) => ({ ...p, target: p.target + first })), performances };
+}
+
+/**
+ * Profiles every window (and joins its labels) with one grouped scan per run of windows. Each run's
+ * results go to `onRun` as soon as they are in, while the engine already scans the next run: what
+ * the caller does with them (the backtest measures and decides the run's windows) runs in this
+ * thread while the engine's threads work, instead of after the last scan.
+ */
+export async function scanHistory(engine: TableEngine, input: HistoryScanInput): Promise<ScannedHistory> {
+  const runs = historyRuns(input.model, input.windows, input.valuesPerScan);
   const profiles: DatasetProfile[] = [];
   const partitions: PartitionAggregates[] = [];
   let performances: (PerformanceAggregates | null)[] | null = [];
-  for (const [first, end] of historyRuns(model, windows, input.valuesPerScan)) {
-    input.onScan?.(first, end);
-    const run = windows.slice(first, end);
-    const scan = {
-      hours: { start: new Date(run[0].startHour * HOUR_MS), end: new Date(run[run.length - 1].endHour * HOUR_MS) },
-      groupBy: input.groupBy,
-      targets: run.length,
-      targetOf: (dt: string, hour: string | null) => windowAt(run, Date.parse(`${dt}T${hour ?? '00'}:00:00Z`) / HOUR_MS),
-    } as const;
-    const grouped = await profileHistory(engine, model, reference, tables, scan);
-    profiles.push(...grouped.profiles);
-    for (const p of grouped.partitions) partitions.push({ ...p, target: p.target + first });
-    // Labels sit in their prediction's hour here: no lookback past the run.
-    const performance = await historyPerformance(engine, model, tables, scan, 0);
+  let next = runs.length > 0 ? scanRun(engine, input, runs[0]) : null;
+  for (let i = 0; next; i++) {
+    const run: RunScan = await next;
+    next = i + 1 < runs.length ? scanRun(engine, input, runs[i + 1]) : null;
+    try {
+      input.onRun?.(run);
+    } catch (error) {
+      // No scan outlives the call: the next one ends (its result or failure unused) before the error is thrown.
+      await next?.catch(() => undefined);
+      throw error;
+    }
+    profiles.push(...run.profiles);
+    partitions.push(...run.partitions);
     // Null for every run alike: the model has no labels.
-    if (performance === null) performances = null;
-    else performances?.push(...performance);
+    if (run.performances === null) performances = null;
+    else performances?.push(...run.performances);
   }
   return { profiles, partitions, performances };
 }

@@ -10,12 +10,13 @@ import { openDuckDbEngine } from '../adapters/local/duckdb-engine';
 import { readDataset } from '../adapters/local/read-dataset';
 import type { Alert, Resolution } from '../core/alerts';
 import { worst } from '../core/severity';
-import type { Dataset, Status } from '../core/types';
+import type { Dataset, DatasetProfile, Status } from '../core/types';
 import { calibrateBaseline, decideWindow, type DecideContext } from '../monitor/decide';
 import { reportDriftBands } from '../monitor/drift-bands';
 import { hourSpanLabel } from '../monitor/messages';
 import { metricsOf, defaultKeyMetric, type MonitorModel } from '../monitor/model';
 import type { MetricValue } from '../monitor/performance';
+import type { PerformanceAggregates } from '../sql';
 import type { MonitorTables } from '../monitor/profile';
 import { featureSpecs, measureWindow, type HourBatch } from '../monitor/score';
 import { initialState, type MonitorState } from '../monitor/state';
@@ -25,7 +26,7 @@ import { businessMetrics } from './business';
 import { HOUR_MS, rowsByWindow, type WindowSpan } from './batches';
 import { releaseColumns } from './columns';
 import { BacktestConfigError, parseEvery, type BacktestConfig } from './config';
-import { historyRuns, scanHistory, type ScannedHistory } from './history-scan';
+import { historyRuns, scanHistory, type RunScan } from './history-scan';
 import { prepare, type Prepared } from './prepare';
 import { dropHistory, loadHistory } from './load';
 import { BACKTEST_FORMAT, type BacktestCalibration, type BacktestResult } from './types';
@@ -116,14 +117,10 @@ export async function runBacktest(input: RunBacktestInput): Promise<BacktestResu
     // Profile at the coarsest grain that tiles the windows: whole UTC days (row windows are
     // synthetic days) give up to 24× fewer result rows than hours.
     const groupBy = 'rows' in config.window || (parseEvery(config.window.every) as number) % 24 === 0 ? 'day' : 'hour';
-    const scanned = await scanHistory(engine, { model, reference: p.reference, tables, windows, groupBy });
-    // Each window's hourly prediction aggregates, in time order.
-    const batchesOf: HourBatch[][] = windows.map(() => []);
-    for (const part of scanned.partitions) {
-      batchesOf[part.target].push({ hour: `${part.dt}T${part.hour ?? '00'}:00:00.000Z`, predictions: part.predictions });
-    }
-
-    const judged = judgeWindows(p, config, ctx, scanned, batchesOf, progress);
+    // Each run's windows are measured and decided while the engine scans the next run.
+    const judge = windowJudge(p, config, ctx, progress);
+    await scanHistory(engine, { model, reference: p.reference, tables, windows, groupBy, onRun: judge.add });
+    const judged = judge.result();
     return summarize(p, config, ctx, judged.state, judged.windows, judged.alerts, judged.resolutions);
   } finally {
     if (input.engine) {
@@ -135,10 +132,11 @@ export async function runBacktest(input: RunBacktestInput): Promise<BacktestResu
 }
 
 /**
- * Measures and decides every window in order, the monitor's state carried from one to the next as
- * the Lambdas carry it; business metrics read each window's rows.
+ * Measures and decides the windows in order, a run of them at a time as their scan comes in, the
+ * monitor's state carried from one window to the next as the Lambdas carry it; business metrics read
+ * each window's rows.
  */
-function judgeWindows(p: Prepared, config: BacktestConfig, ctx: DecideContext, scanned: ScannedHistory, batchesOf: HourBatch[][], progress: (message: string) => void) {
+function windowJudge(p: Prepared, config: BacktestConfig, ctx: DecideContext, progress: (message: string) => void) {
   const { batching, model } = p;
   const windows = batching.windows;
   // Rows per window (for business metrics, which read rows).
@@ -150,7 +148,7 @@ function judgeWindows(p: Prepared, config: BacktestConfig, ctx: DecideContext, s
   const alerts: Alert[] = [];
   const resolutions: Resolution[] = [];
   const every = Math.max(1, Math.ceil(windows.length / 10)); // about ten progress lines per run
-  for (const span of windows) {
+  const judgeWindow = (span: WindowSpan, profile: DatasetProfile, batches: HourBatch[], performance: PerformanceAggregates | null) => {
     if ((span.index + 1) % every === 0 || span.index === windows.length - 1) progress(`window ${span.index + 1}/${windows.length}`);
     const engineSpan = {
       index: span.index,
@@ -160,17 +158,30 @@ function judgeWindows(p: Prepared, config: BacktestConfig, ctx: DecideContext, s
       ...(span.startRow !== null && { startRow: span.startRow, endRow: span.endRow as number }),
       partial: span.partial,
     };
-    const performance = scanned.performances ? scanned.performances[span.index] : null;
     let rowMetrics: Record<string, MetricValue> = {};
     if (rowsOf) rowMetrics = businessMetrics(config.metrics ?? [], business, rowsOf[span.index].map((r) => r + p.firstRow));
-    const measures = measureWindow(model, p.reference, engineSpan, scanned.profiles[span.index], batchesOf[span.index], performance, rowMetrics, specs);
+    const measures = measureWindow(model, p.reference, engineSpan, profile, batches, performance, rowMetrics, specs);
     const decided = decideWindow(state, { ...measures, rows: span.rows }, ctx);
     state = decided.state;
     judged.push(decided.window);
     alerts.push(...decided.alerts);
     resolutions.push(...decided.resolutions);
-  }
-  return { state, windows: judged, alerts, resolutions };
+  };
+  return {
+    /** Judges a run's windows (runs come in window order). */
+    add(run: RunScan): void {
+      // Each window's hourly prediction aggregates, in time order.
+      const batchesOf: HourBatch[][] = run.profiles.map(() => []);
+      for (const part of run.partitions) {
+        batchesOf[part.target - run.first].push({ hour: `${part.dt}T${part.hour ?? '00'}:00:00.000Z`, predictions: part.predictions });
+      }
+      for (let w = run.first; w < run.end; w++) {
+        const i = w - run.first;
+        judgeWindow(windows[w], run.profiles[i], batchesOf[i], run.performances ? run.performances[i] : null);
+      }
+    },
+    result: () => ({ state, windows: judged, alerts, resolutions }),
+  };
 }
 
 /** The metrics judged, after checking the configured key metric is one of them. */

@@ -71,6 +71,40 @@ describe('scanHistory', () => {
       const rounded = (value: unknown) => JSON.parse(JSON.stringify(value, (_k, v) => (typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(12)) : v)));
       expect(rounded(perWindow)).toEqual(rounded(whole));
       expect(rounded(inThrees)).toEqual(rounded(whole));
+
+      // Each run's results go to onRun in window order, the next run's scan already started.
+      const events: string[] = [];
+      const fed = await scanHistory(engine, {
+        ...input,
+        valuesPerScan: 3 * 300 * 4,
+        onScan: (first) => events.push(`scan ${first}`),
+        onRun: (run) => events.push(`run ${run.first}-${run.end}: ${run.profiles.length} profiles`),
+      });
+      expect(events).toEqual(['scan 0', 'scan 3', 'run 0-3: 3 profiles', 'scan 6', 'run 3-6: 3 profiles', 'scan 9', 'run 6-9: 3 profiles', 'run 9-10: 1 profiles']);
+      expect(rounded(fed)).toEqual(rounded(whole));
+      // A failing onRun fails the scan, and only once the scan started meanwhile has ended.
+      let inFlight = 0;
+      const counting = {
+        ...engine,
+        async queryChunks(...args: Parameters<typeof engine.queryChunks>) {
+          inFlight++;
+          try {
+            return await engine.queryChunks(...args);
+          } finally {
+            inFlight--;
+          }
+        },
+      };
+      const failing = scanHistory(counting, {
+        ...input,
+        valuesPerScan: 3 * 300 * 4,
+        onRun: () => {
+          throw new Error('judging failed');
+        },
+      });
+      await expect(failing).rejects.toThrow('judging failed');
+      expect(inFlight).toBe(0);
+
       await dropHistory(engine, loaded);
       expect(await engine.query("SELECT table_name FROM information_schema.tables WHERE table_name LIKE 'scan%'")).toEqual([]);
     } finally {
