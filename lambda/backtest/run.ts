@@ -17,7 +17,9 @@ import { hourSpanLabel } from '../monitor/messages';
 import { metricsOf, defaultKeyMetric, type MonitorModel } from '../monitor/model';
 import type { MetricValue } from '../monitor/performance';
 import type { PerformanceAggregates } from '../sql';
-import type { MonitorTables } from '../monitor/profile';
+import { createFineGrid, type MonitorTables } from '../monitor/profile';
+import { quoteIdentifier } from '../core/schema/identifier';
+import type { TableRef } from '../sql/table';
 import { featureSpecs, measureWindow, type HourBatch } from '../monitor/score';
 import { initialState, type MonitorState } from '../monitor/state';
 import type { MonitorWindow } from '../monitor/types';
@@ -87,6 +89,7 @@ export async function runBacktest(input: RunBacktestInput): Promise<BacktestResu
   const engine = input.engine ?? (await openDuckDbEngine(BACKTEST_DUCKDB));
   const prefix = `bt${++runs}_${process.pid}`;
   let loaded;
+  let fineGrid: TableRef | null = null;
   try {
     progress(`loading ${batching.hourOfRow.length.toLocaleString('en-US')} rows into DuckDB…`);
     loaded = await loadHistory(engine, {
@@ -104,11 +107,14 @@ export async function runBacktest(input: RunBacktestInput): Promise<BacktestResu
     if (input.releaseData && !(config.metrics && config.metrics.length > 0)) {
       releaseColumns([...input.data.columns, ...p.data.columns, ...p.features, p.prediction, p.predictedLabel, p.label]);
     }
-    const tables: MonitorTables = {
+    const loadedTables: MonitorTables = {
       predictions: { table: loaded.predictions },
       labels: loaded.labels ? { table: loaded.labels } : null,
       referenceBins: { table: loaded.referenceBins },
     };
+    // The reference's fine grid, made once for all the scans below (each would build it again).
+    fineGrid = await createFineGrid(engine, model, p.reference, loadedTables, `${prefix}_fine_grid`);
+    const tables: MonitorTables = { ...loadedTables, fineGrid };
 
     const scans = historyRuns(model, windows).length;
     progress(
@@ -124,6 +130,7 @@ export async function runBacktest(input: RunBacktestInput): Promise<BacktestResu
     return summarize(p, config, ctx, judged.state, judged.windows, judged.alerts, judged.resolutions);
   } finally {
     if (input.engine) {
+      if (fineGrid) await input.engine.run(`DROP TABLE IF EXISTS ${quoteIdentifier(fineGrid.table)}`);
       if (loaded) await dropHistory(input.engine, loaded);
     } else {
       await engine.close();

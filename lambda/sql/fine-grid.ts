@@ -103,17 +103,26 @@ export function fineBinByRanks(byFeature: string): string {
 }
 
 /**
- * The CTEs that bin by the grid: each fine edge's cell (`grid_edges`), every cell with its base and
- * edges (`grid`), and the rank method for the values of dense cells (`dense_points`, `binned`).
+ * The grid's CTEs: each fine edge's cell (`grid_edges`) and every cell with its base and edges
+ * (`grid`), computed from the reference bins, or read from `gridTable` (a table `fineGridQuery`
+ * made once for the same reference: a backtest's scans then do not each build it again).
  */
-export function gridCtes(): string {
-  const dense = `edges > ${EDGES_PER_CELL}`;
-  return `grid_edges AS (
+export function gridCellCtes(gridTable?: string): string {
+  const edges = `grid_edges AS (
   SELECT k.fid, r.edge, ${cellSql('r.edge', 'k.')} AS cell
   FROM reference_bins r
   JOIN feature_keys k ON k.part = 'numeric' AND k.feature = r.feature
   WHERE r.bin_set = 'fine'
-),
+)`;
+  if (gridTable) {
+    return `${edges},
+grid AS (
+  SELECT k.fid, t.cell, t.edges, t.low_edge, t.high_edge, t.base
+  FROM ${gridTable} t
+  JOIN feature_keys k ON k.part = 'numeric' AND k.feature = t.feature
+)`;
+  }
+  return `${edges},
 grid AS (
   SELECT fid, cell, edges, low_edge, high_edge, CAST(SUM(edges) OVER (PARTITION BY fid ORDER BY cell) - edges AS BIGINT) AS base
   FROM (
@@ -127,7 +136,16 @@ grid AS (
     LEFT JOIN grid_edges e ON e.fid = c.fid AND e.cell = c.cell
     GROUP BY c.fid, c.cell
   ) AS cells
-),
+)`;
+}
+
+/**
+ * The CTEs that bin by the grid: the grid's (`gridCellCtes`), and the rank method for the values of
+ * dense cells (`dense_points`, `binned`).
+ */
+export function gridCtes(gridTable?: string): string {
+  const dense = `edges > ${EDGES_PER_CELL}`;
+  return `${gridCellCtes(gridTable)},
 dense_points AS (
   SELECT fid, x, 1 AS is_value
   FROM (SELECT DISTINCT v.fid, v.x FROM clean_values v JOIN grid g ON g.fid = v.fid AND g.cell = v.cell WHERE g.${dense}) AS d

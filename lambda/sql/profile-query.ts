@@ -98,6 +98,12 @@ export interface ProfileQueryInput {
   readonly fineBinsOnly?: boolean;
   /** @default { kind: 'inline' } */
   readonly bins?: ReferenceBinsSource;
+  /**
+   * The fine grid as a table made once by `fineGridQuery` for the same spec, reference and bins,
+   * instead of built in the query (a backtest's scans each built it: about 40 ms of each). Only with
+   * `groupBy` and `fineBinsOnly`, the variant that bins by the grid.
+   */
+  readonly grid?: { readonly table: TableRef };
   /** Refuse to generate a longer query. @default ATHENA_MAX_QUERY_BYTES */
   readonly maxQueryBytes?: number;
 }
@@ -171,7 +177,7 @@ function queryScope(input: ProfileQueryInput): { filter: string; comment: string
   return { filter: hourRangeFilter(start, end), comment: `hours [${start.toISOString()}, ${end.toISOString()})` };
 }
 
-function featureKeys(spec: ModelRecordSpec, reference: DatasetProfile): Key[] {
+export function featureKeys(spec: ModelRecordSpec, reference: DatasetProfile): Key[] {
   const specKinds = new Map(spec.features.map((f) => [f.name, f.kind]));
   const keys: Key[] = reference.features.map((f) => {
     const kind = specKinds.get(f.name);
@@ -189,7 +195,7 @@ function featureKeys(spec: ModelRecordSpec, reference: DatasetProfile): Key[] {
 }
 
 /** A numeric feature's grid over its fine edges (fine-grid.ts); null for the other keys. */
-function gridOf(reference: DatasetProfile, key: Key): FineGrid | null {
+export function gridOf(reference: DatasetProfile, key: Key): FineGrid | null {
   if (key.part !== 'numeric') return null;
   const f = reference.features.find((r) => r.name === key.name);
   return f && f.kind === 'numeric' ? fineGrid(f.fineEdges) : null;
@@ -224,17 +230,21 @@ export function profileQuery(input: ProfileQueryInput): string {
   return sql;
 }
 
+/** The reference bins relation: the bins inline, or the bins table's rows of this reference. */
+export function binsSqlOf(input: Pick<ProfileQueryInput, 'reference' | 'bins'>): string {
+  const bins = input.bins ?? { kind: 'inline' };
+  return bins.kind === 'inline'
+    ? referenceBinsValues(input.reference)
+    : `SELECT feature, bin_set, position, edge, category FROM ${qualifiedTable(bins.table)}\n` +
+        `    WHERE reference_id = ${sqlString(bins.referenceId)}`;
+}
+
 /** What the query's parts share: the keys, the CASEs choosing each key's column, the groups, the bin settings. */
 function queryShape(input: ProfileQueryInput) {
   const { spec, reference } = input;
   const keys = featureKeys(spec, reference);
   const columns = keys.map((k) => quoteIdentifier(k.name)).join(', ');
-  const bins = input.bins ?? { kind: 'inline' };
-  const binsSql =
-    bins.kind === 'inline'
-      ? referenceBinsValues(reference)
-      : `SELECT feature, bin_set, position, edge, category FROM ${qualifiedTable(bins.table)}\n` +
-        `    WHERE reference_id = ${sqlString(bins.referenceId)}`;
+  const binsSql = binsSqlOf(input);
   const g = input.groupBy !== undefined;
   // The grouped variants choose each key's column by its number (grouped-profile-sql.ts).
   const cases = (parts: Key['part'][], cast: (c: string) => string, type: string) =>
@@ -249,6 +259,7 @@ function queryShape(input: ProfileQueryInput) {
   const fineOnly = input.fineBinsOnly === true;
   // Grouped and fine bins only: each value's fine bin from its cell of a grid over the edges (fine-grid.ts).
   const gridded = g && fineOnly;
+  if (input.grid && !gridded) throw new Error('profileQuery: grid is only for the grouped query with fineBinsOnly (the variant that bins by the grid)');
   const grids = gridded ? keys.map((k) => gridOf(reference, k)) : undefined;
   const keyRelation = g ? groupedKeyRelation(keys, grids) : `(VALUES ${keys.map((k) => `(${sqlString(k.part)}, ${sqlString(k.name)})`).join(', ')}) AS k(part, feature)`;
   const byFeature = g ? 'fid' : 'feature';
@@ -297,7 +308,7 @@ clean_values AS (
 reference_bins AS (
   ${binsSql}
 ),
-${gridded ? gridCtes() : numericPointCtes(keys, g, part, partNull, byFeature, orderWindow, fineOnly)}`;
+${gridded ? gridCtes(input.grid ? qualifiedTable(input.grid.table) : undefined) : numericPointCtes(keys, g, part, partNull, byFeature, orderWindow, fineOnly)}`;
 }
 
 /** The ungridded variants' binning: the values (DISTINCT when grouped) and edges sorted together, running sums over the edges. */

@@ -6,6 +6,7 @@
 import { openDuckDbEngine } from '../../lambda/adapters/local';
 import { rowBatching } from '../../lambda/backtest/batches';
 import { scanHistory, scanRuns } from '../../lambda/backtest/history-scan';
+import { createFineGrid } from '../../lambda/monitor/profile';
 import { dropHistory, loadHistory } from '../../lambda/backtest/load';
 import type { CategoricalColumn, Column, Dataset } from '../../lambda/core/types';
 import type { MonitorModel } from '../../lambda/monitor/model';
@@ -70,6 +71,12 @@ describe('scanHistory', () => {
       // Counts are exact; sums of doubles may be added in another order by DuckDB's threads.
       const rounded = (value: unknown) => JSON.parse(JSON.stringify(value, (_k, v) => (typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(12)) : v)));
       expect(rounded(perWindow)).toEqual(rounded(whole));
+      // With the fine grid made once (as runBacktest does) instead of in each scan: the same profiles.
+      const fineGrid = await createFineGrid(engine, model, reference, tables, 'scan_fine_grid');
+      expect(fineGrid).toEqual({ table: 'scan_fine_grid' });
+      const gridded = await scanHistory(engine, { ...input, tables: { ...tables, fineGrid }, valuesPerScan: 3 * 300 * 4 });
+      expect(rounded(gridded)).toEqual(rounded(whole));
+      await engine.run('DROP TABLE scan_fine_grid');
       expect(rounded(inThrees)).toEqual(rounded(whole));
 
       // Each run's results go to onRun in window order, the next run's scan already started.

@@ -10,6 +10,7 @@ import type { Dataset, NumericFeatureProfile } from '../../lambda/core/types';
 import { openDuckDbEngine, type DuckDbEngine } from '../../lambda/adapters/local/duckdb-engine';
 import { edgesInDenseCells, fineGrid, gridCell, MAX_GRID_CELLS } from '../../lambda/sql/fine-grid';
 import { parsePartitionedProfileRows } from '../../lambda/sql/grouped-profile';
+import { fineGridQuery } from '../../lambda/sql/fine-grid-query';
 import { profileQuery } from '../../lambda/sql/profile-query';
 
 let engine: DuckDbEngine;
@@ -36,12 +37,18 @@ async function profiles(reference: Float64Array, current: Float64Array) {
   ], n);
   const sql = profileQuery({ spec, reference: ref, table: { table }, hours, groupBy: 'day', fineBinsOnly: true });
   const [day] = parsePartitionedProfileRows(await engine.query(sql), ref, { fineBinsOnly: true });
+  // The same query reading the grid from a table made once (what a backtest's scans do).
+  await engine.run(`CREATE TABLE ${table}_grid AS\n${fineGridQuery({ spec, reference: ref })}`);
+  const fromTable = profileQuery({ spec, reference: ref, table: { table }, hours, groupBy: 'day', fineBinsOnly: true, grid: { table: { table: `${table}_grid` } } });
+  const [dayFromTable] = parsePartitionedProfileRows(await engine.query(fromTable), ref, { fineBinsOnly: true });
   await engine.run(`DROP TABLE ${table}`);
+  await engine.run(`DROP TABLE ${table}_grid`);
   const data: Dataset = { rowCount: n, columns: [{ kind: 'numeric', name: 'x', values: current }] };
   const counts = (f: NumericFeatureProfile) => ({ counts: f.counts, fineCounts: f.fineCounts, missing: f.missing });
   return {
     reference: ref.features[0] as NumericFeatureProfile,
     sql: counts(day.profile.features[0] as NumericFeatureProfile),
+    gridTable: counts(dayFromTable.profile.features[0] as NumericFeatureProfile),
     core: counts(observeDatasetProfile(data, ref).features[0] as NumericFeatureProfile),
   };
 }
@@ -54,10 +61,11 @@ function bunchedReference(bunched: number, far: number): Float64Array {
 describe('grid binning of the grouped query', () => {
   it('bins values of dense cells by rank, and every other value by its cell, exactly as the core', async () => {
     const reference = bunchedReference(2000, 6);
-    const { reference: ref, sql, core } = await profiles(reference, Float64Array.from([...reference, 0, 1, 1 + 5e-10, 2, 1e7, -1e308, 1.7e308, NaN]));
+    const { reference: ref, sql, gridTable, core } = await profiles(reference, Float64Array.from([...reference, 0, 1, 1 + 5e-10, 2, 1e7, -1e308, 1.7e308, NaN]));
     // The case this test is for: most edges bunched in cells the grid cannot resolve.
     expect(edgesInDenseCells(ref.fineEdges, fineGrid(ref.fineEdges))).toBeGreaterThan(ref.fineEdges.length / 2);
     expect(sql).toEqual(core);
+    expect(gridTable).toEqual(core);
   });
 
   it('matches the core for any reference and values (edges repeated, ±1e300, one distinct value, values on edges)', async () => {
@@ -71,10 +79,20 @@ describe('grid binning of the grouped query', () => {
       fc.asyncProperty(fc.array(finite, { minLength: 1, maxLength: 400 }), fc.array(fc.oneof(finite, fc.constant(NaN)), { maxLength: 200 }), async (ref, extra) => {
         const reference = Float64Array.from(ref);
         // The reference's own values sit on its fine edges; the extra ones anywhere.
-        const { sql, core } = await profiles(reference, Float64Array.from([...ref, ...extra]));
+        const { sql, gridTable, core } = await profiles(reference, Float64Array.from([...ref, ...extra]));
         expect(sql).toEqual(core);
+        expect(gridTable).toEqual(core);
       }),
       { numRuns: 40 },
+    );
+  });
+});
+
+describe('profileQuery grid', () => {
+  it('refuses a grid table for a variant that does not bin by the grid, saying which does', () => {
+    const ref = fitDatasetProfile({ rowCount: 3, columns: [{ kind: 'numeric', name: 'x', values: Float64Array.from([1, 2, 3]) }] });
+    expect(() => profileQuery({ spec, reference: ref, table: { table: 't' }, hours, groupBy: 'day', grid: { table: { table: 'g' } } })).toThrow(
+      'profileQuery: grid is only for the grouped query with fineBinsOnly (the variant that bins by the grid)',
     );
   });
 });
