@@ -8,7 +8,7 @@
  * of `parseCsv`; the second parse costs time only in those cases.
  */
 import type { CategoricalColumn, Column, Dataset, NumericColumn } from '../../core/types';
-import { columnReading, countLineBreaks, dataStartOf, parseCsv, parseCsvParts, type ColumnSummary, type CsvOptions, type CsvParts } from './csv';
+import { countLineBreaks, dataStartOf, parseCsv, parseCsvParts, presentCells, reportColumns, type ColumnSummary, type CsvOptions, type CsvParts } from './csv';
 import { fewInvalid, MAX_EXAMPLES } from './inference';
 import { isEpochMs, markEpochMs } from './timestamp';
 
@@ -45,13 +45,6 @@ export function splitPoint(bytes: Buffer, dataStart: number, share = 0.5): numbe
     if (quotes % 2 === 0) return lf + 1;
   }
   return null;
-}
-
-/** A numeric column's present (not missing) cells. */
-function present(values: Float64Array): number {
-  let n = 0;
-  for (let r = 0; r < values.length; r++) if (values[r] === values[r]) n++;
-  return n;
 }
 
 function joinNumeric(a: NumericColumn, b: NumericColumn): NumericColumn {
@@ -153,7 +146,7 @@ export function joinParts(first: CsvParts, second: CsvParts): CsvParts | null {
     // Too many invalid cells for the column to stay numeric: one parse reads it as categorical, or
     // (declared numeric) fails. (More than the file allows while reading is too many by this test too:
     // the file's line breaks are at least its cells.)
-    if (invalid > 0 && !fewInvalid(invalid, present(column.values) + invalid)) return null;
+    if (invalid > 0 && !fewInvalid(invalid, presentCells(column.values) + invalid)) return null;
     const shifted = sb.examples.map((e) => ({ ...e, row: e.row + a.rowCount, ...(e.line !== undefined && { line: e.line + first.lineBreaks }) }));
     columns.push(column);
     summaries.push({ ...sa, invalid, examples: [...sa.examples, ...shifted].slice(0, MAX_EXAMPLES) });
@@ -163,7 +156,8 @@ export function joinParts(first: CsvParts, second: CsvParts): CsvParts | null {
 
 /**
  * Parses the records from `start` on (with the header, bytes [0, headerEnd)) as
- * `parseCsvParts(bytes, options, fileLineBreaks)` would, in another thread: read-in-worker.ts's `parsePartInWorker`, or, in tests, this thread.
+ * `parseCsvParts(bytes, options, fileLineBreaks)` would, in another thread: read-in-worker.ts's
+ * `parsePartInWorker`, or, in tests, this thread.
  */
 export type SecondPart = (headerEnd: number, start: number, fileLineBreaks: number) => Promise<CsvParts>;
 
@@ -173,7 +167,7 @@ export const HALVES_MIN_BYTES = 8 * 1024 * 1024;
 /**
  * `parseCsv(bytes, options)`, the records after the middle parsed by `second` while this thread
  * parses the others. Same dataset, callbacks and errors as `parseCsv`.
- * @example await parseCsvInHalves(bytes, { fileName }, (headerEnd, start) => parsePartInWorker(file, headerEnd, start, options))
+ * @example await parseCsvInHalves(bytes, { fileName: file }, (headerEnd, start, lineBreaks) => parsePartInWorker(file, options, headerEnd, start, lineBreaks))
  */
 export async function parseCsvInHalves(bytes: Buffer, options: CsvOptions, second: SecondPart, minBytes = HALVES_MIN_BYTES): Promise<Dataset> {
   // An error in the header is the whole parse's: let it throw from there.
@@ -199,9 +193,5 @@ export async function parseCsvInHalves(bytes: Buffer, options: CsvOptions, secon
   const joined = first && rest ? joinParts(first, rest) : null;
   if (!joined) return parseCsv(bytes, options);
   for (const message of notices) options.onNotice?.(message);
-  const { dataset, summaries } = joined;
-  if (options.onColumn) {
-    dataset.columns.forEach((column, i) => options.onColumn!(columnReading(options.fileName ?? '<csv>', column, summaries[i], dataset.rowCount)));
-  }
-  return dataset;
+  return reportColumns(joined, options);
 }

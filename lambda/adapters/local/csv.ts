@@ -69,8 +69,11 @@ interface RecordContext {
  * @example parseCsv(Buffer.from('a,b\n1,x\n2,y\n')).columns.map((c) => c.kind) // ['numeric', 'categorical']
  */
 export function parseCsv(bytes: Buffer, options: CsvOptions = {}): Dataset {
-  const parts = parseCsvParts(bytes, options);
-  const { dataset, summaries } = parts;
+  return reportColumns(parseCsvParts(bytes, options), options);
+}
+
+/** The parse's dataset, after `onColumn` has been called with each column's reading (in column order). */
+export function reportColumns({ dataset, summaries }: Pick<CsvParts, 'dataset' | 'summaries'>, options: Pick<CsvOptions, 'fileName' | 'onColumn'>): Dataset {
   if (options.onColumn) {
     dataset.columns.forEach((column, i) => options.onColumn!(columnReading(options.fileName ?? '<csv>', column, summaries[i], dataset.rowCount)));
   }
@@ -311,10 +314,7 @@ function readNumericCell(context: RecordContext, column: ColumnState, row: numbe
 function settleMixedColumns(context: RecordContext, columns: ColumnState[], rows: number, capacity: number): void {
   for (const column of columns) {
     if (!column.numeric || column.invalid === 0) continue;
-    const values = column.values!;
-    let present = 0;
-    for (let r = 0; r < rows; r++) if (values[r] === values[r]) present++;
-    if (fewInvalid(column.invalid, present + column.invalid)) continue;
+    if (fewInvalid(column.invalid, presentCells(column.values!, rows) + column.invalid)) continue;
     if (column.forced === 'numeric') {
       const first = column.examples[0];
       throw new InputError(
@@ -347,14 +347,20 @@ function rereadSwitched(context: RecordContext, columns: ColumnState[], dataStar
 }
 
 /** What was read in a column: invalid cells of a numeric one, numbers among the texts of a categorical one. */
-export function columnReading(file: string, column: Column, state: ColumnSummary, rows: number): ColumnReading {
+function columnReading(file: string, column: Column, state: ColumnSummary, rows: number): ColumnReading {
   const { forced } = state;
   if (column.kind === 'numeric') {
-    let present = 0;
-    for (let r = 0; r < rows; r++) if (column.values[r] === column.values[r]) present++;
+    const present = presentCells(column.values, rows);
     return { file, name: column.name, kind: 'numeric', forced, nonMissing: present + state.invalid, numbers: present, invalid: state.invalid, examples: state.examples };
   }
   return { file, name: column.name, kind: 'categorical', forced, ...textReading(column.codes, column.dictionary) };
+}
+
+/** The present (not NaN, so not missing) cells among a numeric column's first `rows`. */
+export function presentCells(values: Float64Array, rows = values.length): number {
+  let present = 0;
+  for (let r = 0; r < rows; r++) if (values[r] === values[r]) present++;
+  return present;
 }
 
 /** Line breaks (LF, and CR not followed by LF) from `start`: records after it are at most this + 1. */

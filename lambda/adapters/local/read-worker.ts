@@ -2,8 +2,9 @@
  * The worker-thread side of `readDatasetInWorker` (read-in-worker.ts): reads one file with
  * `readDataset`, sorts its numeric columns, and posts back the dataset (its typed arrays moved, not
  * copied), the sorted copies, and every callback `readDataset` made, in order, for the calling
- * thread to replay. For `parsePartInWorker`, it parses a part of a CSV file instead (csv-halves.ts). A failure is posted as its name, message and details, so an InputError arrives
- * as an InputError with the same words. The types of the exchange are here, so that compiling
+ * thread to replay. For `parsePartInWorker`, it parses a part of a CSV file instead (csv-halves.ts).
+ * A failure is posted as its name, message and details, so an InputError arrives as an InputError
+ * with the same words. The types of the exchange are here, so that compiling
  * read-in-worker.ts (which imports them) compiles this file too.
  */
 import * as fs from 'node:fs';
