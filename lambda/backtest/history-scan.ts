@@ -3,9 +3,9 @@
  * and its label join (`historyPerformance`), over runs of consecutive windows rather than all of
  * history at once.
  *
- * Why runs: the profile SQL unpivots its rows into one value per (row, feature) and the engine holds
- * that relation while it bins it, so one scan over a million rows × 20 features held about 2 GB
- * however few the windows were. A run of windows holding at most `valuesPerScan` values bounds that,
+ * Why runs: a scan holds its aggregates' groups (per partition × feature × fine bin), which grow with
+ * the history's length; and before the grid query streamed its rows, one scan over a million rows ×
+ * 20 features held about 2 GB. A run of windows holding at most `valuesPerScan` values bounds that,
  * whatever the history's length; each window is still profiled by one scan of its
  * own hours with the same SQL, so the counts are the same as one scan's. A window larger than the
  * bound is a run of its own (a window is never split).
@@ -21,15 +21,16 @@ import type { TableEngine } from '../ports/query-engine';
 import { HOUR_MS, type WindowSpan } from './batches';
 
 /**
- * Values (rows × profiled columns) one scan holds at most. Measured on a million rows × 20 features
- * (100 daily windows), when every value was sorted: 500,000 a scan peaked at 677 MB for the whole
- * run, 1,000,000 at 703 MB, 3,000,000 at 966 MB and one scan at 2.6 GB. Since the grouped query bins
- * by a grid join instead (sql/fine-grid.ts), a scan holds less and each costs a fixed part (the grid),
- * so fewer, larger scans pay: 3 runs each on 2 cores, 500,000 (old query) 12.7–13.2 s, 594–604 MB;
- * 1,100,000: 10.5–12.1 s, 590–628 MB; 1,600,000: 10.4–10.5 s, 629–673 MB; 2,200,000: 8.6–10.7 s,
- * 633–720 MB. The pandas peer peaks at 688–709 MB on the same data: 1,600,000 stays below it.
+ * Values (rows × profiled columns) one scan covers at most. A scan holds its aggregates' groups (at
+ * most one per value, e.g. a count per partition × feature × fine bin), no longer the values
+ * themselves: the grid query streams the rows through each part (grid-profile-query.ts). Measured on
+ * a million rows × 20 features (100 daily windows, 22 million values), 3 runs each on 2 cores, 3 Dec:
+ * 4,000,000 a scan (6 scans) 12.7–14.1 s, peak 614–694 MB; 8,000,000 (3 scans) 12.6–13.8 s, 582–663 MB;
+ * one scan 12.4–13.4 s, 620–748 MB. The pandas peer peaks at 687 MB on the same data: 8,000,000 keeps
+ * below it at no cost in time. (Before, when every part read one relation of all the scan's values,
+ * 1,600,000 was the most that stayed below the peer.)
  */
-export const VALUES_PER_SCAN = 1_600_000;
+export const VALUES_PER_SCAN = 8_000_000;
 
 export interface ScannedHistory {
   /** One profile per window, in window order. */

@@ -61,11 +61,12 @@ export interface RunBacktestInput {
 let runs = 0;
 
 /**
- * The backtest's own engine: history compressed once loaded (it is scanned once per run of windows),
- * and insertion order not kept (every query it runs groups; the load keeps its order by appending),
- * which lets DuckDB hold less while it aggregates.
+ * The backtest's own engine: history compressed once loaded, insertion order not kept (every query it
+ * runs groups; the load keeps its order by appending), which lets DuckDB hold less while it
+ * aggregates, and no common subplans, so each part of the grid profile query streams the rows it
+ * reads (duckdb-engine.ts).
  */
-const BACKTEST_DUCKDB = { compress: true, preserveInsertionOrder: false } as const;
+export const BACKTEST_DUCKDB = { compress: true, preserveInsertionOrder: false, commonSubplans: false } as const;
 
 function spanLabel(w: WindowSpan): string {
   if (w.startRow !== null) return `rows ${w.startRow.toLocaleString('en-US')}–${(w.endRow as number).toLocaleString('en-US')}`;

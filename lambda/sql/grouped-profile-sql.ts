@@ -58,7 +58,7 @@ export function keyColumns(gridded: boolean): string {
 
 /**
  * One row of arrays per (partition, numeric feature) from `counts`, a relation of the count `n` per
- * (partition, fid, [bin,] fine_bin): `sortedCounts`, or the grid's (`gridCounts`, fine-grid.ts).
+ * (partition, fid, [bin,] fine_bin): `sortedCounts`, or the grid's (grid-profile-query.ts).
  */
 export function groupedNumericBins(partOfCounts: string, fineOnly: boolean, counts: string): string {
   // Each (partition, feature)'s bins come back as one row of arrays (GROUPED_LIST_COLUMNS), not a

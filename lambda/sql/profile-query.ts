@@ -25,7 +25,8 @@
 import { quoteIdentifier } from '../core/schema/identifier';
 import { isClassification, ModelRecordSpec } from '../core/schema/record-schema';
 import type { DatasetProfile } from '../core/types';
-import { cellSql, fineGrid, gridCounts, gridCtes, type FineGrid } from './fine-grid';
+import { fineGrid, type FineGrid } from './fine-grid';
+import { gridProfileQuery } from './grid-profile-query';
 import { sqlDouble, sqlInteger, sqlString } from './literal';
 import { HourPartition, hourFilter, hourRangeFilter, servedRowsFilter } from './partition';
 import { qualifiedTable, TableRef } from './table';
@@ -225,7 +226,7 @@ function caseOver(keys: readonly Key[], parts: readonly Key['part'][], cast: (co
  */
 export function profileQuery(input: ProfileQueryInput): string {
   const q = queryShape(input);
-  const sql = `${profileCtes(input, q)}\n${profileSelects(q)}`;
+  const sql = q.gridded ? gridQuery(input, q) : `${profileCtes(input, q)}\n${profileSelects(q)}`;
   checkQuerySize(sql, input);
   return sql;
 }
@@ -278,10 +279,10 @@ function queryShape(input: ProfileQueryInput) {
 type QueryShape = ReturnType<typeof queryShape>;
 
 /** The CTEs: the scope's rows, unpivoted to one value per row × key, cleaned, and the numeric values binned. */
-function profileCtes(input: ProfileQueryInput, { spec, keys, columns, binsSql, g, numberCase, categoryCase, scope, keyRelation, byFeature, orderWindow, part, partNull, fineOnly, gridded }: QueryShape): string {
+function profileCtes(input: ProfileQueryInput, { spec, keys, columns, binsSql, g, numberCase, categoryCase, scope, keyRelation, byFeature, orderWindow, part, partNull, fineOnly }: QueryShape): string {
   return `-- driftwatch ${g ? `profile per ${input.groupBy}` : 'hourly profile'}: model ${spec.modelId}, ${scope.comment}
 WITH ${g ? `feature_keys AS (
-  SELECT ${keyColumns(gridded)} FROM ${keyRelation}
+  SELECT ${keyColumns(false)} FROM ${keyRelation}
 ),
 ` : ''}hour_rows AS (
   SELECT ${part}${columns}
@@ -289,26 +290,35 @@ WITH ${g ? `feature_keys AS (
   WHERE ${scope.filter} AND ${servedRowsFilter()}
 ),
 long_values AS (
-  SELECT ${part}${g ? `k.fid,${gridded ? ' k.grid_low, k.grid_scale, k.grid_top,' : ''}` : 'k.part, k.feature,'}
+  SELECT ${part}${g ? 'k.fid,' : 'k.part, k.feature,'}
     ${numberCase} AS raw_number,
     ${categoryCase} AS category
   FROM hour_rows
   CROSS JOIN ${g ? 'feature_keys k' : keyRelation}
 ),
 clean_values AS (
-  ${gridded ? `SELECT ${part}fid, category, x, CASE WHEN x IS NOT NULL THEN ${cellSql('x', '')} END AS cell
-  FROM (
-    SELECT ${part}fid, category, grid_low, grid_scale, grid_top,
-      ${finiteX} AS x
-    FROM long_values
-  ) AS finite_values` : `SELECT ${part}${g ? 'fid' : 'part, feature'}, category,
+  SELECT ${part}${g ? 'fid' : 'part, feature'}, category,
     ${finiteX} AS x
-  FROM long_values`}
+  FROM long_values
 ),
 reference_bins AS (
   ${binsSql}
 ),
-${gridded ? gridCtes(input.grid ? qualifiedTable(input.grid.table) : undefined) : numericPointCtes(keys, g, part, partNull, byFeature, orderWindow, fineOnly)}`;
+${numericPointCtes(keys, g, part, partNull, byFeature, orderWindow, fineOnly)}`;
+}
+
+/** The variant that bins by the fine grid (grid-profile-query.ts). */
+function gridQuery(input: ProfileQueryInput, { spec, keys, binsSql, scope, groups, keyRelation, rare }: QueryShape): string {
+  return gridProfileQuery({
+    header: `-- driftwatch profile per ${input.groupBy}: model ${spec.modelId}, ${scope.comment}`,
+    keys,
+    keyRelation,
+    groups,
+    fromRows: `FROM ${qualifiedTable(input.table)}\n  WHERE ${scope.filter} AND ${servedRowsFilter()}`,
+    binsSql,
+    gridTable: input.grid ? qualifiedTable(input.grid.table) : undefined,
+    rare,
+  });
 }
 
 /** The ungridded variants' binning: the values (DISTINCT when grouped) and edges sorted together, running sums over the edges. */
@@ -333,7 +343,7 @@ binned AS (
 }
 
 /** The result rows: the row count, the moments, the numeric bins, the category bins and the predicted labels. */
-function profileSelects({ keys, g, groups, part, partOf, by, fineOnly, gridded, rare, c }: QueryShape): string {
+function profileSelects({ keys, g, groups, part, partOf, by, fineOnly, rare, c }: QueryShape): string {
   return `SELECT ${part}'rows' AS part, ${NULLS.varchar} AS feature, ${NULLS.bigint} AS bin, ${NULLS.bigint} AS fine_bin,
   ${NULLS.varchar} AS category, COUNT(*) AS n, ${NULLS.bigint} AS missing, ${NULLS.double} AS total,
   ${NULLS.double} AS total_squares, ${NULLS.double} AS low, ${NULLS.double} AS high${g ? ',\n  NULL AS fine_bins, NULL AS bins, NULL AS bin_counts' : ''}
@@ -344,7 +354,7 @@ ${g ? groupedMoments(part, partOf('m')) : `SELECT ${part}part, feature, ${NULLS.
 FROM clean_values
 GROUP BY ${by}part, feature`}
 UNION ALL
-${g ? groupedNumericBins(partOf('c'), fineOnly, gridded ? gridCounts(partOf) : sortedCounts(keys, partOf('v'))) : `SELECT ${part}'numeric', feature, bin, fine_bin, ${NULLS.varchar}, COUNT(*), ${NULLS.bigint},
+${g ? groupedNumericBins(partOf('c'), fineOnly, sortedCounts(keys, partOf('v'))) : `SELECT ${part}'numeric', feature, bin, fine_bin, ${NULLS.varchar}, COUNT(*), ${NULLS.bigint},
   ${NULLS.double}, ${NULLS.double}, ${NULLS.double}, ${NULLS.double}
 FROM binned
 WHERE is_value = 1

@@ -1,9 +1,10 @@
 /**
- * The replay profiles history in runs of windows (so DuckDB holds a bounded slice of the unpivoted
- * values, not all of history): the windows' profiles, hourly prediction aggregates and label joins
+ * The replay profiles history in runs of windows (so DuckDB holds the aggregates of a bounded slice
+ * of history, not all of it): the windows' profiles, hourly prediction aggregates and label joins
  * must not depend on how the windows are split into runs, and a window is never split.
  */
-import { openDuckDbEngine } from '../../lambda/adapters/local';
+import { openDuckDbEngine, type DuckDbEngine } from '../../lambda/adapters/local/duckdb-engine';
+import { BACKTEST_DUCKDB } from '../../lambda/backtest/run';
 import { rowBatching } from '../../lambda/backtest/batches';
 import { scanHistory, scanRuns } from '../../lambda/backtest/history-scan';
 import { createFineGrid } from '../../lambda/monitor/profile';
@@ -33,31 +34,37 @@ const model: MonitorModel = {
   minRows: 1,
 };
 
+const batching = rowBatching(FIRST_ROW, history.rowCount, 300);
+
+/** The synthetic history loaded as the backtest loads it, windows of 300 rows, the reference fitted on the first 1,000 rows. */
+async function loadScanHistory(engine: DuckDbEngine) {
+  const features = [column('x1'), column('segment')];
+  const referenceData: Dataset = {
+    rowCount: FIRST_ROW,
+    columns: features.map((c) => (c.kind === 'numeric' ? { ...c, values: c.values.subarray(0, FIRST_ROW) } : { ...c, codes: (c as CategoricalColumn).codes.subarray(0, FIRST_ROW) })),
+  };
+  const reference = fitReference(model, referenceData, null, { source: 'rows 0–1000', createdAt: new Date(0) });
+  const loaded = await loadHistory(engine, {
+    prefix: 'scan',
+    modelId: model.modelId,
+    features,
+    prediction: column('score'),
+    predictedLabel: column('predicted'),
+    label: column('label'),
+    firstRow: FIRST_ROW,
+    hourOfRow: batching.hourOfRow,
+    reference: reference.profile,
+    referenceId: reference.referenceId,
+  });
+  const tables = { predictions: { table: loaded.predictions }, labels: { table: loaded.labels as string }, referenceBins: { table: loaded.referenceBins } };
+  return { loaded, reference, batching, tables, input: { model, reference, tables, windows: batching.windows, groupBy: 'day' as const } };
+}
+
 describe('scanHistory', () => {
   it('gives every window the same profile, hourly predictions and label join however the windows are split into runs', async () => {
-    const features = [column('x1'), column('segment')];
-    const referenceData: Dataset = {
-      rowCount: FIRST_ROW,
-      columns: features.map((c) => (c.kind === 'numeric' ? { ...c, values: c.values.subarray(0, FIRST_ROW) } : { ...c, codes: (c as CategoricalColumn).codes.subarray(0, FIRST_ROW) })),
-    };
-    const reference = fitReference(model, referenceData, null, { source: 'rows 0–1000', createdAt: new Date(0) });
-    const batching = rowBatching(FIRST_ROW, history.rowCount, 300);
     const engine = await openDuckDbEngine({ compress: true, preserveInsertionOrder: false });
     try {
-      const loaded = await loadHistory(engine, {
-        prefix: 'scan',
-        modelId: model.modelId,
-        features,
-        prediction: column('score'),
-        predictedLabel: column('predicted'),
-        label: column('label'),
-        firstRow: FIRST_ROW,
-        hourOfRow: batching.hourOfRow,
-        reference: reference.profile,
-        referenceId: reference.referenceId,
-      });
-      const tables = { predictions: { table: loaded.predictions }, labels: { table: loaded.labels as string }, referenceBins: { table: loaded.referenceBins } };
-      const input = { model, reference, tables, windows: batching.windows, groupBy: 'day' as const };
+      const { loaded, reference, batching, tables, input } = await loadScanHistory(engine);
       const runs: number[] = [];
       const whole = await scanHistory(engine, { ...input, valuesPerScan: Number.MAX_SAFE_INTEGER, onScan: () => runs.push(1) });
       const perWindow = await scanHistory(engine, { ...input, valuesPerScan: 1, onScan: () => runs.push(2) });
@@ -117,6 +124,30 @@ describe('scanHistory', () => {
     } finally {
       engine.close();
     }
+  }, 60_000);
+  it('streams history through each part of the grid profile query on the backtest\'s engine, holding no copy of the rows for them all', async () => {
+    // DuckDB's common-subplan optimizer would hold the scan's rows once for every part that reads
+    // them (all of history at the peak); the backtest's engine turns it off (BACKTEST_DUCKDB).
+    const planHolds = async (options: Parameters<typeof openDuckDbEngine>[0]) => {
+      const engine = await openDuckDbEngine(options);
+      try {
+        const { input } = await loadScanHistory(engine);
+        const queries: string[] = [];
+        const recording = { ...engine, queryChunks: (sql: string, onChunk: Parameters<DuckDbEngine['queryChunks']>[1]) => (queries.push(sql), engine.queryChunks(sql, onChunk)) };
+        const scanned = await scanHistory(recording, { ...input, valuesPerScan: 3 * 300 * 4 });
+        const grid = queries.find((q) => q.includes('grid_cells'));
+        expect(grid).toBeDefined();
+        const plan = (await engine.query(`EXPLAIN (FORMAT json) ${grid}`)).map((r) => String(r.explain_value)).join('\n');
+        return { held: plan.includes('__common_subplan'), profiles: scanned.profiles.map((p) => p.features.map((f) => (f.kind === 'numeric' ? f.fineCounts : f.counts))) };
+      } finally {
+        engine.close();
+      }
+    };
+    const backtest = await planHolds(BACKTEST_DUCKDB);
+    const duckdbDefault = await planHolds({ ...BACKTEST_DUCKDB, commonSubplans: true });
+    expect(duckdbDefault.held).toBe(true);
+    expect(backtest.held).toBe(false);
+    expect(backtest.profiles).toEqual(duckdbDefault.profiles);
   }, 60_000);
 });
 
