@@ -387,7 +387,7 @@ function markdown(outcomes: readonly Outcome[], notes: readonly string[]): strin
 
 async function main(): Promise<void> {
   if (process.argv.includes('--injected')) {
-    const { injectedMain } = await import('./injected');
+    const { injectedMain } = await import('./injected-run');
     return injectedMain(DATASETS, CONFIG_DIR, RESULTS, process.argv.slice(2));
   }
   const outcomes: Outcome[] = [];
@@ -403,7 +403,7 @@ async function main(): Promise<void> {
   console.log(`\n${textTable(outcomes)}\n`);
   for (const note of notes) console.log(note);
   // The injected-drift section (npm run eval -- --injected) is kept as it is.
-  const { splitResults } = await import('./injected');
+  const { splitResults } = await import('./injected-run');
   const { injected } = splitResults(fs.existsSync(RESULTS) ? fs.readFileSync(RESULTS, 'utf8') : '');
   fs.writeFileSync(RESULTS, injected ? `${markdown(outcomes, notes)}\n${injected}` : markdown(outcomes, notes));
   console.log(`\nWrote ${path.relative(process.cwd(), RESULTS)}`);

@@ -17,13 +17,13 @@ import {
   permutation,
   referenceStats,
   scoreStream,
-  splitResults,
   summarize,
   takeRows,
   type Scenario,
   type Stream,
   type StreamWindow,
 } from './injected';
+import { splitResults } from './injected-run';
 
 const CONFIG_DIR = path.join(__dirname, '../../config/backtest');
 const PLAN = { referenceRows: 2_000, windowRows: 500, stationaryWindows: 6 };
