@@ -4,9 +4,9 @@
  * prediction, predicted_label) plus the `dt`/`hour` partition columns, a ground-truth relation
  * (prediction_id, label, label_time, dt, hour) and the reference-bins table the profile SQL joins.
  *
- * The rows are held once, as numbers: a staging table of doubles and dictionary codes (INTEGER)
- * loaded through the appender, one small table per string column's dictionary and one row per hour
- * with its partition. The prediction and ground-truth relations are VIEWs over them that add the
+ * The rows are held once, as numbers: a staging table of doubles and of string columns' dictionary
+ * codes under an ENUM type per column (its dictionary), loaded through the appender, and one row per
+ * hour with its partition. The prediction and ground-truth relations are VIEWs over them that add the
  * constant and derived columns and turn codes into strings as a query reads them: the SQL sees the
  * same columns and types as a table of the Firehose layout, and a query for a range of hours
  * converts only that range's rows. A table of strings would be held beside the staging table (a
@@ -27,8 +27,8 @@ export interface HistoryTables {
   readonly labels: string | null;
   readonly referenceBins: string;
   readonly referenceId: string;
-  /** Every object the load made, views first (the order `dropHistory` drops them in). */
-  readonly objects: readonly { readonly kind: 'VIEW' | 'TABLE'; readonly name: string }[];
+  /** Every object the load made, views first, types last (the order `dropHistory` drops them in). */
+  readonly objects: readonly { readonly kind: 'VIEW' | 'TABLE' | 'TYPE'; readonly name: string }[];
 }
 
 export interface HistoryInput {
@@ -50,27 +50,36 @@ export interface HistoryInput {
 
 const q = (name: string) => `"${name}"`;
 
-/** A column as staging holds it: a double, or a dictionary code (−1 missing) with its dictionary to load. */
+/** A column as staging holds it: a double, or a dictionary code (−1 missing) under an enum type of its dictionary. */
 interface Staged {
   readonly load: LoadColumn;
-  readonly dictionary: { readonly table: string; readonly words: readonly string[] } | null;
+  /** The enum type of a string column, dropped with the history. */
+  readonly enumType: string | null;
 }
 
 function stage(column: Column, name: string, firstRow: number, n: number, prefix: string, index: number): Staged {
-  if (column.kind === 'numeric') return { load: { name, type: 'double', values: column.values.subarray(firstRow, firstRow + n) }, dictionary: null };
-  return {
-    load: { name, type: 'integer', values: column.codes.subarray(firstRow, firstRow + n) },
-    dictionary: { table: `${prefix}_dict${index}`, words: column.dictionary },
-  };
+  if (column.kind === 'numeric') return { load: { name, type: 'double', values: column.values.subarray(firstRow, firstRow + n) }, enumType: null };
+  const enumType = `${prefix}_enum${index}`;
+  const { codes, dictionary } = uniqueWords(column.codes.subarray(firstRow, firstRow + n), column.dictionary);
+  return { load: { name, type: 'enum', codes, dictionary, enumType }, enumType };
 }
 
-/** How the views read a staged column: the double, or its code's string from its dictionary's join (NULL for −1). */
-function readStaged(staged: Staged, index: number): { value: string; join: string } {
-  if (!staged.dictionary) return { value: `s.${q(staged.load.name)}`, join: '' };
-  // A join per dictionary, not a list indexed per row: DuckDB copies a scalar subquery's list into
-  // every row it reads, which doubled the profile query's time.
-  const alias = `d${index}`;
-  return { value: `${alias}."value"`, join: ` LEFT JOIN ${q(staged.dictionary.table)} ${alias} ON ${alias}."code" = s.${q(staged.load.name)}` };
+/**
+ * The codes over a dictionary of unique strings, as an enum type needs: the reader's dictionaries
+ * are (one code per distinct string), so they come back as they are; one repeating a string has its
+ * codes mapped onto the first of each.
+ */
+function uniqueWords(codes: Int32Array, dictionary: readonly string[]): { codes: Int32Array; dictionary: readonly string[] } {
+  if (new Set(dictionary).size === dictionary.length) return { codes, dictionary };
+  const words = dictionaryOf(dictionary);
+  return { codes: codes.map((c) => (c < 0 ? c : words.codes[c])), dictionary: words.dictionary };
+}
+
+/** How the views read a staged column: the double, or its code's string (NULL for a missing one). */
+function readStaged(staged: Staged): string {
+  // The enum cast, not a join to a dictionary table: DuckDB makes a view's joins in every query that
+  // reads the view, columns used or not, and each part of the profile query reads it.
+  return staged.enumType ? `CAST(s.${q(staged.load.name)} AS VARCHAR)` : `s.${q(staged.load.name)}`;
 }
 
 /** Loads the monitored rows and the reference bins; returns the relations' names. */
@@ -79,13 +88,13 @@ export async function loadHistory(engine: TableEngine, input: HistoryInput): Pro
   const names = { staging: `${prefix}_staging`, hours: `${prefix}_hours`, predictions: `${prefix}_predictions`, labels: input.label ? `${prefix}_labels` : null };
   const referenceBins = `${prefix}_reference_bins`;
   const staged = stageColumns(input);
-  const dictionaries = staged.all.flatMap((s) => (s.dictionary ? [s.dictionary] : []));
   const objects: HistoryTables['objects'] = [
     { kind: 'VIEW', name: names.predictions },
     ...(names.labels ? [{ kind: 'VIEW' as const, name: names.labels }] : []),
-    ...[names.staging, names.hours, referenceBins, ...dictionaries.map((d) => d.table)].map((name) => ({ kind: 'TABLE' as const, name })),
+    ...[names.staging, names.hours, referenceBins].map((name) => ({ kind: 'TABLE' as const, name })),
+    ...staged.all.flatMap((st) => (st.enumType ? [{ kind: 'TYPE' as const, name: st.enumType }] : [])),
   ];
-  await loadStaging(engine, input, names.staging, staged, dictionaries);
+  await loadStaging(engine, input, names.staging, staged);
   await loadHours(engine, input.hourOfRow, names.hours);
   await createViews(engine, input.modelId, names, staged);
   // The reference bins as a table (the production path: inline bins for 20 features × 1000 fine
@@ -119,8 +128,8 @@ function stageColumns(input: HistoryInput): StagedColumns {
   return { all, features, prediction, predictedLabel, label };
 }
 
-/** The staging table (row id, hour key, the staged columns) and one small table per dictionary. */
-async function loadStaging(engine: TableEngine, input: HistoryInput, staging: string, staged: StagedColumns, dictionaries: readonly NonNullable<Staged['dictionary']>[]): Promise<void> {
+/** The staging table: row id, hour key, the staged columns. */
+async function loadStaging(engine: TableEngine, input: HistoryInput, staging: string, staged: StagedColumns): Promise<void> {
   const n = input.hourOfRow.length;
   const rowIds = new Float64Array(n);
   for (let r = 0; r < n; r++) rowIds[r] = input.firstRow + r;
@@ -131,10 +140,6 @@ async function loadStaging(engine: TableEngine, input: HistoryInput, staging: st
     ...staged.all.map((s) => s.load),
   ];
   await engine.loadTable(staging, columns, n);
-  for (const d of dictionaries) {
-    const codes = Int32Array.from(d.words.keys());
-    await engine.loadTable(d.table, [{ name: 'code', type: 'integer', values: codes }, { name: 'value', type: 'varchar', codes, dictionary: d.words }], d.words.length);
-  }
 }
 
 /** One row per distinct hour: its Firehose partition (dt, hour), which the views add to each row. */
@@ -161,9 +166,7 @@ async function loadHours(engine: TableEngine, hourOfRow: Float64Array, hoursTabl
 
 /** The prediction and ground-truth views over staging, with the record contract's columns. */
 async function createViews(engine: TableEngine, modelId: string, names: { staging: string; hours: string; predictions: string; labels: string | null }, staged: StagedColumns): Promise<void> {
-  const read = new Map(staged.all.map((st, i) => [st, readStaged(st, i)] as const));
-  const value = (st: Staged) => (read.get(st) as { value: string }).value;
-  const joins = (list: readonly (Staged | null)[]) => list.map((st) => (st ? (read.get(st) as { join: string }).join : '')).join('');
+  const value = readStaged;
   const { features, prediction, predictedLabel, label } = staged;
   const featureList = features.map((st) => `${value(st)} AS ${q(st.load.name)}`).join(', ');
   // The hour's start, computed once per hour (not per row) before the join.
@@ -174,14 +177,12 @@ async function createViews(engine: TableEngine, modelId: string, names: { stagin
     `CREATE VIEW ${q(names.predictions)} AS SELECT CAST(s."row_id" AS VARCHAR) AS "prediction_id", ` +
       `${sqlString(modelId)} AS "model_id", 'backtest' AS "model_version", 'champion' AS "variant", ${eventTime} AS "event_time", ` +
       `${featureList}, ${prediction ? value(prediction) : 'CAST(NULL AS DOUBLE)'} AS "prediction", ` +
-      `${predictedLabel ? value(predictedLabel) : 'CAST(NULL AS VARCHAR)'} AS "predicted_label", h."dt", h."hour" ` +
-      `${fromHours}${joins([...features, prediction, predictedLabel])}`,
+      `${predictedLabel ? value(predictedLabel) : 'CAST(NULL AS VARCHAR)'} AS "predicted_label", h."dt", h."hour" ${fromHours}`,
   );
   if (names.labels && label) {
-    const labelled = label.dictionary ? `s."label" >= 0` : `s."label" IS NOT NULL`;
     await engine.run(
       `CREATE VIEW ${q(names.labels)} AS SELECT CAST(s."row_id" AS VARCHAR) AS "prediction_id", ${value(label)} AS "label", ` +
-        `${eventTime} AS "label_time", h."dt", h."hour" ${fromHours}${joins([label])} WHERE ${labelled}`,
+        `${eventTime} AS "label_time", h."dt", h."hour" ${fromHours} WHERE s."label" IS NOT NULL`,
     );
   }
 }

@@ -14,11 +14,19 @@ export interface QueryEngine {
   close(): void | Promise<void>;
 }
 
-/** A column to load: numbers (NaN = NULL), integers, or strings as dictionary codes (−1 = NULL). */
+/**
+ * A column to load: numbers (NaN = NULL), integers, or strings as dictionary codes (−1 = NULL) held
+ * as strings (`varchar`) or as an enumerated type (`enum`). An enum column holds only its codes (1 to
+ * 4 bytes a row) under a type named `enumType`, which the load creates (from the dictionary, unique
+ * strings in code order) and the caller drops after the table; read it as `CAST(name AS VARCHAR)`,
+ * which costs nothing in a query that does not read it (a join to a dictionary table is made by every
+ * query reading the relation, used or not).
+ */
 export type LoadColumn =
   | { readonly name: string; readonly type: 'double'; readonly values: ArrayLike<number> }
   | { readonly name: string; readonly type: 'integer' | 'bigint'; readonly values: ArrayLike<number> }
-  | { readonly name: string; readonly type: 'varchar'; readonly codes: ArrayLike<number>; readonly dictionary: readonly string[] };
+  | { readonly name: string; readonly type: 'varchar'; readonly codes: ArrayLike<number>; readonly dictionary: readonly string[] }
+  | { readonly name: string; readonly type: 'enum'; readonly codes: ArrayLike<number>; readonly dictionary: readonly string[]; readonly enumType: string };
 
 /**
  * An engine that can also hold local tables (DuckDB): the backtest loads history into it and then

@@ -4,6 +4,9 @@
  * large result over in column chunks, every row once.
  */
 import { openDuckDbEngine, type DuckDbEngine } from '../../lambda/adapters/local/duckdb-engine';
+import { dropHistory, loadHistory } from '../../lambda/backtest/load';
+import { fitDatasetProfile } from '../../lambda/core/profile';
+import type { Column } from '../../lambda/core/types';
 
 let engine: DuckDbEngine;
 
@@ -61,6 +64,74 @@ describe('loadTable', () => {
         "count(*) FILTER (WHERE k >= 2048 AND s IS DISTINCT FROM ['even', 'odd'][k % 2 + 1]) AS wrong_s, count(s) FILTER (WHERE k < 2048) AS early_s FROM clean",
     );
     expect(r).toEqual({ xs: BigInt(n - 2048), wrong_x: 0n, wrong_s: 0n, early_s: 0n });
+  });
+});
+
+describe('loadTable enum columns', () => {
+  it('holds strings as their codes under an enum type of the dictionary: code −1 as NULL, the strings read back through CAST', async () => {
+    const n = 5000; // more than one chunk of 2,048 rows
+    const words = Array.from({ length: 300 }, (_, i) => `w${i}`); // past 255: 16-bit codes
+    await engine.loadTable('enums', [
+      { name: 'k', type: 'integer', values: Float64Array.from({ length: n }, (_, i) => i) },
+      { name: 'e', type: 'enum', codes: Int32Array.from({ length: n }, (_, i) => (i % 7 === 0 ? -1 : i % 300)), dictionary: words, enumType: 'enums_e' },
+      { name: 'small', type: 'enum', codes: [...Array(n).keys()].map((i) => i % 2), dictionary: ["o'k", ''], enumType: 'enums_small' },
+    ], n);
+    const [r] = await engine.query(
+      "SELECT count(*) FILTER (WHERE k % 7 = 0 AND e IS NOT NULL) AS kept_missing, count(*) FILTER (WHERE k % 7 <> 0 AND CAST(e AS VARCHAR) IS DISTINCT FROM 'w' || (k % 300)) AS wrong, " +
+        "count(*) FILTER (WHERE CAST(small AS VARCHAR) <> CASE WHEN k % 2 = 0 THEN 'o''k' ELSE '' END) AS wrong_small FROM enums",
+    );
+    expect(r).toEqual({ kept_missing: 0n, wrong: 0n, wrong_small: 0n });
+    // The named types hold the dictionaries, in code order.
+    expect(await engine.query('SELECT enum_range(NULL::enums_e) AS e, enum_range(NULL::enums_small) AS small')).toEqual([{ e: words, small: ["o'k", ''] }]);
+    const types = await engine.query("SELECT data_type FROM information_schema.columns WHERE table_name = 'enums' ORDER BY ordinal_position");
+    expect(types.map((t) => String(t.data_type).replace(/\(.*/, ''))).toEqual(['INTEGER', 'ENUM', 'ENUM']);
+    // No table is left beside it (the dictionary that made the type is dropped); the type goes with DROP TYPE once the table is gone.
+    expect(await engine.query("SELECT table_name FROM information_schema.tables WHERE table_name LIKE 'enums%'")).toEqual([{ table_name: 'enums' }]);
+    await engine.run('DROP TABLE enums');
+    await engine.run('DROP TYPE enums_e');
+    await engine.run('DROP TYPE enums_small');
+  });
+
+  it('refuses a dictionary that repeats a string, naming the column and the string', async () => {
+    await expect(
+      engine.loadTable('twice', [{ name: 'seg', type: 'enum', codes: [0, 1], dictionary: ['retail', 'retail'], enumType: 'twice_seg' }], 2),
+    ).rejects.toThrow(`loadTable: enum column "seg"'s dictionary holds "retail" twice`);
+  });
+});
+
+describe('loadHistory', () => {
+  it('reads string columns back as their strings through the view, a dictionary that repeats a string included', async () => {
+    const hour = Date.UTC(2024, 0, 1) / 3_600_000;
+    const features: Column[] = [
+      { kind: 'categorical', name: 'seg', codes: Int32Array.of(0, 1, 2, -1, 2), dictionary: ['retail', 'sme', 'retail'] },
+      { kind: 'numeric', name: 'x', values: Float64Array.of(1, 2, 3, 4, NaN) },
+    ];
+    const loaded = await loadHistory(engine, {
+      prefix: 'words',
+      modelId: 'm',
+      features,
+      reference: fitDatasetProfile({ rowCount: 5, columns: [{ kind: 'numeric', name: 'x', values: Float64Array.of(1, 2, 3, 4, 5) }] }),
+      prediction: null,
+      predictedLabel: null,
+      label: null,
+      firstRow: 0,
+      hourOfRow: Float64Array.of(hour, hour, hour, hour + 1, hour + 1),
+    });
+    expect(await engine.query(`SELECT prediction_id, seg, x, dt, hour FROM ${loaded.predictions} ORDER BY prediction_id`)).toEqual([
+      { prediction_id: '0', seg: 'retail', x: 1, dt: '2024-01-01', hour: '00' },
+      { prediction_id: '1', seg: 'sme', x: 2, dt: '2024-01-01', hour: '00' },
+      { prediction_id: '2', seg: 'retail', x: 3, dt: '2024-01-01', hour: '00' },
+      { prediction_id: '3', seg: null, x: 4, dt: '2024-01-01', hour: '01' },
+      { prediction_id: '4', seg: 'retail', x: null, dt: '2024-01-01', hour: '01' },
+    ]);
+    // The categories group as strings (one 'retail', not one per code).
+    expect(await engine.query(`SELECT seg, count(*) AS n FROM ${loaded.predictions} GROUP BY seg ORDER BY seg NULLS LAST`)).toEqual([
+      { seg: 'retail', n: 3n },
+      { seg: 'sme', n: 1n },
+      { seg: null, n: 1n },
+    ]);
+    await dropHistory(engine, loaded);
+    expect(await engine.query("SELECT type_name FROM duckdb_types() WHERE type_name LIKE 'words%'")).toEqual([]);
   });
 });
 

@@ -121,6 +121,8 @@ describe('scanHistory', () => {
 
       await dropHistory(engine, loaded);
       expect(await engine.query("SELECT table_name FROM information_schema.tables WHERE table_name LIKE 'scan%'")).toEqual([]);
+      // The string columns' enum types go with them.
+      expect(await engine.query("SELECT type_name FROM duckdb_types() WHERE type_name LIKE 'scan%'")).toEqual([]);
     } finally {
       engine.close();
     }

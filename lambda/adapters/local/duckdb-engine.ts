@@ -4,7 +4,7 @@
  * (2,048 rows per native call per column), which is what makes loading a million rows take about
  * a second instead of the minutes per-row INSERTs would.
  */
-import { BIGINT, DOUBLE, DuckDBConnection, DuckDBDataChunk, DuckDBInstance, DuckDBType, INTEGER, VARCHAR } from '@duckdb/node-api';
+import { BIGINT, DOUBLE, DuckDBConnection, DuckDBDataChunk, DuckDBInstance, DuckDBType, ENUM, INTEGER, VARCHAR } from '@duckdb/node-api';
 import type { LoadColumn, TableEngine, UnloadEngine } from '../../ports/query-engine';
 import { quoteIdentifier } from '../../core/schema/identifier';
 
@@ -55,11 +55,13 @@ function duckType(column: LoadColumn): { sql: string; type: DuckDBType } {
       return { sql: 'BIGINT', type: BIGINT };
     case 'varchar':
       return { sql: 'VARCHAR', type: VARCHAR };
+    case 'enum':
+      return { sql: quoteIdentifier(column.enumType), type: ENUM([...column.dictionary]) };
   }
 }
 
 function checkLength(column: LoadColumn, rowCount: number): void {
-  const length = column.type === 'varchar' ? column.codes.length : column.values.length;
+  const length = column.type === 'varchar' || column.type === 'enum' ? column.codes.length : column.values.length;
   if (length < rowCount) throw new Error(`loadTable: column ${JSON.stringify(column.name)} has ${length} values, fewer than the ${rowCount} rows`);
 }
 
@@ -121,6 +123,39 @@ function nativeItems(vector: Settable, n: number): Float64Array | Int32Array | n
 }
 
 /**
+ * Writes the codes [start, start + n) of an enum column into a chunk's vector (its codes as 8-, 16-
+ * or 32-bit integers, by the dictionary's size), a code −1 as NULL (through `setItem`, as numbers).
+ */
+function writeCodes(vector: Settable, codes: ArrayLike<number>, start: number, n: number): void {
+  const items = (vector as unknown as { items?: unknown }).items;
+  if (!(items instanceof Uint8Array || items instanceof Uint16Array || items instanceof Uint32Array) || items.length < n) {
+    throw new Error('loadTable: this DuckDB binding gives enum vectors no array of codes to write');
+  }
+  for (let i = 0; i < n; i++) items[i] = codes[start + i];
+  for (let i = 0; i < n; i++) if (codes[start + i] < 0) vector.setItem(i, null);
+}
+
+/** Creates an enum column's type: its dictionary (unique strings, in code order) as the type's values. */
+async function createEnumType(connection: DuckDBConnection, table: string, column: Extract<LoadColumn, { type: 'enum' }>): Promise<void> {
+  const words = column.dictionary;
+  if (new Set(words).size !== words.length) {
+    const repeated = words.find((w, i) => words.indexOf(w) !== i) as string;
+    throw new Error(`loadTable: enum column ${JSON.stringify(column.name)}'s dictionary holds ${JSON.stringify(repeated)} twice (an enum's values are unique)`);
+  }
+  // From a table rather than a literal list: a dictionary of a million ids would be a statement of megabytes.
+  const dictionary = `${table}__${column.name}__words`;
+  const dictionaryColumns = [{ name: 'code', type: INTEGER_TYPE }, { name: 'value', type: VARCHAR_TYPE }];
+  await createAndAppend(connection, dictionary, dictionaryColumns, words.length, (k, start, n, vector) => {
+    for (let i = 0; i < n; i++) vector.setItem(i, k === 0 ? start + i : words[start + i]);
+  });
+  try {
+    await connection.run(`CREATE TYPE ${quoteIdentifier(column.enumType)} AS ENUM (SELECT "value" FROM ${quoteIdentifier(dictionary)} ORDER BY "code")`);
+  } finally {
+    await connection.run(`DROP TABLE IF EXISTS ${quoteIdentifier(dictionary)}`);
+  }
+}
+
+/**
  * Writes rows [start, start + n) of a number column into a chunk's vector, the non-finite ones as
  * NULL. Only the NULLs go through `setItem`: once a chunk has one, the binding tracks validity with
  * a BigInt bit operation per `setItem`, which for every value would cost more than the values.
@@ -143,19 +178,25 @@ function writeNumbers(vector: Settable, type: 'double' | 'integer' | 'bigint', v
  * ±Infinity) as NULL: the rows are held once, never copied (a million rows of 20 columns is about
  * 150 MB, which a copy would double at the peak). With strings, the numbers and the strings'
  * dictionary codes (INTEGER) go into a staging table first, and one CREATE TABLE AS in row order
- * turns codes into strings natively (code −1 into NULL).
+ * turns codes into strings natively (code −1 into NULL). Enum columns go in as their codes, under
+ * the type `createEnumType` makes first.
  */
 async function appendTable(connection: DuckDBConnection, table: string, columns: readonly LoadColumn[], rowCount: number, onFlush?: () => Promise<void>): Promise<void> {
   if (columns.every((c) => c.type !== 'varchar')) {
-    const numbers = columns as readonly Extract<LoadColumn, { values: ArrayLike<number> }>[];
-    const fill = (c: number, start: number, n: number, vector: Settable) => writeNumbers(vector, numbers[c].type, numbers[c].values, start, n);
-    await createAndAppend(connection, table, numbers.map((c) => ({ name: c.name, type: duckType(c) })), rowCount, fill, onFlush);
+    for (const c of columns) if (c.type === 'enum') await createEnumType(connection, table, c);
+    const fill = (c: number, start: number, n: number, vector: Settable) => {
+      const column = columns[c] as Exclude<LoadColumn, { type: 'varchar' }>;
+      if (column.type === 'enum') writeCodes(vector, column.codes, start, n);
+      else writeNumbers(vector, column.type, column.values, start, n);
+    };
+    await createAndAppend(connection, table, columns.map((c) => ({ name: c.name, type: duckType(c) })), rowCount, fill, onFlush);
     return;
   }
+  if (columns.some((c) => c.type === 'enum')) throw new Error(`loadTable: table ${JSON.stringify(table)} mixes varchar and enum columns; load one kind`);
   const raw = `${table}__raw`;
   const rawColumns = columns.map((c) => ({ name: c.name, type: c.type === 'varchar' ? INTEGER_TYPE : duckType(c) }));
   await createAndAppend(connection, raw, rawColumns, rowCount, (c, start, n, vector) => {
-    const column = columns[c];
+    const column = columns[c] as Exclude<LoadColumn, { type: 'enum' }>;
     if (column.type === 'varchar') writeNumbers(vector, 'integer', column.codes, start, n);
     else writeNumbers(vector, column.type, column.values, start, n);
   });
