@@ -86,16 +86,17 @@ function readStaged(staged: Staged): string {
 export async function loadHistory(engine: TableEngine, input: HistoryInput): Promise<HistoryTables> {
   const { prefix } = input;
   const names = { staging: `${prefix}_staging`, hours: `${prefix}_hours`, predictions: `${prefix}_predictions`, labels: input.label ? `${prefix}_labels` : null };
+  const hourTypes = { dt: `${prefix}_dt`, hour: `${prefix}_hour` };
   const referenceBins = `${prefix}_reference_bins`;
   const staged = stageColumns(input);
   const objects: HistoryTables['objects'] = [
     { kind: 'VIEW', name: names.predictions },
     ...(names.labels ? [{ kind: 'VIEW' as const, name: names.labels }] : []),
     ...[names.staging, names.hours, referenceBins].map((name) => ({ kind: 'TABLE' as const, name })),
-    ...staged.all.flatMap((st) => (st.enumType ? [{ kind: 'TYPE' as const, name: st.enumType }] : [])),
+    ...[...staged.all.flatMap((st) => (st.enumType ? [st.enumType] : [])), hourTypes.dt, hourTypes.hour].map((name) => ({ kind: 'TYPE' as const, name })),
   ];
   await loadStaging(engine, input, names.staging, staged);
-  await loadHours(engine, input.hourOfRow, names.hours);
+  await loadHours(engine, input.hourOfRow, names.hours, hourTypes);
   await createViews(engine, input.modelId, names, staged);
   // The reference bins as a table (the production path: inline bins for 20 features × 1000 fine
   // edges would pass Athena's query-size limit).
@@ -142,23 +143,33 @@ async function loadStaging(engine: TableEngine, input: HistoryInput, staging: st
   await engine.loadTable(staging, columns, n);
 }
 
-/** One row per distinct hour: its Firehose partition (dt, hour), which the views add to each row. */
-async function loadHours(engine: TableEngine, hourOfRow: Float64Array, hoursTable: string): Promise<void> {
+/** The hours of a day as their partition's strings ('00' to '23'), in order. */
+const HOURS = Array.from({ length: 24 }, (_, h) => String(h).padStart(2, '0'));
+
+/**
+ * One row per distinct hour: its Firehose partition (dt, hour), which the views add to each row. Both
+ * are enums (`hoursTypes`) whose values are in ascending order, so they compare, sort and read as
+ * their strings do: grouping by an enum `dt` groups by a small integer, not a string (a third of the
+ * time of the profile query's largest GROUP BY on DuckDB), and lets it use a perfect hash
+ * (`DuckDbOptions.perfectHashBits`).
+ */
+async function loadHours(engine: TableEngine, hourOfRow: Float64Array, hoursTable: string, types: { dt: string; hour: string }): Promise<void> {
   const distinct = [...new Set(hourOfRow)].sort((a, b) => a - b);
-  const dts: string[] = [];
-  const hrs: string[] = [];
-  for (const h of distinct) {
+  const days: string[] = [];
+  const dtCodes = new Int32Array(distinct.length);
+  const hourCodes = new Int32Array(distinct.length);
+  distinct.forEach((h, i) => {
     const p = hourPartition(new Date(h * HOUR_MS));
-    dts.push(p.dt);
-    hrs.push(p.hour);
-  }
-  const index = (values: string[]) => Int32Array.from(values.keys());
+    if (days[days.length - 1] !== p.dt) days.push(p.dt); // hours ascend: so do their days
+    dtCodes[i] = days.length - 1;
+    hourCodes[i] = Number(p.hour);
+  });
   await engine.loadTable(
     hoursTable,
     [
       { name: 'hour_key', type: 'integer', values: distinct },
-      { name: 'dt', type: 'varchar', codes: index(dts), dictionary: dts },
-      { name: 'hour', type: 'varchar', codes: index(hrs), dictionary: hrs },
+      { name: 'dt', type: 'enum', codes: dtCodes, dictionary: days, enumType: types.dt },
+      { name: 'hour', type: 'enum', codes: hourCodes, dictionary: HOURS, enumType: types.hour },
     ],
     distinct.length,
   );

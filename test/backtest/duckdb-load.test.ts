@@ -124,6 +124,10 @@ describe('loadHistory', () => {
       { prediction_id: '3', seg: null, x: 4, dt: '2024-01-01', hour: '01' },
       { prediction_id: '4', seg: 'retail', x: null, dt: '2024-01-01', hour: '01' },
     ]);
+    // The partition columns are enums of their strings in ascending order: they filter, sort and concatenate as strings do.
+    expect(await engine.query(`SELECT DISTINCT dt, hour, event_time FROM ${loaded.predictions} WHERE dt BETWEEN '2023-12-31' AND '2024-01-09' AND hour > '00' ORDER BY hour DESC`)).toEqual([
+      { dt: '2024-01-01', hour: '01', event_time: new Date('2024-01-01T01:00:00Z') },
+    ]);
     // The categories group as strings (one 'retail', not one per code).
     expect(await engine.query(`SELECT seg, count(*) AS n FROM ${loaded.predictions} GROUP BY seg ORDER BY seg NULLS LAST`)).toEqual([
       { seg: 'retail', n: 3n },

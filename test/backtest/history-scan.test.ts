@@ -128,8 +128,9 @@ describe('scanHistory', () => {
     }
   }, 60_000);
   it('streams history through each part of the grid profile query on the backtest\'s engine, holding no copy of the rows for them all', async () => {
-    // DuckDB's common-subplan optimizer would hold the scan's rows once for every part that reads
-    // them (all of history at the peak); the backtest's engine turns it off (BACKTEST_DUCKDB).
+    // DuckDB's common-subplan optimizer can hold the scan's rows once for every part that reads them
+    // (all of history at the peak: it did over the view with dictionary joins); the backtest's engine
+    // turns it off (BACKTEST_DUCKDB), whatever the optimizer would decide for the view as it is.
     const planHolds = async (options: Parameters<typeof openDuckDbEngine>[0]) => {
       const engine = await openDuckDbEngine(options);
       try {
@@ -147,7 +148,6 @@ describe('scanHistory', () => {
     };
     const backtest = await planHolds(BACKTEST_DUCKDB);
     const duckdbDefault = await planHolds({ ...BACKTEST_DUCKDB, commonSubplans: true });
-    expect(duckdbDefault.held).toBe(true);
     expect(backtest.held).toBe(false);
     expect(backtest.profiles).toEqual(duckdbDefault.profiles);
   }, 60_000);
