@@ -4,7 +4,8 @@
  * (2,048 rows per native call per column), which is what makes loading a million rows take about
  * a second instead of the minutes per-row INSERTs would.
  */
-import { BIGINT, DOUBLE, DuckDBConnection, DuckDBDataChunk, DuckDBInstance, DuckDBType, ENUM, INTEGER, VARCHAR } from '@duckdb/node-api';
+import { BIGINT, DOUBLE, DuckDBConnection, DuckDBDataChunk, DuckDBInstance, DuckDBType, DuckDBVector, ENUM, INTEGER, VARCHAR } from '@duckdb/node-api';
+import bindings from '@duckdb/node-bindings';
 import type { LoadColumn, TableEngine, UnloadEngine } from '../../ports/query-engine';
 import { quoteIdentifier } from '../../core/schema/identifier';
 
@@ -95,8 +96,11 @@ async function createAndAppend(
       const n = Math.min(CHUNK_ROWS, rowCount - start);
       chunk.reset();
       chunk.rowCount = n; // also drops the chunk's vector wrappers, made again for this fill
-      columns.forEach((_, c) => {
-        const vector = chunk.getColumnVector(c);
+      columns.forEach((column, c) => {
+        // Each column's vector from its known type: `getColumnVector` reads the type back from the
+        // chunk, and for an enum that is every word of its dictionary, on every chunk (1,000 words of
+        // one column × 490 chunks: 0.2 s of a million rows' load).
+        const vector = DuckDBVector.create(bindings.data_chunk_get_vector(chunk.chunk, c), n, column.type.type);
         fill(c, start, n, vector as unknown as Settable);
         vector.flush();
       });
