@@ -95,7 +95,7 @@ async function createAndAppend(
     for (let start = 0; start < rowCount; start += CHUNK_ROWS) {
       const n = Math.min(CHUNK_ROWS, rowCount - start);
       chunk.reset();
-      chunk.rowCount = n; // also drops the chunk's vector wrappers, made again for this fill
+      chunk.rowCount = n;
       columns.forEach((column, c) => {
         // Each column's vector from its known type: `getColumnVector` reads the type back from the
         // chunk, and for an enum that is every word of its dictionary, on every chunk (1,000 words of
@@ -139,6 +139,14 @@ function writeCodes(vector: Settable, codes: ArrayLike<number>, start: number, n
   for (let i = 0; i < n; i++) if (codes[start + i] < 0) vector.setItem(i, null);
 }
 
+/** A dictionary as a table `(code INTEGER, value VARCHAR)`, one row per word, code = its index. */
+async function appendDictionary(connection: DuckDBConnection, table: string, words: readonly string[]): Promise<void> {
+  const columns = [{ name: 'code', type: INTEGER_TYPE }, { name: 'value', type: VARCHAR_TYPE }];
+  await createAndAppend(connection, table, columns, words.length, (k, start, n, vector) => {
+    for (let i = 0; i < n; i++) vector.setItem(i, k === 0 ? start + i : words[start + i]);
+  });
+}
+
 /** Creates an enum column's type: its dictionary (unique strings, in code order) as the type's values. */
 async function createEnumType(connection: DuckDBConnection, table: string, column: Extract<LoadColumn, { type: 'enum' }>): Promise<void> {
   const words = column.dictionary;
@@ -148,10 +156,7 @@ async function createEnumType(connection: DuckDBConnection, table: string, colum
   }
   // From a table rather than a literal list: a dictionary of a million ids would be a statement of megabytes.
   const dictionary = `${table}__${column.name}__words`;
-  const dictionaryColumns = [{ name: 'code', type: INTEGER_TYPE }, { name: 'value', type: VARCHAR_TYPE }];
-  await createAndAppend(connection, dictionary, dictionaryColumns, words.length, (k, start, n, vector) => {
-    for (let i = 0; i < n; i++) vector.setItem(i, k === 0 ? start + i : words[start + i]);
-  });
+  await appendDictionary(connection, dictionary, words);
   try {
     await connection.run(`CREATE TYPE ${quoteIdentifier(column.enumType)} AS ENUM (SELECT "value" FROM ${quoteIdentifier(dictionary)} ORDER BY "code")`);
   } finally {
@@ -215,11 +220,7 @@ async function appendTable(connection: DuckDBConnection, table: string, columns:
         // Codes → strings: the dictionary as one list, indexed per row (code −1 → NULL).
         const dictionary = `${table}__dict${c}`;
         dictionaries.push(dictionary);
-        const words = column.dictionary;
-        const dictionaryColumns = [{ name: 'code', type: INTEGER_TYPE }, { name: 'value', type: VARCHAR_TYPE }];
-        await createAndAppend(connection, dictionary, dictionaryColumns, words.length, (k, start, n, vector) => {
-          for (let i = 0; i < n; i++) vector.setItem(i, k === 0 ? start + i : words[start + i]);
-        });
+        await appendDictionary(connection, dictionary, column.dictionary);
         const list = `(SELECT list(value ORDER BY code) FROM ${quoteIdentifier(dictionary)})`;
         select.push(`CASE WHEN r.${name} >= 0 THEN ${list}[r.${name} + 1] END AS ${name}`);
       }
